@@ -1,0 +1,343 @@
+//! Sends request specs to the org: adds the host and the credential, retries what may be
+//! retried, maps failures to `okta-error`, and pages.
+//!
+//! The client knows nothing of any node; the [`Transport`] knows nothing of Okta.
+
+use crate::connection::{Connection, Secret};
+use crate::error::{self, decode};
+use crate::paging::{self, Paging};
+use crate::retry::{self, Next};
+use crate::spec::{Method, RequestSpec, Response};
+use crate::wit::types::OktaError;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use std::time::{Duration, SystemTime};
+
+/// One HTTP exchange, as the transport sees it.
+#[derive(Debug)]
+pub(crate) struct HttpRequest<'a> {
+    /// The method.
+    pub method: Method,
+    /// The full URL: `https://{domain}{path-and-query}`.
+    pub url: String,
+    /// The `Authorization` header value.
+    pub authorization: &'a Secret,
+    /// The JSON body, if any.
+    pub body: Option<Vec<u8>>,
+    /// The connect timeout to ask the host for.
+    pub connect_timeout: Duration,
+    /// The largest response body to read.
+    pub max_response_bytes: usize,
+}
+
+/// Why an exchange failed before a response arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TransportError {
+    /// The host's connect, first-byte or between-bytes timeout expired.
+    Timeout(String),
+    /// The host refused to send the request.
+    Denied(String),
+    /// The request could not be sent or the response not read.
+    Failed(String),
+    /// The response body was larger than allowed.
+    TooLarge(usize),
+}
+
+impl TransportError {
+    /// Whether sending again might work.
+    pub(crate) fn is_transient(&self) -> bool {
+        matches!(self, TransportError::Timeout(_) | TransportError::Failed(_))
+    }
+}
+
+impl From<TransportError> for OktaError {
+    fn from(err: TransportError) -> Self {
+        match err {
+            TransportError::Timeout(what) => OktaError::Timeout(what),
+            TransportError::Denied(what) => OktaError::Transport(format!("the host denied the request: {what}")),
+            TransportError::Failed(what) => OktaError::Transport(what),
+            TransportError::TooLarge(max) => {
+                OktaError::Decode(format!("the response body is larger than {max} bytes"))
+            }
+        }
+    }
+}
+
+/// Sends HTTP requests and waits. The only implementation for the component is the WASI
+/// one; tests use fakes.
+pub(crate) trait Transport {
+    /// Sends one request and reads the whole response.
+    fn send(&mut self, request: &HttpRequest<'_>) -> Result<Response, TransportError>;
+    /// Blocks for a while.
+    fn sleep(&mut self, duration: Duration);
+    /// The current time, used when Okta sends no `Date` header.
+    fn now(&self) -> SystemTime;
+}
+
+/// A connection and a transport.
+pub(crate) struct Client<T> {
+    connection: Connection,
+    transport: T,
+}
+
+impl<T: Transport> Client<T> {
+    /// A client for a checked connection.
+    pub(crate) fn new(connection: Connection, transport: T) -> Self {
+        Client {
+            connection,
+            transport,
+        }
+    }
+
+    /// The connection.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// The transport, for tests that inspect a fake.
+    #[cfg(test)]
+    pub(crate) fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// Sends a request, retrying as the connection's policy and the request allow. A non-2xx
+    /// answer becomes the matching error.
+    pub(crate) fn send(&mut self, spec: &RequestSpec) -> Result<Response, OktaError> {
+        let body = spec
+            .body
+            .as_ref()
+            .map(|body| body.to_string().into_bytes());
+        let request = HttpRequest {
+            method: spec.method,
+            url: format!("https://{}{}", self.connection.domain, spec.path_and_query()),
+            authorization: &self.connection.authorization,
+            body,
+            connect_timeout: self.connection.timeout,
+            max_response_bytes: self.connection.max_response_bytes,
+        };
+        let policy = self.connection.policy;
+        let mut attempt = 0;
+        loop {
+            let next = match self.transport.send(&request) {
+                Ok(resp) if resp.is_success() => return Ok(resp),
+                Ok(resp) => match retry::after_response(policy, spec.retry, attempt, &resp, self.transport.now()) {
+                    Next::Done => return Err(error::from_response(&resp, spec.operation)),
+                    next => next,
+                },
+                Err(err) => match retry::after_error(policy, spec.retry, attempt, &err) {
+                    Next::Done => return Err(err.into()),
+                    next => next,
+                },
+            };
+            if let Next::RetryAfter(wait) = next {
+                self.transport.sleep(wait);
+            }
+            attempt += 1;
+        }
+    }
+
+    /// Sends a request and reads the JSON answer as `R`; `what` names it in a decode error.
+    pub(crate) fn json<R: DeserializeOwned>(&mut self, spec: &RequestSpec, what: &str) -> Result<R, OktaError> {
+        let resp = self.send(spec)?;
+        serde_json::from_slice(&resp.body).map_err(|e| decode(what, e))
+    }
+
+    /// Fetches a list: one page, or every page with `fetch-all`. Each item reaches `parse`
+    /// as its raw JSON.
+    pub(crate) fn list<I>(
+        &mut self,
+        spec: RequestSpec,
+        paging: &Paging,
+        mut parse: impl FnMut(&RawValue) -> Result<I, OktaError>,
+    ) -> Result<(Vec<I>, Option<String>), OktaError> {
+        let first = paging::first_request(spec, paging)?;
+        paging::collect(
+            first,
+            paging,
+            |spec| self.send(spec),
+            |resp| {
+                let raws: Vec<&RawValue> =
+                    serde_json::from_slice(&resp.body).map_err(|e| decode("a list page", e))?;
+                raws.into_iter().map(&mut parse).collect()
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fake {
+    //! A scripted transport for native tests of nodes, retries and paging.
+
+    use super::*;
+    use std::collections::VecDeque;
+
+    /// A request the fake saw, without the credential.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub(crate) struct Seen {
+        pub method: Method,
+        pub url: String,
+        pub body: Option<String>,
+        pub authorization: String,
+    }
+
+    /// Answers requests from a script, in order, and records them and any sleeps.
+    #[derive(Default)]
+    pub(crate) struct FakeTransport {
+        pub script: VecDeque<Result<Response, TransportError>>,
+        pub seen: Vec<Seen>,
+        pub slept: Vec<Duration>,
+        pub now: Option<SystemTime>,
+    }
+
+    impl FakeTransport {
+        /// Queues a response with a JSON body.
+        pub(crate) fn respond(mut self, status: u16, headers: &[(&str, &str)], body: &str) -> Self {
+            self.script.push_back(Ok(Response {
+                status,
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                body: body.as_bytes().to_vec(),
+            }));
+            self
+        }
+
+        /// Queues a transport failure.
+        pub(crate) fn fail(mut self, err: TransportError) -> Self {
+            self.script.push_back(Err(err));
+            self
+        }
+    }
+
+    impl Transport for FakeTransport {
+        fn send(&mut self, request: &HttpRequest<'_>) -> Result<Response, TransportError> {
+            self.seen.push(Seen {
+                method: request.method,
+                url: request.url.clone(),
+                body: request
+                    .body
+                    .as_ref()
+                    .map(|b| String::from_utf8_lossy(b).into_owned()),
+                authorization: request.authorization.expose().to_string(),
+            });
+            self.script
+                .pop_front()
+                .unwrap_or_else(|| Err(TransportError::Failed("the script ran out".into())))
+        }
+
+        fn sleep(&mut self, duration: Duration) {
+            self.slept.push(duration);
+        }
+
+        fn now(&self) -> SystemTime {
+            self.now.unwrap_or(SystemTime::UNIX_EPOCH)
+        }
+    }
+
+    /// A client for `x.okta.com` with an API token and default options.
+    pub(crate) fn client(transport: FakeTransport) -> Client<FakeTransport> {
+        use crate::wit::types::{Auth, Connection as WitConnection, Options};
+        let conn = Connection::from_wit(&WitConnection {
+            domain: "x.okta.com".into(),
+            auth: Auth::ApiToken("00token".into()),
+            options: Options {
+                max_retries: None,
+                max_rate_limit_wait_ms: None,
+                timeout_ms: None,
+                max_response_bytes: None,
+            },
+        })
+        .expect("valid test connection");
+        Client::new(conn, transport)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fake::{FakeTransport, client};
+    use super::*;
+    use crate::spec::Retry;
+
+    #[test]
+    fn sends_to_the_org_with_the_credential() {
+        let mut c = client(FakeTransport::default().respond(200, &[], "{}"));
+        let spec = RequestSpec::post("/api/v1/users".into())
+            .query("activate", false)
+            .json(serde_json::json!({"profile": {"login": "a@x.com"}}));
+        c.send(&spec).unwrap();
+        let seen = &c.transport().seen[0];
+        assert_eq!(seen.method, Method::Post);
+        assert_eq!(seen.url, "https://x.okta.com/api/v1/users?activate=false");
+        assert_eq!(seen.authorization, "SSWS 00token");
+        assert_eq!(seen.body.as_deref(), Some(r#"{"profile":{"login":"a@x.com"}}"#));
+    }
+
+    #[test]
+    fn a_429_is_retried_after_the_reset() {
+        let transport = FakeTransport {
+            now: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
+            ..FakeTransport::default()
+        }
+        .respond(429, &[("x-rate-limit-reset", "1700000002")], "{}")
+        .respond(200, &[], "[]");
+        let mut c = client(transport);
+        c.send(&RequestSpec::post("/api/v1/users".into())).unwrap();
+        assert_eq!(c.transport().seen.len(), 2);
+        assert_eq!(c.transport().slept, vec![Duration::from_secs(3)]);
+    }
+
+    #[test]
+    fn a_500_on_a_create_is_not_retried() {
+        let transport = FakeTransport::default().respond(500, &[], r#"{"errorCode":"E0000009","errorSummary":"boom"}"#);
+        let mut c = client(transport);
+        let err = c.send(&RequestSpec::post("/api/v1/users".into())).unwrap_err();
+        assert!(matches!(err, OktaError::Server(ref api) if api.error_code.as_deref() == Some("E0000009")));
+        assert_eq!(c.transport().seen.len(), 1);
+    }
+
+    #[test]
+    fn a_500_on_a_get_is_retried_until_the_policy_gives_up() {
+        let transport = FakeTransport::default()
+            .respond(503, &[], "{}")
+            .fail(TransportError::Timeout("first byte".into()))
+            .respond(502, &[], "{}");
+        let mut c = client(transport);
+        let err = c.send(&RequestSpec::get("/api/v1/users".into())).unwrap_err();
+        assert!(matches!(err, OktaError::Server(ref api) if api.status == 502));
+        assert_eq!(c.transport().seen.len(), 3);
+        assert_eq!(c.transport().slept.len(), 2);
+    }
+
+    #[test]
+    fn transport_errors_become_typed_errors() {
+        let mut c = client(FakeTransport::default().fail(TransportError::Denied("other host".into())));
+        let err = c.send(&RequestSpec::get("/api/v1/users".into())).unwrap_err();
+        assert!(matches!(err, OktaError::Transport(ref m) if m.contains("denied")));
+        let mut c = client(FakeTransport::default().fail(TransportError::TooLarge(10)));
+        let err = c
+            .send(&RequestSpec::get("/x".into()).retry(Retry::Safe))
+            .unwrap_err();
+        assert!(matches!(err, OktaError::Decode(_)));
+        let mut c = client(FakeTransport::default().fail(TransportError::Timeout("connect".into())));
+        let err = c.send(&RequestSpec::post("/x".into())).unwrap_err();
+        assert!(matches!(err, OktaError::Timeout(_)));
+        assert_eq!(c.transport().seen.len(), 1);
+    }
+
+    #[test]
+    fn lists_keep_each_item_raw() {
+        let transport = FakeTransport::default().respond(
+            200,
+            &[("link", "<https://x.okta.com/api/v1/users?after=b>; rel=\"next\"")],
+            r#"[{"id":"a"}, {"id":"b","x":[1, 2]}]"#,
+        );
+        let mut c = client(transport);
+        let paging = paging::plan(None).unwrap();
+        let (items, next) = c
+            .list(RequestSpec::get("/api/v1/users".into()), &paging, |raw| Ok(raw.get().to_string()))
+            .unwrap();
+        assert_eq!(items, vec![r#"{"id":"a"}"#, r#"{"id":"b","x":[1, 2]}"#]);
+        assert_eq!(next.as_deref(), Some("/api/v1/users?after=b"));
+    }
+}

@@ -1,0 +1,358 @@
+//! The connection: domain validation, the credential and the options, and the
+//! `connection` interface's `test-connection` node.
+
+use crate::client::{Client, Transport};
+use crate::error::{decode, invalid_input};
+use crate::retry::{self, Policy};
+use crate::spec::RequestSpec;
+use crate::wit::connection::ConnectionInfo;
+use crate::wit::types::{self as wit, Auth, OktaError};
+use serde::Deserialize;
+use std::fmt;
+use std::time::Duration;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_TIMEOUT_MS: u32 = 120_000;
+const MAX_RETRIES: u32 = 10;
+const MAX_RATE_LIMIT_WAIT_MS: u32 = 300_000;
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 << 20;
+const MIN_RESPONSE_BYTES: u32 = 1024;
+const MAX_RESPONSE_BYTES: u32 = 256 << 20;
+
+/// A credential. Its `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    /// The value, for the `Authorization` header only.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Which kind of credential a connection carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AuthKind {
+    /// `SSWS` API token: acts for the admin who created it.
+    ApiToken,
+    /// OAuth 2.0 access token.
+    Bearer,
+}
+
+/// A checked connection, ready to send requests with.
+#[derive(Clone, Debug)]
+pub(crate) struct Connection {
+    /// The org's host, lower case, without scheme or slash.
+    pub domain: String,
+    /// The kind of credential.
+    pub kind: AuthKind,
+    /// The whole `Authorization` header value.
+    pub authorization: Secret,
+    /// Retries and the longest rate-limit wait.
+    pub policy: Policy,
+    /// The connect timeout passed to the host.
+    pub timeout: Duration,
+    /// The largest response body read.
+    pub max_response_bytes: usize,
+}
+
+impl Connection {
+    /// Checks a WIT connection. Nothing is sent when this fails.
+    pub(crate) fn from_wit(conn: &wit::Connection) -> Result<Self, OktaError> {
+        let domain = normalize_domain(&conn.domain)?;
+        let (kind, authorization) = match &conn.auth {
+            Auth::ApiToken(token) => (
+                AuthKind::ApiToken,
+                format!("SSWS {}", credential("api-token", token, "SSWS")?),
+            ),
+            Auth::BearerToken(token) => (
+                AuthKind::Bearer,
+                format!("Bearer {}", credential("bearer-token", token, "Bearer")?),
+            ),
+        };
+        let options = &conn.options;
+        let max_retries = bounded("options.max-retries", options.max_retries, 0, MAX_RETRIES)?
+            .unwrap_or(retry::DEFAULT_MAX_RETRIES);
+        let max_wait = bounded(
+            "options.max-rate-limit-wait-ms",
+            options.max_rate_limit_wait_ms,
+            0,
+            MAX_RATE_LIMIT_WAIT_MS,
+        )?
+        .map_or(retry::DEFAULT_MAX_WAIT, |ms| Duration::from_millis(ms.into()));
+        let timeout = bounded("options.timeout-ms", options.timeout_ms, 1, MAX_TIMEOUT_MS)?
+            .map_or(DEFAULT_TIMEOUT, |ms| Duration::from_millis(ms.into()));
+        let max_response_bytes = bounded(
+            "options.max-response-bytes",
+            options.max_response_bytes,
+            MIN_RESPONSE_BYTES,
+            MAX_RESPONSE_BYTES,
+        )?
+        .map_or(DEFAULT_MAX_RESPONSE_BYTES, |n| n as usize);
+        Ok(Connection {
+            domain,
+            kind,
+            authorization: Secret(authorization),
+            policy: Policy {
+                max_retries,
+                max_wait,
+            },
+            timeout,
+            max_response_bytes,
+        })
+    }
+}
+
+/// Checks an optional number against its bounds.
+fn bounded(field: &str, value: Option<u32>, min: u32, max: u32) -> Result<Option<u32>, OktaError> {
+    match value {
+        Some(v) if v < min || v > max => Err(invalid_input(format!(
+            "{field} must be from {min} to {max}"
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// Checks a token and strips a pasted scheme prefix. The error never quotes the token.
+fn credential<'a>(field: &str, token: &'a str, scheme: &str) -> Result<&'a str, OktaError> {
+    let token = token.trim();
+    if token.eq_ignore_ascii_case(scheme) {
+        return Err(invalid_input(format!("auth.{field} is empty")));
+    }
+    let token = match token.get(..scheme.len() + 1) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(&format!("{scheme} ")) => {
+            token[scheme.len() + 1..].trim_start()
+        }
+        _ => token,
+    };
+    if token.is_empty() {
+        return Err(invalid_input(format!("auth.{field} is empty")));
+    }
+    if token.chars().any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
+        return Err(invalid_input(format!(
+            "auth.{field} contains spaces or characters a token cannot have"
+        )));
+    }
+    Ok(token)
+}
+
+/// Normalizes and checks an org domain: `https://` and one trailing `/` are stripped; a
+/// path, userinfo, port, IP literal, `localhost`, `http://`, a placeholder or an `-admin.`
+/// host is rejected.
+pub(crate) fn normalize_domain(input: &str) -> Result<String, OktaError> {
+    let bad = |why: &str| invalid_input(format!("domain {why}"));
+    let mut host = input.trim();
+    if host.is_empty() {
+        return Err(bad("is empty"));
+    }
+    if host.contains('{') || host.contains('}') {
+        return Err(bad("is a placeholder; use your org's domain, such as dev-123456.okta.com"));
+    }
+    if has_prefix(host, "http://") {
+        return Err(bad("must use https"));
+    }
+    if has_prefix(host, "https://") {
+        host = &host["https://".len()..];
+    }
+    if let Some(stripped) = host.strip_suffix('/') {
+        host = stripped;
+    }
+    if host.contains('@') {
+        return Err(bad("cannot contain userinfo (`@`)"));
+    }
+    if host.contains('/') || host.contains('?') || host.contains('#') || host.contains("://") {
+        return Err(bad("must be a host name, without a path"));
+    }
+    if host.starts_with('[') || host.contains(':') {
+        return Err(bad("cannot contain a port or an IP address"));
+    }
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return Err(bad("cannot be localhost"));
+    }
+    if host.len() > 253 || !host.is_ascii() {
+        return Err(bad("is not a valid host name (use its punycode form)"));
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 {
+        return Err(bad("must be a full host name, such as dev-123456.okta.com"));
+    }
+    let valid_label = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if !labels.iter().all(valid_label) {
+        return Err(bad("is not a valid host name"));
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad("cannot be an IP address"));
+    }
+    if labels.iter().any(|l| l.ends_with("-admin")) {
+        return Err(bad("is the admin console's host; use the org domain without `-admin`"));
+    }
+    Ok(host)
+}
+
+fn has_prefix(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+#[derive(Deserialize)]
+struct Principal {
+    id: Option<String>,
+    profile: Option<PrincipalProfile>,
+}
+
+#[derive(Deserialize)]
+struct PrincipalProfile {
+    login: Option<String>,
+}
+
+/// `connection.test-connection`: one cheap authenticated call.
+pub(crate) fn test_connection<T: Transport>(client: &mut Client<T>) -> Result<ConnectionInfo, OktaError> {
+    let spec = match client.connection().kind {
+        AuthKind::ApiToken => RequestSpec::get("/api/v1/users/me".into()),
+        AuthKind::Bearer => RequestSpec::get("/api/v1/users".into()).query("limit", 1),
+    };
+    let resp = client.send(&spec)?;
+    let rate_limit_remaining = resp
+        .header("x-rate-limit-remaining")
+        .and_then(|v| v.trim().parse().ok());
+    let (principal_id, principal_login) = match client.connection().kind {
+        AuthKind::ApiToken => {
+            let me: Principal =
+                serde_json::from_slice(&resp.body).map_err(|e| decode("the current user", e))?;
+            (me.id, me.profile.and_then(|p| p.login))
+        }
+        AuthKind::Bearer => (None, None),
+    };
+    Ok(ConnectionInfo {
+        domain: client.connection().domain.clone(),
+        principal_id,
+        principal_login,
+        rate_limit_remaining,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wit::types::Options;
+
+    fn conn(domain: &str, auth: Auth) -> wit::Connection {
+        wit::Connection {
+            domain: domain.into(),
+            auth,
+            options: Options {
+                max_retries: None,
+                max_rate_limit_wait_ms: None,
+                timeout_ms: None,
+                max_response_bytes: None,
+            },
+        }
+    }
+
+    #[test]
+    fn accepts_okta_hosts_and_custom_domains() {
+        for (input, want) in [
+            ("dev-123456.okta.com", "dev-123456.okta.com"),
+            ("https://acme.okta-emea.com/", "acme.okta-emea.com"),
+            ("HTTPS://Acme.OktaPreview.com", "acme.oktapreview.com"),
+            ("  login.acme.com  ", "login.acme.com"),
+            ("id.example.co.uk", "id.example.co.uk"),
+        ] {
+            assert_eq!(normalize_domain(input).unwrap(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_org_host() {
+        for input in [
+            "",
+            "http://dev-1.okta.com",
+            "https://dev-1.okta.com/api/v1",
+            "dev-1.okta.com//",
+            "user:pw@dev-1.okta.com",
+            "dev-1.okta.com:8443",
+            "127.0.0.1",
+            "10.0.0.1",
+            "[::1]",
+            "localhost",
+            "api.localhost",
+            "{yourOktaDomain}",
+            "https://{yourOktaDomain}",
+            "dev-1-admin.okta.com",
+            "okta",
+            "dev_1.okta.com",
+            "-dev.okta.com",
+            "dev..okta.com",
+            "dev-1.okta.com?x=1",
+            "dév.okta.com",
+        ] {
+            assert!(
+                matches!(normalize_domain(input), Err(OktaError::InvalidInput(m)) if m.starts_with("domain")),
+                "{input:?} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn builds_the_authorization_header_and_strips_a_pasted_scheme() {
+        let c = Connection::from_wit(&conn("x.okta.com", Auth::ApiToken("00abc".into()))).unwrap();
+        assert_eq!(c.authorization.expose(), "SSWS 00abc");
+        assert_eq!(c.kind, AuthKind::ApiToken);
+        let c = Connection::from_wit(&conn("x.okta.com", Auth::ApiToken("SSWS 00abc".into()))).unwrap();
+        assert_eq!(c.authorization.expose(), "SSWS 00abc");
+        let c = Connection::from_wit(&conn("x.okta.com", Auth::BearerToken("bearer eyJ".into()))).unwrap();
+        assert_eq!(c.authorization.expose(), "Bearer eyJ");
+        for bad in ["", "  ", "SSWS ", "a b", "a\r\nX-Evil: 1"] {
+            let err = Connection::from_wit(&conn("x.okta.com", Auth::ApiToken(bad.into()))).unwrap_err();
+            let OktaError::InvalidInput(msg) = err else { panic!() };
+            assert!(msg.starts_with("auth.api-token"), "{msg}");
+            assert!(!msg.contains("X-Evil"));
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let token = "00SENTINEL-token-value";
+        let c = Connection::from_wit(&conn("x.okta.com", Auth::ApiToken(token.into()))).unwrap();
+        let debug = format!("{c:?} {:?} {:#?}", c.authorization, c);
+        assert!(!debug.contains(token), "{debug}");
+        assert!(debug.contains("x.okta.com"));
+    }
+
+    #[test]
+    fn checks_options() {
+        let mut w = conn("x.okta.com", Auth::ApiToken("t".into()));
+        let c = Connection::from_wit(&w).unwrap();
+        assert_eq!(c.policy, Policy::default());
+        assert_eq!(c.timeout, DEFAULT_TIMEOUT);
+        w.options.max_retries = Some(11);
+        assert!(Connection::from_wit(&w).is_err());
+        w.options.max_retries = Some(0);
+        w.options.timeout_ms = Some(0);
+        assert!(Connection::from_wit(&w).is_err());
+        w.options.timeout_ms = Some(500);
+        w.options.max_rate_limit_wait_ms = Some(1500);
+        w.options.max_response_bytes = Some(2048);
+        let c = Connection::from_wit(&w).unwrap();
+        assert_eq!(c.policy.max_retries, 0);
+        assert_eq!(c.policy.max_wait, Duration::from_millis(1500));
+        assert_eq!(c.timeout, Duration::from_millis(500));
+        assert_eq!(c.max_response_bytes, 2048);
+    }
+}

@@ -1,0 +1,501 @@
+//! Cursor paging over Okta's `Link: <...>; rel="next"` headers.
+//!
+//! A list node returns one page and a `next-cursor`, or with `fetch-all` follows `next` until
+//! the list ends or `max-items` is reached. The cursor is the `next` link's path and query,
+//! followed verbatim: Okta's links are opaque. Paging stops when a cursor repeats.
+
+use crate::encode;
+use crate::error::invalid_input;
+use crate::spec::{RequestSpec, Response, Target};
+use crate::wit::types::{OktaError, PageRequest};
+use std::collections::HashSet;
+
+/// The default and largest `max-items` for `fetch-all`.
+pub(crate) const DEFAULT_MAX_ITEMS: u32 = 10_000;
+
+/// Where a list starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// A `next-cursor` from an earlier page: a path and query to follow as it is.
+    Cursor(String),
+    /// An Okta `after` value, sent as the `after` query parameter.
+    After(String),
+}
+
+/// A validated page request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Paging {
+    /// Items per request.
+    pub limit: Option<u32>,
+    /// Where to start.
+    pub start: Option<Start>,
+    /// Whether to follow `next` links.
+    pub fetch_all: bool,
+    /// The most items `fetch-all` returns.
+    pub max_items: usize,
+}
+
+/// Checks a page request before anything is sent.
+pub(crate) fn plan(page: Option<&PageRequest>) -> Result<Paging, OktaError> {
+    let Some(page) = page else {
+        return Ok(Paging {
+            limit: None,
+            start: None,
+            fetch_all: false,
+            max_items: DEFAULT_MAX_ITEMS as usize,
+        });
+    };
+    if page.limit == Some(0) {
+        return Err(invalid_input("page.limit must be at least 1"));
+    }
+    let max_items = page.max_items.unwrap_or(DEFAULT_MAX_ITEMS);
+    if max_items == 0 {
+        return Err(invalid_input("page.max-items must be at least 1"));
+    }
+    let start = match page.after.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(cursor) if cursor.starts_with('/') => {
+            if !encode::is_wire_safe(cursor) {
+                return Err(invalid_input(
+                    "page.after is not a cursor this node returned",
+                ));
+            }
+            Some(Start::Cursor(cursor.to_string()))
+        }
+        Some(after) => Some(Start::After(after.to_string())),
+    };
+    Ok(Paging {
+        limit: page.limit,
+        start,
+        fetch_all: page.fetch_all.unwrap_or(false),
+        max_items: max_items as usize,
+    })
+}
+
+/// The first request of a list: the node's request with limit and start applied.
+pub(crate) fn first_request(mut spec: RequestSpec, paging: &Paging) -> Result<RequestSpec, OktaError> {
+    match &paging.start {
+        Some(Start::Cursor(cursor)) => {
+            if path_of(cursor) != spec.path() {
+                return Err(invalid_input(
+                    "page.after is a cursor from a different list",
+                ));
+            }
+            let target = match paging.limit {
+                Some(limit) => with_limit(cursor, limit as usize),
+                None => cursor.clone(),
+            };
+            spec.target = Target::Raw(target);
+            return Ok(spec);
+        }
+        Some(Start::After(after)) => spec = spec.query("after", after),
+        None => {}
+    }
+    Ok(spec.query_opt("limit", paging.limit))
+}
+
+/// Fetches one page, or with `fetch-all` every page up to `max-items`.
+///
+/// `fetch` sends a request and returns a 2xx response (or the error); `parse` reads a
+/// page's items. Returns the items and the cursor of the page after them.
+pub(crate) fn collect<T>(
+    first: RequestSpec,
+    paging: &Paging,
+    mut fetch: impl FnMut(&RequestSpec) -> Result<Response, OktaError>,
+    mut parse: impl FnMut(&Response) -> Result<Vec<T>, OktaError>,
+) -> Result<(Vec<T>, Option<String>), OktaError> {
+    let mut spec = first;
+    let mut items = Vec::new();
+    let mut seen = HashSet::from([spec.path_and_query()]);
+    loop {
+        let resp = fetch(&spec)?;
+        let page = parse(&resp)?;
+        let page_len = page.len();
+        items.extend(page);
+        let next = next_link(resp.header_values("link"))
+            .and_then(|url| cursor_from_url(&url))
+            .filter(|cursor| path_of(cursor) == spec.path());
+        if !paging.fetch_all {
+            return Ok((items, next));
+        }
+        if items.len() >= paging.max_items {
+            items.truncate(paging.max_items);
+            return Ok((items, next));
+        }
+        let Some(next) = next else {
+            return Ok((items, None));
+        };
+        if page_len == 0 {
+            // Nothing more for now; the cursor is where to look next time.
+            return Ok((items, Some(next)));
+        }
+        if !seen.insert(next.clone()) {
+            // The cursor did not advance: stop rather than loop.
+            return Ok((items, None));
+        }
+        let remaining = paging.max_items - items.len();
+        let target = if remaining < page_len {
+            with_limit(&next, remaining)
+        } else {
+            next
+        };
+        spec = RequestSpec {
+            target: Target::Raw(target),
+            ..spec
+        };
+    }
+}
+
+/// The path part of a path-and-query.
+fn path_of(path_and_query: &str) -> &str {
+    path_and_query
+        .split('?')
+        .next()
+        .unwrap_or(path_and_query)
+}
+
+/// Replaces (or adds) the `limit` query parameter of a path-and-query, leaving the rest as
+/// Okta wrote it.
+pub(crate) fn with_limit(path_and_query: &str, limit: usize) -> String {
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((path, query)) => (path, query),
+        None => (path_and_query, ""),
+    };
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && *p != "limit" && !p.starts_with("limit="))
+        .map(str::to_string)
+        .collect();
+    pairs.push(format!("limit={limit}"));
+    format!("{path}?{}", pairs.join("&"))
+}
+
+/// The path and query of a `next` URL (absolute or relative), without the fragment.
+pub(crate) fn cursor_from_url(url: &str) -> Option<String> {
+    let url = url.split('#').next().unwrap_or(url);
+    let rest = match url.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None => url,
+    };
+    (rest.starts_with('/') && encode::is_wire_safe(rest)).then(|| rest.to_string())
+}
+
+/// The target of the first `rel="next"` link among `Link` header values (RFC 8288).
+///
+/// Handles several `Link` headers and several comma-separated links in one header, quoted
+/// and unquoted parameters, commas inside `<...>`, and `rel` lists such as `"next last"`.
+pub(crate) fn next_link<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    values
+        .into_iter()
+        .flat_map(parse_links)
+        .find(|(_, rels)| rels.iter().any(|r| r.eq_ignore_ascii_case("next")))
+        .map(|(target, _)| target)
+}
+
+/// Parses one `Link` header value into `(target, rels)` pairs.
+fn parse_links(value: &str) -> Vec<(String, Vec<String>)> {
+    let bytes = value.as_bytes();
+    let mut links = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i] == b',' || bytes[i].is_ascii_whitespace()) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+        if bytes[i] != b'<' {
+            // Malformed: skip to the next link.
+            i = skip_to_comma(bytes, i);
+            continue;
+        }
+        let Some(end) = value[i + 1..].find('>') else {
+            break;
+        };
+        let target = value[i + 1..i + 1 + end].trim().to_string();
+        i += end + 2;
+        let mut rels = Vec::new();
+        loop {
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] == b',' {
+                break;
+            }
+            if bytes[i] != b';' {
+                i = skip_to_comma(bytes, i);
+                break;
+            }
+            i += 1;
+            let name_start = i;
+            while i < bytes.len() && !matches!(bytes[i], b'=' | b';' | b',') {
+                i += 1;
+            }
+            let name = value[name_start..i].trim().to_ascii_lowercase();
+            let mut param = String::new();
+            if i < bytes.len() && bytes[i] == b'=' {
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if i < bytes.len() && bytes[i] == b'"' {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        if bytes[i] == b'\\' && i + 1 < bytes.len() {
+                            i += 1;
+                        }
+                        param.push(bytes[i] as char);
+                        i += 1;
+                    }
+                    i += 1;
+                } else {
+                    let start = i;
+                    while i < bytes.len() && !matches!(bytes[i], b';' | b',') {
+                        i += 1;
+                    }
+                    param = value[start..i].trim().to_string();
+                }
+            }
+            if name == "rel" {
+                rels.extend(param.split_ascii_whitespace().map(str::to_string));
+            }
+        }
+        links.push((target, rels));
+    }
+    links
+}
+
+/// The index of the next top-level comma (outside quotes), or the end.
+fn skip_to_comma(bytes: &[u8], mut i: usize) -> usize {
+    let mut quoted = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Method;
+
+    #[test]
+    fn finds_next_among_separate_headers() {
+        let headers = [
+            "<https://x.okta.com/api/v1/users?limit=2>; rel=\"self\"",
+            "<https://x.okta.com/api/v1/users?after=00u2&limit=2>; rel=\"next\"",
+        ];
+        assert_eq!(
+            next_link(headers).as_deref(),
+            Some("https://x.okta.com/api/v1/users?after=00u2&limit=2")
+        );
+    }
+
+    #[test]
+    fn finds_next_in_one_comma_joined_header() {
+        let header = "<https://x.okta.com/api/v1/users?fields=id,status&limit=2>; rel=\"self\", \
+                      <https://x.okta.com/api/v1/users?after=00u2&fields=id,status>; rel=next; title=\"p, 2\"";
+        assert_eq!(
+            next_link([header]).as_deref(),
+            Some("https://x.okta.com/api/v1/users?after=00u2&fields=id,status")
+        );
+    }
+
+    #[test]
+    fn reads_rel_lists_case_and_odd_spacing() {
+        assert_eq!(
+            next_link(["  <\t/a?b=1 >;REL = \"last NEXT\" "]).as_deref(),
+            Some("/a?b=1")
+        );
+        assert_eq!(next_link(["<a>; rel=\"self\"", "<b>; rel=\"prev\""]), None);
+        assert_eq!(next_link(["garbage, <c>; rel=next"]).as_deref(), Some("c"));
+        assert_eq!(next_link(["<unterminated; rel=next"]), None);
+        assert_eq!(next_link(Vec::<&str>::new()), None);
+        // A link whose rel mentions next only in another parameter is not next.
+        assert_eq!(next_link(["<d>; title=\"next\"; rel=self"]), None);
+    }
+
+    #[test]
+    fn cursor_is_the_path_and_query() {
+        assert_eq!(
+            cursor_from_url("https://x.okta.com/api/v1/users?after=1&limit=2#f").as_deref(),
+            Some("/api/v1/users?after=1&limit=2")
+        );
+        assert_eq!(
+            cursor_from_url("http://127.0.0.1:9/api/v1/logs?after=1").as_deref(),
+            Some("/api/v1/logs?after=1")
+        );
+        assert_eq!(cursor_from_url("/api/v1/users?after=1").as_deref(), Some("/api/v1/users?after=1"));
+        assert_eq!(cursor_from_url("https://x.okta.com"), None);
+        assert_eq!(cursor_from_url("api/v1/users"), None);
+    }
+
+    #[test]
+    fn rewrites_only_the_limit() {
+        assert_eq!(
+            with_limit("/api/v1/users?after=00u2&limit=200&search=a+b", 3),
+            "/api/v1/users?after=00u2&search=a+b&limit=3"
+        );
+        assert_eq!(with_limit("/api/v1/users", 3), "/api/v1/users?limit=3");
+        assert_eq!(with_limit("/api/v1/users?limitless=1", 3), "/api/v1/users?limitless=1&limit=3");
+    }
+
+    fn page(after: Option<&str>, limit: Option<u32>, fetch_all: bool, max_items: Option<u32>) -> PageRequest {
+        PageRequest {
+            limit,
+            after: after.map(str::to_string),
+            fetch_all: Some(fetch_all),
+            max_items,
+        }
+    }
+
+    #[test]
+    fn plans_and_applies_the_start() {
+        let spec = || RequestSpec::get("/api/v1/users".into());
+        let p = plan(Some(&page(Some("00u5"), Some(2), false, None))).unwrap();
+        assert_eq!(p.start, Some(Start::After("00u5".into())));
+        let first = first_request(spec(), &p).unwrap();
+        assert_eq!(first.path_and_query(), "/api/v1/users?after=00u5&limit=2");
+
+        let p = plan(Some(&page(Some("/api/v1/users?after=x&limit=2"), None, false, None))).unwrap();
+        let first = first_request(spec(), &p).unwrap();
+        assert_eq!(first.path_and_query(), "/api/v1/users?after=x&limit=2");
+
+        let p = plan(Some(&page(Some("/api/v1/groups?after=x"), None, false, None))).unwrap();
+        assert!(matches!(first_request(spec(), &p), Err(OktaError::InvalidInput(_))));
+
+        assert!(plan(Some(&page(None, Some(0), false, None))).is_err());
+        assert!(plan(Some(&page(None, None, true, Some(0)))).is_err());
+        assert!(plan(Some(&page(Some("/api/v1/users?q=a b"), None, false, None))).is_err());
+        assert_eq!(plan(None).unwrap().max_items, DEFAULT_MAX_ITEMS as usize);
+    }
+
+    /// A fake list endpoint: `total` items, pages cut by `after` (an index) and `limit`.
+    struct FakeList {
+        total: usize,
+        default_limit: usize,
+        requests: Vec<String>,
+        stuck: bool,
+    }
+
+    impl FakeList {
+        fn fetch(&mut self, spec: &RequestSpec) -> Result<Response, OktaError> {
+            assert_eq!(spec.method, Method::Get);
+            let target = spec.path_and_query();
+            self.requests.push(target.clone());
+            let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
+            let param = |name: &str| {
+                query
+                    .split('&')
+                    .find_map(|p| p.strip_prefix(&format!("{name}=")))
+                    .and_then(|v| v.parse::<usize>().ok())
+            };
+            let start = param("after").unwrap_or(0);
+            let limit = param("limit").unwrap_or(self.default_limit);
+            let end = (start + limit).min(self.total);
+            let body = serde_json::to_vec(&(start..end).collect::<Vec<_>>()).unwrap();
+            let mut headers = vec![(
+                "link".to_string(),
+                format!("<https://x.okta.com{target}>; rel=\"self\""),
+            )];
+            if end < self.total {
+                let after = if self.stuck { start } else { end };
+                headers.push((
+                    "link".into(),
+                    format!("<https://x.okta.com/api/v1/users?after={after}&limit={limit}>; rel=\"next\""),
+                ));
+            }
+            Ok(Response { status: 200, headers, body })
+        }
+    }
+
+    fn run(list: &mut FakeList, request: PageRequest) -> (Vec<usize>, Option<String>) {
+        let paging = plan(Some(&request)).unwrap();
+        let first = first_request(RequestSpec::get("/api/v1/users".into()), &paging).unwrap();
+        collect(
+            first,
+            &paging,
+            |spec| list.fetch(spec),
+            |resp| Ok(serde_json::from_slice(&resp.body).unwrap()),
+        )
+        .unwrap()
+    }
+
+    fn fake(total: usize) -> FakeList {
+        FakeList {
+            total,
+            default_limit: 200,
+            requests: vec![],
+            stuck: false,
+        }
+    }
+
+    #[test]
+    fn one_page_returns_the_next_cursor() {
+        let mut list = fake(7);
+        let (items, next) = run(&mut list, page(None, Some(2), false, None));
+        assert_eq!(items, vec![0, 1]);
+        assert_eq!(next.as_deref(), Some("/api/v1/users?after=2&limit=2"));
+        let (items, next) = run(&mut list, page(next.as_deref(), None, false, None));
+        assert_eq!(items, vec![2, 3]);
+        assert_eq!(next.as_deref(), Some("/api/v1/users?after=4&limit=2"));
+    }
+
+    #[test]
+    fn fetch_all_follows_every_page() {
+        let mut list = fake(7);
+        let (items, next) = run(&mut list, page(None, Some(2), true, None));
+        assert_eq!(items, (0..7).collect::<Vec<_>>());
+        assert_eq!(next, None);
+        assert_eq!(list.requests.len(), 4);
+    }
+
+    #[test]
+    fn max_items_trims_the_last_request_so_the_cursor_is_exact() {
+        let mut list = fake(10);
+        let (items, next) = run(&mut list, page(None, Some(3), true, Some(5)));
+        assert_eq!(items, vec![0, 1, 2, 3, 4]);
+        assert_eq!(list.requests[1], "/api/v1/users?after=3&limit=2");
+        assert_eq!(next.as_deref(), Some("/api/v1/users?after=5&limit=2"));
+        // Continuing from the cursor misses nothing.
+        let (rest, next) = run(&mut list, page(next.as_deref(), Some(3), true, None));
+        assert_eq!(rest, vec![5, 6, 7, 8, 9]);
+        assert_eq!(next, None);
+    }
+
+    #[test]
+    fn a_cursor_that_does_not_advance_stops_the_loop() {
+        let mut list = fake(10);
+        list.stuck = true;
+        let (items, next) = run(&mut list, page(Some("0"), Some(2), true, None));
+        // The first page links to itself: the repeat is caught without a second request.
+        assert_eq!(list.requests, vec!["/api/v1/users?after=0&limit=2"]);
+        assert_eq!(items, vec![0, 1]);
+        assert_eq!(next, None);
+    }
+
+    #[test]
+    fn a_next_link_to_another_path_is_ignored() {
+        let paging = plan(None).unwrap();
+        let (items, next) = collect(
+            RequestSpec::get("/api/v1/users".into()),
+            &paging,
+            |_| {
+                Ok(Response {
+                    status: 200,
+                    headers: vec![("link".into(), "<https://x/api/v1/groups?after=1>; rel=next".into())],
+                    body: b"[1]".to_vec(),
+                })
+            },
+            |resp| Ok(serde_json::from_slice::<Vec<u8>>(&resp.body).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(items, vec![1]);
+        assert_eq!(next, None);
+    }
+}

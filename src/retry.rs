@@ -1,0 +1,227 @@
+//! What may be retried, and how long to wait first.
+//!
+//! A 429 is always retried (Okta did nothing), after `min(X-Rate-Limit-Reset) − Date + 1 s`,
+//! unless that is longer than the connection allows. A 5xx or a transport error is retried
+//! only for a request that is safe to repeat, after a short exponential backoff.
+
+use crate::client::TransportError;
+use crate::spec::{Response, Retry};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The default number of retries.
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The default longest wait for a rate-limit window.
+pub(crate) const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(30);
+
+/// How many times to retry, and the longest wait allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Policy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// The longest single wait.
+    pub max_wait: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            max_retries: DEFAULT_MAX_RETRIES,
+            max_wait: DEFAULT_MAX_WAIT,
+        }
+    }
+}
+
+/// What to do after an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Return what the attempt gave.
+    Done,
+    /// Wait, then send the request again.
+    RetryAfter(Duration),
+}
+
+/// The earliest `X-Rate-Limit-Reset` (Unix seconds) among the response's headers.
+pub(crate) fn reset_at(resp: &Response) -> Option<u64> {
+    resp.header_values("x-rate-limit-reset")
+        .filter_map(|v| v.trim().parse::<u64>().ok())
+        .min()
+}
+
+/// How long to wait before the rate-limit window resets: `reset − Date + 1 s`.
+///
+/// Okta's `Date` header is the clock the reset time is measured against; the local clock is
+/// used only when the header is missing or unreadable.
+pub(crate) fn rate_limit_wait(resp: &Response, now: SystemTime) -> Option<Duration> {
+    let reset = reset_at(resp)?;
+    let server_now = resp
+        .header("date")
+        .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
+        .unwrap_or(now);
+    let now_secs = server_now.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(reset.saturating_sub(now_secs) + 1))
+}
+
+/// The backoff before retry number `attempt + 1` after a 5xx or transport error.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(250u64 << attempt.min(5))
+}
+
+/// Whether a status is worth repeating a safe request for.
+fn is_transient_status(status: u16) -> bool {
+    matches!(status, 500 | 502 | 503 | 504)
+}
+
+/// Decides what follows a response to attempt number `attempt` (0 for the first).
+pub(crate) fn after_response(
+    policy: Policy,
+    retry: Retry,
+    attempt: u32,
+    resp: &Response,
+    now: SystemTime,
+) -> Next {
+    if attempt >= policy.max_retries {
+        return Next::Done;
+    }
+    if resp.status == 429 {
+        let wait = rate_limit_wait(resp, now).unwrap_or_else(|| backoff(attempt));
+        return if wait <= policy.max_wait {
+            Next::RetryAfter(wait)
+        } else {
+            Next::Done
+        };
+    }
+    if retry == Retry::Safe && is_transient_status(resp.status) {
+        return Next::RetryAfter(backoff(attempt).min(policy.max_wait));
+    }
+    Next::Done
+}
+
+/// Decides what follows a transport error on attempt number `attempt`.
+pub(crate) fn after_error(policy: Policy, retry: Retry, attempt: u32, err: &TransportError) -> Next {
+    if attempt < policy.max_retries && retry == Retry::Safe && err.is_transient() {
+        Next::RetryAfter(backoff(attempt).min(policy.max_wait))
+    } else {
+        Next::Done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    fn limited(headers: &[(&str, &str)]) -> Response {
+        Response {
+            status: 429,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: vec![],
+        }
+    }
+
+    #[test]
+    fn waits_until_the_earliest_reset_by_the_server_clock_plus_a_second() {
+        // Date is 2023-11-14T22:13:20Z = 1700000000.
+        let resp = limited(&[
+            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+            ("x-rate-limit-reset", "1700000009"),
+            ("x-rate-limit-reset", "1700000004"),
+        ]);
+        // The local clock is far off; the server's Date wins.
+        let wait = rate_limit_wait(&resp, at(1_800_000_000));
+        assert_eq!(wait, Some(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn falls_back_to_the_local_clock_without_a_date() {
+        let resp = limited(&[("x-rate-limit-reset", "1700000010")]);
+        assert_eq!(
+            rate_limit_wait(&resp, at(1_700_000_007)),
+            Some(Duration::from_secs(4))
+        );
+        // A reset in the past still waits one second.
+        assert_eq!(
+            rate_limit_wait(&resp, at(1_700_000_100)),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(rate_limit_wait(&limited(&[]), at(0)), None);
+    }
+
+    #[test]
+    fn a_429_is_retried_even_for_unsafe_requests_within_the_cap() {
+        let policy = Policy::default();
+        let resp = limited(&[("x-rate-limit-reset", "1700000002")]);
+        assert_eq!(
+            after_response(policy, Retry::Unsafe, 0, &resp, at(1_700_000_000)),
+            Next::RetryAfter(Duration::from_secs(3))
+        );
+        // Longer than the cap: give up at once so the flow can schedule a retry.
+        assert_eq!(
+            after_response(policy, Retry::Unsafe, 0, &resp, at(1_699_999_000)),
+            Next::Done
+        );
+        // Out of retries.
+        assert_eq!(
+            after_response(policy, Retry::Safe, 2, &resp, at(1_700_000_000)),
+            Next::Done
+        );
+        // No headers: exponential backoff.
+        assert_eq!(
+            after_response(policy, Retry::Safe, 1, &limited(&[]), at(0)),
+            Next::RetryAfter(Duration::from_millis(500))
+        );
+    }
+
+    #[test]
+    fn a_5xx_is_retried_only_when_safe() {
+        let policy = Policy::default();
+        let resp = Response {
+            status: 503,
+            ..Response::default()
+        };
+        assert_eq!(
+            after_response(policy, Retry::Safe, 0, &resp, at(0)),
+            Next::RetryAfter(Duration::from_millis(250))
+        );
+        assert_eq!(
+            after_response(policy, Retry::Unsafe, 0, &resp, at(0)),
+            Next::Done
+        );
+        let not_implemented = Response {
+            status: 501,
+            ..Response::default()
+        };
+        assert_eq!(
+            after_response(policy, Retry::Safe, 0, &not_implemented, at(0)),
+            Next::Done
+        );
+    }
+
+    #[test]
+    fn transport_errors_are_retried_only_when_safe_and_transient() {
+        let policy = Policy::default();
+        let timeout = TransportError::Timeout("connect".into());
+        assert_eq!(
+            after_error(policy, Retry::Safe, 0, &timeout),
+            Next::RetryAfter(Duration::from_millis(250))
+        );
+        assert_eq!(after_error(policy, Retry::Unsafe, 0, &timeout), Next::Done);
+        assert_eq!(
+            after_error(policy, Retry::Safe, 0, &TransportError::Denied("x".into())),
+            Next::Done
+        );
+        assert_eq!(after_error(policy, Retry::Safe, 2, &timeout), Next::Done);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_bounded() {
+        assert_eq!(backoff(0), Duration::from_millis(250));
+        assert_eq!(backoff(3), Duration::from_millis(2000));
+        assert_eq!(backoff(30), Duration::from_millis(8000));
+    }
+}

@@ -1,0 +1,257 @@
+//! What a node asks of Okta and what Okta answers, free of any transport.
+//!
+//! A node builds a [`RequestSpec`] from its WIT request, the client sends it, and the node
+//! parses the [`Response`]. Both are plain data, so building and parsing are tested natively.
+
+use crate::encode;
+use crate::error::Operation;
+use serde_json::Value;
+
+/// The HTTP methods the nodes use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// Whether a request may be sent again after a 5xx or a transport error.
+///
+/// A 429 is always retried: Okta refused the request before doing anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Retry {
+    /// Repeating the request cannot do more than doing it once.
+    Safe,
+    /// Repeating could act twice (a create, an email, a second DELETE of a user).
+    Unsafe,
+}
+
+/// Where a request goes: a path with query pairs, or a `next` link followed verbatim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// An encoded path and the raw query pairs, encoded when sent.
+    Parts {
+        /// The path, each segment already percent-encoded.
+        path: String,
+        /// Query pairs; values are encoded when the target is rendered.
+        query: Vec<(&'static str, String)>,
+    },
+    /// An opaque path and query from Okta's `Link` header, sent as Okta wrote it.
+    Raw(String),
+}
+
+/// One request to the org, without host or credentials.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct RequestSpec {
+    /// The method.
+    pub method: Method,
+    /// The path and query.
+    pub target: Target,
+    /// The JSON body, if any.
+    pub body: Option<Value>,
+    /// Whether a 5xx or transport error may be retried.
+    pub retry: Retry,
+    /// How to read an ambiguous error for this operation.
+    pub operation: Operation,
+}
+
+impl RequestSpec {
+    fn new(method: Method, path: String, retry: Retry) -> Self {
+        RequestSpec {
+            method,
+            target: Target::Parts {
+                path,
+                query: Vec::new(),
+            },
+            body: None,
+            retry,
+            operation: Operation::General,
+        }
+    }
+
+    /// A `GET`; safe to repeat.
+    pub(crate) fn get(path: String) -> Self {
+        Self::new(Method::Get, path, Retry::Safe)
+    }
+
+    /// A `POST`; not safe to repeat unless marked with [`RequestSpec::retry`].
+    pub(crate) fn post(path: String) -> Self {
+        Self::new(Method::Post, path, Retry::Unsafe)
+    }
+
+    /// A `PUT`; safe to repeat.
+    pub(crate) fn put(path: String) -> Self {
+        Self::new(Method::Put, path, Retry::Safe)
+    }
+
+    /// A `DELETE`; safe to repeat unless marked otherwise.
+    pub(crate) fn delete(path: String) -> Self {
+        Self::new(Method::Delete, path, Retry::Safe)
+    }
+
+    /// Adds a query pair.
+    pub(crate) fn query(mut self, key: &'static str, value: impl ToString) -> Self {
+        if let Target::Parts { query, .. } = &mut self.target {
+            query.push((key, value.to_string()));
+        }
+        self
+    }
+
+    /// Adds a query pair when the value is present.
+    pub(crate) fn query_opt(self, key: &'static str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(value) => self.query(key, value),
+            None => self,
+        }
+    }
+
+    /// Sets the JSON body.
+    pub(crate) fn json(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// Sets whether the request may be repeated after a 5xx or transport error.
+    pub(crate) fn retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Marks a lifecycle transition: Okta's `E0000001` then means the user's status is wrong.
+    pub(crate) fn transition(mut self) -> Self {
+        self.operation = Operation::Transition;
+        self
+    }
+
+    /// The path without the query.
+    pub(crate) fn path(&self) -> &str {
+        match &self.target {
+            Target::Parts { path, .. } => path,
+            Target::Raw(raw) => raw.split('?').next().unwrap_or(raw),
+        }
+    }
+
+    /// The path and query as sent on the wire.
+    pub(crate) fn path_and_query(&self) -> String {
+        match &self.target {
+            Target::Parts { path, query } if query.is_empty() => path.clone(),
+            Target::Parts { path, query } => format!("{path}?{}", encode::query_string(query)),
+            Target::Raw(raw) => raw.clone(),
+        }
+    }
+
+    /// The query value for a key, for tests and paging.
+    #[cfg(test)]
+    pub(crate) fn query_value(&self, key: &str) -> Option<&str> {
+        match &self.target {
+            Target::Parts { query, .. } => query
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.as_str()),
+            Target::Raw(_) => None,
+        }
+    }
+}
+
+/// Okta's answer: status, headers (names lower-cased) and the body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// Every header, in order, names in lower case; repeated headers repeat.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// Whether the status is 2xx.
+    pub(crate) fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Every value of a header (the name in lower case).
+    pub(crate) fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of a header (the name in lower case).
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_path_and_encoded_query() {
+        let spec = RequestSpec::get("/api/v1/users".into())
+            .query("search", "profile.login eq \"a+b@x.com\"")
+            .query_opt("limit", Some(2))
+            .query_opt("after", None::<String>);
+        assert_eq!(
+            spec.path_and_query(),
+            "/api/v1/users?search=profile.login%20eq%20%22a%2Bb%40x.com%22&limit=2"
+        );
+        assert_eq!(spec.query_value("limit"), Some("2"));
+        assert_eq!(spec.path(), "/api/v1/users");
+    }
+
+    #[test]
+    fn raw_targets_are_sent_verbatim() {
+        let mut spec = RequestSpec::get("/api/v1/users".into());
+        spec.target = Target::Raw("/api/v1/users?after=00u2&search=a+b".into());
+        assert_eq!(spec.path_and_query(), "/api/v1/users?after=00u2&search=a+b");
+        assert_eq!(spec.path(), "/api/v1/users");
+    }
+
+    #[test]
+    fn methods_default_to_their_retry_safety() {
+        assert_eq!(RequestSpec::get(String::new()).retry, Retry::Safe);
+        assert_eq!(RequestSpec::post(String::new()).retry, Retry::Unsafe);
+        assert_eq!(RequestSpec::put(String::new()).retry, Retry::Safe);
+        assert_eq!(RequestSpec::delete(String::new()).retry, Retry::Safe);
+        let spec = RequestSpec::post(String::new()).transition();
+        assert_eq!(spec.operation, Operation::Transition);
+    }
+
+    #[test]
+    fn finds_repeated_headers() {
+        let resp = Response {
+            status: 200,
+            headers: vec![
+                ("link".into(), "<a>; rel=\"self\"".into()),
+                ("link".into(), "<b>; rel=\"next\"".into()),
+            ],
+            body: vec![],
+        };
+        assert_eq!(resp.header_values("link").count(), 2);
+        assert_eq!(resp.header("link"), Some("<a>; rel=\"self\""));
+        assert!(resp.is_success());
+    }
+}

@@ -1,0 +1,1010 @@
+//! The `users` interface: WIT requests → request specs, Okta answers → WIT outputs.
+//!
+//! Every `build_*` function is pure and checks its input before anything is sent; the node
+//! functions only chain builds, sends and parses.
+
+use crate::client::{Client, Transport};
+use crate::encode;
+use crate::error::{decode, invalid_input, not_found};
+use crate::objects::{self, WireCredentials};
+use crate::paging::{self, Paging};
+use crate::spec::{RequestSpec, Response, Retry};
+use crate::wit::types::{
+    AppLink, GroupPage, OktaError, SortOrder, User, UserPage, UserProfile, UserStatus, UserType,
+};
+use crate::wit::users::{
+    ActivateUserRequest, ActivationResult, ChangePasswordRequest, ChangeRecoveryQuestionRequest,
+    ClearUserSessionsRequest, ClearUserSessionsResult, CreateUserRequest, CredentialsResult,
+    DeactivateUserRequest, DeleteOutcome, DeleteUserRequest, DeleteUserResult, DigestAlgorithm,
+    ExpirePasswordRequest, ExpirePasswordResult, ForgotPasswordRequest, ForgotPasswordResult,
+    GetUserRequest, HashAlgorithm, LifecycleResult, ListUserAppsRequest, ListUserGroupsRequest,
+    ListUsersRequest, NextLogin, PasswordHash, PasswordInput, ReactivateUserRequest,
+    RecoveryQuestion, ResetPasswordRequest, ResetPasswordResult, SaltOrder, SetPasswordRequest,
+    SuspendUserRequest, UnlockUserRequest, UnsuspendUserRequest, UpdateUserRequest,
+};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+const USERS: &str = "/api/v1/users";
+
+/// How a request names a user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum UserRef {
+    /// An id, login or short name that fits in one path segment (already encoded).
+    Segment(String),
+    /// A login with `/`, which Okta cannot take in a path: found by search first.
+    Login(String),
+}
+
+/// Checks how a request names a user.
+pub(crate) fn user_ref(field: &str, value: &str) -> Result<UserRef, OktaError> {
+    let trimmed = value.trim();
+    if trimmed.contains('/') {
+        // Validates length and characters the same way as a segment would.
+        encode::segment(field, trimmed)?;
+        Ok(UserRef::Login(trimmed.to_string()))
+    } else {
+        encode::segment(field, value).map(UserRef::Segment)
+    }
+}
+
+/// The search that finds a user by exact login.
+pub(crate) fn build_find_by_login(login: &str) -> RequestSpec {
+    RequestSpec::get(USERS.into())
+        .query("search", format!("profile.login eq {}", encode::filter_literal(login)))
+        .query("limit", 2)
+}
+
+/// Finds a user by exact login with a search.
+fn find_by_login<T: Transport>(client: &mut Client<T>, login: &str) -> Result<User, OktaError> {
+    let paging = paging::plan(None)?;
+    let (users, _) = client.list(build_find_by_login(login), &paging, objects::user)?;
+    users
+        .into_iter()
+        .find(|u| u.profile.login.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(login)))
+        .ok_or_else(|| not_found(format!("Not found: Resource not found: {login} (User)")))
+}
+
+/// The user's path, `/api/v1/users/{segment}`, looking up a login with `/` first.
+fn user_path<T: Transport>(client: &mut Client<T>, user: &UserRef) -> Result<String, OktaError> {
+    let segment = match user {
+        UserRef::Segment(segment) => segment.clone(),
+        UserRef::Login(login) => encode::segment("user-id", &find_by_login(client, login)?.id)?,
+    };
+    Ok(format!("{USERS}/{segment}"))
+}
+
+/// Reads a JSON body that Okta may leave empty.
+fn body_or_default<T: DeserializeOwned + Default>(resp: &Response, what: &str) -> Result<T, OktaError> {
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(&resp.body).map_err(|e| decode(what, e))
+}
+
+/// At most one of q, filter and search, non-blank.
+fn one_query(req: &ListUsersRequest) -> Result<Option<(&'static str, String)>, OktaError> {
+    let given: Vec<(&'static str, String)> = [("q", &req.q), ("filter", &req.filter), ("search", &req.search)]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(|v| (k, v.to_string())))
+        .collect();
+    match given.len() {
+        0 => Ok(None),
+        1 => Ok(given.into_iter().next()),
+        _ => Err(invalid_input("use only one of q, filter and search")),
+    }
+}
+
+/// `GET /api/v1/users` with the query, sort and paging.
+pub(crate) fn build_list_users(req: &ListUsersRequest) -> Result<(RequestSpec, Paging), OktaError> {
+    let query = one_query(req)?;
+    let is_search = matches!(query, Some(("search", _)));
+    let sort_by = req.sort_by.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if (sort_by.is_some() || req.sort_order.is_some()) && !is_search {
+        return Err(invalid_input("sort-by and sort-order work only with search"));
+    }
+    let paging = paging::plan(req.page.as_ref())?;
+    let mut spec = RequestSpec::get(USERS.into());
+    if let Some((key, value)) = query {
+        spec = spec.query(key, value);
+    }
+    let spec = spec.query_opt("sortBy", sort_by).query_opt(
+        "sortOrder",
+        req.sort_order.map(|o| match o {
+            SortOrder::Ascending => "asc",
+            SortOrder::Descending => "desc",
+        }),
+    );
+    Ok((spec, paging))
+}
+
+/// `users.list-users`.
+pub(crate) fn list_users<T: Transport>(client: &mut Client<T>, req: ListUsersRequest) -> Result<UserPage, OktaError> {
+    let (spec, paging) = build_list_users(&req)?;
+    let (items, next_cursor) = client.list(spec, &paging, objects::user)?;
+    Ok(UserPage { items, next_cursor })
+}
+
+/// `users.get-user`.
+pub(crate) fn get_user<T: Transport>(client: &mut Client<T>, req: GetUserRequest) -> Result<User, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let expand = req.expand.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    match user {
+        UserRef::Login(login) if expand.is_none() => find_by_login(client, &login),
+        user => {
+            let path = user_path(client, &user)?;
+            let resp = client.send(&RequestSpec::get(path).query_opt("expand", expand))?;
+            objects::from_body(&resp.body, "a user", objects::user)
+        }
+    }
+}
+
+/// The `credentials.password` object for a password input.
+fn password_json(field: &str, password: &PasswordInput) -> Result<Value, OktaError> {
+    match password {
+        PasswordInput::Value(value) if value.is_empty() => Err(invalid_input(format!("{field} is empty"))),
+        PasswordInput::Value(value) => Ok(json!({ "value": value })),
+        PasswordInput::Hash(hash) => Ok(json!({ "hash": hash_json(&format!("{field}.hash"), hash)? })),
+        PasswordInput::Hook => Ok(json!({ "hook": { "type": "default" } })),
+    }
+}
+
+/// The `hash` object, checked for what each algorithm needs.
+fn hash_json(field: &str, hash: &PasswordHash) -> Result<Value, OktaError> {
+    let missing = |what: &str| invalid_input(format!("{field}.{what} is required for this algorithm"));
+    if hash.value.trim().is_empty() {
+        return Err(invalid_input(format!("{field}.value is empty")));
+    }
+    let salt = hash.salt.as_deref().filter(|s| !s.is_empty());
+    let mut out = Map::new();
+    let algorithm = match hash.algorithm {
+        HashAlgorithm::Bcrypt => "BCRYPT",
+        HashAlgorithm::Md5 => "MD5",
+        HashAlgorithm::Sha1 => "SHA-1",
+        HashAlgorithm::Sha256 => "SHA-256",
+        HashAlgorithm::Sha512 => "SHA-512",
+        HashAlgorithm::Pbkdf2 => "PBKDF2",
+    };
+    out.insert("algorithm".into(), algorithm.into());
+    out.insert("value".into(), hash.value.clone().into());
+    match hash.algorithm {
+        HashAlgorithm::Bcrypt => {
+            let salt = salt.ok_or_else(|| missing("salt"))?;
+            if salt.len() != 22 {
+                return Err(invalid_input(format!("{field}.salt must be 22 characters for BCRYPT")));
+            }
+            let work_factor = hash.work_factor.ok_or_else(|| missing("work-factor"))?;
+            if !(1..=20).contains(&work_factor) {
+                return Err(invalid_input(format!("{field}.work-factor must be from 1 to 20")));
+            }
+            out.insert("salt".into(), salt.into());
+            out.insert("workFactor".into(), work_factor.into());
+        }
+        HashAlgorithm::Pbkdf2 => {
+            let salt = salt.ok_or_else(|| missing("salt"))?;
+            let iterations = hash.iteration_count.ok_or_else(|| missing("iteration-count"))?;
+            if iterations < 4096 {
+                return Err(invalid_input(format!("{field}.iteration-count must be at least 4096")));
+            }
+            let key_size = hash.key_size.ok_or_else(|| missing("key-size"))?;
+            let digest = hash.digest_algorithm.ok_or_else(|| missing("digest-algorithm"))?;
+            let order = hash.salt_order.ok_or_else(|| missing("salt-order"))?;
+            out.insert("salt".into(), salt.into());
+            out.insert("saltOrder".into(), salt_order(order).into());
+            out.insert("iterationCount".into(), iterations.into());
+            out.insert("keySize".into(), key_size.into());
+            out.insert(
+                "digestAlgorithm".into(),
+                match digest {
+                    DigestAlgorithm::Sha256Hmac => "SHA256_HMAC",
+                    DigestAlgorithm::Sha512Hmac => "SHA512_HMAC",
+                }
+                .into(),
+            );
+        }
+        HashAlgorithm::Md5 | HashAlgorithm::Sha1 | HashAlgorithm::Sha256 | HashAlgorithm::Sha512 => {
+            if let Some(salt) = salt {
+                let order = hash.salt_order.ok_or_else(|| invalid_input(format!("{field}.salt-order is required with a salt")))?;
+                out.insert("salt".into(), salt.into());
+                out.insert("saltOrder".into(), salt_order(order).into());
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+fn salt_order(order: SaltOrder) -> &'static str {
+    match order {
+        SaltOrder::Prefix => "PREFIX",
+        SaltOrder::Postfix => "POSTFIX",
+    }
+}
+
+fn recovery_json(field: &str, q: &RecoveryQuestion) -> Result<Value, OktaError> {
+    if q.question.trim().is_empty() || q.answer.trim().is_empty() {
+        return Err(invalid_input(format!("{field} needs both a question and an answer")));
+    }
+    Ok(json!({ "question": q.question, "answer": q.answer }))
+}
+
+/// `POST /api/v1/users?activate=&provider=&nextLogin=` with the profile and credentials.
+pub(crate) fn build_create_user(req: &CreateUserRequest) -> Result<RequestSpec, OktaError> {
+    if req.profile.login.as_deref().is_none_or(|l| l.trim().is_empty()) {
+        return Err(invalid_input("profile.login is required"));
+    }
+    let profile = objects::profile_object(&req.profile, req.profile_extra.as_deref(), "profile-extra")?;
+    let activate = req.activate.unwrap_or(true);
+    let mut credentials = Map::new();
+    if let Some(password) = &req.password {
+        credentials.insert("password".into(), password_json("password", password)?);
+    }
+    if let Some(question) = &req.recovery_question {
+        credentials.insert("recovery_question".into(), recovery_json("recovery-question", question)?);
+    }
+    if let Some(provider) = &req.provider {
+        use crate::wit::types::ProviderType;
+        let kind = objects::provider_type_name(provider.provider_type)
+            .ok_or_else(|| invalid_input("provider.provider-type cannot be unknown"))?;
+        if matches!(provider.provider_type, ProviderType::Federation | ProviderType::Social)
+            && (req.password.is_some() || req.recovery_question.is_some())
+        {
+            return Err(invalid_input(
+                "a FEDERATION or SOCIAL provider takes no password or recovery question",
+            ));
+        }
+        let mut p = Map::new();
+        p.insert("type".into(), kind.into());
+        if let Some(name) = provider.name.as_deref().filter(|n| !n.trim().is_empty()) {
+            p.insert("name".into(), name.into());
+        }
+        credentials.insert("provider".into(), Value::Object(p));
+    }
+    if let Some(NextLogin::ChangePassword) = req.next_login {
+        if !matches!(req.password, Some(PasswordInput::Value(_) | PasswordInput::Hash(_))) {
+            return Err(invalid_input("next-login change-password needs a password"));
+        }
+        if !activate {
+            return Err(invalid_input("next-login change-password needs activate"));
+        }
+    }
+    let mut body = Map::new();
+    body.insert("profile".into(), Value::Object(profile));
+    if !credentials.is_empty() {
+        body.insert("credentials".into(), Value::Object(credentials));
+    }
+    if let Some(ids) = &req.group_ids {
+        let ids: Vec<&str> = ids.iter().map(|s| s.trim()).collect();
+        if ids.iter().any(|id| id.is_empty()) {
+            return Err(invalid_input("group-ids contains an empty id"));
+        }
+        if !ids.is_empty() {
+            body.insert("groupIds".into(), json!(ids));
+        }
+    }
+    if let Some(realm) = non_blank(&req.realm_id) {
+        body.insert("realmId".into(), realm.into());
+    }
+    if let Some(type_id) = non_blank(&req.type_id) {
+        body.insert("type".into(), json!({ "id": type_id }));
+    }
+    Ok(RequestSpec::post(USERS.into())
+        .query("activate", activate)
+        .query_opt("provider", req.provider.as_ref().map(|_| true))
+        .query_opt("nextLogin", req.next_login.map(|NextLogin::ChangePassword| "changePassword"))
+        .json(Value::Object(body)))
+}
+
+fn non_blank(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// `users.create-user`.
+pub(crate) fn create_user<T: Transport>(client: &mut Client<T>, req: CreateUserRequest) -> Result<User, OktaError> {
+    let spec = build_create_user(&req)?;
+    let resp = client.send(&spec)?;
+    objects::from_body(&resp.body, "a user", objects::user)
+}
+
+/// The partial-update body; only the given attributes.
+pub(crate) fn build_update_body(profile: &UserProfile, extra: Option<&str>) -> Result<Value, OktaError> {
+    let profile = objects::profile_object(profile, extra, "profile-extra")?;
+    if profile.is_empty() {
+        return Err(invalid_input("nothing to update: set a profile field or profile-extra"));
+    }
+    Ok(json!({ "profile": profile }))
+}
+
+/// `users.update-user`: a partial `POST`, so attributes not given keep their values.
+pub(crate) fn update_user<T: Transport>(client: &mut Client<T>, req: UpdateUserRequest) -> Result<User, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let body = build_update_body(&req.profile, req.profile_extra.as_deref())?;
+    let path = user_path(client, &user)?;
+    // Sending the same attributes twice leaves the same profile.
+    let resp = client.send(&RequestSpec::post(path).json(body).retry(Retry::Safe))?;
+    objects::from_body(&resp.body, "a user", objects::user)
+}
+
+/// `users.delete-user`: reads the status, then deletes once (a DEPROVISIONED user) or
+/// deactivates and, with `permanently`, deletes.
+pub(crate) fn delete_user<T: Transport>(client: &mut Client<T>, req: DeleteUserRequest) -> Result<DeleteUserResult, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let path = user_path(client, &user)?;
+    let current = client.send(&RequestSpec::get(path.clone()))?;
+    let current = objects::from_body(&current.body, "a user", objects::user)?;
+    // A repeated DELETE can delete a user the first one only deactivated: never retried.
+    let delete = RequestSpec::delete(path)
+        .query("sendEmail", req.send_email.unwrap_or(false))
+        .retry(Retry::Unsafe);
+    client.send(&delete)?;
+    let outcome = if current.status == UserStatus::Deprovisioned {
+        DeleteOutcome::Deleted
+    } else if req.permanently.unwrap_or(false) {
+        client.send(&delete)?;
+        DeleteOutcome::Deleted
+    } else {
+        DeleteOutcome::Deactivated
+    };
+    Ok(DeleteUserResult {
+        user_id: current.id,
+        outcome,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ActivationToken {
+    activation_url: Option<String>,
+    activation_token: Option<String>,
+}
+
+/// `POST {user}/lifecycle/{action}` for a transition, with optional query pairs.
+fn lifecycle(path: &str, action: &str, retry: Retry) -> RequestSpec {
+    RequestSpec::post(format!("{path}/lifecycle/{action}"))
+        .retry(retry)
+        .transition()
+}
+
+/// The user as the request named them (an id, or the login given).
+fn named(user_id: &str) -> String {
+    user_id.trim().to_string()
+}
+
+/// Runs a transition that Okta answers with an empty body.
+fn transition<T: Transport>(
+    client: &mut Client<T>,
+    user_id: &str,
+    action: &str,
+    status: UserStatus,
+    query: &[(&'static str, bool)],
+) -> Result<LifecycleResult, OktaError> {
+    let user = user_ref("user-id", user_id)?;
+    let path = user_path(client, &user)?;
+    // Each of these ends in the same status however often it runs.
+    let mut spec = lifecycle(&path, action, Retry::Safe);
+    for (key, value) in query {
+        spec = spec.query(key, value);
+    }
+    client.send(&spec)?;
+    Ok(LifecycleResult {
+        user_id: named(user_id),
+        status,
+    })
+}
+
+fn activation<T: Transport>(
+    client: &mut Client<T>,
+    user_id: &str,
+    action: &str,
+    send_email: bool,
+) -> Result<ActivationResult, OktaError> {
+    let user = user_ref("user-id", user_id)?;
+    let path = user_path(client, &user)?;
+    // Each call mints a new token and may send an email: never retried.
+    let spec = lifecycle(&path, action, Retry::Unsafe).query("sendEmail", send_email);
+    let resp = client.send(&spec)?;
+    let token: ActivationToken = body_or_default(&resp, "an activation token")?;
+    Ok(ActivationResult {
+        user_id: named(user_id),
+        activation_url: token.activation_url,
+        activation_token: token.activation_token,
+    })
+}
+
+/// `users.activate-user`.
+pub(crate) fn activate_user<T: Transport>(client: &mut Client<T>, req: ActivateUserRequest) -> Result<ActivationResult, OktaError> {
+    activation(client, &req.user_id, "activate", req.send_email.unwrap_or(true))
+}
+
+/// `users.reactivate-user`.
+pub(crate) fn reactivate_user<T: Transport>(client: &mut Client<T>, req: ReactivateUserRequest) -> Result<ActivationResult, OktaError> {
+    activation(client, &req.user_id, "reactivate", req.send_email.unwrap_or(false))
+}
+
+/// `users.deactivate-user`.
+pub(crate) fn deactivate_user<T: Transport>(client: &mut Client<T>, req: DeactivateUserRequest) -> Result<LifecycleResult, OktaError> {
+    let send_email = req.send_email.unwrap_or(false);
+    transition(client, &req.user_id, "deactivate", UserStatus::Deprovisioned, &[("sendEmail", send_email)])
+}
+
+/// `users.suspend-user`.
+pub(crate) fn suspend_user<T: Transport>(client: &mut Client<T>, req: SuspendUserRequest) -> Result<LifecycleResult, OktaError> {
+    transition(client, &req.user_id, "suspend", UserStatus::Suspended, &[])
+}
+
+/// `users.unsuspend-user`.
+pub(crate) fn unsuspend_user<T: Transport>(client: &mut Client<T>, req: UnsuspendUserRequest) -> Result<LifecycleResult, OktaError> {
+    transition(client, &req.user_id, "unsuspend", UserStatus::Active, &[])
+}
+
+/// `users.unlock-user`.
+pub(crate) fn unlock_user<T: Transport>(client: &mut Client<T>, req: UnlockUserRequest) -> Result<LifecycleResult, OktaError> {
+    transition(client, &req.user_id, "unlock", UserStatus::Active, &[])
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ResetLink {
+    reset_password_url: Option<String>,
+}
+
+/// `users.reset-password`.
+pub(crate) fn reset_password<T: Transport>(client: &mut Client<T>, req: ResetPasswordRequest) -> Result<ResetPasswordResult, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let path = user_path(client, &user)?;
+    // A new token each time, and maybe an email: never retried.
+    let spec = lifecycle(&path, "reset_password", Retry::Unsafe)
+        .query("sendEmail", req.send_email.unwrap_or(true))
+        .query_opt("revokeSessions", req.revoke_sessions);
+    let resp = client.send(&spec)?;
+    let link: ResetLink = body_or_default(&resp, "a reset link")?;
+    Ok(ResetPasswordResult {
+        user_id: named(&req.user_id),
+        status: UserStatus::Recovery,
+        reset_password_url: link.reset_password_url,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct TempPassword {
+    temp_password: Option<String>,
+}
+
+/// Checks `expire-password`'s options; returns whether a temporary password is wanted.
+pub(crate) fn check_expire_password(req: &ExpirePasswordRequest) -> Result<bool, OktaError> {
+    let temp = req.temp_password.unwrap_or(false);
+    if !temp && req.revoke_sessions.is_some() {
+        return Err(invalid_input("revoke-sessions works only with temp-password"));
+    }
+    Ok(temp)
+}
+
+/// The request behind `expire-password`.
+pub(crate) fn build_expire_password(path: &str, temp: bool, revoke_sessions: Option<bool>) -> RequestSpec {
+    if temp {
+        // Each call replaces the temporary password: never retried.
+        lifecycle(path, "expire_password_with_temp_password", Retry::Unsafe)
+            .query_opt("revokeSessions", revoke_sessions)
+    } else {
+        lifecycle(path, "expire_password", Retry::Safe)
+    }
+}
+
+/// `users.expire-password`.
+pub(crate) fn expire_password<T: Transport>(client: &mut Client<T>, req: ExpirePasswordRequest) -> Result<ExpirePasswordResult, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let temp = check_expire_password(&req)?;
+    let path = user_path(client, &user)?;
+    let resp = client.send(&build_expire_password(&path, temp, req.revoke_sessions))?;
+    if temp {
+        let temp: TempPassword = body_or_default(&resp, "a temporary password")?;
+        Ok(ExpirePasswordResult {
+            user_id: named(&req.user_id),
+            status: UserStatus::PasswordExpired,
+            temp_password: temp.temp_password,
+        })
+    } else {
+        let user = objects::from_body(&resp.body, "a user", objects::user)?;
+        Ok(ExpirePasswordResult {
+            user_id: user.id,
+            status: user.status,
+            temp_password: None,
+        })
+    }
+}
+
+/// `users.forgot-password`.
+pub(crate) fn forgot_password<T: Transport>(client: &mut Client<T>, req: ForgotPasswordRequest) -> Result<ForgotPasswordResult, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let path = user_path(client, &user)?;
+    let spec = RequestSpec::post(format!("{path}/credentials/forgot_password"))
+        .query("sendEmail", req.send_email.unwrap_or(true));
+    let resp = client.send(&spec)?;
+    let link: ResetLink = body_or_default(&resp, "a reset link")?;
+    Ok(ForgotPasswordResult {
+        user_id: named(&req.user_id),
+        reset_password_url: link.reset_password_url,
+    })
+}
+
+fn credentials_result(user_id: &str, resp: &Response) -> Result<CredentialsResult, OktaError> {
+    let credentials: WireCredentials = body_or_default(resp, "credentials")?;
+    Ok(CredentialsResult {
+        user_id: named(user_id),
+        provider: credentials.provider(),
+        recovery_question: credentials.question(),
+    })
+}
+
+/// The change-password body.
+pub(crate) fn build_change_password_body(req: &ChangePasswordRequest) -> Result<Value, OktaError> {
+    if req.old_password.is_empty() {
+        return Err(invalid_input("old-password is empty"));
+    }
+    if req.new_password.is_empty() {
+        return Err(invalid_input("new-password is empty"));
+    }
+    let mut body = json!({
+        "oldPassword": { "value": req.old_password },
+        "newPassword": { "value": req.new_password },
+    });
+    if let Some(revoke) = req.revoke_sessions {
+        body["revokeSessions"] = revoke.into();
+    }
+    Ok(body)
+}
+
+/// `users.change-password`.
+pub(crate) fn change_password<T: Transport>(client: &mut Client<T>, req: ChangePasswordRequest) -> Result<CredentialsResult, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let body = build_change_password_body(&req)?;
+    let path = user_path(client, &user)?;
+    // After a success the old password no longer matches: never retried.
+    let spec = RequestSpec::post(format!("{path}/credentials/change_password"))
+        .query_opt("strict", req.strict)
+        .json(body);
+    let resp = client.send(&spec)?;
+    credentials_result(&req.user_id, &resp)
+}
+
+/// `users.set-password`: an admin update of `credentials.password`, then optionally the
+/// sessions cleared.
+pub(crate) fn set_password<T: Transport>(client: &mut Client<T>, req: SetPasswordRequest) -> Result<User, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let password = password_json("password", &req.password)?;
+    let path = user_path(client, &user)?;
+    // A repeat can trip the password history policy: never retried.
+    let spec = RequestSpec::post(path.clone())
+        .query_opt("strict", req.strict)
+        .json(json!({ "credentials": { "password": password } }));
+    let resp = client.send(&spec)?;
+    let updated = objects::from_body(&resp.body, "a user", objects::user)?;
+    if req.revoke_sessions.unwrap_or(false) {
+        client.send(&RequestSpec::delete(format!("{path}/sessions")))?;
+    }
+    Ok(updated)
+}
+
+/// `users.change-recovery-question`.
+pub(crate) fn change_recovery_question<T: Transport>(
+    client: &mut Client<T>,
+    req: ChangeRecoveryQuestionRequest,
+) -> Result<CredentialsResult, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    if req.password.is_empty() {
+        return Err(invalid_input("password is empty"));
+    }
+    let question = recovery_json("recovery-question", &req.recovery_question)?;
+    let path = user_path(client, &user)?;
+    let spec = RequestSpec::post(format!("{path}/credentials/change_recovery_question"))
+        .retry(Retry::Safe)
+        .json(json!({ "password": { "value": req.password }, "recovery_question": question }));
+    let resp = client.send(&spec)?;
+    credentials_result(&req.user_id, &resp)
+}
+
+/// `users.clear-user-sessions`.
+pub(crate) fn clear_user_sessions<T: Transport>(
+    client: &mut Client<T>,
+    req: ClearUserSessionsRequest,
+) -> Result<ClearUserSessionsResult, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let path = user_path(client, &user)?;
+    let spec = RequestSpec::delete(format!("{path}/sessions"))
+        .query("oauthTokens", req.oauth_tokens.unwrap_or(false))
+        .query_opt("forgetDevices", req.forget_devices);
+    client.send(&spec)?;
+    Ok(ClearUserSessionsResult {
+        user_id: named(&req.user_id),
+    })
+}
+
+/// `users.list-user-groups`.
+pub(crate) fn list_user_groups<T: Transport>(client: &mut Client<T>, req: ListUserGroupsRequest) -> Result<GroupPage, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let paging = paging::plan(req.page.as_ref())?;
+    let path = user_path(client, &user)?;
+    let (items, next_cursor) = client.list(RequestSpec::get(format!("{path}/groups")), &paging, objects::group)?;
+    Ok(GroupPage { items, next_cursor })
+}
+
+/// Every page of an unpaged list, should Okta ever page it.
+fn everything() -> Paging {
+    Paging {
+        limit: None,
+        start: None,
+        fetch_all: true,
+        max_items: paging::DEFAULT_MAX_ITEMS as usize,
+    }
+}
+
+/// `users.list-user-apps`.
+pub(crate) fn list_user_apps<T: Transport>(client: &mut Client<T>, req: ListUserAppsRequest) -> Result<Vec<AppLink>, OktaError> {
+    let user = user_ref("user-id", &req.user_id)?;
+    let path = user_path(client, &user)?;
+    let (links, _) = client.list(RequestSpec::get(format!("{path}/appLinks")), &everything(), objects::app_link)?;
+    Ok(links)
+}
+
+/// `users.list-user-types`.
+pub(crate) fn list_user_types<T: Transport>(client: &mut Client<T>) -> Result<Vec<UserType>, OktaError> {
+    let spec = RequestSpec::get("/api/v1/meta/types/user".into());
+    let (types, _) = client.list(spec, &everything(), objects::user_type)?;
+    Ok(types)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::fake::{FakeTransport, client};
+    use crate::objects::tests::empty_profile;
+    use crate::spec::Method;
+    use crate::wit::types::{AuthProvider, PageRequest, ProviderType};
+
+    fn create(login: &str) -> CreateUserRequest {
+        let mut profile = empty_profile();
+        profile.login = Some(login.into());
+        profile.email = Some(login.into());
+        CreateUserRequest {
+            profile,
+            profile_extra: None,
+            password: None,
+            recovery_question: None,
+            provider: None,
+            group_ids: None,
+            realm_id: None,
+            type_id: None,
+            activate: None,
+            next_login: None,
+        }
+    }
+
+    fn list(q: Option<&str>, filter: Option<&str>, search: Option<&str>) -> ListUsersRequest {
+        ListUsersRequest {
+            q: q.map(Into::into),
+            filter: filter.map(Into::into),
+            search: search.map(Into::into),
+            sort_by: None,
+            sort_order: None,
+            page: None,
+        }
+    }
+
+    fn user_json(id: &str, login: &str, status: &str) -> String {
+        json!({"id": id, "status": status, "profile": {"login": login}}).to_string()
+    }
+
+    #[test]
+    fn a_login_with_a_slash_is_looked_up() {
+        assert_eq!(user_ref("user-id", "a+b@x.com").unwrap(), UserRef::Segment("a%2Bb%40x.com".into()));
+        assert_eq!(user_ref("user-id", " a/b@x.com ").unwrap(), UserRef::Login("a/b@x.com".into()));
+        assert!(user_ref("user-id", "").is_err());
+        assert_eq!(
+            build_find_by_login("a/\"b\"@x.com").path_and_query(),
+            "/api/v1/users?search=profile.login%20eq%20%22a%2F%5C%22b%5C%22%40x.com%22&limit=2"
+        );
+    }
+
+    #[test]
+    fn list_users_takes_one_query_and_sorts_only_searches() {
+        let (spec, _) = build_list_users(&list(None, None, None)).unwrap();
+        assert_eq!(spec.path_and_query(), "/api/v1/users");
+        let mut req = list(None, None, Some("profile.department eq \"Eng\""));
+        req.sort_by = Some("profile.lastName".into());
+        req.sort_order = Some(SortOrder::Descending);
+        req.page = Some(PageRequest { limit: Some(2), after: None, fetch_all: None, max_items: None });
+        let (spec, paging) = build_list_users(&req).unwrap();
+        assert_eq!(spec.query_value("sortBy"), Some("profile.lastName"));
+        assert_eq!(spec.query_value("sortOrder"), Some("desc"));
+        assert_eq!(paging.limit, Some(2));
+        assert!(build_list_users(&list(Some("a"), Some("status eq \"ACTIVE\""), None)).is_err());
+        let mut req = list(None, Some("status eq \"ACTIVE\""), None);
+        req.sort_by = Some("id".into());
+        assert!(build_list_users(&req).is_err());
+        // Blank queries count as absent.
+        assert!(build_list_users(&list(Some(" "), Some("status eq \"ACTIVE\""), None)).is_ok());
+    }
+
+    #[test]
+    fn create_sends_profile_extra_credentials_and_flags() {
+        let mut req = create("a@x.com");
+        req.profile_extra = Some(r#"{"favoriteColor":"blue"}"#.into());
+        req.password = Some(PasswordInput::Value("Secr3t!pass".into()));
+        req.recovery_question = Some(RecoveryQuestion { question: "q?".into(), answer: "a".into() });
+        req.group_ids = Some(vec!["00g1".into()]);
+        req.type_id = Some("oty1".into());
+        req.realm_id = Some("guo1".into());
+        req.activate = Some(true);
+        req.next_login = Some(NextLogin::ChangePassword);
+        let spec = build_create_user(&req).unwrap();
+        assert_eq!(spec.method, Method::Post);
+        assert_eq!(spec.retry, Retry::Unsafe);
+        assert_eq!(spec.path_and_query(), "/api/v1/users?activate=true&nextLogin=changePassword");
+        assert_eq!(
+            spec.body.unwrap(),
+            json!({
+                "profile": {"login": "a@x.com", "email": "a@x.com", "favoriteColor": "blue"},
+                "credentials": {"password": {"value": "Secr3t!pass"}, "recovery_question": {"question": "q?", "answer": "a"}},
+                "groupIds": ["00g1"],
+                "realmId": "guo1",
+                "type": {"id": "oty1"},
+            })
+        );
+    }
+
+    #[test]
+    fn create_checks_its_input_before_sending() {
+        let mut no_login = create("a@x.com");
+        no_login.profile.login = Some(" ".into());
+        assert!(matches!(build_create_user(&no_login), Err(OktaError::InvalidInput(m)) if m.contains("login")));
+
+        let mut staged_expiry = create("a@x.com");
+        staged_expiry.password = Some(PasswordInput::Value("p".into()));
+        staged_expiry.activate = Some(false);
+        staged_expiry.next_login = Some(NextLogin::ChangePassword);
+        assert!(build_create_user(&staged_expiry).is_err());
+
+        let mut federated = create("a@x.com");
+        federated.provider = Some(AuthProvider { provider_type: ProviderType::Federation, name: None });
+        assert_eq!(build_create_user(&federated).unwrap().query_value("provider"), Some("true"));
+        federated.password = Some(PasswordInput::Value("p".into()));
+        assert!(build_create_user(&federated).is_err());
+
+        let mut bad_groups = create("a@x.com");
+        bad_groups.group_ids = Some(vec!["00g1".into(), "".into()]);
+        assert!(build_create_user(&bad_groups).is_err());
+    }
+
+    fn hash(algorithm: HashAlgorithm) -> PasswordHash {
+        PasswordHash {
+            algorithm,
+            value: "aGFzaA==".into(),
+            salt: None,
+            salt_order: None,
+            work_factor: None,
+            iteration_count: None,
+            key_size: None,
+            digest_algorithm: None,
+        }
+    }
+
+    #[test]
+    fn password_hashes_need_what_their_algorithm_needs() {
+        let mut bcrypt = hash(HashAlgorithm::Bcrypt);
+        assert!(hash_json("p", &bcrypt).is_err());
+        bcrypt.salt = Some("rwh3vH166HCH/NT9XV5FYu".into());
+        assert!(hash_json("p", &bcrypt).is_err());
+        bcrypt.work_factor = Some(10);
+        assert_eq!(
+            hash_json("p", &bcrypt).unwrap(),
+            json!({"algorithm": "BCRYPT", "value": "aGFzaA==", "salt": "rwh3vH166HCH/NT9XV5FYu", "workFactor": 10})
+        );
+        bcrypt.work_factor = Some(21);
+        assert!(hash_json("p", &bcrypt).is_err());
+
+        let mut sha = hash(HashAlgorithm::Sha512);
+        assert_eq!(hash_json("p", &sha).unwrap(), json!({"algorithm": "SHA-512", "value": "aGFzaA=="}));
+        sha.salt = Some("c2FsdA==".into());
+        assert!(hash_json("p", &sha).is_err());
+        sha.salt_order = Some(SaltOrder::Postfix);
+        assert_eq!(hash_json("p", &sha).unwrap()["saltOrder"], "POSTFIX");
+
+        let mut pbkdf2 = hash(HashAlgorithm::Pbkdf2);
+        pbkdf2.salt = Some("c2FsdA==".into());
+        pbkdf2.salt_order = Some(SaltOrder::Prefix);
+        pbkdf2.iteration_count = Some(1000);
+        pbkdf2.key_size = Some(32);
+        pbkdf2.digest_algorithm = Some(DigestAlgorithm::Sha256Hmac);
+        assert!(matches!(hash_json("p", &pbkdf2), Err(OktaError::InvalidInput(m)) if m.contains("4096")));
+        pbkdf2.iteration_count = Some(4096);
+        let out = hash_json("p", &pbkdf2).unwrap();
+        assert_eq!(out["digestAlgorithm"], "SHA256_HMAC");
+        assert_eq!(out["iterationCount"], 4096);
+
+        let mut empty = hash(HashAlgorithm::Md5);
+        empty.value = " ".into();
+        assert!(hash_json("p", &empty).is_err());
+        assert_eq!(password_json("p", &PasswordInput::Hook).unwrap(), json!({"hook": {"type": "default"}}));
+        assert!(password_json("p", &PasswordInput::Value(String::new())).is_err());
+    }
+
+    #[test]
+    fn update_sends_only_what_changes() {
+        let mut profile = empty_profile();
+        profile.title = Some("CTO".into());
+        assert_eq!(
+            build_update_body(&profile, Some(r#"{"team":"core"}"#)).unwrap(),
+            json!({"profile": {"title": "CTO", "team": "core"}})
+        );
+        assert!(matches!(build_update_body(&empty_profile(), None), Err(OktaError::InvalidInput(_))));
+    }
+
+    #[test]
+    fn expire_password_picks_the_endpoint() {
+        let req = |temp, revoke| ExpirePasswordRequest { user_id: "00u1".into(), temp_password: temp, revoke_sessions: revoke };
+        assert_eq!(check_expire_password(&req(None, None)).unwrap(), false);
+        assert!(check_expire_password(&req(None, Some(true))).is_err());
+        assert_eq!(check_expire_password(&req(Some(true), Some(true))).unwrap(), true);
+        assert_eq!(
+            build_expire_password("/api/v1/users/00u1", false, None).path_and_query(),
+            "/api/v1/users/00u1/lifecycle/expire_password"
+        );
+        let spec = build_expire_password("/api/v1/users/00u1", true, Some(true));
+        assert_eq!(
+            spec.path_and_query(),
+            "/api/v1/users/00u1/lifecycle/expire_password_with_temp_password?revokeSessions=true"
+        );
+        assert_eq!(spec.retry, Retry::Unsafe);
+    }
+
+    #[test]
+    fn change_password_body() {
+        let mut req = ChangePasswordRequest {
+            user_id: "00u1".into(),
+            old_password: "old".into(),
+            new_password: "new".into(),
+            strict: None,
+            revoke_sessions: Some(true),
+        };
+        assert_eq!(
+            build_change_password_body(&req).unwrap(),
+            json!({"oldPassword": {"value": "old"}, "newPassword": {"value": "new"}, "revokeSessions": true})
+        );
+        req.new_password.clear();
+        assert!(build_change_password_body(&req).is_err());
+    }
+
+    #[test]
+    fn get_by_login_with_a_slash_searches() {
+        let transport = FakeTransport::default().respond(200, &[], &format!("[{}]", user_json("00u9", "a/b@x.com", "ACTIVE")));
+        let mut c = client(transport);
+        let user = get_user(&mut c, GetUserRequest { user_id: "a/b@x.com".into(), expand: None }).unwrap();
+        assert_eq!(user.id, "00u9");
+        let seen = &c.transport().seen;
+        assert_eq!(seen.len(), 1);
+        assert!(seen[0].url.contains("search=profile.login%20eq%20%22a%2Fb%40x.com%22"), "{}", seen[0].url);
+
+        let mut c = client(FakeTransport::default().respond(200, &[], "[]"));
+        let err = get_user(&mut c, GetUserRequest { user_id: "a/b@x.com".into(), expand: None }).unwrap_err();
+        assert!(matches!(err, OktaError::NotFound(_)));
+    }
+
+    #[test]
+    fn a_lifecycle_node_on_a_slashed_login_resolves_the_id_first() {
+        let transport = FakeTransport::default()
+            .respond(200, &[], &format!("[{}]", user_json("00u9", "a/b@x.com", "ACTIVE")))
+            .respond(200, &[], "");
+        let mut c = client(transport);
+        let out = suspend_user(&mut c, SuspendUserRequest { user_id: "a/b@x.com".into() }).unwrap();
+        assert_eq!(out.status, UserStatus::Suspended);
+        assert_eq!(c.transport().seen[1].url, "https://x.okta.com/api/v1/users/00u9/lifecycle/suspend");
+    }
+
+    #[test]
+    fn delete_deactivates_then_deletes_when_asked() {
+        let active = user_json("00u1", "a@x.com", "ACTIVE");
+        let transport = FakeTransport::default()
+            .respond(200, &[], &active)
+            .respond(204, &[], "")
+            .respond(204, &[], "");
+        let mut c = client(transport);
+        let out = delete_user(&mut c, DeleteUserRequest { user_id: "00u1".into(), permanently: Some(true), send_email: None }).unwrap();
+        assert_eq!(out.outcome, DeleteOutcome::Deleted);
+        let methods: Vec<_> = c.transport().seen.iter().map(|s| s.method).collect();
+        assert_eq!(methods, vec![Method::Get, Method::Delete, Method::Delete]);
+        assert!(c.transport().seen[1].url.ends_with("/api/v1/users/00u1?sendEmail=false"));
+
+        let transport = FakeTransport::default().respond(200, &[], &active).respond(204, &[], "");
+        let mut c = client(transport);
+        let out = delete_user(&mut c, DeleteUserRequest { user_id: "00u1".into(), permanently: None, send_email: Some(true) }).unwrap();
+        assert_eq!(out.outcome, DeleteOutcome::Deactivated);
+        assert_eq!(c.transport().seen.len(), 2);
+
+        let gone = user_json("00u1", "a@x.com", "DEPROVISIONED");
+        let transport = FakeTransport::default().respond(200, &[], &gone).respond(204, &[], "");
+        let mut c = client(transport);
+        let out = delete_user(&mut c, DeleteUserRequest { user_id: "00u1".into(), permanently: Some(true), send_email: None }).unwrap();
+        assert_eq!(out.outcome, DeleteOutcome::Deleted);
+        assert_eq!(c.transport().seen.len(), 2);
+    }
+
+    #[test]
+    fn a_failed_delete_is_not_repeated() {
+        let transport = FakeTransport::default()
+            .respond(200, &[], &user_json("00u1", "a@x.com", "ACTIVE"))
+            .respond(503, &[], "{}");
+        let mut c = client(transport);
+        let err = delete_user(&mut c, DeleteUserRequest { user_id: "00u1".into(), permanently: Some(true), send_email: None }).unwrap_err();
+        assert!(matches!(err, OktaError::Server(_)));
+        assert_eq!(c.transport().seen.len(), 2);
+    }
+
+    #[test]
+    fn activation_returns_the_link_when_no_email_is_sent() {
+        let transport = FakeTransport::default().respond(200, &[], r#"{"activationUrl":"https://x/welcome/t","activationToken":"t"}"#);
+        let mut c = client(transport);
+        let out = activate_user(&mut c, ActivateUserRequest { user_id: "a@x.com".into(), send_email: Some(false) }).unwrap();
+        assert_eq!(out.activation_token.as_deref(), Some("t"));
+        assert_eq!(out.user_id, "a@x.com");
+        assert_eq!(c.transport().seen[0].url, "https://x.okta.com/api/v1/users/a%40x.com/lifecycle/activate?sendEmail=false");
+        let transport = FakeTransport::default().respond(200, &[], "");
+        let mut c = client(transport);
+        let out = activate_user(&mut c, ActivateUserRequest { user_id: "00u1".into(), send_email: None }).unwrap();
+        assert_eq!(out.activation_url, None);
+    }
+
+    #[test]
+    fn a_wrong_state_on_suspend_is_invalid_state() {
+        let transport = FakeTransport::default().respond(
+            400,
+            &[],
+            r#"{"errorCode":"E0000001","errorSummary":"Api validation failed: suspend","errorCauses":[{"errorSummary":"Cannot suspend a user that is not active"}]}"#,
+        );
+        let mut c = client(transport);
+        let err = suspend_user(&mut c, SuspendUserRequest { user_id: "00u1".into() }).unwrap_err();
+        assert!(matches!(err, OktaError::InvalidState(ref api) if api.error_code.as_deref() == Some("E0000001")));
+    }
+
+    #[test]
+    fn set_password_can_revoke_sessions_afterwards() {
+        let transport = FakeTransport::default()
+            .respond(200, &[], &user_json("00u1", "a@x.com", "ACTIVE"))
+            .respond(204, &[], "");
+        let mut c = client(transport);
+        let req = SetPasswordRequest {
+            user_id: "00u1".into(),
+            password: PasswordInput::Value("N3w!password".into()),
+            strict: Some(true),
+            revoke_sessions: Some(true),
+        };
+        set_password(&mut c, req).unwrap();
+        let seen = &c.transport().seen;
+        assert_eq!(seen[0].url, "https://x.okta.com/api/v1/users/00u1?strict=true");
+        assert_eq!(seen[0].body.as_deref(), Some(r#"{"credentials":{"password":{"value":"N3w!password"}}}"#));
+        assert_eq!((seen[1].method, seen[1].url.as_str()), (Method::Delete, "https://x.okta.com/api/v1/users/00u1/sessions"));
+    }
+
+    #[test]
+    fn clear_sessions_query() {
+        let mut c = client(FakeTransport::default().respond(204, &[], ""));
+        clear_user_sessions(&mut c, ClearUserSessionsRequest { user_id: "00u1".into(), oauth_tokens: Some(true), forget_devices: Some(false) }).unwrap();
+        assert_eq!(
+            c.transport().seen[0].url,
+            "https://x.okta.com/api/v1/users/00u1/sessions?oauthTokens=true&forgetDevices=false"
+        );
+    }
+
+    #[test]
+    fn nothing_is_sent_for_bad_input() {
+        let mut c = client(FakeTransport::default());
+        assert!(suspend_user(&mut c, SuspendUserRequest { user_id: "..".into() }).is_err());
+        assert!(update_user(&mut c, UpdateUserRequest { user_id: "a/b".into(), profile: empty_profile(), profile_extra: None }).is_err());
+        let req = ListUserGroupsRequest {
+            user_id: "a/b".into(),
+            page: Some(PageRequest { limit: Some(0), after: None, fetch_all: None, max_items: None }),
+        };
+        assert!(list_user_groups(&mut c, req).is_err());
+        assert!(c.transport().seen.is_empty());
+    }
+}
