@@ -54,7 +54,9 @@ impl From<TransportError> for OktaError {
     fn from(err: TransportError) -> Self {
         match err {
             TransportError::Timeout(what) => OktaError::Timeout(what),
-            TransportError::Denied(what) => OktaError::Transport(format!("the host denied the request: {what}")),
+            TransportError::Denied(what) => {
+                OktaError::Transport(format!("the host denied the request: {what}"))
+            }
             TransportError::Failed(what) => OktaError::Transport(what),
             TransportError::TooLarge(max) => {
                 OktaError::Decode(format!("the response body is larger than {max} bytes"))
@@ -103,13 +105,14 @@ impl<T: Transport> Client<T> {
     /// Sends a request, retrying as the connection's policy and the request allow. A non-2xx
     /// answer becomes the matching error.
     pub(crate) fn send(&mut self, spec: &RequestSpec) -> Result<Response, OktaError> {
-        let body = spec
-            .body
-            .as_ref()
-            .map(|body| body.to_string().into_bytes());
+        let body = spec.body.as_ref().map(|body| body.to_string().into_bytes());
         let request = HttpRequest {
             method: spec.method,
-            url: format!("https://{}{}", self.connection.domain, spec.path_and_query()),
+            url: format!(
+                "https://{}{}",
+                self.connection.domain,
+                spec.path_and_query()
+            ),
             authorization: &self.connection.authorization,
             body,
             connect_timeout: self.connection.timeout,
@@ -120,7 +123,13 @@ impl<T: Transport> Client<T> {
         loop {
             let next = match self.transport.send(&request) {
                 Ok(resp) if resp.is_success() => return Ok(resp),
-                Ok(resp) => match retry::after_response(policy, spec.retry, attempt, &resp, self.transport.now()) {
+                Ok(resp) => match retry::after_response(
+                    policy,
+                    spec.retry,
+                    attempt,
+                    &resp,
+                    self.transport.now(),
+                ) {
                     Next::Done => return Err(error::from_response(&resp, spec.operation)),
                     next => next,
                 },
@@ -137,7 +146,11 @@ impl<T: Transport> Client<T> {
     }
 
     /// Sends a request and reads the JSON answer as `R`; `what` names it in a decode error.
-    pub(crate) fn json<R: DeserializeOwned>(&mut self, spec: &RequestSpec, what: &str) -> Result<R, OktaError> {
+    pub(crate) fn json<R: DeserializeOwned>(
+        &mut self,
+        spec: &RequestSpec,
+        what: &str,
+    ) -> Result<R, OktaError> {
         let resp = self.send(spec)?;
         serde_json::from_slice(&resp.body).map_err(|e| decode(what, e))
     }
@@ -270,7 +283,10 @@ mod tests {
         assert_eq!(seen.method, Method::Post);
         assert_eq!(seen.url, "https://x.okta.com/api/v1/users?activate=false");
         assert_eq!(seen.authorization, "SSWS 00token");
-        assert_eq!(seen.body.as_deref(), Some(r#"{"profile":{"login":"a@x.com"}}"#));
+        assert_eq!(
+            seen.body.as_deref(),
+            Some(r#"{"profile":{"login":"a@x.com"}}"#)
+        );
     }
 
     #[test]
@@ -289,10 +305,18 @@ mod tests {
 
     #[test]
     fn a_500_on_a_create_is_not_retried() {
-        let transport = FakeTransport::default().respond(500, &[], r#"{"errorCode":"E0000009","errorSummary":"boom"}"#);
+        let transport = FakeTransport::default().respond(
+            500,
+            &[],
+            r#"{"errorCode":"E0000009","errorSummary":"boom"}"#,
+        );
         let mut c = client(transport);
-        let err = c.send(&RequestSpec::post("/api/v1/users".into())).unwrap_err();
-        assert!(matches!(err, OktaError::Server(ref api) if api.error_code.as_deref() == Some("E0000009")));
+        let err = c
+            .send(&RequestSpec::post("/api/v1/users".into()))
+            .unwrap_err();
+        assert!(
+            matches!(err, OktaError::Server(ref api) if api.error_code.as_deref() == Some("E0000009"))
+        );
         assert_eq!(c.transport().seen.len(), 1);
     }
 
@@ -303,7 +327,9 @@ mod tests {
             .fail(TransportError::Timeout("first byte".into()))
             .respond(502, &[], "{}");
         let mut c = client(transport);
-        let err = c.send(&RequestSpec::get("/api/v1/users".into())).unwrap_err();
+        let err = c
+            .send(&RequestSpec::get("/api/v1/users".into()))
+            .unwrap_err();
         assert!(matches!(err, OktaError::Server(ref api) if api.status == 502));
         assert_eq!(c.transport().seen.len(), 3);
         assert_eq!(c.transport().slept.len(), 2);
@@ -311,15 +337,19 @@ mod tests {
 
     #[test]
     fn transport_errors_become_typed_errors() {
-        let mut c = client(FakeTransport::default().fail(TransportError::Denied("other host".into())));
-        let err = c.send(&RequestSpec::get("/api/v1/users".into())).unwrap_err();
+        let mut c =
+            client(FakeTransport::default().fail(TransportError::Denied("other host".into())));
+        let err = c
+            .send(&RequestSpec::get("/api/v1/users".into()))
+            .unwrap_err();
         assert!(matches!(err, OktaError::Transport(ref m) if m.contains("denied")));
         let mut c = client(FakeTransport::default().fail(TransportError::TooLarge(10)));
         let err = c
             .send(&RequestSpec::get("/x".into()).retry(Retry::Safe))
             .unwrap_err();
         assert!(matches!(err, OktaError::Decode(_)));
-        let mut c = client(FakeTransport::default().fail(TransportError::Timeout("connect".into())));
+        let mut c =
+            client(FakeTransport::default().fail(TransportError::Timeout("connect".into())));
         let err = c.send(&RequestSpec::post("/x".into())).unwrap_err();
         assert!(matches!(err, OktaError::Timeout(_)));
         assert_eq!(c.transport().seen.len(), 1);
@@ -329,13 +359,18 @@ mod tests {
     fn lists_keep_each_item_raw() {
         let transport = FakeTransport::default().respond(
             200,
-            &[("link", "<https://x.okta.com/api/v1/users?after=b>; rel=\"next\"")],
+            &[(
+                "link",
+                "<https://x.okta.com/api/v1/users?after=b>; rel=\"next\"",
+            )],
             r#"[{"id":"a"}, {"id":"b","x":[1, 2]}]"#,
         );
         let mut c = client(transport);
         let paging = paging::plan(None).unwrap();
         let (items, next) = c
-            .list(RequestSpec::get("/api/v1/users".into()), &paging, |raw| Ok(raw.get().to_string()))
+            .list(RequestSpec::get("/api/v1/users".into()), &paging, |raw| {
+                Ok(raw.get().to_string())
+            })
             .unwrap();
         assert_eq!(items, vec![r#"{"id":"a"}"#, r#"{"id":"b","x":[1, 2]}"#]);
         assert_eq!(next.as_deref(), Some("/api/v1/users?after=b"));

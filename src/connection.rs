@@ -85,7 +85,9 @@ impl Connection {
             0,
             MAX_RATE_LIMIT_WAIT_MS,
         )?
-        .map_or(retry::DEFAULT_MAX_WAIT, |ms| Duration::from_millis(ms.into()));
+        .map_or(retry::DEFAULT_MAX_WAIT, |ms| {
+            Duration::from_millis(ms.into())
+        });
         let timeout = bounded("options.timeout-ms", options.timeout_ms, 1, MAX_TIMEOUT_MS)?
             .map_or(DEFAULT_TIMEOUT, |ms| Duration::from_millis(ms.into()));
         let max_response_bytes = bounded(
@@ -134,7 +136,10 @@ fn credential<'a>(field: &str, token: &'a str, scheme: &str) -> Result<&'a str, 
     if token.is_empty() {
         return Err(invalid_input(format!("auth.{field} is empty")));
     }
-    if token.chars().any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
+    if token
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+    {
         return Err(invalid_input(format!(
             "auth.{field} contains spaces or characters a token cannot have"
         )));
@@ -152,7 +157,9 @@ pub(crate) fn normalize_domain(input: &str) -> Result<String, OktaError> {
         return Err(bad("is empty"));
     }
     if host.contains('{') || host.contains('}') {
-        return Err(bad("is a placeholder; use your org's domain, such as dev-123456.okta.com"));
+        return Err(bad(
+            "is a placeholder; use your org's domain, such as dev-123456.okta.com",
+        ));
     }
     if has_prefix(host, "http://") {
         return Err(bad("must use https"));
@@ -200,7 +207,9 @@ pub(crate) fn normalize_domain(input: &str) -> Result<String, OktaError> {
         return Err(bad("cannot be an IP address"));
     }
     if labels.iter().any(|l| l.ends_with("-admin")) {
-        return Err(bad("is the admin console's host; use the org domain without `-admin`"));
+        return Err(bad(
+            "is the admin console's host; use the org domain without `-admin`",
+        ));
     }
     Ok(host)
 }
@@ -222,7 +231,9 @@ struct PrincipalProfile {
 }
 
 /// `connection.test-connection`: one cheap authenticated call.
-pub(crate) fn test_connection<T: Transport>(client: &mut Client<T>) -> Result<ConnectionInfo, OktaError> {
+pub(crate) fn test_connection<T: Transport>(
+    client: &mut Client<T>,
+) -> Result<ConnectionInfo, OktaError> {
     let spec = match client.connection().kind {
         AuthKind::ApiToken => RequestSpec::get("/api/v1/users/me".into()),
         AuthKind::Bearer => RequestSpec::get("/api/v1/users".into()).query("limit", 1),
@@ -314,13 +325,18 @@ mod tests {
         let c = Connection::from_wit(&conn("x.okta.com", Auth::ApiToken("00abc".into()))).unwrap();
         assert_eq!(c.authorization.expose(), "SSWS 00abc");
         assert_eq!(c.kind, AuthKind::ApiToken);
-        let c = Connection::from_wit(&conn("x.okta.com", Auth::ApiToken("SSWS 00abc".into()))).unwrap();
+        let c =
+            Connection::from_wit(&conn("x.okta.com", Auth::ApiToken("SSWS 00abc".into()))).unwrap();
         assert_eq!(c.authorization.expose(), "SSWS 00abc");
-        let c = Connection::from_wit(&conn("x.okta.com", Auth::BearerToken("bearer eyJ".into()))).unwrap();
+        let c = Connection::from_wit(&conn("x.okta.com", Auth::BearerToken("bearer eyJ".into())))
+            .unwrap();
         assert_eq!(c.authorization.expose(), "Bearer eyJ");
         for bad in ["", "  ", "SSWS ", "a b", "a\r\nX-Evil: 1"] {
-            let err = Connection::from_wit(&conn("x.okta.com", Auth::ApiToken(bad.into()))).unwrap_err();
-            let OktaError::InvalidInput(msg) = err else { panic!() };
+            let err =
+                Connection::from_wit(&conn("x.okta.com", Auth::ApiToken(bad.into()))).unwrap_err();
+            let OktaError::InvalidInput(msg) = err else {
+                panic!()
+            };
             assert!(msg.starts_with("auth.api-token"), "{msg}");
             assert!(!msg.contains("X-Evil"));
         }

@@ -75,7 +75,11 @@ pub(crate) fn filter_literal(value: &str) -> String {
 pub(crate) fn is_wire_safe(path_and_query: &str) -> bool {
     !path_and_query.is_empty()
         && path_and_query.bytes().all(|b| {
-            b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}' | b'#')
+            b.is_ascii_graphic()
+                && !matches!(
+                    b,
+                    b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}' | b'#'
+                )
         })
 }
 
@@ -114,12 +118,17 @@ mod tests {
     #[test]
     fn quotes_filter_literals() {
         assert_eq!(filter_literal("a/b@x.com"), "\"a/b@x.com\"");
-        assert_eq!(filter_literal("say \"hi\" \\o/"), "\"say \\\"hi\\\" \\\\o/\"");
+        assert_eq!(
+            filter_literal("say \"hi\" \\o/"),
+            "\"say \\\"hi\\\" \\\\o/\""
+        );
     }
 
     #[test]
     fn wire_safety() {
-        assert!(is_wire_safe("/api/v1/users?after=00u1&limit=2&search=a+b%20c"));
+        assert!(is_wire_safe(
+            "/api/v1/users?after=00u1&limit=2&search=a+b%20c"
+        ));
         assert!(!is_wire_safe("/api/v1/users?q=a b"));
         assert!(!is_wire_safe("/api/v1/users#x"));
         assert!(!is_wire_safe(""));

@@ -203,7 +203,13 @@ mod tests {
                 Operation::General,
                 "conflict",
             ),
-            (400, "E0000001", &["email: bad"], Operation::General, "bad-request"),
+            (
+                400,
+                "E0000001",
+                &["email: bad"],
+                Operation::General,
+                "bad-request",
+            ),
             (400, "E0000001", &[], Operation::Transition, "invalid-state"),
             (400, "E0000031", &[], Operation::Transition, "bad-request"),
             (500, "E0000009", &[], Operation::General, "server"),
@@ -230,9 +236,12 @@ mod tests {
     fn a_429_carries_the_rate_limit_headers() {
         let mut r = resp(429, &okta("E0000047", &[]));
         r.headers.push(("x-rate-limit-limit".into(), "600".into()));
-        r.headers.push(("x-rate-limit-remaining".into(), "0".into()));
-        r.headers.push(("x-rate-limit-reset".into(), "1700000100".into()));
-        r.headers.push(("x-rate-limit-reset".into(), "1700000060".into()));
+        r.headers
+            .push(("x-rate-limit-remaining".into(), "0".into()));
+        r.headers
+            .push(("x-rate-limit-reset".into(), "1700000100".into()));
+        r.headers
+            .push(("x-rate-limit-reset".into(), "1700000060".into()));
         let OktaError::RateLimited(rl) = from_response(&r, Operation::General) else {
             panic!()
         };
@@ -244,7 +253,9 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_okta_json_still_gives_an_error() {
-        let OktaError::Server(api) = from_response(&resp(502, "<html>bad gateway</html>"), Operation::General) else {
+        let OktaError::Server(api) =
+            from_response(&resp(502, "<html>bad gateway</html>"), Operation::General)
+        else {
             panic!()
         };
         assert_eq!(api.error_code, None);

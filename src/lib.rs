@@ -44,7 +44,10 @@ mod exports {
     struct Nodes;
 
     /// Checks the connection, then runs one node over the WASI transport.
-    fn run<R>(conn: &Connection, node: impl FnOnce(&mut Client<WasiHttp>) -> Result<R, OktaError>) -> Result<R, OktaError> {
+    fn run<R>(
+        conn: &Connection,
+        node: impl FnOnce(&mut Client<WasiHttp>) -> Result<R, OktaError>,
+    ) -> Result<R, OktaError> {
         let connection = crate::connection::Connection::from_wit(conn)?;
         node(&mut Client::new(connection, WasiHttp))
     }
@@ -68,37 +71,70 @@ mod exports {
         fn update_user(conn: Connection, request: UpdateUserRequest) -> Result<User, OktaError> {
             run(&conn, |c| crate::users::update_user(c, request))
         }
-        fn delete_user(conn: Connection, request: DeleteUserRequest) -> Result<DeleteUserResult, OktaError> {
+        fn delete_user(
+            conn: Connection,
+            request: DeleteUserRequest,
+        ) -> Result<DeleteUserResult, OktaError> {
             run(&conn, |c| crate::users::delete_user(c, request))
         }
-        fn activate_user(conn: Connection, request: ActivateUserRequest) -> Result<ActivationResult, OktaError> {
+        fn activate_user(
+            conn: Connection,
+            request: ActivateUserRequest,
+        ) -> Result<ActivationResult, OktaError> {
             run(&conn, |c| crate::users::activate_user(c, request))
         }
-        fn reactivate_user(conn: Connection, request: ReactivateUserRequest) -> Result<ActivationResult, OktaError> {
+        fn reactivate_user(
+            conn: Connection,
+            request: ReactivateUserRequest,
+        ) -> Result<ActivationResult, OktaError> {
             run(&conn, |c| crate::users::reactivate_user(c, request))
         }
-        fn deactivate_user(conn: Connection, request: DeactivateUserRequest) -> Result<LifecycleResult, OktaError> {
+        fn deactivate_user(
+            conn: Connection,
+            request: DeactivateUserRequest,
+        ) -> Result<LifecycleResult, OktaError> {
             run(&conn, |c| crate::users::deactivate_user(c, request))
         }
-        fn suspend_user(conn: Connection, request: SuspendUserRequest) -> Result<LifecycleResult, OktaError> {
+        fn suspend_user(
+            conn: Connection,
+            request: SuspendUserRequest,
+        ) -> Result<LifecycleResult, OktaError> {
             run(&conn, |c| crate::users::suspend_user(c, request))
         }
-        fn unsuspend_user(conn: Connection, request: UnsuspendUserRequest) -> Result<LifecycleResult, OktaError> {
+        fn unsuspend_user(
+            conn: Connection,
+            request: UnsuspendUserRequest,
+        ) -> Result<LifecycleResult, OktaError> {
             run(&conn, |c| crate::users::unsuspend_user(c, request))
         }
-        fn unlock_user(conn: Connection, request: UnlockUserRequest) -> Result<LifecycleResult, OktaError> {
+        fn unlock_user(
+            conn: Connection,
+            request: UnlockUserRequest,
+        ) -> Result<LifecycleResult, OktaError> {
             run(&conn, |c| crate::users::unlock_user(c, request))
         }
-        fn reset_password(conn: Connection, request: ResetPasswordRequest) -> Result<ResetPasswordResult, OktaError> {
+        fn reset_password(
+            conn: Connection,
+            request: ResetPasswordRequest,
+        ) -> Result<ResetPasswordResult, OktaError> {
             run(&conn, |c| crate::users::reset_password(c, request))
         }
-        fn expire_password(conn: Connection, request: ExpirePasswordRequest) -> Result<ExpirePasswordResult, OktaError> {
+        fn expire_password(
+            conn: Connection,
+            request: ExpirePasswordRequest,
+        ) -> Result<ExpirePasswordResult, OktaError> {
             run(&conn, |c| crate::users::expire_password(c, request))
         }
-        fn forgot_password(conn: Connection, request: ForgotPasswordRequest) -> Result<ForgotPasswordResult, OktaError> {
+        fn forgot_password(
+            conn: Connection,
+            request: ForgotPasswordRequest,
+        ) -> Result<ForgotPasswordResult, OktaError> {
             run(&conn, |c| crate::users::forgot_password(c, request))
         }
-        fn change_password(conn: Connection, request: ChangePasswordRequest) -> Result<CredentialsResult, OktaError> {
+        fn change_password(
+            conn: Connection,
+            request: ChangePasswordRequest,
+        ) -> Result<CredentialsResult, OktaError> {
             run(&conn, |c| crate::users::change_password(c, request))
         }
         fn set_password(conn: Connection, request: SetPasswordRequest) -> Result<User, OktaError> {
@@ -108,7 +144,9 @@ mod exports {
             conn: Connection,
             request: ChangeRecoveryQuestionRequest,
         ) -> Result<CredentialsResult, OktaError> {
-            run(&conn, |c| crate::users::change_recovery_question(c, request))
+            run(&conn, |c| {
+                crate::users::change_recovery_question(c, request)
+            })
         }
         fn clear_user_sessions(
             conn: Connection,
@@ -116,10 +154,16 @@ mod exports {
         ) -> Result<ClearUserSessionsResult, OktaError> {
             run(&conn, |c| crate::users::clear_user_sessions(c, request))
         }
-        fn list_user_groups(conn: Connection, request: ListUserGroupsRequest) -> Result<GroupPage, OktaError> {
+        fn list_user_groups(
+            conn: Connection,
+            request: ListUserGroupsRequest,
+        ) -> Result<GroupPage, OktaError> {
             run(&conn, |c| crate::users::list_user_groups(c, request))
         }
-        fn list_user_apps(conn: Connection, request: ListUserAppsRequest) -> Result<Vec<AppLink>, OktaError> {
+        fn list_user_apps(
+            conn: Connection,
+            request: ListUserAppsRequest,
+        ) -> Result<Vec<AppLink>, OktaError> {
             run(&conn, |c| crate::users::list_user_apps(c, request))
         }
         fn list_user_types(conn: Connection) -> Result<Vec<UserType>, OktaError> {

@@ -5,8 +5,8 @@
 
 use crate::error::{decode, invalid_input};
 use crate::wit::types::{
-    AppLink, AuthProvider, Group, GroupType, OktaError, ProviderType, User, UserProfile, UserStatus,
-    UserType,
+    AppLink, AuthProvider, Group, GroupType, OktaError, ProviderType, User, UserProfile,
+    UserStatus, UserType,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -87,7 +87,10 @@ fn take_string(map: &mut Map<String, Value>, key: &str) -> Option<String> {
 }
 
 /// Parses `profile-extra`: a JSON object of custom attributes.
-pub(crate) fn parse_profile_extra(field: &str, extra: Option<&str>) -> Result<Map<String, Value>, OktaError> {
+pub(crate) fn parse_profile_extra(
+    field: &str,
+    extra: Option<&str>,
+) -> Result<Map<String, Value>, OktaError> {
     let Some(extra) = extra.map(str::trim).filter(|e| !e.is_empty()) else {
         return Ok(Map::new());
     };
@@ -195,7 +198,9 @@ impl WireCredentials {
 
     /// The recovery question.
     pub(crate) fn question(&self) -> Option<String> {
-        self.recovery_question.as_ref().and_then(|q| q.question.clone())
+        self.recovery_question
+            .as_ref()
+            .and_then(|q| q.question.clone())
     }
 }
 
@@ -227,7 +232,10 @@ pub(crate) fn user(raw: &RawValue) -> Result<User, OktaError> {
     let credentials = wire.credentials.unwrap_or_default();
     Ok(User {
         id: wire.id,
-        status: wire.status.as_deref().map_or(UserStatus::Unknown, user_status),
+        status: wire
+            .status
+            .as_deref()
+            .map_or(UserStatus::Unknown, user_status),
         transitioning_to_status: wire.transitioning_to_status.as_deref().map(user_status),
         created: wire.created,
         activated: wire.activated,
@@ -247,7 +255,11 @@ pub(crate) fn user(raw: &RawValue) -> Result<User, OktaError> {
 }
 
 /// Parses a whole response body as one object with `parse`.
-pub(crate) fn from_body<T>(body: &[u8], what: &str, parse: fn(&RawValue) -> Result<T, OktaError>) -> Result<T, OktaError> {
+pub(crate) fn from_body<T>(
+    body: &[u8],
+    what: &str,
+    parse: fn(&RawValue) -> Result<T, OktaError>,
+) -> Result<T, OktaError> {
     let raw: &RawValue = serde_json::from_slice(body).map_err(|e| decode(what, e))?;
     parse(raw)
 }
@@ -308,7 +320,8 @@ struct WireAppLink {
 
 /// Parses an app link from a user's dashboard.
 pub(crate) fn app_link(raw: &RawValue) -> Result<AppLink, OktaError> {
-    let wire: WireAppLink = serde_json::from_str(raw.get()).map_err(|e| decode("an app link", e))?;
+    let wire: WireAppLink =
+        serde_json::from_str(raw.get()).map_err(|e| decode("an app link", e))?;
     Ok(AppLink {
         id: wire.id,
         label: wire.label.unwrap_or_default(),
@@ -339,7 +352,8 @@ struct WireUserType {
 
 /// Parses a user type.
 pub(crate) fn user_type(raw: &RawValue) -> Result<UserType, OktaError> {
-    let wire: WireUserType = serde_json::from_str(raw.get()).map_err(|e| decode("a user type", e))?;
+    let wire: WireUserType =
+        serde_json::from_str(raw.get()).map_err(|e| decode("a user type", e))?;
     Ok(UserType {
         id: wire.id,
         name: wire.name.unwrap_or_default(),
@@ -404,10 +418,16 @@ pub(crate) mod tests {
         assert_eq!(u.profile.cost_center.as_deref(), Some("cc"));
         assert_eq!(u.profile.title, None);
         let extra: Value = serde_json::from_str(&u.profile_extra).unwrap();
-        assert_eq!(extra, serde_json::json!({"favoriteColor": "blue", "nicknames": ["x"]}));
+        assert_eq!(
+            extra,
+            serde_json::json!({"favoriteColor": "blue", "nicknames": ["x"]})
+        );
         assert!(u.has_password);
         assert_eq!(u.recovery_question.as_deref(), Some("q?"));
-        assert_eq!(u.provider.map(|p| p.provider_type), Some(ProviderType::Okta));
+        assert_eq!(
+            u.provider.map(|p| p.provider_type),
+            Some(ProviderType::Okta)
+        );
         assert_eq!(u.raw, json);
     }
 
@@ -425,7 +445,12 @@ pub(crate) mod tests {
         let mut profile = empty_profile();
         profile.login = Some("a@x.com".into());
         profile.first_name = Some("A".into());
-        let out = profile_object(&profile, Some(r#"{"favoriteColor":"blue","title":null}"#), "profile-extra").unwrap();
+        let out = profile_object(
+            &profile,
+            Some(r#"{"favoriteColor":"blue","title":null}"#),
+            "profile-extra",
+        )
+        .unwrap();
         assert_eq!(
             Value::Object(out),
             serde_json::json!({"login":"a@x.com","firstName":"A","favoriteColor":"blue","title":null})
@@ -440,13 +465,19 @@ pub(crate) mod tests {
     #[test]
     fn parses_groups_links_and_types() {
         let g = group(&raw(r#"{"id":"00g1","type":"BUILT_IN","profile":{"name":"Everyone","description":"All","dept":"x"}}"#)).unwrap();
-        assert_eq!((g.name.as_str(), g.group_type), ("Everyone", GroupType::BuiltIn));
+        assert_eq!(
+            (g.name.as_str(), g.group_type),
+            ("Everyone", GroupType::BuiltIn)
+        );
         assert_eq!(g.description.as_deref(), Some("All"));
         assert_eq!(g.profile_extra, r#"{"dept":"x"}"#);
         let l = app_link(&raw(r#"{"id":"0oa1","label":"Slack","linkUrl":"https://x/home","appName":"slack","hidden":false,"sortOrder":2}"#)).unwrap();
         assert_eq!((l.label.as_str(), l.sort_order), ("Slack", Some(2)));
         assert!(!l.credentials_setup);
-        let t = user_type(&raw(r#"{"id":"oty1","name":"user","displayName":"User","default":true}"#)).unwrap();
+        let t = user_type(&raw(
+            r#"{"id":"oty1","name":"user","displayName":"User","default":true}"#,
+        ))
+        .unwrap();
         assert!(t.is_default);
         assert_eq!(t.display_name, "User");
     }

@@ -73,7 +73,10 @@ pub(crate) fn plan(page: Option<&PageRequest>) -> Result<Paging, OktaError> {
 }
 
 /// The first request of a list: the node's request with limit and start applied.
-pub(crate) fn first_request(mut spec: RequestSpec, paging: &Paging) -> Result<RequestSpec, OktaError> {
+pub(crate) fn first_request(
+    mut spec: RequestSpec,
+    paging: &Paging,
+) -> Result<RequestSpec, OktaError> {
     match &paging.start {
         Some(Start::Cursor(cursor)) => {
             if path_of(cursor) != spec.path() {
@@ -148,10 +151,7 @@ pub(crate) fn collect<T>(
 
 /// The path part of a path-and-query.
 fn path_of(path_and_query: &str) -> &str {
-    path_and_query
-        .split('?')
-        .next()
-        .unwrap_or(path_and_query)
+    path_and_query.split('?').next().unwrap_or(path_and_query)
 }
 
 /// Replaces (or adds) the `limit` query parameter of a path-and-query, leaving the rest as
@@ -330,7 +330,10 @@ mod tests {
             cursor_from_url("http://127.0.0.1:9/api/v1/logs?after=1").as_deref(),
             Some("/api/v1/logs?after=1")
         );
-        assert_eq!(cursor_from_url("/api/v1/users?after=1").as_deref(), Some("/api/v1/users?after=1"));
+        assert_eq!(
+            cursor_from_url("/api/v1/users?after=1").as_deref(),
+            Some("/api/v1/users?after=1")
+        );
         assert_eq!(cursor_from_url("https://x.okta.com"), None);
         assert_eq!(cursor_from_url("api/v1/users"), None);
     }
@@ -342,10 +345,18 @@ mod tests {
             "/api/v1/users?after=00u2&search=a+b&limit=3"
         );
         assert_eq!(with_limit("/api/v1/users", 3), "/api/v1/users?limit=3");
-        assert_eq!(with_limit("/api/v1/users?limitless=1", 3), "/api/v1/users?limitless=1&limit=3");
+        assert_eq!(
+            with_limit("/api/v1/users?limitless=1", 3),
+            "/api/v1/users?limitless=1&limit=3"
+        );
     }
 
-    fn page(after: Option<&str>, limit: Option<u32>, fetch_all: bool, max_items: Option<u32>) -> PageRequest {
+    fn page(
+        after: Option<&str>,
+        limit: Option<u32>,
+        fetch_all: bool,
+        max_items: Option<u32>,
+    ) -> PageRequest {
         PageRequest {
             limit,
             after: after.map(str::to_string),
@@ -362,12 +373,27 @@ mod tests {
         let first = first_request(spec(), &p).unwrap();
         assert_eq!(first.path_and_query(), "/api/v1/users?after=00u5&limit=2");
 
-        let p = plan(Some(&page(Some("/api/v1/users?after=x&limit=2"), None, false, None))).unwrap();
+        let p = plan(Some(&page(
+            Some("/api/v1/users?after=x&limit=2"),
+            None,
+            false,
+            None,
+        )))
+        .unwrap();
         let first = first_request(spec(), &p).unwrap();
         assert_eq!(first.path_and_query(), "/api/v1/users?after=x&limit=2");
 
-        let p = plan(Some(&page(Some("/api/v1/groups?after=x"), None, false, None))).unwrap();
-        assert!(matches!(first_request(spec(), &p), Err(OktaError::InvalidInput(_))));
+        let p = plan(Some(&page(
+            Some("/api/v1/groups?after=x"),
+            None,
+            false,
+            None,
+        )))
+        .unwrap();
+        assert!(matches!(
+            first_request(spec(), &p),
+            Err(OktaError::InvalidInput(_))
+        ));
 
         assert!(plan(Some(&page(None, Some(0), false, None))).is_err());
         assert!(plan(Some(&page(None, None, true, Some(0)))).is_err());
@@ -410,7 +436,11 @@ mod tests {
                     format!("<https://x.okta.com/api/v1/users?after={after}&limit={limit}>; rel=\"next\""),
                 ));
             }
-            Ok(Response { status: 200, headers, body })
+            Ok(Response {
+                status: 200,
+                headers,
+                body,
+            })
         }
     }
 
@@ -488,7 +518,10 @@ mod tests {
             |_| {
                 Ok(Response {
                     status: 200,
-                    headers: vec![("link".into(), "<https://x/api/v1/groups?after=1>; rel=next".into())],
+                    headers: vec![(
+                        "link".into(),
+                        "<https://x/api/v1/groups?after=1>; rel=next".into(),
+                    )],
                     body: b"[1]".to_vec(),
                 })
             },

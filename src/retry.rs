@@ -97,7 +97,12 @@ pub(crate) fn after_response(
 }
 
 /// Decides what follows a transport error on attempt number `attempt`.
-pub(crate) fn after_error(policy: Policy, retry: Retry, attempt: u32, err: &TransportError) -> Next {
+pub(crate) fn after_error(
+    policy: Policy,
+    retry: Retry,
+    attempt: u32,
+    err: &TransportError,
+) -> Next {
     if attempt < policy.max_retries && retry == Retry::Safe && err.is_transient() {
         Next::RetryAfter(backoff(attempt).min(policy.max_wait))
     } else {

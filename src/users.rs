@@ -52,7 +52,10 @@ pub(crate) fn user_ref(field: &str, value: &str) -> Result<UserRef, OktaError> {
 /// The search that finds a user by exact login.
 pub(crate) fn build_find_by_login(login: &str) -> RequestSpec {
     RequestSpec::get(USERS.into())
-        .query("search", format!("profile.login eq {}", encode::filter_literal(login)))
+        .query(
+            "search",
+            format!("profile.login eq {}", encode::filter_literal(login)),
+        )
         .query("limit", 2)
 }
 
@@ -62,7 +65,12 @@ fn find_by_login<T: Transport>(client: &mut Client<T>, login: &str) -> Result<Us
     let (users, _) = client.list(build_find_by_login(login), &paging, objects::user)?;
     users
         .into_iter()
-        .find(|u| u.profile.login.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(login)))
+        .find(|u| {
+            u.profile
+                .login
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case(login))
+        })
         .ok_or_else(|| not_found(format!("Not found: Resource not found: {login} (User)")))
 }
 
@@ -76,7 +84,10 @@ fn user_path<T: Transport>(client: &mut Client<T>, user: &UserRef) -> Result<Str
 }
 
 /// Reads a JSON body that Okta may leave empty.
-fn body_or_default<T: DeserializeOwned + Default>(resp: &Response, what: &str) -> Result<T, OktaError> {
+fn body_or_default<T: DeserializeOwned + Default>(
+    resp: &Response,
+    what: &str,
+) -> Result<T, OktaError> {
     if resp.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
@@ -85,10 +96,19 @@ fn body_or_default<T: DeserializeOwned + Default>(resp: &Response, what: &str) -
 
 /// At most one of q, filter and search, non-blank.
 fn one_query(req: &ListUsersRequest) -> Result<Option<(&'static str, String)>, OktaError> {
-    let given: Vec<(&'static str, String)> = [("q", &req.q), ("filter", &req.filter), ("search", &req.search)]
-        .into_iter()
-        .filter_map(|(k, v)| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(|v| (k, v.to_string())))
-        .collect();
+    let given: Vec<(&'static str, String)> = [
+        ("q", &req.q),
+        ("filter", &req.filter),
+        ("search", &req.search),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| (k, v.to_string()))
+    })
+    .collect();
     match given.len() {
         0 => Ok(None),
         1 => Ok(given.into_iter().next()),
@@ -100,9 +120,15 @@ fn one_query(req: &ListUsersRequest) -> Result<Option<(&'static str, String)>, O
 pub(crate) fn build_list_users(req: &ListUsersRequest) -> Result<(RequestSpec, Paging), OktaError> {
     let query = one_query(req)?;
     let is_search = matches!(query, Some(("search", _)));
-    let sort_by = req.sort_by.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let sort_by = req
+        .sort_by
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     if (sort_by.is_some() || req.sort_order.is_some()) && !is_search {
-        return Err(invalid_input("sort-by and sort-order work only with search"));
+        return Err(invalid_input(
+            "sort-by and sort-order work only with search",
+        ));
     }
     let paging = paging::plan(req.page.as_ref())?;
     let mut spec = RequestSpec::get(USERS.into());
@@ -120,16 +146,26 @@ pub(crate) fn build_list_users(req: &ListUsersRequest) -> Result<(RequestSpec, P
 }
 
 /// `users.list-users`.
-pub(crate) fn list_users<T: Transport>(client: &mut Client<T>, req: ListUsersRequest) -> Result<UserPage, OktaError> {
+pub(crate) fn list_users<T: Transport>(
+    client: &mut Client<T>,
+    req: ListUsersRequest,
+) -> Result<UserPage, OktaError> {
     let (spec, paging) = build_list_users(&req)?;
     let (items, next_cursor) = client.list(spec, &paging, objects::user)?;
     Ok(UserPage { items, next_cursor })
 }
 
 /// `users.get-user`.
-pub(crate) fn get_user<T: Transport>(client: &mut Client<T>, req: GetUserRequest) -> Result<User, OktaError> {
+pub(crate) fn get_user<T: Transport>(
+    client: &mut Client<T>,
+    req: GetUserRequest,
+) -> Result<User, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
-    let expand = req.expand.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    let expand = req
+        .expand
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
     match user {
         UserRef::Login(login) if expand.is_none() => find_by_login(client, &login),
         user => {
@@ -143,16 +179,21 @@ pub(crate) fn get_user<T: Transport>(client: &mut Client<T>, req: GetUserRequest
 /// The `credentials.password` object for a password input.
 fn password_json(field: &str, password: &PasswordInput) -> Result<Value, OktaError> {
     match password {
-        PasswordInput::Value(value) if value.is_empty() => Err(invalid_input(format!("{field} is empty"))),
+        PasswordInput::Value(value) if value.is_empty() => {
+            Err(invalid_input(format!("{field} is empty")))
+        }
         PasswordInput::Value(value) => Ok(json!({ "value": value })),
-        PasswordInput::Hash(hash) => Ok(json!({ "hash": hash_json(&format!("{field}.hash"), hash)? })),
+        PasswordInput::Hash(hash) => {
+            Ok(json!({ "hash": hash_json(&format!("{field}.hash"), hash)? }))
+        }
         PasswordInput::Hook => Ok(json!({ "hook": { "type": "default" } })),
     }
 }
 
 /// The `hash` object, checked for what each algorithm needs.
 fn hash_json(field: &str, hash: &PasswordHash) -> Result<Value, OktaError> {
-    let missing = |what: &str| invalid_input(format!("{field}.{what} is required for this algorithm"));
+    let missing =
+        |what: &str| invalid_input(format!("{field}.{what} is required for this algorithm"));
     if hash.value.trim().is_empty() {
         return Err(invalid_input(format!("{field}.value is empty")));
     }
@@ -172,23 +213,33 @@ fn hash_json(field: &str, hash: &PasswordHash) -> Result<Value, OktaError> {
         HashAlgorithm::Bcrypt => {
             let salt = salt.ok_or_else(|| missing("salt"))?;
             if salt.len() != 22 {
-                return Err(invalid_input(format!("{field}.salt must be 22 characters for BCRYPT")));
+                return Err(invalid_input(format!(
+                    "{field}.salt must be 22 characters for BCRYPT"
+                )));
             }
             let work_factor = hash.work_factor.ok_or_else(|| missing("work-factor"))?;
             if !(1..=20).contains(&work_factor) {
-                return Err(invalid_input(format!("{field}.work-factor must be from 1 to 20")));
+                return Err(invalid_input(format!(
+                    "{field}.work-factor must be from 1 to 20"
+                )));
             }
             out.insert("salt".into(), salt.into());
             out.insert("workFactor".into(), work_factor.into());
         }
         HashAlgorithm::Pbkdf2 => {
             let salt = salt.ok_or_else(|| missing("salt"))?;
-            let iterations = hash.iteration_count.ok_or_else(|| missing("iteration-count"))?;
+            let iterations = hash
+                .iteration_count
+                .ok_or_else(|| missing("iteration-count"))?;
             if iterations < 4096 {
-                return Err(invalid_input(format!("{field}.iteration-count must be at least 4096")));
+                return Err(invalid_input(format!(
+                    "{field}.iteration-count must be at least 4096"
+                )));
             }
             let key_size = hash.key_size.ok_or_else(|| missing("key-size"))?;
-            let digest = hash.digest_algorithm.ok_or_else(|| missing("digest-algorithm"))?;
+            let digest = hash
+                .digest_algorithm
+                .ok_or_else(|| missing("digest-algorithm"))?;
             let order = hash.salt_order.ok_or_else(|| missing("salt-order"))?;
             out.insert("salt".into(), salt.into());
             out.insert("saltOrder".into(), salt_order(order).into());
@@ -203,9 +254,14 @@ fn hash_json(field: &str, hash: &PasswordHash) -> Result<Value, OktaError> {
                 .into(),
             );
         }
-        HashAlgorithm::Md5 | HashAlgorithm::Sha1 | HashAlgorithm::Sha256 | HashAlgorithm::Sha512 => {
+        HashAlgorithm::Md5
+        | HashAlgorithm::Sha1
+        | HashAlgorithm::Sha256
+        | HashAlgorithm::Sha512 => {
             if let Some(salt) = salt {
-                let order = hash.salt_order.ok_or_else(|| invalid_input(format!("{field}.salt-order is required with a salt")))?;
+                let order = hash.salt_order.ok_or_else(|| {
+                    invalid_input(format!("{field}.salt-order is required with a salt"))
+                })?;
                 out.insert("salt".into(), salt.into());
                 out.insert("saltOrder".into(), salt_order(order).into());
             }
@@ -223,31 +279,44 @@ fn salt_order(order: SaltOrder) -> &'static str {
 
 fn recovery_json(field: &str, q: &RecoveryQuestion) -> Result<Value, OktaError> {
     if q.question.trim().is_empty() || q.answer.trim().is_empty() {
-        return Err(invalid_input(format!("{field} needs both a question and an answer")));
+        return Err(invalid_input(format!(
+            "{field} needs both a question and an answer"
+        )));
     }
     Ok(json!({ "question": q.question, "answer": q.answer }))
 }
 
 /// `POST /api/v1/users?activate=&provider=&nextLogin=` with the profile and credentials.
 pub(crate) fn build_create_user(req: &CreateUserRequest) -> Result<RequestSpec, OktaError> {
-    if req.profile.login.as_deref().is_none_or(|l| l.trim().is_empty()) {
+    if req
+        .profile
+        .login
+        .as_deref()
+        .is_none_or(|l| l.trim().is_empty())
+    {
         return Err(invalid_input("profile.login is required"));
     }
-    let profile = objects::profile_object(&req.profile, req.profile_extra.as_deref(), "profile-extra")?;
+    let profile =
+        objects::profile_object(&req.profile, req.profile_extra.as_deref(), "profile-extra")?;
     let activate = req.activate.unwrap_or(true);
     let mut credentials = Map::new();
     if let Some(password) = &req.password {
         credentials.insert("password".into(), password_json("password", password)?);
     }
     if let Some(question) = &req.recovery_question {
-        credentials.insert("recovery_question".into(), recovery_json("recovery-question", question)?);
+        credentials.insert(
+            "recovery_question".into(),
+            recovery_json("recovery-question", question)?,
+        );
     }
     if let Some(provider) = &req.provider {
         use crate::wit::types::ProviderType;
         let kind = objects::provider_type_name(provider.provider_type)
             .ok_or_else(|| invalid_input("provider.provider-type cannot be unknown"))?;
-        if matches!(provider.provider_type, ProviderType::Federation | ProviderType::Social)
-            && (req.password.is_some() || req.recovery_question.is_some())
+        if matches!(
+            provider.provider_type,
+            ProviderType::Federation | ProviderType::Social
+        ) && (req.password.is_some() || req.recovery_question.is_some())
         {
             return Err(invalid_input(
                 "a FEDERATION or SOCIAL provider takes no password or recovery question",
@@ -261,7 +330,10 @@ pub(crate) fn build_create_user(req: &CreateUserRequest) -> Result<RequestSpec, 
         credentials.insert("provider".into(), Value::Object(p));
     }
     if let Some(NextLogin::ChangePassword) = req.next_login {
-        if !matches!(req.password, Some(PasswordInput::Value(_) | PasswordInput::Hash(_))) {
+        if !matches!(
+            req.password,
+            Some(PasswordInput::Value(_) | PasswordInput::Hash(_))
+        ) {
             return Err(invalid_input("next-login change-password needs a password"));
         }
         if !activate {
@@ -291,7 +363,11 @@ pub(crate) fn build_create_user(req: &CreateUserRequest) -> Result<RequestSpec, 
     Ok(RequestSpec::post(USERS.into())
         .query("activate", activate)
         .query_opt("provider", req.provider.as_ref().map(|_| true))
-        .query_opt("nextLogin", req.next_login.map(|NextLogin::ChangePassword| "changePassword"))
+        .query_opt(
+            "nextLogin",
+            req.next_login
+                .map(|NextLogin::ChangePassword| "changePassword"),
+        )
         .json(Value::Object(body)))
 }
 
@@ -300,23 +376,34 @@ fn non_blank(value: &Option<String>) -> Option<&str> {
 }
 
 /// `users.create-user`.
-pub(crate) fn create_user<T: Transport>(client: &mut Client<T>, req: CreateUserRequest) -> Result<User, OktaError> {
+pub(crate) fn create_user<T: Transport>(
+    client: &mut Client<T>,
+    req: CreateUserRequest,
+) -> Result<User, OktaError> {
     let spec = build_create_user(&req)?;
     let resp = client.send(&spec)?;
     objects::from_body(&resp.body, "a user", objects::user)
 }
 
 /// The partial-update body; only the given attributes.
-pub(crate) fn build_update_body(profile: &UserProfile, extra: Option<&str>) -> Result<Value, OktaError> {
+pub(crate) fn build_update_body(
+    profile: &UserProfile,
+    extra: Option<&str>,
+) -> Result<Value, OktaError> {
     let profile = objects::profile_object(profile, extra, "profile-extra")?;
     if profile.is_empty() {
-        return Err(invalid_input("nothing to update: set a profile field or profile-extra"));
+        return Err(invalid_input(
+            "nothing to update: set a profile field or profile-extra",
+        ));
     }
     Ok(json!({ "profile": profile }))
 }
 
 /// `users.update-user`: a partial `POST`, so attributes not given keep their values.
-pub(crate) fn update_user<T: Transport>(client: &mut Client<T>, req: UpdateUserRequest) -> Result<User, OktaError> {
+pub(crate) fn update_user<T: Transport>(
+    client: &mut Client<T>,
+    req: UpdateUserRequest,
+) -> Result<User, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let body = build_update_body(&req.profile, req.profile_extra.as_deref())?;
     let path = user_path(client, &user)?;
@@ -327,7 +414,10 @@ pub(crate) fn update_user<T: Transport>(client: &mut Client<T>, req: UpdateUserR
 
 /// `users.delete-user`: reads the status, then deletes once (a DEPROVISIONED user) or
 /// deactivates and, with `permanently`, deletes.
-pub(crate) fn delete_user<T: Transport>(client: &mut Client<T>, req: DeleteUserRequest) -> Result<DeleteUserResult, OktaError> {
+pub(crate) fn delete_user<T: Transport>(
+    client: &mut Client<T>,
+    req: DeleteUserRequest,
+) -> Result<DeleteUserResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let path = user_path(client, &user)?;
     let current = client.send(&RequestSpec::get(path.clone()))?;
@@ -412,33 +502,67 @@ fn activation<T: Transport>(
 }
 
 /// `users.activate-user`.
-pub(crate) fn activate_user<T: Transport>(client: &mut Client<T>, req: ActivateUserRequest) -> Result<ActivationResult, OktaError> {
-    activation(client, &req.user_id, "activate", req.send_email.unwrap_or(true))
+pub(crate) fn activate_user<T: Transport>(
+    client: &mut Client<T>,
+    req: ActivateUserRequest,
+) -> Result<ActivationResult, OktaError> {
+    activation(
+        client,
+        &req.user_id,
+        "activate",
+        req.send_email.unwrap_or(true),
+    )
 }
 
 /// `users.reactivate-user`.
-pub(crate) fn reactivate_user<T: Transport>(client: &mut Client<T>, req: ReactivateUserRequest) -> Result<ActivationResult, OktaError> {
-    activation(client, &req.user_id, "reactivate", req.send_email.unwrap_or(false))
+pub(crate) fn reactivate_user<T: Transport>(
+    client: &mut Client<T>,
+    req: ReactivateUserRequest,
+) -> Result<ActivationResult, OktaError> {
+    activation(
+        client,
+        &req.user_id,
+        "reactivate",
+        req.send_email.unwrap_or(false),
+    )
 }
 
 /// `users.deactivate-user`.
-pub(crate) fn deactivate_user<T: Transport>(client: &mut Client<T>, req: DeactivateUserRequest) -> Result<LifecycleResult, OktaError> {
+pub(crate) fn deactivate_user<T: Transport>(
+    client: &mut Client<T>,
+    req: DeactivateUserRequest,
+) -> Result<LifecycleResult, OktaError> {
     let send_email = req.send_email.unwrap_or(false);
-    transition(client, &req.user_id, "deactivate", UserStatus::Deprovisioned, &[("sendEmail", send_email)])
+    transition(
+        client,
+        &req.user_id,
+        "deactivate",
+        UserStatus::Deprovisioned,
+        &[("sendEmail", send_email)],
+    )
 }
 
 /// `users.suspend-user`.
-pub(crate) fn suspend_user<T: Transport>(client: &mut Client<T>, req: SuspendUserRequest) -> Result<LifecycleResult, OktaError> {
+pub(crate) fn suspend_user<T: Transport>(
+    client: &mut Client<T>,
+    req: SuspendUserRequest,
+) -> Result<LifecycleResult, OktaError> {
     transition(client, &req.user_id, "suspend", UserStatus::Suspended, &[])
 }
 
 /// `users.unsuspend-user`.
-pub(crate) fn unsuspend_user<T: Transport>(client: &mut Client<T>, req: UnsuspendUserRequest) -> Result<LifecycleResult, OktaError> {
+pub(crate) fn unsuspend_user<T: Transport>(
+    client: &mut Client<T>,
+    req: UnsuspendUserRequest,
+) -> Result<LifecycleResult, OktaError> {
     transition(client, &req.user_id, "unsuspend", UserStatus::Active, &[])
 }
 
 /// `users.unlock-user`.
-pub(crate) fn unlock_user<T: Transport>(client: &mut Client<T>, req: UnlockUserRequest) -> Result<LifecycleResult, OktaError> {
+pub(crate) fn unlock_user<T: Transport>(
+    client: &mut Client<T>,
+    req: UnlockUserRequest,
+) -> Result<LifecycleResult, OktaError> {
     transition(client, &req.user_id, "unlock", UserStatus::Active, &[])
 }
 
@@ -449,7 +573,10 @@ struct ResetLink {
 }
 
 /// `users.reset-password`.
-pub(crate) fn reset_password<T: Transport>(client: &mut Client<T>, req: ResetPasswordRequest) -> Result<ResetPasswordResult, OktaError> {
+pub(crate) fn reset_password<T: Transport>(
+    client: &mut Client<T>,
+    req: ResetPasswordRequest,
+) -> Result<ResetPasswordResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let path = user_path(client, &user)?;
     // A new token each time, and maybe an email: never retried.
@@ -475,13 +602,19 @@ struct TempPassword {
 pub(crate) fn check_expire_password(req: &ExpirePasswordRequest) -> Result<bool, OktaError> {
     let temp = req.temp_password.unwrap_or(false);
     if !temp && req.revoke_sessions.is_some() {
-        return Err(invalid_input("revoke-sessions works only with temp-password"));
+        return Err(invalid_input(
+            "revoke-sessions works only with temp-password",
+        ));
     }
     Ok(temp)
 }
 
 /// The request behind `expire-password`.
-pub(crate) fn build_expire_password(path: &str, temp: bool, revoke_sessions: Option<bool>) -> RequestSpec {
+pub(crate) fn build_expire_password(
+    path: &str,
+    temp: bool,
+    revoke_sessions: Option<bool>,
+) -> RequestSpec {
     if temp {
         // Each call replaces the temporary password: never retried.
         lifecycle(path, "expire_password_with_temp_password", Retry::Unsafe)
@@ -492,7 +625,10 @@ pub(crate) fn build_expire_password(path: &str, temp: bool, revoke_sessions: Opt
 }
 
 /// `users.expire-password`.
-pub(crate) fn expire_password<T: Transport>(client: &mut Client<T>, req: ExpirePasswordRequest) -> Result<ExpirePasswordResult, OktaError> {
+pub(crate) fn expire_password<T: Transport>(
+    client: &mut Client<T>,
+    req: ExpirePasswordRequest,
+) -> Result<ExpirePasswordResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let temp = check_expire_password(&req)?;
     let path = user_path(client, &user)?;
@@ -515,7 +651,10 @@ pub(crate) fn expire_password<T: Transport>(client: &mut Client<T>, req: ExpireP
 }
 
 /// `users.forgot-password`.
-pub(crate) fn forgot_password<T: Transport>(client: &mut Client<T>, req: ForgotPasswordRequest) -> Result<ForgotPasswordResult, OktaError> {
+pub(crate) fn forgot_password<T: Transport>(
+    client: &mut Client<T>,
+    req: ForgotPasswordRequest,
+) -> Result<ForgotPasswordResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let path = user_path(client, &user)?;
     let spec = RequestSpec::post(format!("{path}/credentials/forgot_password"))
@@ -556,7 +695,10 @@ pub(crate) fn build_change_password_body(req: &ChangePasswordRequest) -> Result<
 }
 
 /// `users.change-password`.
-pub(crate) fn change_password<T: Transport>(client: &mut Client<T>, req: ChangePasswordRequest) -> Result<CredentialsResult, OktaError> {
+pub(crate) fn change_password<T: Transport>(
+    client: &mut Client<T>,
+    req: ChangePasswordRequest,
+) -> Result<CredentialsResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let body = build_change_password_body(&req)?;
     let path = user_path(client, &user)?;
@@ -570,7 +712,10 @@ pub(crate) fn change_password<T: Transport>(client: &mut Client<T>, req: ChangeP
 
 /// `users.set-password`: an admin update of `credentials.password`, then optionally the
 /// sessions cleared.
-pub(crate) fn set_password<T: Transport>(client: &mut Client<T>, req: SetPasswordRequest) -> Result<User, OktaError> {
+pub(crate) fn set_password<T: Transport>(
+    client: &mut Client<T>,
+    req: SetPasswordRequest,
+) -> Result<User, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let password = password_json("password", &req.password)?;
     let path = user_path(client, &user)?;
@@ -621,11 +766,18 @@ pub(crate) fn clear_user_sessions<T: Transport>(
 }
 
 /// `users.list-user-groups`.
-pub(crate) fn list_user_groups<T: Transport>(client: &mut Client<T>, req: ListUserGroupsRequest) -> Result<GroupPage, OktaError> {
+pub(crate) fn list_user_groups<T: Transport>(
+    client: &mut Client<T>,
+    req: ListUserGroupsRequest,
+) -> Result<GroupPage, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let paging = paging::plan(req.page.as_ref())?;
     let path = user_path(client, &user)?;
-    let (items, next_cursor) = client.list(RequestSpec::get(format!("{path}/groups")), &paging, objects::group)?;
+    let (items, next_cursor) = client.list(
+        RequestSpec::get(format!("{path}/groups")),
+        &paging,
+        objects::group,
+    )?;
     Ok(GroupPage { items, next_cursor })
 }
 
@@ -640,15 +792,24 @@ fn everything() -> Paging {
 }
 
 /// `users.list-user-apps`.
-pub(crate) fn list_user_apps<T: Transport>(client: &mut Client<T>, req: ListUserAppsRequest) -> Result<Vec<AppLink>, OktaError> {
+pub(crate) fn list_user_apps<T: Transport>(
+    client: &mut Client<T>,
+    req: ListUserAppsRequest,
+) -> Result<Vec<AppLink>, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let path = user_path(client, &user)?;
-    let (links, _) = client.list(RequestSpec::get(format!("{path}/appLinks")), &everything(), objects::app_link)?;
+    let (links, _) = client.list(
+        RequestSpec::get(format!("{path}/appLinks")),
+        &everything(),
+        objects::app_link,
+    )?;
     Ok(links)
 }
 
 /// `users.list-user-types`.
-pub(crate) fn list_user_types<T: Transport>(client: &mut Client<T>) -> Result<Vec<UserType>, OktaError> {
+pub(crate) fn list_user_types<T: Transport>(
+    client: &mut Client<T>,
+) -> Result<Vec<UserType>, OktaError> {
     let spec = RequestSpec::get("/api/v1/meta/types/user".into());
     let (types, _) = client.list(spec, &everything(), objects::user_type)?;
     Ok(types)
@@ -697,8 +858,14 @@ mod tests {
 
     #[test]
     fn a_login_with_a_slash_is_looked_up() {
-        assert_eq!(user_ref("user-id", "a+b@x.com").unwrap(), UserRef::Segment("a%2Bb%40x.com".into()));
-        assert_eq!(user_ref("user-id", " a/b@x.com ").unwrap(), UserRef::Login("a/b@x.com".into()));
+        assert_eq!(
+            user_ref("user-id", "a+b@x.com").unwrap(),
+            UserRef::Segment("a%2Bb%40x.com".into())
+        );
+        assert_eq!(
+            user_ref("user-id", " a/b@x.com ").unwrap(),
+            UserRef::Login("a/b@x.com".into())
+        );
         assert!(user_ref("user-id", "").is_err());
         assert_eq!(
             build_find_by_login("a/\"b\"@x.com").path_and_query(),
@@ -713,7 +880,12 @@ mod tests {
         let mut req = list(None, None, Some("profile.department eq \"Eng\""));
         req.sort_by = Some("profile.lastName".into());
         req.sort_order = Some(SortOrder::Descending);
-        req.page = Some(PageRequest { limit: Some(2), after: None, fetch_all: None, max_items: None });
+        req.page = Some(PageRequest {
+            limit: Some(2),
+            after: None,
+            fetch_all: None,
+            max_items: None,
+        });
         let (spec, paging) = build_list_users(&req).unwrap();
         assert_eq!(spec.query_value("sortBy"), Some("profile.lastName"));
         assert_eq!(spec.query_value("sortOrder"), Some("desc"));
@@ -731,7 +903,10 @@ mod tests {
         let mut req = create("a@x.com");
         req.profile_extra = Some(r#"{"favoriteColor":"blue"}"#.into());
         req.password = Some(PasswordInput::Value("Secr3t!pass".into()));
-        req.recovery_question = Some(RecoveryQuestion { question: "q?".into(), answer: "a".into() });
+        req.recovery_question = Some(RecoveryQuestion {
+            question: "q?".into(),
+            answer: "a".into(),
+        });
         req.group_ids = Some(vec!["00g1".into()]);
         req.type_id = Some("oty1".into());
         req.realm_id = Some("guo1".into());
@@ -740,7 +915,10 @@ mod tests {
         let spec = build_create_user(&req).unwrap();
         assert_eq!(spec.method, Method::Post);
         assert_eq!(spec.retry, Retry::Unsafe);
-        assert_eq!(spec.path_and_query(), "/api/v1/users?activate=true&nextLogin=changePassword");
+        assert_eq!(
+            spec.path_and_query(),
+            "/api/v1/users?activate=true&nextLogin=changePassword"
+        );
         assert_eq!(
             spec.body.unwrap(),
             json!({
@@ -757,7 +935,9 @@ mod tests {
     fn create_checks_its_input_before_sending() {
         let mut no_login = create("a@x.com");
         no_login.profile.login = Some(" ".into());
-        assert!(matches!(build_create_user(&no_login), Err(OktaError::InvalidInput(m)) if m.contains("login")));
+        assert!(
+            matches!(build_create_user(&no_login), Err(OktaError::InvalidInput(m)) if m.contains("login"))
+        );
 
         let mut staged_expiry = create("a@x.com");
         staged_expiry.password = Some(PasswordInput::Value("p".into()));
@@ -766,8 +946,16 @@ mod tests {
         assert!(build_create_user(&staged_expiry).is_err());
 
         let mut federated = create("a@x.com");
-        federated.provider = Some(AuthProvider { provider_type: ProviderType::Federation, name: None });
-        assert_eq!(build_create_user(&federated).unwrap().query_value("provider"), Some("true"));
+        federated.provider = Some(AuthProvider {
+            provider_type: ProviderType::Federation,
+            name: None,
+        });
+        assert_eq!(
+            build_create_user(&federated)
+                .unwrap()
+                .query_value("provider"),
+            Some("true")
+        );
         federated.password = Some(PasswordInput::Value("p".into()));
         assert!(build_create_user(&federated).is_err());
 
@@ -804,7 +992,10 @@ mod tests {
         assert!(hash_json("p", &bcrypt).is_err());
 
         let mut sha = hash(HashAlgorithm::Sha512);
-        assert_eq!(hash_json("p", &sha).unwrap(), json!({"algorithm": "SHA-512", "value": "aGFzaA=="}));
+        assert_eq!(
+            hash_json("p", &sha).unwrap(),
+            json!({"algorithm": "SHA-512", "value": "aGFzaA=="})
+        );
         sha.salt = Some("c2FsdA==".into());
         assert!(hash_json("p", &sha).is_err());
         sha.salt_order = Some(SaltOrder::Postfix);
@@ -816,7 +1007,9 @@ mod tests {
         pbkdf2.iteration_count = Some(1000);
         pbkdf2.key_size = Some(32);
         pbkdf2.digest_algorithm = Some(DigestAlgorithm::Sha256Hmac);
-        assert!(matches!(hash_json("p", &pbkdf2), Err(OktaError::InvalidInput(m)) if m.contains("4096")));
+        assert!(
+            matches!(hash_json("p", &pbkdf2), Err(OktaError::InvalidInput(m)) if m.contains("4096"))
+        );
         pbkdf2.iteration_count = Some(4096);
         let out = hash_json("p", &pbkdf2).unwrap();
         assert_eq!(out["digestAlgorithm"], "SHA256_HMAC");
@@ -825,7 +1018,10 @@ mod tests {
         let mut empty = hash(HashAlgorithm::Md5);
         empty.value = " ".into();
         assert!(hash_json("p", &empty).is_err());
-        assert_eq!(password_json("p", &PasswordInput::Hook).unwrap(), json!({"hook": {"type": "default"}}));
+        assert_eq!(
+            password_json("p", &PasswordInput::Hook).unwrap(),
+            json!({"hook": {"type": "default"}})
+        );
         assert!(password_json("p", &PasswordInput::Value(String::new())).is_err());
     }
 
@@ -837,15 +1033,25 @@ mod tests {
             build_update_body(&profile, Some(r#"{"team":"core"}"#)).unwrap(),
             json!({"profile": {"title": "CTO", "team": "core"}})
         );
-        assert!(matches!(build_update_body(&empty_profile(), None), Err(OktaError::InvalidInput(_))));
+        assert!(matches!(
+            build_update_body(&empty_profile(), None),
+            Err(OktaError::InvalidInput(_))
+        ));
     }
 
     #[test]
     fn expire_password_picks_the_endpoint() {
-        let req = |temp, revoke| ExpirePasswordRequest { user_id: "00u1".into(), temp_password: temp, revoke_sessions: revoke };
+        let req = |temp, revoke| ExpirePasswordRequest {
+            user_id: "00u1".into(),
+            temp_password: temp,
+            revoke_sessions: revoke,
+        };
         assert_eq!(check_expire_password(&req(None, None)).unwrap(), false);
         assert!(check_expire_password(&req(None, Some(true))).is_err());
-        assert_eq!(check_expire_password(&req(Some(true), Some(true))).unwrap(), true);
+        assert_eq!(
+            check_expire_password(&req(Some(true), Some(true))).unwrap(),
+            true
+        );
         assert_eq!(
             build_expire_password("/api/v1/users/00u1", false, None).path_and_query(),
             "/api/v1/users/00u1/lifecycle/expire_password"
@@ -877,28 +1083,65 @@ mod tests {
 
     #[test]
     fn get_by_login_with_a_slash_searches() {
-        let transport = FakeTransport::default().respond(200, &[], &format!("[{}]", user_json("00u9", "a/b@x.com", "ACTIVE")));
+        let transport = FakeTransport::default().respond(
+            200,
+            &[],
+            &format!("[{}]", user_json("00u9", "a/b@x.com", "ACTIVE")),
+        );
         let mut c = client(transport);
-        let user = get_user(&mut c, GetUserRequest { user_id: "a/b@x.com".into(), expand: None }).unwrap();
+        let user = get_user(
+            &mut c,
+            GetUserRequest {
+                user_id: "a/b@x.com".into(),
+                expand: None,
+            },
+        )
+        .unwrap();
         assert_eq!(user.id, "00u9");
         let seen = &c.transport().seen;
         assert_eq!(seen.len(), 1);
-        assert!(seen[0].url.contains("search=profile.login%20eq%20%22a%2Fb%40x.com%22"), "{}", seen[0].url);
+        assert!(
+            seen[0]
+                .url
+                .contains("search=profile.login%20eq%20%22a%2Fb%40x.com%22"),
+            "{}",
+            seen[0].url
+        );
 
         let mut c = client(FakeTransport::default().respond(200, &[], "[]"));
-        let err = get_user(&mut c, GetUserRequest { user_id: "a/b@x.com".into(), expand: None }).unwrap_err();
+        let err = get_user(
+            &mut c,
+            GetUserRequest {
+                user_id: "a/b@x.com".into(),
+                expand: None,
+            },
+        )
+        .unwrap_err();
         assert!(matches!(err, OktaError::NotFound(_)));
     }
 
     #[test]
     fn a_lifecycle_node_on_a_slashed_login_resolves_the_id_first() {
         let transport = FakeTransport::default()
-            .respond(200, &[], &format!("[{}]", user_json("00u9", "a/b@x.com", "ACTIVE")))
+            .respond(
+                200,
+                &[],
+                &format!("[{}]", user_json("00u9", "a/b@x.com", "ACTIVE")),
+            )
             .respond(200, &[], "");
         let mut c = client(transport);
-        let out = suspend_user(&mut c, SuspendUserRequest { user_id: "a/b@x.com".into() }).unwrap();
+        let out = suspend_user(
+            &mut c,
+            SuspendUserRequest {
+                user_id: "a/b@x.com".into(),
+            },
+        )
+        .unwrap();
         assert_eq!(out.status, UserStatus::Suspended);
-        assert_eq!(c.transport().seen[1].url, "https://x.okta.com/api/v1/users/00u9/lifecycle/suspend");
+        assert_eq!(
+            c.transport().seen[1].url,
+            "https://x.okta.com/api/v1/users/00u9/lifecycle/suspend"
+        );
     }
 
     #[test]
@@ -909,22 +1152,54 @@ mod tests {
             .respond(204, &[], "")
             .respond(204, &[], "");
         let mut c = client(transport);
-        let out = delete_user(&mut c, DeleteUserRequest { user_id: "00u1".into(), permanently: Some(true), send_email: None }).unwrap();
+        let out = delete_user(
+            &mut c,
+            DeleteUserRequest {
+                user_id: "00u1".into(),
+                permanently: Some(true),
+                send_email: None,
+            },
+        )
+        .unwrap();
         assert_eq!(out.outcome, DeleteOutcome::Deleted);
         let methods: Vec<_> = c.transport().seen.iter().map(|s| s.method).collect();
         assert_eq!(methods, vec![Method::Get, Method::Delete, Method::Delete]);
-        assert!(c.transport().seen[1].url.ends_with("/api/v1/users/00u1?sendEmail=false"));
+        assert!(
+            c.transport().seen[1]
+                .url
+                .ends_with("/api/v1/users/00u1?sendEmail=false")
+        );
 
-        let transport = FakeTransport::default().respond(200, &[], &active).respond(204, &[], "");
+        let transport = FakeTransport::default()
+            .respond(200, &[], &active)
+            .respond(204, &[], "");
         let mut c = client(transport);
-        let out = delete_user(&mut c, DeleteUserRequest { user_id: "00u1".into(), permanently: None, send_email: Some(true) }).unwrap();
+        let out = delete_user(
+            &mut c,
+            DeleteUserRequest {
+                user_id: "00u1".into(),
+                permanently: None,
+                send_email: Some(true),
+            },
+        )
+        .unwrap();
         assert_eq!(out.outcome, DeleteOutcome::Deactivated);
         assert_eq!(c.transport().seen.len(), 2);
 
         let gone = user_json("00u1", "a@x.com", "DEPROVISIONED");
-        let transport = FakeTransport::default().respond(200, &[], &gone).respond(204, &[], "");
+        let transport = FakeTransport::default()
+            .respond(200, &[], &gone)
+            .respond(204, &[], "");
         let mut c = client(transport);
-        let out = delete_user(&mut c, DeleteUserRequest { user_id: "00u1".into(), permanently: Some(true), send_email: None }).unwrap();
+        let out = delete_user(
+            &mut c,
+            DeleteUserRequest {
+                user_id: "00u1".into(),
+                permanently: Some(true),
+                send_email: None,
+            },
+        )
+        .unwrap();
         assert_eq!(out.outcome, DeleteOutcome::Deleted);
         assert_eq!(c.transport().seen.len(), 2);
     }
@@ -935,22 +1210,51 @@ mod tests {
             .respond(200, &[], &user_json("00u1", "a@x.com", "ACTIVE"))
             .respond(503, &[], "{}");
         let mut c = client(transport);
-        let err = delete_user(&mut c, DeleteUserRequest { user_id: "00u1".into(), permanently: Some(true), send_email: None }).unwrap_err();
+        let err = delete_user(
+            &mut c,
+            DeleteUserRequest {
+                user_id: "00u1".into(),
+                permanently: Some(true),
+                send_email: None,
+            },
+        )
+        .unwrap_err();
         assert!(matches!(err, OktaError::Server(_)));
         assert_eq!(c.transport().seen.len(), 2);
     }
 
     #[test]
     fn activation_returns_the_link_when_no_email_is_sent() {
-        let transport = FakeTransport::default().respond(200, &[], r#"{"activationUrl":"https://x/welcome/t","activationToken":"t"}"#);
+        let transport = FakeTransport::default().respond(
+            200,
+            &[],
+            r#"{"activationUrl":"https://x/welcome/t","activationToken":"t"}"#,
+        );
         let mut c = client(transport);
-        let out = activate_user(&mut c, ActivateUserRequest { user_id: "a@x.com".into(), send_email: Some(false) }).unwrap();
+        let out = activate_user(
+            &mut c,
+            ActivateUserRequest {
+                user_id: "a@x.com".into(),
+                send_email: Some(false),
+            },
+        )
+        .unwrap();
         assert_eq!(out.activation_token.as_deref(), Some("t"));
         assert_eq!(out.user_id, "a@x.com");
-        assert_eq!(c.transport().seen[0].url, "https://x.okta.com/api/v1/users/a%40x.com/lifecycle/activate?sendEmail=false");
+        assert_eq!(
+            c.transport().seen[0].url,
+            "https://x.okta.com/api/v1/users/a%40x.com/lifecycle/activate?sendEmail=false"
+        );
         let transport = FakeTransport::default().respond(200, &[], "");
         let mut c = client(transport);
-        let out = activate_user(&mut c, ActivateUserRequest { user_id: "00u1".into(), send_email: None }).unwrap();
+        let out = activate_user(
+            &mut c,
+            ActivateUserRequest {
+                user_id: "00u1".into(),
+                send_email: None,
+            },
+        )
+        .unwrap();
         assert_eq!(out.activation_url, None);
     }
 
@@ -962,8 +1266,16 @@ mod tests {
             r#"{"errorCode":"E0000001","errorSummary":"Api validation failed: suspend","errorCauses":[{"errorSummary":"Cannot suspend a user that is not active"}]}"#,
         );
         let mut c = client(transport);
-        let err = suspend_user(&mut c, SuspendUserRequest { user_id: "00u1".into() }).unwrap_err();
-        assert!(matches!(err, OktaError::InvalidState(ref api) if api.error_code.as_deref() == Some("E0000001")));
+        let err = suspend_user(
+            &mut c,
+            SuspendUserRequest {
+                user_id: "00u1".into(),
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, OktaError::InvalidState(ref api) if api.error_code.as_deref() == Some("E0000001"))
+        );
     }
 
     #[test]
@@ -980,15 +1292,35 @@ mod tests {
         };
         set_password(&mut c, req).unwrap();
         let seen = &c.transport().seen;
-        assert_eq!(seen[0].url, "https://x.okta.com/api/v1/users/00u1?strict=true");
-        assert_eq!(seen[0].body.as_deref(), Some(r#"{"credentials":{"password":{"value":"N3w!password"}}}"#));
-        assert_eq!((seen[1].method, seen[1].url.as_str()), (Method::Delete, "https://x.okta.com/api/v1/users/00u1/sessions"));
+        assert_eq!(
+            seen[0].url,
+            "https://x.okta.com/api/v1/users/00u1?strict=true"
+        );
+        assert_eq!(
+            seen[0].body.as_deref(),
+            Some(r#"{"credentials":{"password":{"value":"N3w!password"}}}"#)
+        );
+        assert_eq!(
+            (seen[1].method, seen[1].url.as_str()),
+            (
+                Method::Delete,
+                "https://x.okta.com/api/v1/users/00u1/sessions"
+            )
+        );
     }
 
     #[test]
     fn clear_sessions_query() {
         let mut c = client(FakeTransport::default().respond(204, &[], ""));
-        clear_user_sessions(&mut c, ClearUserSessionsRequest { user_id: "00u1".into(), oauth_tokens: Some(true), forget_devices: Some(false) }).unwrap();
+        clear_user_sessions(
+            &mut c,
+            ClearUserSessionsRequest {
+                user_id: "00u1".into(),
+                oauth_tokens: Some(true),
+                forget_devices: Some(false),
+            },
+        )
+        .unwrap();
         assert_eq!(
             c.transport().seen[0].url,
             "https://x.okta.com/api/v1/users/00u1/sessions?oauthTokens=true&forgetDevices=false"
@@ -998,11 +1330,34 @@ mod tests {
     #[test]
     fn nothing_is_sent_for_bad_input() {
         let mut c = client(FakeTransport::default());
-        assert!(suspend_user(&mut c, SuspendUserRequest { user_id: "..".into() }).is_err());
-        assert!(update_user(&mut c, UpdateUserRequest { user_id: "a/b".into(), profile: empty_profile(), profile_extra: None }).is_err());
+        assert!(
+            suspend_user(
+                &mut c,
+                SuspendUserRequest {
+                    user_id: "..".into()
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            update_user(
+                &mut c,
+                UpdateUserRequest {
+                    user_id: "a/b".into(),
+                    profile: empty_profile(),
+                    profile_extra: None
+                }
+            )
+            .is_err()
+        );
         let req = ListUserGroupsRequest {
             user_id: "a/b".into(),
-            page: Some(PageRequest { limit: Some(0), after: None, fetch_all: None, max_items: None }),
+            page: Some(PageRequest {
+                limit: Some(0),
+                after: None,
+                fetch_all: None,
+                max_items: None,
+            }),
         };
         assert!(list_user_groups(&mut c, req).is_err());
         assert!(c.transport().seen.is_empty());

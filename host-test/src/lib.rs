@@ -1,1 +1,46 @@
-//! placeholder
+//! The reference embedding of the `okta-management` component: a wasmtime host library,
+//! the `okta-nodes` CLI, and a stateful mock Okta to run flows against offline.
+//!
+//! ```no_run
+//! use okta_host::{Connection, Host, HostConfig};
+//! use okta_host::wit::users::GetUserRequest;
+//!
+//! # async fn run() -> anyhow::Result<()> {
+//! let host = Host::new(HostConfig::default())?;
+//! let conn = Connection::api_token("dev-123456.okta.com", std::env::var("OKTA_API_TOKEN")?);
+//! let mut node = host.node(&conn).await?;
+//! let request = GetUserRequest { user_id: "ada@example.com".into(), expand: None };
+//! match node.nodes.okta_management_users().call_get_user(&mut node.store, &node.conn, &request).await? {
+//!     Ok(user) => println!("{} is {:?}", user.id, user.status),
+//!     Err(error) => eprintln!("{error:?}"),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+pub mod catalog;
+pub mod dynamic;
+pub mod flow;
+pub mod hooks;
+pub mod host;
+pub mod mock;
+
+pub use catalog::{NodeInfo, Outcome};
+pub use hooks::{Route, TimeoutCaps};
+pub use host::{COMPONENT_WASM, Connection, Credential, Host, HostConfig, Node};
+
+/// Typed bindings to the component's exports.
+pub mod bindings {
+    #![allow(missing_docs)]
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "okta-nodes",
+        exports: { default: async },
+    });
+}
+
+/// The WIT types, by interface.
+pub mod wit {
+    pub use crate::bindings::exports::okta::management::{connection, types, users};
+}

@@ -1,1 +1,319 @@
-fn main() {}
+//! `okta-nodes`: list the nodes, call one, run a flow, serve the mock, or run the demo.
+//!
+//! Exit status: 0 success, 1 a node returned an error (printed as JSON on stdout), 2 a usage
+//! or host error.
+
+use anyhow::{Context as _, Result, anyhow};
+use clap::{Args, Parser, Subcommand};
+use okta_host::flow::{Flow, Step, lookup};
+use okta_host::mock::{MockConfig, MockOkta};
+use okta_host::{Connection, Host, HostConfig, Outcome};
+use serde_json::{Map, Value};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The demo flow, from `examples/flows/`.
+const DEMO_FLOW: &str = include_str!("../../examples/flows/user-lifecycle.json");
+/// The org name the demo gives the mock.
+const DEMO_DOMAIN: &str = "dev-000000.okta.com";
+
+#[derive(Parser)]
+#[command(
+    name = "okta-nodes",
+    version,
+    about = "Run the Okta Management nodes of okta_management.wasm"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print every node id and its label, one per line.
+    List,
+    /// Call one node with a JSON request and print its output as JSON.
+    Call {
+        /// The node, such as users.get-user.
+        node: String,
+        /// The request as JSON (WIT field names), or @file.json.
+        #[arg(long, default_value = "{}")]
+        input: String,
+        #[command(flatten)]
+        conn: ConnArgs,
+    },
+    /// Run a flow file against an org (or --route-to a mock).
+    Flow {
+        /// The flow file, such as examples/flows/user-lifecycle.json.
+        file: PathBuf,
+        #[command(flatten)]
+        conn: ConnArgs,
+    },
+    /// Serve the mock Okta, seeded with a small org.
+    Mock {
+        /// The port to listen on (127.0.0.1).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// The token the mock accepts.
+        #[arg(long, default_value = "00mock-api-token")]
+        token: String,
+        /// Start with only the admin, the Everyone group and the default user type.
+        #[arg(long)]
+        empty: bool,
+    },
+    /// Start the mock and run the user lifecycle flow through the component.
+    Demo {
+        /// Run this flow file instead.
+        #[arg(long)]
+        flow: Option<PathBuf>,
+        /// Print each request the mock receives.
+        #[arg(long)]
+        verbose: bool,
+    },
+}
+
+#[derive(Args)]
+struct ConnArgs {
+    /// The org's domain, such as dev-123456.okta.com.
+    #[arg(long, env = "OKTA_DOMAIN")]
+    domain: Option<String>,
+    /// An Okta API token (sent as SSWS).
+    #[arg(
+        long,
+        env = "OKTA_API_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "bearer"
+    )]
+    token: Option<String>,
+    /// An OAuth 2.0 access token (sent as Bearer).
+    #[arg(long, env = "OKTA_BEARER_TOKEN", hide_env_values = true)]
+    bearer: Option<String>,
+    /// Send the org's traffic to this base URL instead (plain http allowed, for mocks).
+    #[arg(long)]
+    route_to: Option<String>,
+    /// Retries after a 429, 5xx or transport error (default 2).
+    #[arg(long)]
+    max_retries: Option<u32>,
+    /// The longest wait for a rate-limit reset, in milliseconds (default 30000).
+    #[arg(long)]
+    max_rate_limit_wait_ms: Option<u32>,
+    /// The connect timeout, in milliseconds (default 10000).
+    #[arg(long)]
+    timeout_ms: Option<u32>,
+}
+
+impl ConnArgs {
+    fn connection(&self) -> Result<Connection> {
+        let domain = self
+            .domain
+            .clone()
+            .ok_or_else(|| anyhow!("give the org with --domain or OKTA_DOMAIN"))?;
+        let mut conn = match (&self.token, &self.bearer) {
+            (Some(token), _) => Connection::api_token(domain, token.clone()),
+            (None, Some(bearer)) => Connection::bearer(domain, bearer.clone()),
+            (None, None) => {
+                return Err(anyhow!(
+                    "give a credential with --token / OKTA_API_TOKEN or --bearer / OKTA_BEARER_TOKEN"
+                ));
+            }
+        };
+        conn.max_retries = self.max_retries;
+        conn.max_rate_limit_wait_ms = self.max_rate_limit_wait_ms;
+        conn.timeout_ms = self.timeout_ms;
+        Ok(conn)
+    }
+
+    fn host(&self) -> Result<Host> {
+        Host::new(HostConfig {
+            route_to: self.route_to.clone(),
+            ..HostConfig::default()
+        })
+    }
+}
+
+/// Why the CLI stops.
+enum Failure {
+    /// A node returned an error (already printed).
+    Node,
+    /// Usage or host trouble.
+    Host(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(err: anyhow::Error) -> Self {
+        Failure::Host(err)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: could not start the runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Node) => ExitCode::from(1),
+        Err(Failure::Host(err)) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::List => {
+            let host = Host::new(HostConfig::default())?;
+            let width = host.catalog().iter().map(|n| n.id.len()).max().unwrap_or(0);
+            for node in host.catalog() {
+                println!("{:width$}  {}", node.id, node.label);
+            }
+            Ok(())
+        }
+        Command::Call { node, input, conn } => {
+            let input = read_input(&input)?;
+            let connection = conn.connection()?;
+            let host = conn.host()?;
+            match host.call_json(&connection, &node, &input).await? {
+                Outcome::Ok(output) => {
+                    println!("{}", pretty(&output));
+                    Ok(())
+                }
+                Outcome::Err(error) => {
+                    println!("{}", pretty(&error));
+                    Err(Failure::Node)
+                }
+            }
+        }
+        Command::Flow { file, conn } => {
+            let flow = Flow::load(&file)?;
+            let connection = conn.connection()?;
+            let host = conn.host()?;
+            run_flow(&host, &connection, &flow).await
+        }
+        Command::Mock { port, token, empty } => {
+            let mock = MockOkta::start(MockConfig {
+                token: token.clone(),
+                port,
+                seed: !empty,
+                verbose: true,
+            })
+            .await
+            .context("starting the mock")?;
+            println!("mock Okta listening on {}", mock.url());
+            println!(
+                "try: okta-nodes call users.list-users --domain {DEMO_DOMAIN} --token {token} --route-to {}",
+                mock.url()
+            );
+            mock.serve_forever().await;
+            Ok(())
+        }
+        Command::Demo { flow, verbose } => {
+            let flow = match flow {
+                Some(path) => Flow::load(&path)?,
+                None => Flow::parse(DEMO_FLOW).context("reading the built-in demo flow")?,
+            };
+            let mock = MockOkta::start(MockConfig {
+                seed: true,
+                verbose,
+                ..MockConfig::default()
+            })
+            .await
+            .context("starting the mock")?;
+            let host = Host::new(HostConfig {
+                route_to: Some(mock.url()),
+                ..HostConfig::default()
+            })?;
+            let connection = Connection::api_token(DEMO_DOMAIN, mock.token());
+            println!("{}", flow.name);
+            if !flow.description.is_empty() {
+                println!("{}", flow.description);
+            }
+            println!(
+                "org {DEMO_DOMAIN}, served by the mock Okta at {}\n",
+                mock.url()
+            );
+            run_flow(&host, &connection, &flow).await?;
+            println!(
+                "\n{} requests reached the mock; every step ran in a fresh instance of the component.",
+                mock.requests().len()
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn run_flow(host: &Host, conn: &Connection, flow: &Flow) -> Result<(), Failure> {
+    let mut failed = false;
+    let result = flow
+        .run(host, conn, |i, step, _input, outcome| {
+            print_step(i, step, outcome);
+            failed = matches!(outcome, Outcome::Err(_));
+        })
+        .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(_) if failed => Err(Failure::Node),
+        Err(err) => Err(Failure::Host(err)),
+    }
+}
+
+fn print_step(i: usize, step: &Step, outcome: &Outcome) {
+    let title = if step.title.is_empty() {
+        step.node.as_str()
+    } else {
+        step.title.as_str()
+    };
+    match outcome {
+        Outcome::Ok(output) => {
+            let mut wrapped = Map::new();
+            wrapped.insert("out".into(), output.clone());
+            let shown: Vec<String> = step
+                .show
+                .iter()
+                .filter_map(|path| {
+                    let value = lookup(&wrapped, &format!("out.{path}"))?;
+                    let text = match value {
+                        Value::String(s) => s.clone(),
+                        Value::Array(items) => format!("{} items", items.len()),
+                        other => other.to_string(),
+                    };
+                    Some(format!("{path}={text}"))
+                })
+                .collect();
+            println!(
+                "{:>2}. {title}\n    {}  ok  {}",
+                i + 1,
+                step.node,
+                shown.join("  ")
+            );
+        }
+        Outcome::Err(error) => {
+            println!(
+                "{:>2}. {title}\n    {}  FAILED\n{}",
+                i + 1,
+                step.node,
+                pretty(error)
+            );
+        }
+    }
+}
+
+fn read_input(input: &str) -> Result<Value> {
+    let text = match input.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
+        None => input.to_string(),
+    };
+    serde_json::from_str(&text).context("--input is not valid JSON")
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}

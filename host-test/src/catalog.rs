@@ -1,0 +1,175 @@
+//! The node catalogue, read from the component's own exports, and calls by node id with
+//! JSON in and out. One table serves every node: a new WIT function is a new node here
+//! without any code.
+
+use crate::dynamic::{to_json, to_val};
+use crate::host::{Connection, Credential, Host};
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde_json::{Value, json};
+use wasmtime::Engine;
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::{Component, ComponentExportIndex, Val};
+
+/// The WIT package whose interfaces are nodes.
+const PACKAGE: &str = "okta:management/";
+
+/// One node: an exported function.
+#[derive(Clone, Debug)]
+pub struct NodeInfo {
+    /// `<interface>.<function>`, such as `users.create-user`.
+    pub id: String,
+    /// A label for a node palette, such as `Create user`.
+    pub label: String,
+    /// Whether the function takes a request record after the connection.
+    pub takes_request: bool,
+    index: ComponentExportIndex,
+}
+
+/// A node's answer: its output, or the error it returned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// The node succeeded.
+    Ok(Value),
+    /// The node returned an `okta-error`, as `{"<case>": payload}`.
+    Err(Value),
+}
+
+/// Every node the component exports, in WIT order.
+pub(crate) fn read_catalog(engine: &Engine, component: &Component) -> Result<Vec<NodeInfo>> {
+    let mut nodes = Vec::new();
+    for (name, export) in component.component_type().exports(engine) {
+        let Some(rest) = name.strip_prefix(PACKAGE) else {
+            continue;
+        };
+        let ComponentItem::ComponentInstance(instance) = export.ty else {
+            continue;
+        };
+        let interface = rest.split('@').next().unwrap_or(rest);
+        let instance_index = component
+            .get_export_index(None, name)
+            .ok_or_else(|| anyhow!("export {name} has no index"))?;
+        for (function, item) in instance.exports(engine) {
+            let ComponentItem::ComponentFunc(func) = item.ty else {
+                continue;
+            };
+            let index = component
+                .get_export_index(Some(&instance_index), function)
+                .ok_or_else(|| anyhow!("export {name}#{function} has no index"))?;
+            nodes.push(NodeInfo {
+                id: format!("{interface}.{function}"),
+                label: label(function),
+                takes_request: func.params().len() > 1,
+                index,
+            });
+        }
+    }
+    Ok(nodes)
+}
+
+/// `create-user` → `Create user`.
+fn label(function: &str) -> String {
+    let words = function.replace('-', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
+/// The connection as the JSON of the WIT `connection` record.
+fn connection_json(conn: &Connection) -> Value {
+    let auth = match &conn.credential {
+        Credential::ApiToken(token) => json!({ "api-token": token }),
+        Credential::Bearer(token) => json!({ "bearer-token": token }),
+    };
+    json!({
+        "domain": conn.domain,
+        "auth": auth,
+        "options": {
+            "max-retries": conn.max_retries,
+            "max-rate-limit-wait-ms": conn.max_rate_limit_wait_ms,
+            "timeout-ms": conn.timeout_ms,
+            "max-response-bytes": conn.max_response_bytes,
+        },
+    })
+}
+
+impl Host {
+    /// Every node, in WIT order.
+    pub fn catalog(&self) -> &[NodeInfo] {
+        self.nodes()
+    }
+
+    /// Looks a node up by id.
+    pub fn find_node(&self, id: &str) -> Option<&NodeInfo> {
+        self.nodes().iter().find(|n| n.id == id)
+    }
+
+    /// Runs a node by id with a JSON request (WIT field names) in a fresh instance.
+    ///
+    /// Errors are input the component's types reject (a missing field, a wrong type) and
+    /// failures of the host; a node's own error is `Outcome::Err`.
+    pub async fn call_json(
+        &self,
+        conn: &Connection,
+        node_id: &str,
+        input: &Value,
+    ) -> Result<Outcome> {
+        let node = self
+            .find_node(node_id)
+            .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
+        if !node.takes_request
+            && !matches!(input, Value::Null)
+            && input.as_object().is_none_or(|o| !o.is_empty())
+        {
+            bail!("{node_id} takes no request");
+        }
+        let mut store = self.store(conn);
+        let instance = self.instance(&mut store).await?;
+        let func = instance
+            .get_func(&mut store, node.index)
+            .ok_or_else(|| anyhow!("{node_id} is not a function"))?;
+        let ty = func.ty(&store);
+        let mut params = Vec::new();
+        for (name, param_ty) in ty.params() {
+            let value = match name {
+                "conn" => to_val(&connection_json(conn), &param_ty, "conn")?,
+                "request" => to_val(input, &param_ty, "request")?,
+                other => bail!("{node_id} takes an unexpected parameter `{other}`"),
+            };
+            params.push(value);
+        }
+        let mut results = vec![Val::Bool(false); ty.results().len()];
+        func.call_async(&mut store, &params, &mut results)
+            .await
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("{node_id} trapped"))?;
+        match results.first() {
+            Some(Val::Result(Ok(value))) => {
+                Ok(Outcome::Ok(value.as_deref().map_or(Value::Null, to_json)))
+            }
+            Some(Val::Result(Err(value))) => {
+                Ok(Outcome::Err(value.as_deref().map_or(Value::Null, to_json)))
+            }
+            other => bail!("{node_id} returned {other:?}, not a result"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_read_as_words() {
+        assert_eq!(label("create-user"), "Create user");
+        assert_eq!(label("list-user-apps"), "List user apps");
+    }
+
+    #[test]
+    fn the_connection_json_carries_the_credential_kind() {
+        let json = connection_json(&Connection::bearer("x.okta.com", "t"));
+        assert_eq!(json["auth"], json!({"bearer-token": "t"}));
+        assert_eq!(json["options"]["max-retries"], Value::Null);
+    }
+}

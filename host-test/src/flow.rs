@@ -1,0 +1,177 @@
+//! Flows: a list of node calls in a JSON file, each step's input able to use earlier
+//! steps' outputs with `${step.path}`. The examples in `examples/flows/` are flows.
+
+use crate::catalog::Outcome;
+use crate::host::{Connection, Host};
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// A flow file.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Flow {
+    /// The flow's name.
+    pub name: String,
+    /// What the flow does, for people.
+    #[serde(default)]
+    pub description: String,
+    /// The steps, run in order.
+    pub steps: Vec<Step>,
+}
+
+/// One node call.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Step {
+    /// The name later steps use to refer to this step's output.
+    pub id: String,
+    /// The node, such as `users.create-user`.
+    pub node: String,
+    /// What the step is for, for people.
+    #[serde(default)]
+    pub title: String,
+    /// The request; strings may hold `${step.path}` references.
+    #[serde(default)]
+    pub input: Value,
+    /// Output fields to print (dotted paths).
+    #[serde(default)]
+    pub show: Vec<String>,
+}
+
+impl Flow {
+    /// Reads a flow file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("reading the flow in {}", path.display()))
+    }
+
+    /// Parses a flow.
+    pub fn parse(text: &str) -> Result<Self> {
+        let flow: Flow = serde_json::from_str(text)?;
+        for (i, step) in flow.steps.iter().enumerate() {
+            if flow.steps[..i].iter().any(|s| s.id == step.id) {
+                bail!("two steps are called `{}`", step.id);
+            }
+        }
+        Ok(flow)
+    }
+
+    /// Runs every step; stops at the first node error. `report` sees each step's outcome
+    /// before the next step starts. Returns the outputs by step id.
+    pub async fn run(
+        &self,
+        host: &Host,
+        conn: &Connection,
+        mut report: impl FnMut(usize, &Step, &Value, &Outcome),
+    ) -> Result<Map<String, Value>> {
+        let mut outputs = Map::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            let input =
+                substitute(&step.input, &outputs).with_context(|| format!("step `{}`", step.id))?;
+            let outcome = host
+                .call_json(conn, &step.node, &input)
+                .await
+                .with_context(|| format!("step `{}` ({})", step.id, step.node))?;
+            report(i, step, &input, &outcome);
+            match outcome {
+                Outcome::Ok(output) => {
+                    outputs.insert(step.id.clone(), output);
+                }
+                Outcome::Err(error) => {
+                    return Err(anyhow!(
+                        "step `{}` ({}) failed: {error}",
+                        step.id,
+                        step.node
+                    ));
+                }
+            }
+        }
+        Ok(outputs)
+    }
+}
+
+/// Looks a dotted path (`create.profile.login`, `list.items.0.id`) up in the outputs.
+pub fn lookup<'a>(outputs: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    let mut parts = path.split('.');
+    let first = outputs.get(parts.next()?)?;
+    parts.try_fold(first, |value, key| match value {
+        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+        other => other.get(key),
+    })
+}
+
+/// Replaces `${step.path}` references. A string that is exactly one reference takes the
+/// referenced value as it is; references inside longer strings are spliced in as text.
+pub fn substitute(value: &Value, outputs: &Map<String, Value>) -> Result<Value> {
+    Ok(match value {
+        Value::String(s) => {
+            if let Some(path) = s
+                .strip_prefix("${")
+                .and_then(|r| r.strip_suffix('}'))
+                .filter(|p| !p.contains("${"))
+            {
+                return lookup(outputs, path).cloned().ok_or_else(|| {
+                    anyhow!("`${{{path}}}` names nothing an earlier step returned")
+                });
+            }
+            let mut out = String::new();
+            let mut rest = s.as_str();
+            while let Some(start) = rest.find("${") {
+                out.push_str(&rest[..start]);
+                let end = rest[start..]
+                    .find('}')
+                    .ok_or_else(|| anyhow!("unclosed `${{` in {s:?}"))?;
+                let path = &rest[start + 2..start + end];
+                let found = lookup(outputs, path).ok_or_else(|| {
+                    anyhow!("`${{{path}}}` names nothing an earlier step returned")
+                })?;
+                match found {
+                    Value::String(text) => out.push_str(text),
+                    other => out.push_str(&other.to_string()),
+                }
+                rest = &rest[start + end + 1..];
+            }
+            out.push_str(rest);
+            Value::String(out)
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| substitute(v, outputs))
+                .collect::<Result<_>>()?,
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), substitute(v, outputs)?)))
+                .collect::<Result<_>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn substitutes_whole_values_and_text() {
+        let outputs = json!({"create": {"id": "00u1", "n": 3, "items": [{"id": "a"}]}});
+        let outputs = outputs.as_object().unwrap();
+        let input = json!({"user-id": "${create.id}", "n": "${create.n}", "msg": "id=${create.id} n=${create.n}", "first": "${create.items.0.id}", "keep": [true]});
+        assert_eq!(
+            substitute(&input, outputs).unwrap(),
+            json!({"user-id": "00u1", "n": 3, "msg": "id=00u1 n=3", "first": "a", "keep": [true]})
+        );
+        assert!(substitute(&json!("${nope.id}"), outputs).is_err());
+        assert!(substitute(&json!("x ${create.id"), outputs).is_err());
+    }
+
+    #[test]
+    fn step_ids_are_unique() {
+        let text =
+            r#"{"name": "x", "steps": [{"id": "a", "node": "n"}, {"id": "a", "node": "n"}]}"#;
+        assert!(Flow::parse(text).is_err());
+    }
+}

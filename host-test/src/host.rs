@@ -1,0 +1,328 @@
+//! The embedding: one engine with the pooling allocator, the component compiled once (and
+//! cached as `.cwasm`), an `InstancePre`, and a fresh `Store` per call.
+
+use crate::bindings::{OktaNodes, OktaNodesPre};
+use crate::catalog::{NodeInfo, read_catalog};
+use crate::hooks::{OrgHooks, Route, TimeoutCaps};
+use crate::wit;
+use anyhow::{Context as _, Result};
+use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimits,
+    StoreLimitsBuilder,
+};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+/// The component this crate was built with.
+pub const COMPONENT_WASM: &str = env!("OKTA_COMPONENT_WASM");
+
+/// How the host loads and runs the component.
+#[derive(Clone, Debug)]
+pub struct HostConfig {
+    /// The component file.
+    pub component: PathBuf,
+    /// Send every org's traffic to this base URL instead (a mock). Plain http is allowed.
+    pub route_to: Option<String>,
+    /// The host's caps on the guest's timeouts.
+    pub timeouts: TimeoutCaps,
+    /// The most instances alive at once.
+    pub max_instances: u32,
+    /// The most linear memory one instance may use, in bytes.
+    pub max_memory: usize,
+    /// Where compiled components are cached; `None` keeps them next to the component.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        HostConfig {
+            component: PathBuf::from(COMPONENT_WASM),
+            route_to: None,
+            timeouts: TimeoutCaps::default(),
+            max_instances: 1000,
+            max_memory: 256 << 20,
+            cache_dir: None,
+        }
+    }
+}
+
+/// A credential for an org. Its `Debug` never shows the token.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// An Okta API token (`SSWS`).
+    ApiToken(String),
+    /// An OAuth 2.0 access token (`Bearer`).
+    Bearer(String),
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::ApiToken(_) => f.write_str("ApiToken(<redacted>)"),
+            Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+        }
+    }
+}
+
+/// Which org a call reaches, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connection {
+    /// The org's host, such as `dev-123456.okta.com`.
+    pub domain: String,
+    /// The credential.
+    pub credential: Credential,
+    /// Retry and timeout settings; defaults when `None`.
+    pub max_retries: Option<u32>,
+    /// The longest wait for a rate-limit reset, in milliseconds.
+    pub max_rate_limit_wait_ms: Option<u32>,
+    /// The connect timeout, in milliseconds.
+    pub timeout_ms: Option<u32>,
+    /// The largest response body, in bytes.
+    pub max_response_bytes: Option<u32>,
+}
+
+impl Connection {
+    /// A connection with an API token and default options.
+    pub fn api_token(domain: impl Into<String>, token: impl Into<String>) -> Self {
+        Self::new(domain, Credential::ApiToken(token.into()))
+    }
+
+    /// A connection with a bearer token and default options.
+    pub fn bearer(domain: impl Into<String>, token: impl Into<String>) -> Self {
+        Self::new(domain, Credential::Bearer(token.into()))
+    }
+
+    fn new(domain: impl Into<String>, credential: Credential) -> Self {
+        Connection {
+            domain: domain.into(),
+            credential,
+            max_retries: None,
+            max_rate_limit_wait_ms: None,
+            timeout_ms: None,
+            max_response_bytes: None,
+        }
+    }
+
+    /// The WIT record passed to the component.
+    pub fn to_wit(&self) -> wit::types::Connection {
+        wit::types::Connection {
+            domain: self.domain.clone(),
+            auth: match &self.credential {
+                Credential::ApiToken(t) => wit::types::Auth::ApiToken(t.clone()),
+                Credential::Bearer(t) => wit::types::Auth::BearerToken(t.clone()),
+            },
+            options: wit::types::Options {
+                max_retries: self.max_retries,
+                max_rate_limit_wait_ms: self.max_rate_limit_wait_ms,
+                timeout_ms: self.timeout_ms,
+                max_response_bytes: self.max_response_bytes,
+            },
+        }
+    }
+}
+
+/// What each store holds: WASI, wasi-http, the hook and the limits.
+pub struct Ctx {
+    table: ResourceTable,
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    hooks: OrgHooks,
+    limits: StoreLimits,
+}
+
+impl WasiView for Ctx {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for Ctx {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
+    }
+}
+
+/// The loaded component, ready to instantiate.
+pub struct Host {
+    engine: Engine,
+    pre: OktaNodesPre<Ctx>,
+    nodes: Vec<NodeInfo>,
+    route: Option<Route>,
+    config: HostConfig,
+}
+
+/// One instance with its store, for typed calls.
+pub struct Node {
+    /// The store; pass `&mut node.store` to each call.
+    pub store: Store<Ctx>,
+    /// The typed exports.
+    pub nodes: OktaNodes,
+    /// The WIT connection to pass to each call.
+    pub conn: wit::types::Connection,
+}
+
+impl Host {
+    /// Loads the component (from the `.cwasm` cache when it is current) and links WASI and
+    /// wasi-http.
+    pub fn new(config: HostConfig) -> Result<Self> {
+        let engine = engine(&config)?;
+        let component = load_component(&engine, &config.component, config.cache_dir.as_deref())?;
+        check_imports(&engine, &component)?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let pre = OktaNodesPre::new(linker.instantiate_pre(&component)?)?;
+        let route = config.route_to.as_deref().map(Route::parse).transpose()?;
+        let nodes = read_catalog(&engine, &component)?;
+        Ok(Host {
+            engine,
+            pre,
+            nodes,
+            route,
+            config,
+        })
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The nodes the component exports.
+    pub(crate) fn nodes(&self) -> &[NodeInfo] {
+        &self.nodes
+    }
+
+    /// The compiled component.
+    pub fn component(&self) -> &Component {
+        self.pre.instance_pre().component()
+    }
+
+    /// A fresh store whose calls may reach only `conn`'s org.
+    pub(crate) fn store(&self, conn: &Connection) -> Store<Ctx> {
+        let ctx = Ctx {
+            table: ResourceTable::new(),
+            wasi: WasiCtx::builder().inherit_stderr().build(),
+            http: WasiHttpCtx::new(),
+            hooks: OrgHooks::new(
+                Some(conn.domain.clone()),
+                self.route.clone(),
+                self.config.timeouts,
+            ),
+            limits: StoreLimitsBuilder::new()
+                .memory_size(self.config.max_memory)
+                .instances(16)
+                .build(),
+        };
+        let mut store = Store::new(&self.engine, ctx);
+        store.limiter(|ctx| &mut ctx.limits);
+        store
+    }
+
+    /// Instantiates the component for one call against `conn`'s org.
+    pub async fn node(&self, conn: &Connection) -> Result<Node> {
+        let mut store = self.store(conn);
+        let nodes = self.pre.instantiate_async(&mut store).await?;
+        Ok(Node {
+            store,
+            nodes,
+            conn: conn.to_wit(),
+        })
+    }
+
+    /// Instantiates the component for a dynamic call.
+    pub(crate) async fn instance(
+        &self,
+        store: &mut Store<Ctx>,
+    ) -> Result<wasmtime::component::Instance> {
+        Ok(self.pre.instance_pre().instantiate_async(store).await?)
+    }
+}
+
+/// The engine: component model, pooling allocator, no component-model concurrency.
+fn engine(config: &HostConfig) -> Result<Engine> {
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_component_instances(config.max_instances)
+        .total_core_instances(config.max_instances.saturating_mul(4))
+        .total_memories(config.max_instances.saturating_mul(2))
+        .total_tables(config.max_instances.saturating_mul(4))
+        .total_stacks(config.max_instances)
+        .max_memory_size(config.max_memory);
+    let mut wasm = Config::new();
+    wasm.wasm_component_model(true)
+        .concurrency_support(false)
+        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    Ok(Engine::new(&wasm)?)
+}
+
+/// Compiles a component, or loads the compiled form cached beside it (or in `cache_dir`).
+fn load_component(engine: &Engine, wasm: &Path, cache_dir: Option<&Path>) -> Result<Component> {
+    let bytes = std::fs::read(wasm)
+        .with_context(|| format!("reading the component at {}", wasm.display()))?;
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    let name = format!("okta-management-{:016x}.cwasm", hasher.finish());
+    let cache = match cache_dir {
+        Some(dir) => dir.join(name),
+        None => wasm.with_file_name(name),
+    };
+    if cache.exists() {
+        // SAFETY: the file was written by `Engine::precompile_component` below, for an
+        // engine with the same compatibility hash (it is part of the file name).
+        if let Ok(component) = unsafe { Component::deserialize_file(engine, &cache) } {
+            return Ok(component);
+        }
+    }
+    let compiled = engine.precompile_component(&bytes)?;
+    // Written beside and renamed, so a concurrent reader never sees half a file. A cache
+    // that cannot be written only costs the next start a compile.
+    let partial = cache.with_extension(format!("{}.partial", std::process::id()));
+    if std::fs::write(&partial, &compiled).is_ok() {
+        let _ = std::fs::rename(&partial, &cache);
+    }
+    // SAFETY: the bytes were just produced by `precompile_component` on this engine.
+    Ok(unsafe { Component::deserialize(engine, &compiled) }?)
+}
+
+/// Refuses a component that imports more than an HTTP client needs.
+fn check_imports(engine: &Engine, component: &Component) -> Result<()> {
+    const ALLOWED: &[&str] = &[
+        "wasi:http/",
+        "wasi:io/",
+        "wasi:clocks/",
+        "wasi:random/",
+        "wasi:cli/",
+    ];
+    for (name, _) in component.component_type().imports(engine) {
+        anyhow::ensure!(
+            ALLOWED.iter().any(|prefix| name.starts_with(prefix)),
+            "the component imports {name}, which this host does not provide"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_debug_hides_the_token() {
+        let conn = Connection::api_token("dev-1.okta.com", "00SENTINEL");
+        let debug = format!("{conn:?} {:?}", Connection::bearer("x", "eyJSENTINEL"));
+        assert!(!debug.contains("SENTINEL"), "{debug}");
+        assert!(debug.contains("dev-1.okta.com"));
+    }
+}

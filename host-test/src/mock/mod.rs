@@ -1,0 +1,498 @@
+//! A stateful mock Okta on `127.0.0.1`: a small org with users and their lifecycle, groups,
+//! apps and user types; Okta's error codes; `link` paging; rate-limit headers; and switches
+//! for 429s and failures. Every request is logged for tests to assert on, and a route the
+//! mock does not know is answered with a loud 404.
+//!
+//! Tests drive it in-process through [`MockOkta`]; `okta-nodes mock` serves it standalone.
+
+mod errors;
+pub mod filter;
+mod page;
+pub mod state;
+mod users;
+
+pub use errors::MockError;
+pub use state::{LoggedRequest, State, Status};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request, State as Extract};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::serve::ListenerExt;
+use state::{Failure, unix};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+use tokio::sync::oneshot;
+
+/// The largest request body the mock reads.
+const MAX_BODY: usize = 4 << 20;
+
+/// What a route returns.
+pub type Reply = Result<Response, MockError>;
+
+/// The state shared by every request.
+pub struct Shared {
+    state: Mutex<State>,
+    verbose: bool,
+}
+
+/// A handle to the shared state, as the routes receive it.
+pub type Mock = Arc<Shared>;
+
+impl Shared {
+    /// Locks the org's state. A panic in another request does not poison it for good.
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// How to start the mock.
+#[derive(Clone, Debug)]
+pub struct MockConfig {
+    /// The token the org accepts, as `SSWS` or `Bearer`.
+    pub token: String,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Put the demo org in: people, groups and apps.
+    pub seed: bool,
+    /// Print each request on stderr.
+    pub verbose: bool,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig {
+            token: "00mock-api-token".into(),
+            port: 0,
+            seed: false,
+            verbose: false,
+        }
+    }
+}
+
+/// A running mock org.
+pub struct MockOkta {
+    addr: SocketAddr,
+    shared: Mock,
+    connections: Arc<AtomicUsize>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl MockOkta {
+    /// Starts the mock on `127.0.0.1` in the current tokio runtime.
+    pub async fn start(config: MockConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let mut state = State::new(config.token.clone());
+        if config.seed {
+            state.seed_demo();
+        }
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state),
+            verbose: config.verbose,
+        });
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counter = connections.clone();
+        let listener = listener.tap_io(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let app = router(shared.clone());
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stop.await;
+                })
+                .await;
+            if let Err(err) = served {
+                eprintln!("mock okta stopped: {err}");
+            }
+        });
+        Ok(MockOkta {
+            addr,
+            shared,
+            connections,
+            shutdown: Some(shutdown),
+        })
+    }
+
+    /// The base URL, such as `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The token the org accepts.
+    pub fn token(&self) -> String {
+        self.state().token.clone()
+    }
+
+    /// The org's state, to seed or inspect.
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.shared.lock()
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.state().log.clone()
+    }
+
+    /// Requests that no route matched.
+    pub fn unmatched(&self) -> Vec<LoggedRequest> {
+        self.state()
+            .log
+            .iter()
+            .filter(|r| !r.matched)
+            .cloned()
+            .collect()
+    }
+
+    /// Forgets the requests so far.
+    pub fn clear_requests(&self) {
+        self.state().log.clear();
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections_accepted(&self) -> usize {
+        self.connections.load(Ordering::Relaxed)
+    }
+
+    /// Answers the next `count` requests with 429, resetting `reset_after` from now.
+    pub fn rate_limit_next(&self, count: u32, reset_after: Duration) {
+        let mut state = self.state();
+        state.faults.rate_limited = count;
+        state.faults.rate_limit_reset = reset_after;
+    }
+
+    /// Answers the next `count` requests with this method and path prefix with `status`.
+    pub fn fail_next(&self, method: &str, path_prefix: &str, status: u16, count: u32) {
+        self.state().faults.failures.push(Failure {
+            method: method.to_ascii_uppercase(),
+            path_prefix: path_prefix.into(),
+            status,
+            remaining: count,
+        });
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn serve_forever(self) {
+        std::future::pending::<()>().await;
+    }
+}
+
+impl Drop for MockOkta {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// The mock's routes.
+fn router(shared: Mock) -> Router {
+    Router::new()
+        .route("/api/v1/users", get(users::list).post(users::create))
+        .route(
+            "/api/v1/users/{id}",
+            get(users::get).post(users::update).delete(users::delete),
+        )
+        .route(
+            "/api/v1/users/{id}/lifecycle/{action}",
+            post(users::lifecycle),
+        )
+        .route(
+            "/api/v1/users/{id}/credentials/{action}",
+            post(users::credentials),
+        )
+        .route("/api/v1/users/{id}/sessions", delete(users::clear_sessions))
+        .route("/api/v1/users/{id}/groups", get(users::groups))
+        .route("/api/v1/users/{id}/appLinks", get(users::app_links))
+        .route("/api/v1/meta/types/user", get(users::user_types))
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(unknown_method)
+        .layer(middleware::from_fn_with_state(shared.clone(), gate))
+        .with_state(shared)
+}
+
+/// The header a fallback sets so the gate logs the request as unmatched.
+const UNMATCHED: &str = "x-mock-unmatched";
+
+async fn unknown_route(method: Method, uri: Uri) -> Response {
+    eprintln!("mock okta: NO ROUTE for {method} {uri}");
+    let mut response = MockError::new(404, "E0000008", "The requested path was not found")
+        .cause(format!(
+            "the mock Okta has no route for {method} {}",
+            uri.path()
+        ))
+        .into_response();
+    response
+        .headers_mut()
+        .insert(UNMATCHED, HeaderValue::from_static("1"));
+    response
+}
+
+async fn unknown_method(method: Method, uri: Uri) -> Response {
+    eprintln!("mock okta: METHOD NOT ALLOWED: {method} {uri}");
+    let mut response = MockError::new(
+        405,
+        "E0000022",
+        "The endpoint does not support the provided HTTP method",
+    )
+    .cause(format!(
+        "the mock Okta has no {method} route for {}",
+        uri.path()
+    ))
+    .into_response();
+    response
+        .headers_mut()
+        .insert(UNMATCHED, HeaderValue::from_static("1"));
+    response
+}
+
+/// Checks the credential, applies the fault switches and the rate limit, logs the request
+/// and adds Okta's rate-limit and request-id headers.
+async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
+    let now = SystemTime::now();
+    let method = parts.method.to_string();
+    let path = parts.uri.path().to_string();
+    let auth = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let content_length = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let chunked = parts.headers.contains_key(header::TRANSFER_ENCODING);
+    let (early, rate_headers) =
+        {
+            let mut state = mock.lock();
+            let authorized = auth.split_once(' ').is_some_and(|(scheme, token)| {
+                matches!(scheme, "SSWS" | "Bearer") && token == state.token
+            });
+            let window = &mut state.window;
+            if now.duration_since(window.start).unwrap_or_default() >= Duration::from_secs(60) {
+                window.start = now;
+                window.used = 0;
+            }
+            window.used += 1;
+            let mut rate = (
+                window.limit,
+                window.limit.saturating_sub(window.used),
+                unix(window.start) + 60,
+            );
+            let early =
+                if !authorized {
+                    Some(MockError::invalid_token())
+                } else if state.faults.rate_limited > 0 {
+                    state.faults.rate_limited -= 1;
+                    rate = (
+                        rate.0,
+                        0,
+                        unix(now) + state.faults.rate_limit_reset.as_secs().max(1),
+                    );
+                    Some(MockError::rate_limited())
+                } else if state.window.used > state.window.limit {
+                    Some(MockError::rate_limited())
+                } else if let Some(failure) = state.faults.failures.iter_mut().find(|f| {
+                    f.remaining > 0 && f.method == method && path.starts_with(&f.path_prefix)
+                }) {
+                    failure.remaining -= 1;
+                    Some(MockError::scripted(failure.status))
+                } else if matches!(parts.method, Method::POST | Method::PUT)
+                    && content_length.is_none()
+                    && !chunked
+                {
+                    Some(
+                        MockError::new(
+                            411,
+                            "E0000018",
+                            "Bad request.  Accept and/or Content-Type headers are likely not set.",
+                        )
+                        .cause("a POST or PUT needs a Content-Length"),
+                    )
+                } else {
+                    None
+                };
+            (early, rate)
+        };
+    let request_id = format!(
+        "reqmock{:x}",
+        now.duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos()
+    );
+    let mut response = match early {
+        Some(error) => error.into_response(),
+        None => {
+            next.run(Request::from_parts(
+                parts.clone(),
+                Body::from(bytes.clone()),
+            ))
+            .await
+        }
+    };
+    let headers = response.headers_mut();
+    let matched = headers.remove(UNMATCHED).is_none();
+    for (name, value) in [
+        ("x-rate-limit-limit", rate_headers.0.to_string()),
+        ("x-rate-limit-remaining", rate_headers.1.to_string()),
+        ("x-rate-limit-reset", rate_headers.2.to_string()),
+        ("x-okta-request-id", request_id),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    let status = response.status().as_u16();
+    if mock.verbose {
+        let query = parts
+            .uri
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        eprintln!("mock okta: {method} {path}{query} -> {status}");
+    }
+    mock.lock().log.push(LoggedRequest {
+        method,
+        path,
+        query: parts.uri.query().map(str::to_string),
+        content_length,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        auth_scheme: auth.split_once(' ').map(|(scheme, _)| scheme.to_string()),
+        at: now,
+        status,
+        matched,
+    });
+    response
+}
+
+/// One request as a route sees it: its base URL (for links), query and body.
+pub struct Call {
+    /// `https://{host}` (or `http://` for an IP or localhost), for links.
+    pub base: String,
+    path: String,
+    query: Option<String>,
+    params: Vec<(String, String)>,
+    body: Bytes,
+    bearer: bool,
+}
+
+impl Call {
+    /// The first value of a query parameter, decoded.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every query parameter, decoded.
+    pub fn params(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.params.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// A boolean query parameter; anything but `true`/`false` is Okta's 400.
+    pub fn bool_param(&self, name: &str) -> Result<Option<bool>, MockError> {
+        match self.param(name) {
+            None => Ok(None),
+            Some("true") => Ok(Some(true)),
+            Some("false") => Ok(Some(false)),
+            Some(other) => Err(MockError::new(
+                400,
+                "E0000037",
+                format!("Type mismatch exception.  {name}={other}"),
+            )),
+        }
+    }
+
+    /// A whole-number query parameter.
+    pub fn usize_param(&self, name: &str) -> Result<Option<usize>, MockError> {
+        self.param(name)
+            .map(|v| {
+                v.parse().map_err(|_| {
+                    MockError::new(
+                        400,
+                        "E0000037",
+                        format!("Type mismatch exception.  {name}={v}"),
+                    )
+                })
+            })
+            .transpose()
+    }
+
+    /// The JSON body.
+    pub fn json(&self) -> Result<serde_json::Value, MockError> {
+        serde_json::from_slice(&self.body).map_err(|_| MockError::unreadable_body())
+    }
+
+    /// The path as received, still percent-encoded.
+    pub fn raw_path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query as received.
+    pub fn raw_query(&self) -> Option<&str> {
+        self.query.as_deref()
+    }
+
+    /// Whether the path holds an encoded `/`, which Okta cannot route.
+    pub fn path_has_encoded_slash(&self) -> bool {
+        self.path.to_ascii_uppercase().contains("%2F")
+    }
+
+    /// Whether the credential is an OAuth access token.
+    pub fn is_bearer(&self) -> bool {
+        self.bearer
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Call {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost")
+            .to_string();
+        let name = host.split(':').next().unwrap_or_default();
+        let local = name == "localhost" || name.parse::<std::net::IpAddr>().is_ok();
+        let base = format!("{}://{host}", if local { "http" } else { "https" });
+        let query = parts.uri.query().map(str::to_string);
+        let params = form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("Bearer "));
+        let body = axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "body too large").into_response())?;
+        Ok(Call {
+            base,
+            path: parts.uri.path().to_string(),
+            query,
+            params,
+            body,
+            bearer,
+        })
+    }
+}

@@ -1,0 +1,673 @@
+//! The mock org's state: users with Okta's lifecycle, groups, apps, user types, the request
+//! log and the fault switches. Plain data and rules; HTTP lives in the route modules.
+
+use super::errors::MockError;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, SystemTime};
+
+/// Formats a time as Okta does: `2026-11-24T09:10:00.123Z`.
+pub fn timestamp(t: SystemTime) -> String {
+    humantime::format_rfc3339_millis(t).to_string()
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix(t: SystemTime) -> u64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
+
+/// A user's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Created, not activated.
+    Staged,
+    /// Activated without credentials.
+    Provisioned,
+    /// Can sign in.
+    Active,
+    /// Resetting the password.
+    Recovery,
+    /// Must change the password.
+    PasswordExpired,
+    /// Locked out.
+    LockedOut,
+    /// Suspended.
+    Suspended,
+    /// Deactivated.
+    Deprovisioned,
+}
+
+impl Status {
+    /// Okta's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Staged => "STAGED",
+            Status::Provisioned => "PROVISIONED",
+            Status::Active => "ACTIVE",
+            Status::Recovery => "RECOVERY",
+            Status::PasswordExpired => "PASSWORD_EXPIRED",
+            Status::LockedOut => "LOCKED_OUT",
+            Status::Suspended => "SUSPENDED",
+            Status::Deprovisioned => "DEPROVISIONED",
+        }
+    }
+}
+
+/// How a user's password is held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Password {
+    /// A clear value the mock can check.
+    Value(String),
+    /// An imported hash; the mock cannot check it.
+    Hashed,
+    /// Checked by an inline hook at first sign-in.
+    Hook,
+}
+
+/// A user.
+#[derive(Clone, Debug)]
+pub struct MockUser {
+    /// The id.
+    pub id: String,
+    /// The status.
+    pub status: Status,
+    /// Created.
+    pub created: SystemTime,
+    /// Became ACTIVE.
+    pub activated: Option<SystemTime>,
+    /// Status last changed.
+    pub status_changed: Option<SystemTime>,
+    /// Last sign-in.
+    pub last_login: Option<SystemTime>,
+    /// Last update.
+    pub last_updated: SystemTime,
+    /// Password last changed.
+    pub password_changed: Option<SystemTime>,
+    /// User type id.
+    pub type_id: String,
+    /// Realm id.
+    pub realm_id: Option<String>,
+    /// The profile, standard and custom attributes.
+    pub profile: Map<String, Value>,
+    /// The password.
+    pub password: Option<Password>,
+    /// The recovery question and answer.
+    pub recovery: Option<(String, String)>,
+    /// The provider type and name.
+    pub provider: (String, String),
+    /// Live sessions.
+    pub sessions: u32,
+}
+
+impl MockUser {
+    /// The login.
+    pub fn login(&self) -> &str {
+        self.profile
+            .get("login")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// Moves to a status, stamping the change.
+    pub fn set_status(&mut self, status: Status, now: SystemTime) {
+        if status == Status::Active && self.activated.is_none() {
+            self.activated = Some(now);
+        }
+        if self.status != status {
+            self.status_changed = Some(now);
+        }
+        self.status = status;
+        self.last_updated = now;
+    }
+
+    /// The user as Okta returns it.
+    pub fn to_json(&self, base: &str) -> Value {
+        let mut credentials = Map::new();
+        if self.password.is_some() {
+            credentials.insert("password".into(), json!({}));
+        }
+        if let Some((question, _)) = &self.recovery {
+            credentials.insert("recovery_question".into(), json!({ "question": question }));
+        }
+        credentials.insert(
+            "provider".into(),
+            json!({ "type": self.provider.0, "name": self.provider.1 }),
+        );
+        let ts = |t: Option<SystemTime>| t.map_or(Value::Null, |t| Value::String(timestamp(t)));
+        let mut user = json!({
+            "id": self.id,
+            "status": self.status.as_str(),
+            "created": timestamp(self.created),
+            "activated": ts(self.activated),
+            "statusChanged": ts(self.status_changed),
+            "lastLogin": ts(self.last_login),
+            "lastUpdated": timestamp(self.last_updated),
+            "passwordChanged": ts(self.password_changed),
+            "type": { "id": self.type_id },
+            "profile": self.profile,
+            "credentials": credentials,
+            "_links": { "self": { "href": format!("{base}/api/v1/users/{}", self.id) } },
+        });
+        if let Some(realm) = &self.realm_id {
+            user["realmId"] = realm.clone().into();
+        }
+        user
+    }
+}
+
+/// A group.
+#[derive(Clone, Debug)]
+pub struct MockGroup {
+    /// The id.
+    pub id: String,
+    /// `OKTA_GROUP`, `APP_GROUP` or `BUILT_IN`.
+    pub kind: &'static str,
+    /// The profile: name, description and custom attributes.
+    pub profile: Map<String, Value>,
+    /// Created.
+    pub created: SystemTime,
+    /// Profile last updated.
+    pub last_updated: SystemTime,
+    /// Membership last changed.
+    pub last_membership_updated: SystemTime,
+}
+
+impl MockGroup {
+    /// The group as Okta returns it.
+    pub fn to_json(&self, base: &str) -> Value {
+        json!({
+            "id": self.id,
+            "created": timestamp(self.created),
+            "lastUpdated": timestamp(self.last_updated),
+            "lastMembershipUpdated": timestamp(self.last_membership_updated),
+            "objectClass": ["okta:user_group"],
+            "type": self.kind,
+            "profile": self.profile,
+            "_links": { "self": { "href": format!("{base}/api/v1/groups/{}", self.id) } },
+        })
+    }
+}
+
+/// An app instance.
+#[derive(Clone, Debug)]
+pub struct MockApp {
+    /// The id.
+    pub id: String,
+    /// The integration name, such as `slack`.
+    pub name: String,
+    /// The label.
+    pub label: String,
+    /// `ACTIVE` or `INACTIVE`.
+    pub status: &'static str,
+    /// The sign-on mode.
+    pub sign_on_mode: &'static str,
+    /// Created.
+    pub created: SystemTime,
+}
+
+/// A user type.
+#[derive(Clone, Debug)]
+pub struct MockUserType {
+    /// The id.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The display name.
+    pub display_name: String,
+    /// The description.
+    pub description: String,
+    /// Whether it is the default.
+    pub default: bool,
+    /// Created.
+    pub created: SystemTime,
+}
+
+impl MockUserType {
+    /// The type as Okta returns it.
+    pub fn to_json(&self, base: &str) -> Value {
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "displayName": self.display_name,
+            "description": self.description,
+            "default": self.default,
+            "created": timestamp(self.created),
+            "lastUpdated": timestamp(self.created),
+            "createdBy": "00u_mock_admin",
+            "lastUpdatedBy": "00u_mock_admin",
+            "_links": { "self": { "href": format!("{base}/api/v1/meta/types/user/{}", self.id) } },
+        })
+    }
+}
+
+/// A request the mock received. The credential is not kept, only its scheme.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedRequest {
+    /// The method.
+    pub method: String,
+    /// The path as received, still percent-encoded.
+    pub path: String,
+    /// The query as received, still encoded.
+    pub query: Option<String>,
+    /// The `Content-Length` header, if any.
+    pub content_length: Option<String>,
+    /// The body, as text.
+    pub body: String,
+    /// `SSWS`, `Bearer`, or `None`.
+    pub auth_scheme: Option<String>,
+    /// When it arrived.
+    pub at: SystemTime,
+    /// The status the mock answered with.
+    pub status: u16,
+    /// Whether a route matched (false for the loud 404 of an unknown route).
+    pub matched: bool,
+}
+
+/// Fault switches for tests.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Answer this many next requests with 429.
+    pub rate_limited: u32,
+    /// How far the reset of those 429s is.
+    pub rate_limit_reset: Duration,
+    /// Answer requests matching a method and path prefix with a status, this many times.
+    pub failures: Vec<Failure>,
+}
+
+/// One scripted failure.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// The method to match.
+    pub method: String,
+    /// The path prefix to match.
+    pub path_prefix: String,
+    /// The status to answer with.
+    pub status: u16,
+    /// How many more times.
+    pub remaining: u32,
+}
+
+/// The org-wide rate limit window.
+#[derive(Clone, Debug)]
+pub struct RateWindow {
+    /// Requests allowed per window.
+    pub limit: u32,
+    /// Start of the current window.
+    pub start: SystemTime,
+    /// Requests in the current window.
+    pub used: u32,
+}
+
+/// Everything the mock org holds.
+#[derive(Debug)]
+pub struct State {
+    /// The credential the org accepts (as SSWS or Bearer).
+    pub token: String,
+    /// The admin user the API token belongs to.
+    pub admin_id: String,
+    /// The `Everyone` group.
+    pub everyone_id: String,
+    /// The default user type.
+    pub default_type_id: String,
+    /// Users by id (ids sort in creation order).
+    pub users: BTreeMap<String, MockUser>,
+    /// Groups by id.
+    pub groups: BTreeMap<String, MockGroup>,
+    /// (group id, user id) memberships.
+    pub memberships: BTreeSet<(String, String)>,
+    /// Apps by id.
+    pub apps: BTreeMap<String, MockApp>,
+    /// (app id, user id) assignments.
+    pub assignments: BTreeSet<(String, String)>,
+    /// User types by id.
+    pub user_types: BTreeMap<String, MockUserType>,
+    /// Every request received.
+    pub log: Vec<LoggedRequest>,
+    /// Fault switches.
+    pub faults: Faults,
+    /// The rate-limit window.
+    pub window: RateWindow,
+    counter: u64,
+}
+
+const ID_ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+impl State {
+    /// An org with an admin, the `Everyone` group and the default user type.
+    pub fn new(token: String) -> Self {
+        let now = SystemTime::now();
+        let mut state = State {
+            token,
+            admin_id: String::new(),
+            everyone_id: String::new(),
+            default_type_id: String::new(),
+            users: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            memberships: BTreeSet::new(),
+            apps: BTreeMap::new(),
+            assignments: BTreeSet::new(),
+            user_types: BTreeMap::new(),
+            log: Vec::new(),
+            faults: Faults::default(),
+            window: RateWindow {
+                limit: 6000,
+                start: now,
+                used: 0,
+            },
+            counter: 0,
+        };
+        state.default_type_id = state.add_user_type("user", "User", "The default user type", true);
+        state.add_user_type(
+            "contractor",
+            "Contractor",
+            "People who work for a vendor",
+            false,
+        );
+        state.everyone_id =
+            state.add_group("BUILT_IN", "Everyone", "All users in your organization");
+        let mut profile = Map::new();
+        for (k, v) in [
+            ("login", "admin@example.com"),
+            ("email", "admin@example.com"),
+            ("firstName", "Org"),
+            ("lastName", "Admin"),
+        ] {
+            profile.insert(k.into(), v.into());
+        }
+        let admin = state.insert_user(
+            profile,
+            Some(Password::Value("Adm1n!Passw0rd".into())),
+            None,
+            None,
+            None,
+        );
+        if let Some(user) = state.users.get_mut(&admin) {
+            user.set_status(Status::Active, now);
+        }
+        state.admin_id = admin;
+        state
+    }
+
+    /// A new id with Okta's prefix (`00u` users, `00g` groups, `0oa` apps, `oty` types).
+    /// Ids sort in creation order.
+    pub fn next_id(&mut self, prefix: &str) -> String {
+        self.counter += 1;
+        let mut n = self.counter;
+        let mut digits = [b'0'; 17];
+        for slot in digits.iter_mut().rev() {
+            *slot = ID_ALPHABET[(n % 62) as usize];
+            n /= 62;
+        }
+        format!("{prefix}{}", String::from_utf8_lossy(&digits))
+    }
+
+    fn add_user_type(
+        &mut self,
+        name: &str,
+        display: &str,
+        description: &str,
+        default: bool,
+    ) -> String {
+        let id = self.next_id("oty");
+        self.user_types.insert(
+            id.clone(),
+            MockUserType {
+                id: id.clone(),
+                name: name.into(),
+                display_name: display.into(),
+                description: description.into(),
+                default,
+                created: SystemTime::now(),
+            },
+        );
+        id
+    }
+
+    /// Adds a group; returns its id.
+    pub fn add_group(&mut self, kind: &'static str, name: &str, description: &str) -> String {
+        let id = self.next_id("00g");
+        let now = SystemTime::now();
+        let mut profile = Map::new();
+        profile.insert("name".into(), name.into());
+        profile.insert("description".into(), description.into());
+        self.groups.insert(
+            id.clone(),
+            MockGroup {
+                id: id.clone(),
+                kind,
+                profile,
+                created: now,
+                last_updated: now,
+                last_membership_updated: now,
+            },
+        );
+        id
+    }
+
+    /// Adds an app; returns its id.
+    pub fn add_app(&mut self, name: &str, label: &str) -> String {
+        let id = self.next_id("0oa");
+        self.apps.insert(
+            id.clone(),
+            MockApp {
+                id: id.clone(),
+                name: name.into(),
+                label: label.into(),
+                status: "ACTIVE",
+                sign_on_mode: "BOOKMARK",
+                created: SystemTime::now(),
+            },
+        );
+        id
+    }
+
+    /// Adds a user to a group.
+    pub fn add_member(&mut self, group_id: &str, user_id: &str) {
+        if self.memberships.insert((group_id.into(), user_id.into())) {
+            if let Some(group) = self.groups.get_mut(group_id) {
+                group.last_membership_updated = SystemTime::now();
+            }
+        }
+    }
+
+    /// Assigns an app to a user.
+    pub fn assign(&mut self, app_id: &str, user_id: &str) {
+        self.assignments.insert((app_id.into(), user_id.into()));
+    }
+
+    /// Inserts a STAGED user (no checks); returns the id.
+    pub fn insert_user(
+        &mut self,
+        profile: Map<String, Value>,
+        password: Option<Password>,
+        recovery: Option<(String, String)>,
+        type_id: Option<String>,
+        realm_id: Option<String>,
+    ) -> String {
+        let id = self.next_id("00u");
+        let now = SystemTime::now();
+        let user = MockUser {
+            id: id.clone(),
+            status: Status::Staged,
+            created: now,
+            activated: None,
+            status_changed: None,
+            last_login: None,
+            last_updated: now,
+            password_changed: password.as_ref().map(|_| now),
+            type_id: type_id.unwrap_or_else(|| self.default_type_id.clone()),
+            realm_id,
+            profile,
+            password,
+            recovery,
+            provider: ("OKTA".into(), "OKTA".into()),
+            sessions: 0,
+        };
+        self.users.insert(id.clone(), user);
+        let everyone = self.everyone_id.clone();
+        if !everyone.is_empty() {
+            self.add_member(&everyone, &id);
+        }
+        id
+    }
+
+    /// Finds a user by id, login or unambiguous login short name.
+    pub fn find_user(&self, key: &str) -> Option<&MockUser> {
+        if let Some(user) = self.users.get(key) {
+            return Some(user);
+        }
+        if let Some(user) = self
+            .users
+            .values()
+            .find(|u| u.login().eq_ignore_ascii_case(key))
+        {
+            return Some(user);
+        }
+        let mut short = self.users.values().filter(|u| {
+            u.login()
+                .split('@')
+                .next()
+                .is_some_and(|s| s.eq_ignore_ascii_case(key))
+        });
+        match (short.next(), short.next()) {
+            (Some(user), None) => Some(user),
+            _ => None,
+        }
+    }
+
+    /// The id of a user found by [`State::find_user`], or Okta's 404.
+    pub fn user_id(&self, key: &str) -> Result<String, MockError> {
+        self.find_user(key)
+            .map(|u| u.id.clone())
+            .ok_or_else(|| MockError::not_found(key, "User"))
+    }
+
+    /// A user by id for changing.
+    pub fn user_mut(&mut self, id: &str) -> Result<&mut MockUser, MockError> {
+        self.users
+            .get_mut(id)
+            .ok_or_else(|| MockError::not_found(id, "User"))
+    }
+
+    /// Whether a login is taken by a user other than `except`.
+    pub fn login_taken(&self, login: &str, except: Option<&str>) -> bool {
+        self.users
+            .values()
+            .any(|u| u.login().eq_ignore_ascii_case(login) && Some(u.id.as_str()) != except)
+    }
+
+    /// Puts the whole demo org in: people, groups and apps.
+    pub fn seed_demo(&mut self) {
+        let engineering = self.add_group("OKTA_GROUP", "Engineering", "Builds the product");
+        let sales = self.add_group("OKTA_GROUP", "Sales", "Sells the product");
+        self.add_group(
+            "APP_GROUP",
+            "AD Domain Users",
+            "Imported from Active Directory",
+        );
+        let slack = self.add_app("slack", "Slack");
+        let salesforce = self.add_app("salesforce", "Salesforce.com");
+        self.add_app("zoomus", "Zoom");
+        let people = [
+            (
+                "ada.lovelace@example.com",
+                "Ada",
+                "Lovelace",
+                "Engineering",
+                Status::Active,
+            ),
+            (
+                "grace.hopper@example.com",
+                "Grace",
+                "Hopper",
+                "Engineering",
+                Status::Active,
+            ),
+            (
+                "alan.turing@example.com",
+                "Alan",
+                "Turing",
+                "Engineering",
+                Status::Staged,
+            ),
+            (
+                "katherine.johnson@example.com",
+                "Katherine",
+                "Johnson",
+                "Sales",
+                Status::Active,
+            ),
+            (
+                "edsger.dijkstra@example.com",
+                "Edsger",
+                "Dijkstra",
+                "Sales",
+                Status::Suspended,
+            ),
+        ];
+        let now = SystemTime::now();
+        for (login, first, last, department, status) in people {
+            let mut profile = Map::new();
+            for (k, v) in [
+                ("login", login),
+                ("email", login),
+                ("firstName", first),
+                ("lastName", last),
+                ("department", department),
+            ] {
+                profile.insert(k.into(), v.into());
+            }
+            let id = self.insert_user(
+                profile,
+                Some(Password::Value("Welc0me!2026".into())),
+                Some((
+                    "What is the first program you wrote?".into(),
+                    "hello".into(),
+                )),
+                None,
+                None,
+            );
+            if let Some(user) = self.users.get_mut(&id) {
+                user.set_status(status, now);
+            }
+            let (group, app) = if department == "Engineering" {
+                (&engineering, &slack)
+            } else {
+                (&sales, &salesforce)
+            };
+            let (group, app) = (group.clone(), app.clone());
+            self.add_member(&group, &id);
+            self.assign(&app, &id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_sort_in_creation_order() {
+        let mut s = State::new("t".into());
+        let a = s.next_id("00u");
+        let b = s.next_id("00u");
+        assert!(a < b);
+        assert_eq!(a.len(), 20);
+    }
+
+    #[test]
+    fn finds_users_by_id_login_and_short_name() {
+        let mut s = State::new("t".into());
+        s.seed_demo();
+        let ada = s.find_user("ada.lovelace@example.com").unwrap().id.clone();
+        assert_eq!(s.find_user("ADA.LOVELACE").unwrap().id, ada);
+        assert_eq!(
+            s.find_user(&ada).unwrap().login(),
+            "ada.lovelace@example.com"
+        );
+        assert!(s.find_user("nobody").is_none());
+        assert!(s.memberships.contains(&(s.everyone_id.clone(), ada)));
+    }
+}
