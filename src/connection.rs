@@ -2,12 +2,12 @@
 //! `connection` interface's `test-connection` node.
 
 use crate::client::{Client, Transport};
-use crate::error::{decode, invalid_input};
+use crate::error::invalid_input;
+use crate::objects;
 use crate::retry::{self, Policy};
 use crate::spec::RequestSpec;
 use crate::wit::connection::ConnectionInfo;
 use crate::wit::types::{self as wit, Auth, OktaError};
-use serde::Deserialize;
 use std::fmt;
 use std::time::Duration;
 
@@ -219,17 +219,6 @@ fn has_prefix(s: &str, prefix: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
-#[derive(Deserialize)]
-struct Principal {
-    id: Option<String>,
-    profile: Option<PrincipalProfile>,
-}
-
-#[derive(Deserialize)]
-struct PrincipalProfile {
-    login: Option<String>,
-}
-
 /// `connection.test-connection`: one cheap authenticated call.
 pub(crate) fn test_connection<T: Transport>(
     client: &mut Client<T>,
@@ -244,9 +233,11 @@ pub(crate) fn test_connection<T: Transport>(
         .and_then(|v| v.trim().parse().ok());
     let (principal_id, principal_login) = match client.connection().kind {
         AuthKind::ApiToken => {
-            let me: Principal =
-                serde_json::from_slice(&resp.body).map_err(|e| decode("the current user", e))?;
-            (me.id, me.profile.and_then(|p| p.login))
+            let me = objects::parse(&resp.body, "the current user")?;
+            (
+                objects::text(&me, "id"),
+                me.get("profile").and_then(|p| objects::text(p, "login")),
+            )
         }
         AuthKind::Bearer => (None, None),
     };
@@ -261,7 +252,7 @@ pub(crate) fn test_connection<T: Transport>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wit::types::Options;
+    use crate::wit::types::{ErrorKind, Options};
 
     fn conn(domain: &str, auth: Auth) -> wit::Connection {
         wit::Connection {
@@ -314,7 +305,7 @@ mod tests {
             "dév.okta.com",
         ] {
             assert!(
-                matches!(normalize_domain(input), Err(OktaError::InvalidInput(m)) if m.starts_with("domain")),
+                matches!(normalize_domain(input), Err(e) if e.kind == ErrorKind::InvalidInput && e.message.starts_with("domain")),
                 "{input:?} was accepted"
             );
         }
@@ -334,9 +325,8 @@ mod tests {
         for bad in ["", "  ", "SSWS ", "a b", "a\r\nX-Evil: 1"] {
             let err =
                 Connection::from_wit(&conn("x.okta.com", Auth::ApiToken(bad.into()))).unwrap_err();
-            let OktaError::InvalidInput(msg) = err else {
-                panic!()
-            };
+            assert_eq!(err.kind, ErrorKind::InvalidInput);
+            let msg = err.message;
             assert!(msg.starts_with("auth.api-token"), "{msg}");
             assert!(!msg.contains("X-Evil"));
         }

@@ -5,8 +5,8 @@
 
 use crate::retry;
 use crate::spec::Response;
-use crate::wit::types::{ApiError, OktaError, RateLimit};
-use serde::Deserialize;
+use crate::wit::types::{ApiError, ErrorKind, OktaError, RateLimit};
+use serde_json::Value;
 use std::fmt::Display;
 
 /// How to read an ambiguous error for the operation that got it.
@@ -42,66 +42,78 @@ const REJECTED_INPUT_CODES: &[&str] = &[
     "E0000087", // wrong recovery answer
 ];
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ErrorBody {
-    error_code: Option<String>,
-    error_summary: Option<String>,
-    error_id: Option<String>,
-    #[serde(default)]
-    error_causes: Vec<ErrorCause>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ErrorCause {
-    error_summary: Option<String>,
+/// An error the node reports in its own words (nothing came from Okta).
+pub(crate) fn failure(kind: ErrorKind, message: impl Into<String>) -> OktaError {
+    OktaError {
+        kind,
+        message: message.into(),
+        okta: None,
+        rate_limit: None,
+    }
 }
 
 /// An `invalid-input` error: nothing was sent.
 pub(crate) fn invalid_input(message: impl Into<String>) -> OktaError {
-    OktaError::InvalidInput(message.into())
+    failure(ErrorKind::InvalidInput, message)
 }
 
 /// A `decode` error for a body that did not parse as `what`.
 pub(crate) fn decode(what: &str, err: impl Display) -> OktaError {
-    OktaError::Decode(format!("could not read {what}: {err}"))
+    failure(ErrorKind::Decode, format!("could not read {what}: {err}"))
 }
 
 /// A `not-found` for an object the node looked up itself (a login found by search).
 pub(crate) fn not_found(summary: String) -> OktaError {
-    OktaError::NotFound(ApiError {
+    let api = ApiError {
         status: 404,
         error_code: Some("E0000007".into()),
         error_summary: summary,
         error_causes: Vec::new(),
         error_id: None,
         request_id: None,
-    })
+    };
+    OktaError {
+        kind: ErrorKind::NotFound,
+        message: api.error_summary.clone(),
+        okta: Some(api),
+        rate_limit: None,
+    }
 }
 
-/// Reads Okta's error body from a response.
+/// Reads Okta's error body from a response; a body that is not Okta's error JSON becomes
+/// the summary (or the status, when it is empty or long).
 fn api_error(resp: &Response) -> ApiError {
-    let body: ErrorBody = serde_json::from_slice(&resp.body).unwrap_or_default();
-    let summary = body.error_summary.unwrap_or_else(|| {
-        let text = String::from_utf8_lossy(&resp.body);
-        let text = text.trim();
-        if text.is_empty() || text.len() > 200 {
+    let body: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
+    let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_string);
+    let summary = text("errorSummary").unwrap_or_else(|| {
+        let raw = String::from_utf8_lossy(&resp.body);
+        let raw = raw.trim();
+        if raw.is_empty() || raw.len() > 200 {
             format!("HTTP {}", resp.status)
         } else {
-            text.to_string()
+            raw.to_string()
         }
     });
+    let causes = body
+        .get("errorCauses")
+        .and_then(Value::as_array)
+        .map(|causes| {
+            causes
+                .iter()
+                .filter_map(|c| {
+                    c.get("errorSummary")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     ApiError {
         status: resp.status,
-        error_code: body.error_code,
+        error_code: text("errorCode"),
         error_summary: summary,
-        error_causes: body
-            .error_causes
-            .into_iter()
-            .filter_map(|c| c.error_summary)
-            .collect(),
-        error_id: body.error_id,
+        error_causes: causes,
+        error_id: text("errorId"),
         request_id: resp.header("x-okta-request-id").map(str::to_string),
     }
 }
@@ -119,30 +131,41 @@ fn says_already_exists(api: &ApiError) -> bool {
         .any(|cause| cause.contains("already exists"))
 }
 
-/// Maps a non-2xx response to the error case a flow branches on.
+/// The kind of failure a non-2xx response means.
+fn kind_of(status: u16, api: &ApiError, operation: Operation) -> ErrorKind {
+    match status {
+        401 => ErrorKind::Unauthorized,
+        403 if has_code(api, STATE_CODES) => ErrorKind::InvalidState,
+        403 if has_code(api, REJECTED_INPUT_CODES) => ErrorKind::BadRequest,
+        403 => ErrorKind::Forbidden,
+        404 | 410 => ErrorKind::NotFound,
+        409 => ErrorKind::Conflict,
+        429 => ErrorKind::RateLimited,
+        400 | 422 if says_already_exists(api) => ErrorKind::Conflict,
+        400 | 422 if has_code(api, STATE_CODES) => ErrorKind::InvalidState,
+        400 if operation == Operation::Transition && has_code(api, &["E0000001"]) => {
+            ErrorKind::InvalidState
+        }
+        400 | 405 | 411 | 412 | 413 | 414 | 415 | 422 => ErrorKind::BadRequest,
+        500..=599 => ErrorKind::Server,
+        _ => ErrorKind::Unexpected,
+    }
+}
+
+/// Maps a non-2xx response to the error a flow branches on, with Okta's body.
 pub(crate) fn from_response(resp: &Response, operation: Operation) -> OktaError {
     let api = api_error(resp);
-    match resp.status {
-        401 => OktaError::Unauthorized(api),
-        403 if has_code(&api, STATE_CODES) => OktaError::InvalidState(api),
-        403 if has_code(&api, REJECTED_INPUT_CODES) => OktaError::BadRequest(api),
-        403 => OktaError::Forbidden(api),
-        404 | 410 => OktaError::NotFound(api),
-        409 => OktaError::Conflict(api),
-        429 => OktaError::RateLimited(RateLimit {
-            reset_at: retry::reset_at(resp),
-            limit: header_u32(resp, "x-rate-limit-limit"),
-            remaining: header_u32(resp, "x-rate-limit-remaining"),
-            error: api,
-        }),
-        400 | 422 if says_already_exists(&api) => OktaError::Conflict(api),
-        400 | 422 if has_code(&api, STATE_CODES) => OktaError::InvalidState(api),
-        400 if operation == Operation::Transition && has_code(&api, &["E0000001"]) => {
-            OktaError::InvalidState(api)
-        }
-        400 | 405 | 411 | 412 | 413 | 414 | 415 | 422 => OktaError::BadRequest(api),
-        500..=599 => OktaError::Server(api),
-        _ => OktaError::Unexpected(api),
+    let kind = kind_of(resp.status, &api, operation);
+    let rate_limit = (kind == ErrorKind::RateLimited).then(|| RateLimit {
+        reset_at: retry::reset_at(resp),
+        limit: header_u32(resp, "x-rate-limit-limit"),
+        remaining: header_u32(resp, "x-rate-limit-remaining"),
+    });
+    OktaError {
+        kind,
+        message: api.error_summary.clone(),
+        okta: Some(api),
+        rate_limit,
     }
 }
 
@@ -176,59 +199,53 @@ mod tests {
     #[test]
     fn carries_okta_error_body() {
         let err = from_response(&resp(404, &okta("E0000007", &[])), Operation::General);
-        let OktaError::NotFound(api) = err else {
-            panic!("{err:?}")
-        };
+        assert_eq!(err.kind, ErrorKind::NotFound);
+        assert_eq!(err.message, "summary");
+        let api = err.okta.expect("okta body");
         assert_eq!(api.status, 404);
         assert_eq!(api.error_code.as_deref(), Some("E0000007"));
         assert_eq!(api.error_summary, "summary");
         assert_eq!(api.error_id.as_deref(), Some("oae123"));
         assert_eq!(api.request_id.as_deref(), Some("req123"));
+        assert!(err.rate_limit.is_none());
     }
 
     #[test]
-    fn maps_statuses_and_codes_to_cases() {
-        let cases: &[(u16, &str, &[&str], Operation, &str)] = &[
-            (401, "E0000011", &[], Operation::General, "unauthorized"),
-            (403, "E0000006", &[], Operation::General, "forbidden"),
-            (403, "E0000038", &[], Operation::General, "invalid-state"),
-            (403, "E0000016", &[], Operation::General, "invalid-state"),
-            (403, "E0000014", &[], Operation::General, "bad-request"),
-            (403, "E0000080", &[], Operation::General, "bad-request"),
-            (409, "E0000062", &[], Operation::General, "conflict"),
+    fn maps_statuses_and_codes_to_kinds() {
+        use ErrorKind::*;
+        let cases: &[(u16, &str, &[&str], Operation, ErrorKind)] = &[
+            (401, "E0000011", &[], Operation::General, Unauthorized),
+            (403, "E0000006", &[], Operation::General, Forbidden),
+            (403, "E0000038", &[], Operation::General, InvalidState),
+            (403, "E0000016", &[], Operation::General, InvalidState),
+            (403, "E0000014", &[], Operation::General, BadRequest),
+            (403, "E0000080", &[], Operation::General, BadRequest),
+            (404, "E0000007", &[], Operation::General, NotFound),
+            (409, "E0000062", &[], Operation::General, Conflict),
             (
                 400,
                 "E0000001",
                 &["login: An object with this field already exists in the current organization"],
                 Operation::General,
-                "conflict",
+                Conflict,
             ),
             (
                 400,
                 "E0000001",
                 &["email: bad"],
                 Operation::General,
-                "bad-request",
+                BadRequest,
             ),
-            (400, "E0000001", &[], Operation::Transition, "invalid-state"),
-            (400, "E0000031", &[], Operation::Transition, "bad-request"),
-            (500, "E0000009", &[], Operation::General, "server"),
-            (503, "E0000010", &[], Operation::General, "server"),
-            (302, "", &[], Operation::General, "unexpected"),
+            (400, "E0000001", &[], Operation::Transition, InvalidState),
+            (400, "E0000031", &[], Operation::Transition, BadRequest),
+            (500, "E0000009", &[], Operation::General, Server),
+            (503, "E0000010", &[], Operation::General, Server),
+            (302, "", &[], Operation::General, Unexpected),
         ];
         for (status, code, causes, op, want) in cases {
             let got = from_response(&resp(*status, &okta(code, causes)), *op);
-            let name = match got {
-                OktaError::Unauthorized(_) => "unauthorized",
-                OktaError::Forbidden(_) => "forbidden",
-                OktaError::InvalidState(_) => "invalid-state",
-                OktaError::BadRequest(_) => "bad-request",
-                OktaError::Conflict(_) => "conflict",
-                OktaError::Server(_) => "server",
-                OktaError::Unexpected(_) => "unexpected",
-                other => panic!("{other:?}"),
-            };
-            assert_eq!(name, *want, "{status} {code} {causes:?}");
+            assert_eq!(got.kind, *want, "{status} {code} {causes:?}");
+            assert!(got.okta.is_some());
         }
     }
 
@@ -242,27 +259,38 @@ mod tests {
             .push(("x-rate-limit-reset".into(), "1700000100".into()));
         r.headers
             .push(("x-rate-limit-reset".into(), "1700000060".into()));
-        let OktaError::RateLimited(rl) = from_response(&r, Operation::General) else {
-            panic!()
-        };
+        let err = from_response(&r, Operation::General);
+        assert_eq!(err.kind, ErrorKind::RateLimited);
+        let rl = err.rate_limit.expect("rate limit");
         assert_eq!(rl.reset_at, Some(1_700_000_060));
         assert_eq!(rl.limit, Some(600));
         assert_eq!(rl.remaining, Some(0));
-        assert_eq!(rl.error.error_code.as_deref(), Some("E0000047"));
+        assert_eq!(
+            err.okta.and_then(|a| a.error_code).as_deref(),
+            Some("E0000047")
+        );
     }
 
     #[test]
     fn a_body_that_is_not_okta_json_still_gives_an_error() {
-        let OktaError::Server(api) =
-            from_response(&resp(502, "<html>bad gateway</html>"), Operation::General)
-        else {
-            panic!()
-        };
+        let err = from_response(&resp(502, "<html>bad gateway</html>"), Operation::General);
+        assert_eq!(err.kind, ErrorKind::Server);
+        let api = err.okta.unwrap();
         assert_eq!(api.error_code, None);
         assert_eq!(api.error_summary, "<html>bad gateway</html>");
-        let OktaError::Server(api) = from_response(&resp(500, ""), Operation::General) else {
-            panic!()
-        };
-        assert_eq!(api.error_summary, "HTTP 500");
+        let err = from_response(&resp(500, ""), Operation::General);
+        assert_eq!(err.message, "HTTP 500");
+    }
+
+    #[test]
+    fn own_errors_carry_no_okta_body() {
+        let err = invalid_input("user-id is empty");
+        assert_eq!(
+            (err.kind, err.message.as_str()),
+            (ErrorKind::InvalidInput, "user-id is empty")
+        );
+        assert!(err.okta.is_none() && err.rate_limit.is_none());
+        let err = not_found("Not found: x (User)".into());
+        assert_eq!(err.okta.map(|a| a.status), Some(404));
     }
 }

@@ -8,30 +8,22 @@ use crate::wit::types::{
     AppLink, AuthProvider, Group, GroupType, OktaError, ProviderType, User, UserProfile,
     UserStatus, UserType,
 };
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+
+/// Reads one standard attribute of a profile.
+type Read = fn(&UserProfile) -> &Option<String>;
+/// Reaches one standard attribute of a profile for writing.
+type Write = fn(&mut UserProfile) -> &mut Option<String>;
 
 /// Declares the standard profile attributes once: WIT field ↔ Okta JSON key.
 macro_rules! standard_profile {
     ($($field:ident => $key:literal,)*) => {
-        /// Okta's standard profile keys.
-        pub(crate) const STANDARD_KEYS: &[&str] = &[$($key),*];
+        /// Each standard attribute: Okta's key and the WIT field.
+        const STANDARD: &[(&str, Read, Write)] = &[$(($key, |p| &p.$field, |p| &mut p.$field),)*];
 
-        /// Writes the present standard attributes into an Okta profile object.
-        fn write_standard(profile: &UserProfile, out: &mut Map<String, Value>) {
-            $(
-                if let Some(value) = &profile.$field {
-                    out.insert($key.to_string(), Value::String(value.clone()));
-                }
-            )*
-        }
-
-        /// Takes the standard attributes out of an Okta profile object; what stays is custom.
-        fn take_standard(map: &mut Map<String, Value>) -> UserProfile {
-            UserProfile {
-                $($field: take_string(map, $key),)*
-            }
+        /// A profile with no attribute set.
+        pub(crate) fn empty_profile() -> UserProfile {
+            UserProfile { $($field: None,)* }
         }
     };
 }
@@ -68,6 +60,24 @@ standard_profile! {
     preferred_language => "preferredLanguage",
     locale => "locale",
     timezone => "timezone",
+}
+
+/// Writes the present standard attributes into an Okta profile object.
+fn write_standard(profile: &UserProfile, out: &mut Map<String, Value>) {
+    for (key, read, _) in STANDARD {
+        if let Some(value) = read(profile) {
+            out.insert((*key).to_string(), Value::String(value.clone()));
+        }
+    }
+}
+
+/// Takes the standard attributes out of an Okta profile object; what stays is custom.
+fn take_standard(map: &mut Map<String, Value>) -> UserProfile {
+    let mut profile = empty_profile();
+    for (key, _, write) in STANDARD {
+        *write(&mut profile) = take_string(map, key);
+    }
+    profile
 }
 
 /// Removes a string attribute; a non-string value stays in the map (and so in
@@ -162,130 +172,113 @@ fn provider_type(name: &str) -> ProviderType {
     }
 }
 
-#[derive(Deserialize)]
-struct IdRef {
-    id: Option<String>,
+/// Parses JSON that Okta sent; `what` names it in a decode error.
+pub(crate) fn parse(raw: &[u8], what: &str) -> Result<Value, OktaError> {
+    serde_json::from_slice(raw).map_err(|e| decode(what, e))
 }
 
-/// Okta's `credentials` object, as far as outputs need it.
-#[derive(Deserialize, Default)]
-pub(crate) struct WireCredentials {
-    password: Option<Value>,
-    recovery_question: Option<WireQuestion>,
-    provider: Option<WireProvider>,
-}
-
-#[derive(Deserialize)]
-struct WireQuestion {
-    question: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireProvider {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    name: Option<String>,
-}
-
-impl WireCredentials {
-    /// The credential provider.
-    pub(crate) fn provider(&self) -> Option<AuthProvider> {
-        self.provider.as_ref().map(|p| AuthProvider {
-            provider_type: provider_type(p.kind.as_deref().unwrap_or_default()),
-            name: p.name.clone(),
-        })
-    }
-
-    /// The recovery question.
-    pub(crate) fn question(&self) -> Option<String> {
-        self.recovery_question
-            .as_ref()
-            .and_then(|q| q.question.clone())
+/// Parses a body that Okta may leave empty (read as `{}`).
+pub(crate) fn parse_or_empty(body: &[u8], what: &str) -> Result<Value, OktaError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(Value::Object(Map::new()))
+    } else {
+        parse(body, what)
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireUser {
-    id: String,
-    status: Option<String>,
-    transitioning_to_status: Option<String>,
-    created: Option<String>,
-    activated: Option<String>,
-    status_changed: Option<String>,
-    last_login: Option<String>,
-    last_updated: Option<String>,
-    password_changed: Option<String>,
-    #[serde(rename = "type")]
-    user_type: Option<IdRef>,
-    realm_id: Option<String>,
-    #[serde(default)]
-    profile: Map<String, Value>,
-    credentials: Option<WireCredentials>,
+/// A string member (absent, `null` or not a string: `None`).
+pub(crate) fn text(object: &Value, key: &str) -> Option<String> {
+    object.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
-/// Parses an Okta user.
-pub(crate) fn user(raw: &RawValue) -> Result<User, OktaError> {
-    let wire: WireUser = serde_json::from_str(raw.get()).map_err(|e| decode("a user", e))?;
-    let mut profile_map = wire.profile;
-    let profile = take_standard(&mut profile_map);
-    let credentials = wire.credentials.unwrap_or_default();
-    Ok(User {
-        id: wire.id,
-        status: wire
-            .status
-            .as_deref()
-            .map_or(UserStatus::Unknown, user_status),
-        transitioning_to_status: wire.transitioning_to_status.as_deref().map(user_status),
-        created: wire.created,
-        activated: wire.activated,
-        status_changed: wire.status_changed,
-        last_login: wire.last_login,
-        last_updated: wire.last_updated,
-        password_changed: wire.password_changed,
-        type_id: wire.user_type.and_then(|t| t.id),
-        realm_id: wire.realm_id,
-        profile,
-        profile_extra: Value::Object(profile_map).to_string(),
-        provider: credentials.provider(),
-        has_password: credentials.password.is_some(),
-        recovery_question: credentials.question(),
-        raw: raw.get().to_string(),
+/// A boolean member (absent or not a boolean: `false`).
+fn flag(object: &Value, key: &str) -> bool {
+    object.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// A required string member.
+fn required(object: &Value, key: &str, what: &str) -> Result<String, OktaError> {
+    text(object, key).ok_or_else(|| decode(what, format!("no `{key}`")))
+}
+
+/// Takes an object member out (absent or not an object: empty).
+fn take_object(object: &mut Value, key: &str) -> Map<String, Value> {
+    match object.get_mut(key).map(Value::take) {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The raw text of a value Okta sent (valid UTF-8: it parsed as JSON).
+fn raw_text(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).into_owned()
+}
+
+/// The credential provider in a `credentials` object.
+pub(crate) fn provider(credentials: &Value) -> Option<AuthProvider> {
+    let provider = credentials.get("provider")?;
+    Some(AuthProvider {
+        provider_type: provider_type(
+            provider
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        ),
+        name: text(provider, "name"),
     })
 }
 
-/// Parses a whole response body as one object with `parse`.
-pub(crate) fn from_body<T>(
-    body: &[u8],
-    what: &str,
-    parse: fn(&RawValue) -> Result<T, OktaError>,
-) -> Result<T, OktaError> {
-    let raw: &RawValue = serde_json::from_slice(body).map_err(|e| decode(what, e))?;
-    parse(raw)
+/// The recovery question in a `credentials` object.
+pub(crate) fn recovery_question(credentials: &Value) -> Option<String> {
+    credentials
+        .get("recovery_question")
+        .and_then(|q| text(q, "question"))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireGroup {
-    id: String,
-    #[serde(rename = "type")]
-    group_type: Option<String>,
-    created: Option<String>,
-    last_updated: Option<String>,
-    last_membership_updated: Option<String>,
-    #[serde(default)]
-    profile: Map<String, Value>,
+/// Parses an Okta user.
+pub(crate) fn user(raw: &[u8]) -> Result<User, OktaError> {
+    let mut object = parse(raw, "a user")?;
+    let id = required(&object, "id", "a user")?;
+    let mut profile_map = take_object(&mut object, "profile");
+    let profile = take_standard(&mut profile_map);
+    let credentials = object.get("credentials").cloned().unwrap_or(Value::Null);
+    Ok(User {
+        id,
+        status: object
+            .get("status")
+            .and_then(Value::as_str)
+            .map_or(UserStatus::Unknown, user_status),
+        transitioning_to_status: object
+            .get("transitioningToStatus")
+            .and_then(Value::as_str)
+            .map(user_status),
+        created: text(&object, "created"),
+        activated: text(&object, "activated"),
+        status_changed: text(&object, "statusChanged"),
+        last_login: text(&object, "lastLogin"),
+        last_updated: text(&object, "lastUpdated"),
+        password_changed: text(&object, "passwordChanged"),
+        type_id: object.get("type").and_then(|t| text(t, "id")),
+        realm_id: text(&object, "realmId"),
+        profile,
+        profile_extra: Value::Object(profile_map).to_string(),
+        provider: provider(&credentials),
+        has_password: credentials.get("password").is_some_and(|p| !p.is_null()),
+        recovery_question: recovery_question(&credentials),
+        raw: raw_text(raw),
+    })
 }
 
 /// Parses an Okta group.
-pub(crate) fn group(raw: &RawValue) -> Result<Group, OktaError> {
-    let wire: WireGroup = serde_json::from_str(raw.get()).map_err(|e| decode("a group", e))?;
-    let mut profile = wire.profile;
+pub(crate) fn group(raw: &[u8]) -> Result<Group, OktaError> {
+    let mut object = parse(raw, "a group")?;
+    let id = required(&object, "id", "a group")?;
+    let mut profile = take_object(&mut object, "profile");
     let name = take_string(&mut profile, "name").unwrap_or_default();
     let description = take_string(&mut profile, "description");
     Ok(Group {
-        id: wire.id,
-        group_type: match wire.group_type.as_deref() {
+        id,
+        group_type: match object.get("type").and_then(Value::as_str) {
             Some("OKTA_GROUP") => GroupType::OktaGroup,
             Some("APP_GROUP") => GroupType::AppGroup,
             Some("BUILT_IN") => GroupType::BuiltIn,
@@ -294,96 +287,62 @@ pub(crate) fn group(raw: &RawValue) -> Result<Group, OktaError> {
         name,
         description,
         profile_extra: Value::Object(profile).to_string(),
-        created: wire.created,
-        last_updated: wire.last_updated,
-        last_membership_updated: wire.last_membership_updated,
-        raw: raw.get().to_string(),
+        created: text(&object, "created"),
+        last_updated: text(&object, "lastUpdated"),
+        last_membership_updated: text(&object, "lastMembershipUpdated"),
+        raw: raw_text(raw),
     })
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireAppLink {
-    id: String,
-    label: Option<String>,
-    link_url: Option<String>,
-    logo_url: Option<String>,
-    app_name: Option<String>,
-    app_instance_id: Option<String>,
-    app_assignment_id: Option<String>,
-    #[serde(default)]
-    credentials_setup: bool,
-    #[serde(default)]
-    hidden: bool,
-    sort_order: Option<i32>,
 }
 
 /// Parses an app link from a user's dashboard.
-pub(crate) fn app_link(raw: &RawValue) -> Result<AppLink, OktaError> {
-    let wire: WireAppLink =
-        serde_json::from_str(raw.get()).map_err(|e| decode("an app link", e))?;
+pub(crate) fn app_link(raw: &[u8]) -> Result<AppLink, OktaError> {
+    let object = parse(raw, "an app link")?;
     Ok(AppLink {
-        id: wire.id,
-        label: wire.label.unwrap_or_default(),
-        link_url: wire.link_url,
-        logo_url: wire.logo_url,
-        app_name: wire.app_name,
-        app_instance_id: wire.app_instance_id,
-        app_assignment_id: wire.app_assignment_id,
-        credentials_setup: wire.credentials_setup,
-        hidden: wire.hidden,
-        sort_order: wire.sort_order,
-        raw: raw.get().to_string(),
+        id: required(&object, "id", "an app link")?,
+        label: text(&object, "label").unwrap_or_default(),
+        link_url: text(&object, "linkUrl"),
+        logo_url: text(&object, "logoUrl"),
+        app_name: text(&object, "appName"),
+        app_instance_id: text(&object, "appInstanceId"),
+        app_assignment_id: text(&object, "appAssignmentId"),
+        credentials_setup: flag(&object, "credentialsSetup"),
+        hidden: flag(&object, "hidden"),
+        sort_order: object
+            .get("sortOrder")
+            .and_then(Value::as_i64)
+            .and_then(|n| i32::try_from(n).ok()),
+        raw: raw_text(raw),
     })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireUserType {
-    id: String,
-    name: Option<String>,
-    display_name: Option<String>,
-    description: Option<String>,
-    #[serde(default)]
-    default: bool,
-    created: Option<String>,
-    last_updated: Option<String>,
-}
-
 /// Parses a user type.
-pub(crate) fn user_type(raw: &RawValue) -> Result<UserType, OktaError> {
-    let wire: WireUserType =
-        serde_json::from_str(raw.get()).map_err(|e| decode("a user type", e))?;
+pub(crate) fn user_type(raw: &[u8]) -> Result<UserType, OktaError> {
+    let object = parse(raw, "a user type")?;
     Ok(UserType {
-        id: wire.id,
-        name: wire.name.unwrap_or_default(),
-        display_name: wire.display_name.unwrap_or_default(),
-        description: wire.description,
-        is_default: wire.default,
-        created: wire.created,
-        last_updated: wire.last_updated,
-        raw: raw.get().to_string(),
+        id: required(&object, "id", "a user type")?,
+        name: text(&object, "name").unwrap_or_default(),
+        display_name: text(&object, "displayName").unwrap_or_default(),
+        description: text(&object, "description"),
+        is_default: flag(&object, "default"),
+        created: text(&object, "created"),
+        last_updated: text(&object, "lastUpdated"),
+        raw: raw_text(raw),
     })
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::wit::types::ErrorKind;
 
-    /// A user profile with every field empty.
-    pub(crate) fn empty_profile() -> UserProfile {
-        let mut map = Map::new();
-        take_standard(&mut map)
-    }
-
-    fn raw(json: &str) -> Box<RawValue> {
-        RawValue::from_string(json.to_string()).unwrap()
+    fn raw(json: &str) -> &[u8] {
+        json.as_bytes()
     }
 
     #[test]
     fn every_standard_key_round_trips() {
         let mut map = Map::new();
-        for (i, key) in STANDARD_KEYS.iter().enumerate() {
+        for (i, (key, _, _)) in STANDARD.iter().enumerate() {
             map.insert(key.to_string(), Value::String(format!("v{i}")));
         }
         let mut taken = map.clone();
@@ -393,7 +352,7 @@ pub(crate) mod tests {
         let mut out = Map::new();
         write_standard(&profile, &mut out);
         assert_eq!(out, map);
-        assert_eq!(STANDARD_KEYS.len(), 31);
+        assert_eq!(STANDARD.len(), 31);
     }
 
     #[test]
@@ -408,7 +367,7 @@ pub(crate) mod tests {
                             "provider": {"type": "OKTA", "name": "OKTA"}},
             "_links": {"self": {"href": "https://x.okta.com/api/v1/users/00u1"}}
         }"#;
-        let u = user(&raw(json)).unwrap();
+        let u = user(raw(json)).unwrap();
         assert_eq!(u.id, "00u1");
         assert_eq!(u.status, UserStatus::Active);
         assert_eq!(u.transitioning_to_status, None);
@@ -433,11 +392,11 @@ pub(crate) mod tests {
 
     #[test]
     fn unknown_statuses_do_not_fail_the_parse() {
-        let u = user(&raw(r#"{"id":"00u1","status":"ACTIVATING","profile":{}}"#)).unwrap();
+        let u = user(raw(r#"{"id":"00u1","status":"ACTIVATING","profile":{}}"#)).unwrap();
         assert_eq!(u.status, UserStatus::Unknown);
         assert_eq!(u.profile_extra, "{}");
         assert!(!u.has_password);
-        assert!(user(&raw(r#"{"status":"ACTIVE"}"#)).is_err());
+        assert!(user(raw(r#"{"status":"ACTIVE"}"#)).is_err());
     }
 
     #[test]
@@ -456,7 +415,9 @@ pub(crate) mod tests {
             serde_json::json!({"login":"a@x.com","firstName":"A","favoriteColor":"blue","title":null})
         );
         let clash = profile_object(&profile, Some(r#"{"login":"b@x.com"}"#), "profile-extra");
-        assert!(matches!(clash, Err(OktaError::InvalidInput(m)) if m.contains("login")));
+        assert!(
+            matches!(clash, Err(e) if e.kind == ErrorKind::InvalidInput && e.message.contains("login"))
+        );
         assert!(profile_object(&profile, Some("[1]"), "profile-extra").is_err());
         assert!(profile_object(&profile, Some("{nope"), "profile-extra").is_err());
         assert!(profile_object(&profile, Some("  "), "profile-extra").is_ok());
@@ -464,17 +425,17 @@ pub(crate) mod tests {
 
     #[test]
     fn parses_groups_links_and_types() {
-        let g = group(&raw(r#"{"id":"00g1","type":"BUILT_IN","profile":{"name":"Everyone","description":"All","dept":"x"}}"#)).unwrap();
+        let g = group(raw(r#"{"id":"00g1","type":"BUILT_IN","profile":{"name":"Everyone","description":"All","dept":"x"}}"#)).unwrap();
         assert_eq!(
             (g.name.as_str(), g.group_type),
             ("Everyone", GroupType::BuiltIn)
         );
         assert_eq!(g.description.as_deref(), Some("All"));
         assert_eq!(g.profile_extra, r#"{"dept":"x"}"#);
-        let l = app_link(&raw(r#"{"id":"0oa1","label":"Slack","linkUrl":"https://x/home","appName":"slack","hidden":false,"sortOrder":2}"#)).unwrap();
+        let l = app_link(raw(r#"{"id":"0oa1","label":"Slack","linkUrl":"https://x/home","appName":"slack","hidden":false,"sortOrder":2}"#)).unwrap();
         assert_eq!((l.label.as_str(), l.sort_order), ("Slack", Some(2)));
         assert!(!l.credentials_setup);
-        let t = user_type(&raw(
+        let t = user_type(raw(
             r#"{"id":"oty1","name":"user","displayName":"User","default":true}"#,
         ))
         .unwrap();

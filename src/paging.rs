@@ -392,7 +392,10 @@ mod tests {
         .unwrap();
         assert!(matches!(
             first_request(spec(), &p),
-            Err(OktaError::InvalidInput(_))
+            Err(OktaError {
+                kind: crate::wit::types::ErrorKind::InvalidInput,
+                ..
+            })
         ));
 
         assert!(plan(Some(&page(None, Some(0), false, None))).is_err());

@@ -53,12 +53,47 @@ pub(crate) fn reset_at(resp: &Response) -> Option<u64> {
 /// used only when the header is missing or unreadable.
 pub(crate) fn rate_limit_wait(resp: &Response, now: SystemTime) -> Option<Duration> {
     let reset = reset_at(resp)?;
-    let server_now = resp
-        .header("date")
-        .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
-        .unwrap_or(now);
-    let now_secs = server_now.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    let now_secs = match resp.header("date").and_then(parse_http_date) {
+        Some(secs) => secs,
+        None => now.duration_since(UNIX_EPOCH).ok()?.as_secs(),
+    };
     Some(Duration::from_secs(reset.saturating_sub(now_secs) + 1))
+}
+
+/// Parses an HTTP date in the IMF-fixdate form every server sends
+/// (`Tue, 14 Nov 2023 22:13:20 GMT`) into Unix seconds.
+pub(crate) fn parse_http_date(date: &str) -> Option<u64> {
+    let mut parts = date.split_ascii_whitespace();
+    let (_weekday, day, month, year, time, zone) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if zone != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
+    let day: i64 = day.parse().ok()?;
+    let year: i64 = year.parse().ok()?;
+    let mut hms = time.split(':').map(|n| n.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 || hms.next().is_some() {
+        return None;
+    }
+    // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + h * 3600 + m * 60 + s).ok()
 }
 
 /// The backoff before retry number `attempt + 1` after a 5xx or transport error.
@@ -221,6 +256,32 @@ mod tests {
             Next::Done
         );
         assert_eq!(after_error(policy, Retry::Safe, 2, &timeout), Next::Done);
+    }
+
+    #[test]
+    fn parses_imf_fixdates() {
+        assert_eq!(
+            parse_http_date("Tue, 14 Nov 2023 22:13:20 GMT"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            parse_http_date("Thu, 29 Feb 2024 12:00:00 GMT"),
+            Some(1_709_208_000)
+        );
+        assert_eq!(
+            parse_http_date("Tue, 24 Nov 2026 09:10:11 GMT"),
+            Some(1_795_511_411)
+        );
+        for bad in [
+            "",
+            "Tue, 14 Nov 2023 22:13:20",
+            "Tue, 14 Foo 2023 22:13:20 GMT",
+            "Tue, 14 Nov 2023 25:13:20 GMT",
+            "Tue, 14 Nov 2023 22:13 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

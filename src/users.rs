@@ -5,8 +5,8 @@
 
 use crate::client::{Client, Transport};
 use crate::encode;
-use crate::error::{decode, invalid_input, not_found};
-use crate::objects::{self, WireCredentials};
+use crate::error::{invalid_input, not_found};
+use crate::objects;
 use crate::paging::{self, Paging};
 use crate::spec::{RequestSpec, Response, Retry};
 use crate::wit::types::{
@@ -22,8 +22,6 @@ use crate::wit::users::{
     RecoveryQuestion, ResetPasswordRequest, ResetPasswordResult, SaltOrder, SetPasswordRequest,
     SuspendUserRequest, UnlockUserRequest, UnsuspendUserRequest, UpdateUserRequest,
 };
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 const USERS: &str = "/api/v1/users";
@@ -81,17 +79,6 @@ fn user_path<T: Transport>(client: &mut Client<T>, user: &UserRef) -> Result<Str
         UserRef::Login(login) => encode::segment("user-id", &find_by_login(client, login)?.id)?,
     };
     Ok(format!("{USERS}/{segment}"))
-}
-
-/// Reads a JSON body that Okta may leave empty.
-fn body_or_default<T: DeserializeOwned + Default>(
-    resp: &Response,
-    what: &str,
-) -> Result<T, OktaError> {
-    if resp.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    serde_json::from_slice(&resp.body).map_err(|e| decode(what, e))
 }
 
 /// At most one of q, filter and search, non-blank.
@@ -171,7 +158,7 @@ pub(crate) fn get_user<T: Transport>(
         user => {
             let path = user_path(client, &user)?;
             let resp = client.send(&RequestSpec::get(path).query_opt("expand", expand))?;
-            objects::from_body(&resp.body, "a user", objects::user)
+            objects::user(&resp.body)
         }
     }
 }
@@ -382,7 +369,7 @@ pub(crate) fn create_user<T: Transport>(
 ) -> Result<User, OktaError> {
     let spec = build_create_user(&req)?;
     let resp = client.send(&spec)?;
-    objects::from_body(&resp.body, "a user", objects::user)
+    objects::user(&resp.body)
 }
 
 /// The partial-update body; only the given attributes.
@@ -409,7 +396,7 @@ pub(crate) fn update_user<T: Transport>(
     let path = user_path(client, &user)?;
     // Sending the same attributes twice leaves the same profile.
     let resp = client.send(&RequestSpec::post(path).json(body).retry(Retry::Safe))?;
-    objects::from_body(&resp.body, "a user", objects::user)
+    objects::user(&resp.body)
 }
 
 /// `users.delete-user`: reads the status, then deletes once (a DEPROVISIONED user) or
@@ -421,7 +408,7 @@ pub(crate) fn delete_user<T: Transport>(
     let user = user_ref("user-id", &req.user_id)?;
     let path = user_path(client, &user)?;
     let current = client.send(&RequestSpec::get(path.clone()))?;
-    let current = objects::from_body(&current.body, "a user", objects::user)?;
+    let current = objects::user(&current.body)?;
     // A repeated DELETE can delete a user the first one only deactivated: never retried.
     let delete = RequestSpec::delete(path)
         .query("sendEmail", req.send_email.unwrap_or(false))
@@ -439,13 +426,6 @@ pub(crate) fn delete_user<T: Transport>(
         user_id: current.id,
         outcome,
     })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ActivationToken {
-    activation_url: Option<String>,
-    activation_token: Option<String>,
 }
 
 /// `POST {user}/lifecycle/{action}` for a transition, with optional query pairs.
@@ -493,11 +473,11 @@ fn activation<T: Transport>(
     // Each call mints a new token and may send an email: never retried.
     let spec = lifecycle(&path, action, Retry::Unsafe).query("sendEmail", send_email);
     let resp = client.send(&spec)?;
-    let token: ActivationToken = body_or_default(&resp, "an activation token")?;
+    let token = objects::parse_or_empty(&resp.body, "an activation token")?;
     Ok(ActivationResult {
         user_id: named(user_id),
-        activation_url: token.activation_url,
-        activation_token: token.activation_token,
+        activation_url: objects::text(&token, "activationUrl"),
+        activation_token: objects::text(&token, "activationToken"),
     })
 }
 
@@ -566,12 +546,6 @@ pub(crate) fn unlock_user<T: Transport>(
     transition(client, &req.user_id, "unlock", UserStatus::Active, &[])
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ResetLink {
-    reset_password_url: Option<String>,
-}
-
 /// `users.reset-password`.
 pub(crate) fn reset_password<T: Transport>(
     client: &mut Client<T>,
@@ -584,18 +558,12 @@ pub(crate) fn reset_password<T: Transport>(
         .query("sendEmail", req.send_email.unwrap_or(true))
         .query_opt("revokeSessions", req.revoke_sessions);
     let resp = client.send(&spec)?;
-    let link: ResetLink = body_or_default(&resp, "a reset link")?;
+    let link = objects::parse_or_empty(&resp.body, "a reset link")?;
     Ok(ResetPasswordResult {
         user_id: named(&req.user_id),
         status: UserStatus::Recovery,
-        reset_password_url: link.reset_password_url,
+        reset_password_url: objects::text(&link, "resetPasswordUrl"),
     })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct TempPassword {
-    temp_password: Option<String>,
 }
 
 /// Checks `expire-password`'s options; returns whether a temporary password is wanted.
@@ -634,14 +602,14 @@ pub(crate) fn expire_password<T: Transport>(
     let path = user_path(client, &user)?;
     let resp = client.send(&build_expire_password(&path, temp, req.revoke_sessions))?;
     if temp {
-        let temp: TempPassword = body_or_default(&resp, "a temporary password")?;
+        let temp = objects::parse_or_empty(&resp.body, "a temporary password")?;
         Ok(ExpirePasswordResult {
             user_id: named(&req.user_id),
             status: UserStatus::PasswordExpired,
-            temp_password: temp.temp_password,
+            temp_password: objects::text(&temp, "tempPassword"),
         })
     } else {
-        let user = objects::from_body(&resp.body, "a user", objects::user)?;
+        let user = objects::user(&resp.body)?;
         Ok(ExpirePasswordResult {
             user_id: user.id,
             status: user.status,
@@ -660,19 +628,19 @@ pub(crate) fn forgot_password<T: Transport>(
     let spec = RequestSpec::post(format!("{path}/credentials/forgot_password"))
         .query("sendEmail", req.send_email.unwrap_or(true));
     let resp = client.send(&spec)?;
-    let link: ResetLink = body_or_default(&resp, "a reset link")?;
+    let link = objects::parse_or_empty(&resp.body, "a reset link")?;
     Ok(ForgotPasswordResult {
         user_id: named(&req.user_id),
-        reset_password_url: link.reset_password_url,
+        reset_password_url: objects::text(&link, "resetPasswordUrl"),
     })
 }
 
 fn credentials_result(user_id: &str, resp: &Response) -> Result<CredentialsResult, OktaError> {
-    let credentials: WireCredentials = body_or_default(resp, "credentials")?;
+    let credentials = objects::parse_or_empty(&resp.body, "credentials")?;
     Ok(CredentialsResult {
         user_id: named(user_id),
-        provider: credentials.provider(),
-        recovery_question: credentials.question(),
+        provider: objects::provider(&credentials),
+        recovery_question: objects::recovery_question(&credentials),
     })
 }
 
@@ -724,7 +692,7 @@ pub(crate) fn set_password<T: Transport>(
         .query_opt("strict", req.strict)
         .json(json!({ "credentials": { "password": password } }));
     let resp = client.send(&spec)?;
-    let updated = objects::from_body(&resp.body, "a user", objects::user)?;
+    let updated = objects::user(&resp.body)?;
     if req.revoke_sessions.unwrap_or(false) {
         client.send(&RequestSpec::delete(format!("{path}/sessions")))?;
     }
@@ -819,9 +787,9 @@ pub(crate) fn list_user_types<T: Transport>(
 mod tests {
     use super::*;
     use crate::client::fake::{FakeTransport, client};
-    use crate::objects::tests::empty_profile;
+    use crate::objects::empty_profile;
     use crate::spec::Method;
-    use crate::wit::types::{AuthProvider, PageRequest, ProviderType};
+    use crate::wit::types::{AuthProvider, ErrorKind, PageRequest, ProviderType};
 
     fn create(login: &str) -> CreateUserRequest {
         let mut profile = empty_profile();
@@ -936,7 +904,7 @@ mod tests {
         let mut no_login = create("a@x.com");
         no_login.profile.login = Some(" ".into());
         assert!(
-            matches!(build_create_user(&no_login), Err(OktaError::InvalidInput(m)) if m.contains("login"))
+            matches!(build_create_user(&no_login), Err(e) if e.kind == ErrorKind::InvalidInput && e.message.contains("login"))
         );
 
         let mut staged_expiry = create("a@x.com");
@@ -1008,7 +976,7 @@ mod tests {
         pbkdf2.key_size = Some(32);
         pbkdf2.digest_algorithm = Some(DigestAlgorithm::Sha256Hmac);
         assert!(
-            matches!(hash_json("p", &pbkdf2), Err(OktaError::InvalidInput(m)) if m.contains("4096"))
+            matches!(hash_json("p", &pbkdf2), Err(e) if e.kind == ErrorKind::InvalidInput && e.message.contains("4096"))
         );
         pbkdf2.iteration_count = Some(4096);
         let out = hash_json("p", &pbkdf2).unwrap();
@@ -1035,7 +1003,10 @@ mod tests {
         );
         assert!(matches!(
             build_update_body(&empty_profile(), None),
-            Err(OktaError::InvalidInput(_))
+            Err(OktaError {
+                kind: ErrorKind::InvalidInput,
+                ..
+            })
         ));
     }
 
@@ -1117,7 +1088,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert!(matches!(err, OktaError::NotFound(_)));
+        assert_eq!(err.kind, ErrorKind::NotFound);
     }
 
     #[test]
@@ -1219,7 +1190,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert!(matches!(err, OktaError::Server(_)));
+        assert_eq!(err.kind, ErrorKind::Server);
         assert_eq!(c.transport().seen.len(), 2);
     }
 
@@ -1274,7 +1245,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            matches!(err, OktaError::InvalidState(ref api) if api.error_code.as_deref() == Some("E0000001"))
+            err.kind == ErrorKind::InvalidState
+                && err.okta.and_then(|a| a.error_code).as_deref() == Some("E0000001")
         );
     }
 

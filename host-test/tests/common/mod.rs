@@ -1,0 +1,161 @@
+//! Shared test setup: a mock Okta, a host routed to it, and a connection for its org.
+#![allow(dead_code)]
+
+use okta_host::mock::{MockConfig, MockOkta};
+use okta_host::wit::types::{ErrorKind, OktaError, UserProfile};
+use okta_host::wit::users::CreateUserRequest;
+use okta_host::{Connection, Host, HostConfig, Node};
+
+/// The org the tests' connections name; the host routes it to the mock.
+pub const ORG: &str = "dev-424242.okta.com";
+
+/// A mock org and a host whose calls reach it.
+pub struct Env {
+    pub mock: MockOkta,
+    pub host: Host,
+    pub conn: Connection,
+}
+
+impl Env {
+    /// A mock with only the org's basics (admin, Everyone, default user type).
+    pub async fn start() -> Env {
+        Self::with(MockConfig::default()).await
+    }
+
+    /// A mock seeded with the demo org.
+    pub async fn seeded() -> Env {
+        Self::with(MockConfig {
+            seed: true,
+            ..MockConfig::default()
+        })
+        .await
+    }
+
+    /// A mock with this configuration.
+    pub async fn with(config: MockConfig) -> Env {
+        let mock = MockOkta::start(config).await.expect("mock starts");
+        let host = Host::new(HostConfig {
+            route_to: Some(mock.url()),
+            max_instances: 8,
+            ..HostConfig::default()
+        })
+        .expect("host loads the component");
+        let conn = Connection::api_token(ORG, mock.token());
+        Env { mock, host, conn }
+    }
+
+    /// A fresh instance for one call with the env's connection.
+    pub async fn node(&self) -> Node {
+        self.node_for(&self.conn).await
+    }
+
+    /// A fresh instance for one call with another connection.
+    pub async fn node_for(&self, conn: &Connection) -> Node {
+        self.host.node(conn).await.expect("instantiates")
+    }
+
+    /// How many requests reached the mock.
+    pub fn requests(&self) -> usize {
+        self.mock.requests().len()
+    }
+}
+
+/// Calls a `users` node through the real component; `users!(env, call_get_user, &req)`.
+#[macro_export]
+macro_rules! users {
+    ($env:expr, $method:ident $(, $arg:expr)*) => {{
+        let mut node = $env.node().await;
+        node.nodes
+            .okta_management_users()
+            .$method(&mut node.store, &node.conn $(, $arg)*)
+            .await
+            .expect("the call does not trap")
+    }};
+}
+
+/// Calls a `connection` node through the real component.
+#[macro_export]
+macro_rules! connection {
+    ($node:expr, $method:ident $(, $arg:expr)*) => {{
+        let mut node = $node;
+        node.nodes
+            .okta_management_connection()
+            .$method(&mut node.store, &node.conn $(, $arg)*)
+            .await
+            .expect("the call does not trap")
+    }};
+}
+
+/// A profile with nothing set.
+pub fn empty_profile() -> UserProfile {
+    UserProfile {
+        login: None,
+        email: None,
+        second_email: None,
+        first_name: None,
+        middle_name: None,
+        last_name: None,
+        honorific_prefix: None,
+        honorific_suffix: None,
+        display_name: None,
+        nick_name: None,
+        profile_url: None,
+        title: None,
+        user_type: None,
+        organization: None,
+        division: None,
+        department: None,
+        cost_center: None,
+        employee_number: None,
+        manager: None,
+        manager_id: None,
+        mobile_phone: None,
+        primary_phone: None,
+        street_address: None,
+        city: None,
+        state: None,
+        zip_code: None,
+        country_code: None,
+        postal_address: None,
+        preferred_language: None,
+        locale: None,
+        timezone: None,
+    }
+}
+
+/// The profile the default schema requires.
+pub fn profile(login: &str) -> UserProfile {
+    UserProfile {
+        login: Some(login.into()),
+        email: Some(login.into()),
+        first_name: Some("Test".into()),
+        last_name: Some("User".into()),
+        ..empty_profile()
+    }
+}
+
+/// A create request with only the required profile.
+pub fn create_request(login: &str) -> CreateUserRequest {
+    CreateUserRequest {
+        profile: profile(login),
+        profile_extra: None,
+        password: None,
+        recovery_question: None,
+        provider: None,
+        group_ids: None,
+        realm_id: None,
+        type_id: None,
+        activate: Some(false),
+        next_login: None,
+    }
+}
+
+/// Asserts an error's kind and, when given, Okta's error code.
+#[track_caller]
+pub fn assert_error(error: &OktaError, kind: ErrorKind, code: Option<&str>) {
+    assert_eq!(error.kind, kind, "{error:?}");
+    if let Some(code) = code {
+        let got = error.okta.as_ref().and_then(|a| a.error_code.as_deref());
+        assert_eq!(got, Some(code), "{error:?}");
+    }
+}
