@@ -19,7 +19,6 @@ impl Transport for WasiHttp {
         let method = match request.method {
             Method::Get => waki::Method::Get,
             Method::Post => waki::Method::Post,
-            Method::Put => waki::Method::Put,
             Method::Delete => waki::Method::Delete,
         };
         let body = request.body.clone().unwrap_or_default();
@@ -32,8 +31,8 @@ impl Transport for WasiHttp {
         if request.body.is_some() {
             builder = builder.header("content-type", "application/json");
         }
-        // Okta answers a POST or PUT without a Content-Length with 411.
-        if request.body.is_some() || matches!(request.method, Method::Post | Method::Put) {
+        // Okta answers a POST without a Content-Length with 411.
+        if request.body.is_some() || request.method == Method::Post {
             builder = builder.header("content-length", body.len().to_string());
         }
         let resp = builder.body(body).send().map_err(|e| transport_error(&e))?;

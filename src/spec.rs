@@ -14,22 +14,8 @@ pub(crate) enum Method {
     Get,
     /// `POST`
     Post,
-    /// `PUT`
-    Put,
     /// `DELETE`
     Delete,
-}
-
-impl Method {
-    /// The method's name on the wire.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
-        }
-    }
 }
 
 /// Whether a request may be sent again after a 5xx or a transport error.
@@ -94,11 +80,6 @@ impl RequestSpec {
     /// A `POST`; not safe to repeat unless marked with [`RequestSpec::retry`].
     pub(crate) fn post(path: String) -> Self {
         Self::new(Method::Post, path, Retry::Unsafe)
-    }
-
-    /// A `PUT`; safe to repeat.
-    pub(crate) fn put(path: String) -> Self {
-        Self::new(Method::Put, path, Retry::Safe)
     }
 
     /// A `DELETE`; safe to repeat unless marked otherwise.
@@ -234,7 +215,6 @@ mod tests {
     fn methods_default_to_their_retry_safety() {
         assert_eq!(RequestSpec::get(String::new()).retry, Retry::Safe);
         assert_eq!(RequestSpec::post(String::new()).retry, Retry::Unsafe);
-        assert_eq!(RequestSpec::put(String::new()).retry, Retry::Safe);
         assert_eq!(RequestSpec::delete(String::new()).retry, Retry::Safe);
         let spec = RequestSpec::post(String::new()).transition();
         assert_eq!(spec.operation, Operation::Transition);

@@ -1017,12 +1017,9 @@ mod tests {
             temp_password: temp,
             revoke_sessions: revoke,
         };
-        assert_eq!(check_expire_password(&req(None, None)).unwrap(), false);
+        assert!(!check_expire_password(&req(None, None)).unwrap());
         assert!(check_expire_password(&req(None, Some(true))).is_err());
-        assert_eq!(
-            check_expire_password(&req(Some(true), Some(true))).unwrap(),
-            true
-        );
+        assert!(check_expire_password(&req(Some(true), Some(true))).unwrap());
         assert_eq!(
             build_expire_password("/api/v1/users/00u1", false, None).path_and_query(),
             "/api/v1/users/00u1/lifecycle/expire_password"

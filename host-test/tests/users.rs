@@ -1359,9 +1359,13 @@ async fn a_429_is_waited_out_then_the_call_succeeds() {
         vec![429, 200]
     );
     // The node waited for the window to reset: the retry came after X-Rate-Limit-Reset.
-    let first = okta_host::mock::state::unix(log[0].at);
+    // The mock's 429 said X-Rate-Limit-Reset = the second it answered + 1.
+    let reset = okta_host::mock::state::unix(log[0].at) + 1;
     let retry = okta_host::mock::state::unix(log[1].at);
-    assert!(retry >= first + 1, "retried at {retry}, first at {first}");
+    assert!(
+        retry >= reset,
+        "retried at {retry}, before the reset at {reset}"
+    );
 }
 
 #[tokio::test]

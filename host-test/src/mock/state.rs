@@ -465,10 +465,10 @@ impl State {
 
     /// Adds a user to a group.
     pub fn add_member(&mut self, group_id: &str, user_id: &str) {
-        if self.memberships.insert((group_id.into(), user_id.into())) {
-            if let Some(group) = self.groups.get_mut(group_id) {
-                group.last_membership_updated = SystemTime::now();
-            }
+        if self.memberships.insert((group_id.into(), user_id.into()))
+            && let Some(group) = self.groups.get_mut(group_id)
+        {
+            group.last_membership_updated = SystemTime::now();
         }
     }
 

@@ -346,10 +346,8 @@ pub async fn create(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     }
     let now = SystemTime::now();
     let user = state.user_mut(&id)?;
-    if with_provider {
-        if let Some(provider) = provider {
-            user.provider = provider;
-        }
+    if with_provider && let Some(provider) = provider {
+        user.provider = provider;
     }
     let status = match (activate, federated, has_password, next_login.is_some()) {
         (false, ..) => Status::Staged,

@@ -1,0 +1,210 @@
+//! The `okta-nodes` CLI: its interface and exit codes, driven as other tools will drive it.
+
+mod common;
+
+use common::*;
+use okta_host::mock::MockConfig;
+use serde_json::Value;
+use std::process::Output;
+use tokio::process::Command;
+
+const CLI: &str = env!("CARGO_BIN_EXE_okta-nodes");
+
+async fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(CLI);
+    cmd.args(args)
+        .env_remove("OKTA_DOMAIN")
+        .env_remove("OKTA_API_TOKEN")
+        .env_remove("OKTA_BEARER_TOKEN");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().await.expect("the CLI runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn list_prints_every_node_with_its_label() {
+    let out = run(&["list"], &[]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let ids: Vec<&str> = text
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert!(ids.contains(&"users.create-user") && ids.contains(&"connection.test-connection"));
+    assert!(text.contains("users.create-user") && text.contains("Create user"));
+    let host = okta_host::Host::new(okta_host::HostConfig {
+        max_instances: 1,
+        ..Default::default()
+    })
+    .unwrap();
+    let catalog: Vec<&str> = host.catalog().iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, catalog);
+}
+
+#[tokio::test]
+async fn call_prints_the_output_and_exits_0() {
+    let mock = okta_host::mock::MockOkta::start(MockConfig {
+        seed: true,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let token = mock.token();
+    let url = mock.url();
+    let out = run(
+        &[
+            "call",
+            "users.get-user",
+            "--input",
+            r#"{"user-id": "ada.lovelace@example.com"}"#,
+            "--domain",
+            ORG,
+            "--route-to",
+            &url,
+        ],
+        &[("OKTA_API_TOKEN", &token)],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let user: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(user["profile"]["login"], "ada.lovelace@example.com");
+    assert_eq!(user["status"], "active");
+    assert!(!stdout(&out).contains(&token));
+}
+
+#[tokio::test]
+async fn a_node_error_is_json_on_stdout_and_exit_1() {
+    let mock = okta_host::mock::MockOkta::start(MockConfig::default())
+        .await
+        .unwrap();
+    let url = mock.url();
+    let input_file =
+        std::env::temp_dir().join(format!("okta-nodes-input-{}.json", std::process::id()));
+    std::fs::write(&input_file, r#"{"user-id": "nobody@example.com"}"#).unwrap();
+    let at_file = format!("@{}", input_file.display());
+    let out = run(
+        &[
+            "call",
+            "users.get-user",
+            "--input",
+            &at_file,
+            "--domain",
+            ORG,
+            "--token",
+            "00SENTINEL-cli",
+            "--route-to",
+            &url,
+        ],
+        &[],
+    )
+    .await;
+    std::fs::remove_file(&input_file).ok();
+    assert_eq!(out.status.code(), Some(1));
+    let error: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(error["kind"], "unauthorized");
+    assert_eq!(error["okta"]["error-code"], "E0000011");
+    let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(!all.contains("SENTINEL"), "{all}");
+}
+
+#[tokio::test]
+async fn usage_and_host_errors_exit_2() {
+    let cases: &[&[&str]] = &[
+        &["call", "users.get-user", "--input", "{}", "--domain", ORG],
+        &[
+            "call",
+            "users.no-such-node",
+            "--input",
+            "{}",
+            "--domain",
+            ORG,
+            "--token",
+            "t",
+        ],
+        &[
+            "call",
+            "users.get-user",
+            "--input",
+            "{not json",
+            "--domain",
+            ORG,
+            "--token",
+            "t",
+        ],
+        &[
+            "call",
+            "users.get-user",
+            "--input",
+            r#"{"usr-id": "x"}"#,
+            "--domain",
+            ORG,
+            "--token",
+            "t",
+        ],
+        &["frobnicate"],
+    ];
+    for args in cases {
+        let out = run(args, &[]).await;
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = run(
+        &[
+            "call",
+            "users.get-user",
+            "--input",
+            r#"{"usr-id": "x"}"#,
+            "--domain",
+            ORG,
+            "--token",
+            "t",
+        ],
+        &[],
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("usr-id"));
+}
+
+#[tokio::test]
+async fn demo_runs_the_user_lifecycle_flow() {
+    let out = run(&["demo"], &[]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    for node in [
+        "users.create-user",
+        "users.activate-user",
+        "users.get-user",
+        "users.suspend-user",
+        "users.unsuspend-user",
+        "users.reset-password",
+        "users.list-users",
+        "users.deactivate-user",
+        "users.delete-user",
+    ] {
+        assert!(
+            text.contains(&format!("{node}  ok")),
+            "{node} did not run: {text}"
+        );
+    }
+    assert!(text.contains("outcome=deleted"));
+}
