@@ -152,21 +152,26 @@ impl<T: Transport> Client<T> {
         &mut self,
         spec: RequestSpec,
         paging: &Paging,
-        mut parse: impl FnMut(&[u8]) -> Result<I, OktaError>,
+        parse: fn(&[u8]) -> Result<I, OktaError>,
     ) -> Result<(Vec<I>, Option<String>), OktaError> {
+        let (raws, next) = self.list_raw(spec, paging)?;
+        let items = raws
+            .iter()
+            .map(|raw| parse(raw.get().as_bytes()))
+            .collect::<Result<_, _>>()?;
+        Ok((items, next))
+    }
+
+    /// The paging loop, once for every item type: the items as raw JSON.
+    fn list_raw(
+        &mut self,
+        spec: RequestSpec,
+        paging: &Paging,
+    ) -> Result<(Vec<Box<RawValue>>, Option<String>), OktaError> {
         let first = paging::first_request(spec, paging)?;
-        paging::collect(
-            first,
-            paging,
-            |spec| self.send(spec),
-            |resp| {
-                let raws: Vec<&RawValue> =
-                    serde_json::from_slice(&resp.body).map_err(|e| decode("a list page", e))?;
-                raws.into_iter()
-                    .map(|raw| parse(raw.get().as_bytes()))
-                    .collect()
-            },
-        )
+        paging::collect(first, paging, &mut |spec| self.send(spec), &mut |resp| {
+            serde_json::from_slice(&resp.body).map_err(|e| decode("a list page", e))
+        })
     }
 }
 
@@ -308,10 +313,7 @@ mod tests {
             .send(&RequestSpec::post("/api/v1/users".into()))
             .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Server);
-        assert_eq!(
-            err.okta.and_then(|a| a.error_code).as_deref(),
-            Some("E0000009")
-        );
+        assert_eq!(err.error_code.as_deref(), Some("E0000009"));
         assert_eq!(c.transport().seen.len(), 1);
     }
 
@@ -325,10 +327,7 @@ mod tests {
         let err = c
             .send(&RequestSpec::get("/api/v1/users".into()))
             .unwrap_err();
-        assert_eq!(
-            (err.kind, err.okta.map(|a| a.status)),
-            (ErrorKind::Server, Some(502))
-        );
+        assert_eq!((err.kind, err.status), (ErrorKind::Server, Some(502)));
         assert_eq!(c.transport().seen.len(), 3);
         assert_eq!(c.transport().slept.len(), 2);
     }

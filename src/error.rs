@@ -5,7 +5,7 @@
 
 use crate::retry;
 use crate::spec::Response;
-use crate::wit::types::{ApiError, ErrorKind, OktaError, RateLimit};
+use crate::wit::types::{ErrorKind, OktaError};
 use serde_json::Value;
 use std::fmt::Display;
 
@@ -47,8 +47,12 @@ pub(crate) fn failure(kind: ErrorKind, message: impl Into<String>) -> OktaError 
     OktaError {
         kind,
         message: message.into(),
-        okta: None,
-        rate_limit: None,
+        status: None,
+        error_code: None,
+        error_causes: Vec::new(),
+        error_id: None,
+        request_id: None,
+        reset_at: None,
     }
 }
 
@@ -64,28 +68,18 @@ pub(crate) fn decode(what: &str, err: impl Display) -> OktaError {
 
 /// A `not-found` for an object the node looked up itself (a login found by search).
 pub(crate) fn not_found(summary: String) -> OktaError {
-    let api = ApiError {
-        status: 404,
-        error_code: Some("E0000007".into()),
-        error_summary: summary,
-        error_causes: Vec::new(),
-        error_id: None,
-        request_id: None,
-    };
     OktaError {
-        kind: ErrorKind::NotFound,
-        message: api.error_summary.clone(),
-        okta: Some(api),
-        rate_limit: None,
+        status: Some(404),
+        error_code: Some("E0000007".into()),
+        ..failure(ErrorKind::NotFound, summary)
     }
 }
 
-/// Reads Okta's error body from a response; a body that is not Okta's error JSON becomes
-/// the summary (or the status, when it is empty or long).
-fn api_error(resp: &Response) -> ApiError {
-    let body: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
+/// Okta's error body as an error of `kind`; a body that is not Okta's error JSON becomes
+/// the message (or the status, when it is empty or long).
+fn okta_error(kind: ErrorKind, resp: &Response, body: &Value) -> OktaError {
     let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_string);
-    let summary = text("errorSummary").unwrap_or_else(|| {
+    let message = text("errorSummary").unwrap_or_else(|| {
         let raw = String::from_utf8_lossy(&resp.body);
         let raw = raw.trim();
         if raw.is_empty() || raw.len() > 200 {
@@ -94,7 +88,7 @@ fn api_error(resp: &Response) -> ApiError {
             raw.to_string()
         }
     });
-    let causes = body
+    let error_causes = body
         .get("errorCauses")
         .and_then(Value::as_array)
         .map(|causes| {
@@ -108,44 +102,47 @@ fn api_error(resp: &Response) -> ApiError {
                 .collect()
         })
         .unwrap_or_default();
-    ApiError {
-        status: resp.status,
+    OktaError {
+        kind,
+        message,
+        status: Some(resp.status),
         error_code: text("errorCode"),
-        error_summary: summary,
-        error_causes: causes,
+        error_causes,
         error_id: text("errorId"),
         request_id: resp.header("x-okta-request-id").map(str::to_string),
+        reset_at: (kind == ErrorKind::RateLimited)
+            .then(|| retry::reset_at(resp))
+            .flatten(),
     }
 }
 
-fn has_code(api: &ApiError, codes: &[&str]) -> bool {
-    api.error_code
-        .as_deref()
-        .is_some_and(|code| codes.contains(&code))
-}
-
-/// Whether a validation error says a unique field (such as the login) already exists.
-fn says_already_exists(api: &ApiError) -> bool {
-    api.error_causes
-        .iter()
-        .any(|cause| cause.contains("already exists"))
-}
-
 /// The kind of failure a non-2xx response means.
-fn kind_of(status: u16, api: &ApiError, operation: Operation) -> ErrorKind {
+fn kind_of(status: u16, body: &Value, operation: Operation) -> ErrorKind {
+    let code = body
+        .get("errorCode")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let already_exists = body
+        .get("errorCauses")
+        .and_then(Value::as_array)
+        .is_some_and(|causes| {
+            causes.iter().any(|c| {
+                c.get("errorSummary")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.contains("already exists"))
+            })
+        });
     match status {
         401 => ErrorKind::Unauthorized,
-        403 if has_code(api, STATE_CODES) => ErrorKind::InvalidState,
-        403 if has_code(api, REJECTED_INPUT_CODES) => ErrorKind::BadRequest,
+        403 if STATE_CODES.contains(&code) => ErrorKind::InvalidState,
+        403 if REJECTED_INPUT_CODES.contains(&code) => ErrorKind::BadRequest,
         403 => ErrorKind::Forbidden,
         404 | 410 => ErrorKind::NotFound,
         409 => ErrorKind::Conflict,
         429 => ErrorKind::RateLimited,
-        400 | 422 if says_already_exists(api) => ErrorKind::Conflict,
-        400 | 422 if has_code(api, STATE_CODES) => ErrorKind::InvalidState,
-        400 if operation == Operation::Transition && has_code(api, &["E0000001"]) => {
-            ErrorKind::InvalidState
-        }
+        400 | 422 if already_exists => ErrorKind::Conflict,
+        400 | 422 if STATE_CODES.contains(&code) => ErrorKind::InvalidState,
+        400 if operation == Operation::Transition && code == "E0000001" => ErrorKind::InvalidState,
         400 | 405 | 411 | 412 | 413 | 414 | 415 | 422 => ErrorKind::BadRequest,
         500..=599 => ErrorKind::Server,
         _ => ErrorKind::Unexpected,
@@ -154,23 +151,8 @@ fn kind_of(status: u16, api: &ApiError, operation: Operation) -> ErrorKind {
 
 /// Maps a non-2xx response to the error a flow branches on, with Okta's body.
 pub(crate) fn from_response(resp: &Response, operation: Operation) -> OktaError {
-    let api = api_error(resp);
-    let kind = kind_of(resp.status, &api, operation);
-    let rate_limit = (kind == ErrorKind::RateLimited).then(|| RateLimit {
-        reset_at: retry::reset_at(resp),
-        limit: header_u32(resp, "x-rate-limit-limit"),
-        remaining: header_u32(resp, "x-rate-limit-remaining"),
-    });
-    OktaError {
-        kind,
-        message: api.error_summary.clone(),
-        okta: Some(api),
-        rate_limit,
-    }
-}
-
-fn header_u32(resp: &Response, name: &str) -> Option<u32> {
-    resp.header(name).and_then(|v| v.trim().parse().ok())
+    let body: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
+    okta_error(kind_of(resp.status, &body, operation), resp, &body)
 }
 
 #[cfg(test)]
@@ -198,16 +180,15 @@ mod tests {
 
     #[test]
     fn carries_okta_error_body() {
-        let err = from_response(&resp(404, &okta("E0000007", &[])), Operation::General);
+        let err = from_response(&resp(404, &okta("E0000007", &["why"])), Operation::General);
         assert_eq!(err.kind, ErrorKind::NotFound);
         assert_eq!(err.message, "summary");
-        let api = err.okta.expect("okta body");
-        assert_eq!(api.status, 404);
-        assert_eq!(api.error_code.as_deref(), Some("E0000007"));
-        assert_eq!(api.error_summary, "summary");
-        assert_eq!(api.error_id.as_deref(), Some("oae123"));
-        assert_eq!(api.request_id.as_deref(), Some("req123"));
-        assert!(err.rate_limit.is_none());
+        assert_eq!(err.status, Some(404));
+        assert_eq!(err.error_code.as_deref(), Some("E0000007"));
+        assert_eq!(err.error_causes, vec!["why"]);
+        assert_eq!(err.error_id.as_deref(), Some("oae123"));
+        assert_eq!(err.request_id.as_deref(), Some("req123"));
+        assert_eq!(err.reset_at, None);
     }
 
     #[test]
@@ -238,6 +219,7 @@ mod tests {
             ),
             (400, "E0000001", &[], Operation::Transition, InvalidState),
             (400, "E0000031", &[], Operation::Transition, BadRequest),
+            (429, "E0000047", &[], Operation::General, RateLimited),
             (500, "E0000009", &[], Operation::General, Server),
             (503, "E0000010", &[], Operation::General, Server),
             (302, "", &[], Operation::General, Unexpected),
@@ -245,39 +227,29 @@ mod tests {
         for (status, code, causes, op, want) in cases {
             let got = from_response(&resp(*status, &okta(code, causes)), *op);
             assert_eq!(got.kind, *want, "{status} {code} {causes:?}");
-            assert!(got.okta.is_some());
+            assert_eq!(got.status, Some(*status));
         }
     }
 
     #[test]
-    fn a_429_carries_the_rate_limit_headers() {
+    fn a_429_carries_the_earliest_reset() {
         let mut r = resp(429, &okta("E0000047", &[]));
-        r.headers.push(("x-rate-limit-limit".into(), "600".into()));
-        r.headers
-            .push(("x-rate-limit-remaining".into(), "0".into()));
         r.headers
             .push(("x-rate-limit-reset".into(), "1700000100".into()));
         r.headers
             .push(("x-rate-limit-reset".into(), "1700000060".into()));
         let err = from_response(&r, Operation::General);
         assert_eq!(err.kind, ErrorKind::RateLimited);
-        let rl = err.rate_limit.expect("rate limit");
-        assert_eq!(rl.reset_at, Some(1_700_000_060));
-        assert_eq!(rl.limit, Some(600));
-        assert_eq!(rl.remaining, Some(0));
-        assert_eq!(
-            err.okta.and_then(|a| a.error_code).as_deref(),
-            Some("E0000047")
-        );
+        assert_eq!(err.reset_at, Some(1_700_000_060));
+        assert_eq!(err.error_code.as_deref(), Some("E0000047"));
     }
 
     #[test]
     fn a_body_that_is_not_okta_json_still_gives_an_error() {
         let err = from_response(&resp(502, "<html>bad gateway</html>"), Operation::General);
         assert_eq!(err.kind, ErrorKind::Server);
-        let api = err.okta.unwrap();
-        assert_eq!(api.error_code, None);
-        assert_eq!(api.error_summary, "<html>bad gateway</html>");
+        assert_eq!(err.error_code, None);
+        assert_eq!(err.message, "<html>bad gateway</html>");
         let err = from_response(&resp(500, ""), Operation::General);
         assert_eq!(err.message, "HTTP 500");
     }
@@ -289,8 +261,11 @@ mod tests {
             (err.kind, err.message.as_str()),
             (ErrorKind::InvalidInput, "user-id is empty")
         );
-        assert!(err.okta.is_none() && err.rate_limit.is_none());
+        assert!(err.status.is_none() && err.error_code.is_none() && err.error_causes.is_empty());
         let err = not_found("Not found: x (User)".into());
-        assert_eq!(err.okta.map(|a| a.status), Some(404));
+        assert_eq!(
+            (err.status, err.error_code.as_deref()),
+            (Some(404), Some("E0000007"))
+        );
     }
 }

@@ -241,7 +241,10 @@ pub(crate) fn user(raw: &[u8]) -> Result<User, OktaError> {
     let id = required(&object, "id", "a user")?;
     let mut profile_map = take_object(&mut object, "profile");
     let profile = take_standard(&mut profile_map);
-    let credentials = object.get("credentials").cloned().unwrap_or(Value::Null);
+    let credentials = object
+        .get_mut("credentials")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
     Ok(User {
         id,
         status: object

@@ -8,7 +8,6 @@ use crate::encode;
 use crate::error::invalid_input;
 use crate::spec::{RequestSpec, Response, Target};
 use crate::wit::types::{OktaError, PageRequest};
-use std::collections::HashSet;
 
 /// The default and largest `max-items` for `fetch-all`.
 pub(crate) const DEFAULT_MAX_ITEMS: u32 = 10_000;
@@ -104,12 +103,13 @@ pub(crate) fn first_request(
 pub(crate) fn collect<T>(
     first: RequestSpec,
     paging: &Paging,
-    mut fetch: impl FnMut(&RequestSpec) -> Result<Response, OktaError>,
-    mut parse: impl FnMut(&Response) -> Result<Vec<T>, OktaError>,
+    fetch: &mut dyn FnMut(&RequestSpec) -> Result<Response, OktaError>,
+    parse: &mut dyn FnMut(&Response) -> Result<Vec<T>, OktaError>,
 ) -> Result<(Vec<T>, Option<String>), OktaError> {
     let mut spec = first;
     let mut items = Vec::new();
-    let mut seen = HashSet::from([spec.path_and_query()]);
+    // Few pages are fetched in one call: a list is smaller than a hash set here.
+    let mut seen = vec![spec.path_and_query()];
     loop {
         let resp = fetch(&spec)?;
         let page = parse(&resp)?;
@@ -132,10 +132,11 @@ pub(crate) fn collect<T>(
             // Nothing more for now; the cursor is where to look next time.
             return Ok((items, Some(next)));
         }
-        if !seen.insert(next.clone()) {
+        if seen.contains(&next) {
             // The cursor did not advance: stop rather than loop.
             return Ok((items, None));
         }
+        seen.push(next.clone());
         let remaining = paging.max_items - items.len();
         let target = if remaining < page_len {
             with_limit(&next, remaining)
@@ -450,12 +451,9 @@ mod tests {
     fn run(list: &mut FakeList, request: PageRequest) -> (Vec<usize>, Option<String>) {
         let paging = plan(Some(&request)).unwrap();
         let first = first_request(RequestSpec::get("/api/v1/users".into()), &paging).unwrap();
-        collect(
-            first,
-            &paging,
-            |spec| list.fetch(spec),
-            |resp| Ok(serde_json::from_slice(&resp.body).unwrap()),
-        )
+        collect(first, &paging, &mut |spec| list.fetch(spec), &mut |resp| {
+            Ok(serde_json::from_slice(&resp.body).unwrap())
+        })
         .unwrap()
     }
 
@@ -518,7 +516,7 @@ mod tests {
         let (items, next) = collect(
             RequestSpec::get("/api/v1/users".into()),
             &paging,
-            |_| {
+            &mut |_| {
                 Ok(Response {
                     status: 200,
                     headers: vec![(
@@ -528,7 +526,7 @@ mod tests {
                     body: b"[1]".to_vec(),
                 })
             },
-            |resp| Ok(serde_json::from_slice::<Vec<u8>>(&resp.body).unwrap()),
+            &mut |resp| Ok(serde_json::from_slice::<Vec<u8>>(&resp.body).unwrap()),
         )
         .unwrap();
         assert_eq!(items, vec![1]);

@@ -1242,8 +1242,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            err.kind == ErrorKind::InvalidState
-                && err.okta.and_then(|a| a.error_code).as_deref() == Some("E0000001")
+            err.kind == ErrorKind::InvalidState && err.error_code.as_deref() == Some("E0000001")
         );
     }
 

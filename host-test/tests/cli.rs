@@ -112,7 +112,8 @@ async fn a_node_error_is_json_on_stdout_and_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     let error: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(error["kind"], "unauthorized");
-    assert_eq!(error["okta"]["error-code"], "E0000011");
+    assert_eq!(error["error-code"], "E0000011");
+    assert_eq!(error["status"], 401);
     let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
     assert!(!all.contains("SENTINEL"), "{all}");
 }

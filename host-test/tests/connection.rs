@@ -40,7 +40,7 @@ async fn a_wrong_token_is_unauthorized() {
     let wrong = Connection::api_token(ORG, "00not-the-token");
     let err = connection!(env.node_for(&wrong).await, call_test_connection).unwrap_err();
     assert_error(&err, ErrorKind::Unauthorized, Some("E0000011"));
-    assert_eq!(err.okta.as_ref().map(|a| a.status), Some(401));
+    assert_eq!(err.status, Some(401));
 }
 
 #[tokio::test]

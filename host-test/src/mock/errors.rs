@@ -70,6 +70,16 @@ impl MockError {
         )
     }
 
+    /// `E0000080` 403: the password policy refuses the new password.
+    pub fn policy(cause: impl Into<String>) -> Self {
+        Self::new(
+            403,
+            "E0000080",
+            "The password does not meet the complexity requirements of the current password policy.",
+        )
+        .cause(cause)
+    }
+
     /// `E0000031` 400: a filter or search that cannot be read.
     pub fn bad_search(why: impl Into<String>) -> Self {
         Self::new(400, "E0000031", "Invalid search criteria.").cause(why)

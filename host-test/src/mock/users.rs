@@ -611,26 +611,21 @@ pub async fn credentials(
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             let user = state.user_mut(&id)?;
-            let allowed = matches!(
-                user.status,
-                Status::Staged | Status::Active | Status::PasswordExpired | Status::Recovery
+            let allowed = [
+                Status::Staged,
+                Status::Active,
+                Status::PasswordExpired,
+                Status::Recovery,
+            ];
+            let not_allowed = MockError::new(
+                403,
+                "E0000035",
+                "Change password not allowed on specified user.",
             );
-            let Some(Password::Value(current)) = user.password.clone().filter(|_| allowed) else {
-                return Err(MockError::new(
-                    403,
-                    "E0000035",
-                    "Change password not allowed on specified user.",
-                ));
-            };
-            if current != old {
-                return Err(
-                    MockError::new(403, "E0000014", "Update of credentials failed")
-                        .cause("oldPassword: The credentials provided were incorrect."),
-                );
-            }
-            password_rules(new).map_err(|why| MockError::new(403, "E0000080", "The password does not meet the complexity requirements of the current password policy.").cause(why))?;
+            let current = check_password(user, &allowed, not_allowed, "oldPassword", old)?;
+            password_rules(new).map_err(MockError::policy)?;
             if new == current {
-                return Err(MockError::new(403, "E0000080", "The password does not meet the complexity requirements of the current password policy.").cause("Password has been used too recently"));
+                return Err(MockError::policy("Password has been used too recently"));
             }
             user.password = Some(Password::Value(new.to_string()));
             user.password_changed = Some(now);
@@ -657,23 +652,13 @@ pub async fn credentials(
                 .map(read_question)
                 .transpose()?;
             let user = state.user_mut(&id)?;
-            let allowed = matches!(
-                user.status,
-                Status::Staged | Status::Active | Status::Recovery
+            let allowed = [Status::Staged, Status::Active, Status::Recovery];
+            let not_allowed = MockError::new(
+                403,
+                "E0000036",
+                "Change recovery question not allowed on specified user.",
             );
-            let Some(Password::Value(current)) = user.password.clone().filter(|_| allowed) else {
-                return Err(MockError::new(
-                    403,
-                    "E0000036",
-                    "Change recovery question not allowed on specified user.",
-                ));
-            };
-            if current != password {
-                return Err(
-                    MockError::new(403, "E0000014", "Update of credentials failed")
-                        .cause("password: The credentials provided were incorrect."),
-                );
-            }
+            check_password(user, &allowed, not_allowed, "password", password)?;
             let question = question.ok_or_else(|| {
                 MockError::validation(
                     "recovery_question",
@@ -688,6 +673,30 @@ pub async fn credentials(
             MockError::new(404, "E0000008", "The requested path was not found")
                 .cause(format!("no credentials operation `{other}`")),
         ),
+    }
+}
+
+/// Checks that a credential operation is allowed in the user's status and that `given` is
+/// the current password; returns it.
+fn check_password(
+    user: &MockUser,
+    allowed: &[Status],
+    not_allowed: MockError,
+    field: &str,
+    given: &str,
+) -> Result<String, MockError> {
+    match &user.password {
+        Some(Password::Value(current)) if allowed.contains(&user.status) => {
+            if current == given {
+                Ok(current.clone())
+            } else {
+                Err(
+                    MockError::new(403, "E0000014", "Update of credentials failed")
+                        .cause(format!("{field}: The credentials provided were incorrect.")),
+                )
+            }
+        }
+        _ => Err(not_allowed),
     }
 }
 

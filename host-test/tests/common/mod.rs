@@ -155,7 +155,7 @@ pub fn create_request(login: &str) -> CreateUserRequest {
 pub fn assert_error(error: &OktaError, kind: ErrorKind, code: Option<&str>) {
     assert_eq!(error.kind, kind, "{error:?}");
     if let Some(code) = code {
-        let got = error.okta.as_ref().and_then(|a| a.error_code.as_deref());
+        let got = error.error_code.as_deref();
         assert_eq!(got, Some(code), "{error:?}");
     }
 }
