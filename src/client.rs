@@ -21,6 +21,8 @@ pub(crate) struct HttpRequest<'a> {
     pub url: String,
     /// The `Authorization` header value.
     pub authorization: &'a Secret,
+    /// Extra headers.
+    pub headers: &'a [(String, String)],
     /// The JSON body, if any.
     pub body: Option<Vec<u8>>,
     /// The connect timeout to ask the host for.
@@ -115,11 +117,12 @@ impl<T: Transport> Client<T> {
                 spec.path_and_query()
             ),
             authorization: &self.connection.authorization,
+            headers: &spec.headers,
             body,
-            connect_timeout: self.connection.timeout,
+            connect_timeout: spec.timeout.unwrap_or(self.connection.timeout),
             max_response_bytes: self.connection.max_response_bytes,
         };
-        let policy = self.connection.policy;
+        let policy = spec.policy.unwrap_or(self.connection.policy);
         let mut attempt = 0;
         loop {
             let next = match self.transport.send(&request) {

@@ -104,6 +104,7 @@ impl Connection {
             policy: Policy {
                 max_retries,
                 max_wait,
+                ..Policy::default()
             },
             timeout,
             max_response_bytes,

@@ -42,6 +42,11 @@ pub(crate) fn segment(field: &str, value: &str) -> Result<String, OktaError> {
     Ok(utf8_percent_encode(value, UNRESERVED).to_string())
 }
 
+/// Percent-encodes a query name or value (everything but unreserved characters).
+pub(crate) fn component(value: &str) -> String {
+    utf8_percent_encode(value, UNRESERVED).to_string()
+}
+
 /// Renders query pairs as `k=v&k=v`, percent-encoding every value.
 pub(crate) fn query_string(pairs: &[(&'static str, String)]) -> String {
     let mut out = String::new();
@@ -54,6 +59,11 @@ pub(crate) fn query_string(pairs: &[(&'static str, String)]) -> String {
         out.extend(utf8_percent_encode(value, UNRESERVED));
     }
     out
+}
+
+/// A trimmed value, or `None` when it is absent or blank.
+pub(crate) fn non_blank(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// Quotes a value as a string literal in an Okta filter or search expression.

@@ -38,6 +38,7 @@ const REJECTED_INPUT_CODES: &[&str] = &[
     "E0000014", // update of credentials failed: wrong current password
     "E0000077", // read-only attribute
     "E0000078", // immutable attribute
+    "E0000068", // wrong factor pass code
     "E0000080", // password policy
     "E0000087", // wrong recovery answer
 ];

@@ -4,6 +4,7 @@ use crate::client::{HttpRequest, Transport, TransportError};
 use crate::spec::{Method, Response};
 use std::time::{Duration, SystemTime};
 use waki::ErrorCode;
+use waki::header::HeaderName;
 
 /// The size of each read from the response body.
 const CHUNK: u64 = 64 * 1024;
@@ -19,6 +20,8 @@ impl Transport for WasiHttp {
         let method = match request.method {
             Method::Get => waki::Method::Get,
             Method::Post => waki::Method::Post,
+            Method::Put => waki::Method::Put,
+            Method::Patch => waki::Method::Patch,
             Method::Delete => waki::Method::Delete,
         };
         let body = request.body.clone().unwrap_or_default();
@@ -28,11 +31,18 @@ impl Transport for WasiHttp {
             .header("authorization", request.authorization.expose())
             .header("accept", "application/json")
             .header("user-agent", USER_AGENT);
+        for (name, value) in request.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| TransportError::Failed(format!("`{name}` is not a header name")))?;
+            builder = builder.header(name, value.as_str());
+        }
         if request.body.is_some() {
             builder = builder.header("content-type", "application/json");
         }
-        // Okta answers a POST without a Content-Length with 411.
-        if request.body.is_some() || request.method == Method::Post {
+        // Okta answers a POST or PUT without a Content-Length with 411.
+        if request.body.is_some()
+            || matches!(request.method, Method::Post | Method::Put | Method::Patch)
+        {
             builder = builder.header("content-length", body.len().to_string());
         }
         let resp = builder.body(body).send().map_err(|e| transport_error(&e))?;

@@ -8,16 +8,24 @@
 // The exports exist only in the wasm32 build; a native build compiles the mapping for tests.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod apps;
 mod client;
 mod connection;
 mod encode;
 mod error;
+mod event_hooks;
+mod factors;
+mod groups;
 #[cfg(target_arch = "wasm32")]
 mod http;
 mod objects;
 mod paging;
+mod policies;
+mod raw;
+mod realms;
 mod retry;
 mod spec;
+mod system_log;
 mod users;
 
 mod bindings {
@@ -29,15 +37,22 @@ mod bindings {
 
 /// The generated WIT types, by interface.
 pub(crate) mod wit {
-    pub(crate) use crate::bindings::exports::okta::management::{connection, types, users};
+    pub(crate) use crate::bindings::exports::okta::management::{
+        apps, connection, event_hooks, factors, groups, policies, raw, realms, system_log, types,
+        users,
+    };
 }
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
-    use crate::bindings::exports::okta::management::{connection, users};
+    use crate::bindings::exports::okta::management::{
+        apps, connection, event_hooks, factors, groups, policies, raw, realms, system_log, users,
+    };
     use crate::client::Client;
     use crate::http::WasiHttp;
-    use crate::wit::types::{AppLink, Connection, GroupPage, OktaError, User, UserPage, UserType};
+    use crate::wit::types::{
+        AppLink, Connection, Group, GroupPage, OktaError, User, UserPage, UserType,
+    };
     use crate::wit::users::*;
 
     /// The component.
@@ -168,6 +183,230 @@ mod exports {
         }
         fn list_user_types(conn: Connection) -> Result<Vec<UserType>, OktaError> {
             run(&conn, crate::users::list_user_types)
+        }
+    }
+
+    impl groups::Guest for Nodes {
+        fn list_groups(
+            conn: Connection,
+            request: groups::ListGroupsRequest,
+        ) -> Result<GroupPage, OktaError> {
+            run(&conn, |c| crate::groups::list_groups(c, request))
+        }
+        fn get_group(
+            conn: Connection,
+            request: groups::GetGroupRequest,
+        ) -> Result<Group, OktaError> {
+            run(&conn, |c| crate::groups::get_group(c, request))
+        }
+        fn create_group(
+            conn: Connection,
+            request: groups::CreateGroupRequest,
+        ) -> Result<Group, OktaError> {
+            run(&conn, |c| crate::groups::create_group(c, request))
+        }
+        fn update_group(
+            conn: Connection,
+            request: groups::UpdateGroupRequest,
+        ) -> Result<Group, OktaError> {
+            run(&conn, |c| crate::groups::update_group(c, request))
+        }
+        fn delete_group(
+            conn: Connection,
+            request: groups::DeleteGroupRequest,
+        ) -> Result<(), OktaError> {
+            run(&conn, |c| crate::groups::delete_group(c, request))
+        }
+        fn list_group_members(
+            conn: Connection,
+            request: groups::ListGroupMembersRequest,
+        ) -> Result<UserPage, OktaError> {
+            run(&conn, |c| crate::groups::list_group_members(c, request))
+        }
+        fn list_pending_approvals(
+            conn: Connection,
+            request: groups::ListGroupMembersRequest,
+        ) -> Result<UserPage, OktaError> {
+            run(&conn, |c| crate::groups::list_group_members(c, request))
+        }
+        fn add_user_to_group(
+            conn: Connection,
+            request: groups::MembershipRequest,
+        ) -> Result<(), OktaError> {
+            run(&conn, |c| crate::groups::add_user_to_group(c, request))
+        }
+        fn remove_user_from_group(
+            conn: Connection,
+            request: groups::MembershipRequest,
+        ) -> Result<(), OktaError> {
+            run(&conn, |c| crate::groups::remove_user_from_group(c, request))
+        }
+    }
+
+    impl apps::Guest for Nodes {
+        fn list_apps(
+            conn: Connection,
+            request: apps::ListAppsRequest,
+        ) -> Result<apps::AppPage, OktaError> {
+            run(&conn, |c| crate::apps::list_apps(c, request))
+        }
+        fn get_app(conn: Connection, request: apps::GetAppRequest) -> Result<apps::App, OktaError> {
+            run(&conn, |c| crate::apps::get_app(c, request))
+        }
+        fn list_app_users(
+            conn: Connection,
+            request: apps::ListAppUsersRequest,
+        ) -> Result<apps::AppUserPage, OktaError> {
+            run(&conn, |c| crate::apps::list_app_users(c, request))
+        }
+        fn assign_user_to_app(
+            conn: Connection,
+            request: apps::AssignUserToAppRequest,
+        ) -> Result<apps::AppUser, OktaError> {
+            run(&conn, |c| crate::apps::assign_user_to_app(c, request))
+        }
+        fn get_app_user_assignment(
+            conn: Connection,
+            request: apps::GetAppUserAssignmentRequest,
+        ) -> Result<apps::AppUser, OktaError> {
+            run(&conn, |c| crate::apps::get_app_user_assignment(c, request))
+        }
+        fn update_app_user_assignment(
+            conn: Connection,
+            request: apps::UpdateAppUserAssignmentRequest,
+        ) -> Result<apps::AppUser, OktaError> {
+            run(&conn, |c| {
+                crate::apps::update_app_user_assignment(c, request)
+            })
+        }
+        fn remove_user_from_app(
+            conn: Connection,
+            request: apps::RemoveUserFromAppRequest,
+        ) -> Result<(), OktaError> {
+            run(&conn, |c| crate::apps::remove_user_from_app(c, request))
+        }
+    }
+
+    impl factors::Guest for Nodes {
+        fn list_factors(
+            conn: Connection,
+            request: factors::ListFactorsRequest,
+        ) -> Result<Vec<factors::Factor>, OktaError> {
+            run(&conn, |c| crate::factors::list_factors(c, request))
+        }
+        fn enroll_factor(
+            conn: Connection,
+            request: factors::EnrollFactorRequest,
+        ) -> Result<factors::Factor, OktaError> {
+            run(&conn, |c| crate::factors::enroll_factor(c, request))
+        }
+        fn activate_factor(
+            conn: Connection,
+            request: factors::ActivateFactorRequest,
+        ) -> Result<factors::Factor, OktaError> {
+            run(&conn, |c| crate::factors::activate_factor(c, request))
+        }
+        fn unenroll_factor(
+            conn: Connection,
+            request: factors::UnenrollFactorRequest,
+        ) -> Result<(), OktaError> {
+            run(&conn, |c| crate::factors::unenroll_factor(c, request))
+        }
+        fn reset_all_factors(
+            conn: Connection,
+            request: factors::ResetAllFactorsRequest,
+        ) -> Result<(), OktaError> {
+            run(&conn, |c| crate::factors::reset_all_factors(c, request))
+        }
+    }
+
+    impl system_log::Guest for Nodes {
+        fn list_events(
+            conn: Connection,
+            request: system_log::ListEventsRequest,
+        ) -> Result<system_log::LogPage, OktaError> {
+            run(&conn, |c| crate::system_log::list_events(c, request))
+        }
+    }
+
+    impl event_hooks::Guest for Nodes {
+        fn list_event_hooks(conn: Connection) -> Result<Vec<event_hooks::EventHook>, OktaError> {
+            run(&conn, crate::event_hooks::list_event_hooks)
+        }
+        fn get_event_hook(
+            conn: Connection,
+            request: event_hooks::EventHookRequest,
+        ) -> Result<event_hooks::EventHook, OktaError> {
+            run(&conn, |c| crate::event_hooks::get_event_hook(c, request))
+        }
+        fn create_event_hook(
+            conn: Connection,
+            request: event_hooks::CreateEventHookRequest,
+        ) -> Result<event_hooks::EventHook, OktaError> {
+            run(&conn, |c| crate::event_hooks::create_event_hook(c, request))
+        }
+        fn activate_event_hook(
+            conn: Connection,
+            request: event_hooks::EventHookRequest,
+        ) -> Result<event_hooks::EventHook, OktaError> {
+            run(&conn, |c| {
+                crate::event_hooks::activate_event_hook(c, request)
+            })
+        }
+        fn deactivate_event_hook(
+            conn: Connection,
+            request: event_hooks::EventHookRequest,
+        ) -> Result<event_hooks::EventHook, OktaError> {
+            run(&conn, |c| {
+                crate::event_hooks::deactivate_event_hook(c, request)
+            })
+        }
+        fn verify_event_hook(
+            conn: Connection,
+            request: event_hooks::EventHookRequest,
+        ) -> Result<event_hooks::EventHook, OktaError> {
+            run(&conn, |c| crate::event_hooks::verify_event_hook(c, request))
+        }
+        fn delete_event_hook(
+            conn: Connection,
+            request: event_hooks::EventHookRequest,
+        ) -> Result<(), OktaError> {
+            run(&conn, |c| crate::event_hooks::delete_event_hook(c, request))
+        }
+        fn delete_all_event_hooks(
+            conn: Connection,
+            request: event_hooks::DeleteAllEventHooksRequest,
+        ) -> Result<event_hooks::DeletedEventHooks, OktaError> {
+            run(&conn, |c| {
+                crate::event_hooks::delete_all_event_hooks(c, request)
+            })
+        }
+    }
+
+    impl policies::Guest for Nodes {
+        fn list_policies(
+            conn: Connection,
+            request: policies::ListPoliciesRequest,
+        ) -> Result<policies::PolicyPage, OktaError> {
+            run(&conn, |c| crate::policies::list_policies(c, request))
+        }
+    }
+
+    impl realms::Guest for Nodes {
+        fn list_realms(
+            conn: Connection,
+            request: realms::ListRealmsRequest,
+        ) -> Result<realms::RealmPage, OktaError> {
+            run(&conn, |c| crate::realms::list_realms(c, request))
+        }
+    }
+
+    impl raw::Guest for Nodes {
+        fn request(
+            conn: Connection,
+            request: raw::RawRequest,
+        ) -> Result<raw::RawResponse, OktaError> {
+            run(&conn, |c| crate::raw::request(c, request))
         }
     }
 

@@ -192,12 +192,12 @@ pub(crate) fn text(object: &Value, key: &str) -> Option<String> {
 }
 
 /// A boolean member (absent or not a boolean: `false`).
-fn flag(object: &Value, key: &str) -> bool {
+pub(crate) fn flag(object: &Value, key: &str) -> bool {
     object.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
 /// A required string member.
-fn required(object: &Value, key: &str, what: &str) -> Result<String, OktaError> {
+pub(crate) fn required(object: &Value, key: &str, what: &str) -> Result<String, OktaError> {
     text(object, key).ok_or_else(|| decode(what, format!("no `{key}`")))
 }
 
@@ -210,7 +210,7 @@ fn take_object(object: &mut Value, key: &str) -> Map<String, Value> {
 }
 
 /// The raw text of a value Okta sent (valid UTF-8: it parsed as JSON).
-fn raw_text(raw: &[u8]) -> String {
+pub(crate) fn raw_text(raw: &[u8]) -> String {
     String::from_utf8_lossy(raw).into_owned()
 }
 
@@ -272,6 +272,15 @@ pub(crate) fn user(raw: &[u8]) -> Result<User, OktaError> {
     })
 }
 
+/// A count from a group's `_embedded.stats`.
+fn count(group: &Value, key: &str) -> Option<u32> {
+    group
+        .pointer("/_embedded/stats")
+        .and_then(|stats| stats.get(key))
+        .and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+}
+
 /// Parses an Okta group.
 pub(crate) fn group(raw: &[u8]) -> Result<Group, OktaError> {
     let mut object = parse(raw, "a group")?;
@@ -293,6 +302,8 @@ pub(crate) fn group(raw: &[u8]) -> Result<Group, OktaError> {
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
         last_membership_updated: text(&object, "lastMembershipUpdated"),
+        users_count: count(&object, "usersCount"),
+        apps_count: count(&object, "appsCount"),
         raw: raw_text(raw),
     })
 }

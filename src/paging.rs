@@ -34,6 +34,16 @@ pub(crate) struct Paging {
     pub max_items: usize,
 }
 
+/// Every page of a list that Okta does not page (should it ever start to).
+pub(crate) fn everything() -> Paging {
+    Paging {
+        limit: None,
+        start: None,
+        fetch_all: true,
+        max_items: DEFAULT_MAX_ITEMS as usize,
+    }
+}
+
 /// Checks a page request before anything is sent.
 pub(crate) fn plan(page: Option<&PageRequest>) -> Result<Paging, OktaError> {
     let Some(page) = page else {

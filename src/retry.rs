@@ -13,6 +13,28 @@ pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The default longest wait for a rate-limit window.
 pub(crate) const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(30);
 
+/// The delay before the first retry after a 5xx or a transport error.
+pub(crate) const DEFAULT_BACKOFF: Duration = Duration::from_millis(250);
+
+/// How the delay between retries after a 5xx or transport error grows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Backoff {
+    /// The same delay each time.
+    Fixed(Duration),
+    /// The delay doubles each time (up to 32 times the first).
+    Exponential(Duration),
+}
+
+impl Backoff {
+    /// The delay before retry number `attempt + 1`.
+    pub(crate) fn delay(self, attempt: u32) -> Duration {
+        match self {
+            Backoff::Fixed(delay) => delay,
+            Backoff::Exponential(first) => first.saturating_mul(1 << attempt.min(5)),
+        }
+    }
+}
+
 /// How many times to retry, and the longest wait allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Policy {
@@ -20,6 +42,8 @@ pub(crate) struct Policy {
     pub max_retries: u32,
     /// The longest single wait.
     pub max_wait: Duration,
+    /// The delays after a 5xx or transport error.
+    pub backoff: Backoff,
 }
 
 impl Default for Policy {
@@ -27,6 +51,7 @@ impl Default for Policy {
         Policy {
             max_retries: DEFAULT_MAX_RETRIES,
             max_wait: DEFAULT_MAX_WAIT,
+            backoff: Backoff::Exponential(DEFAULT_BACKOFF),
         }
     }
 }
@@ -96,11 +121,6 @@ pub(crate) fn parse_http_date(date: &str) -> Option<u64> {
     u64::try_from(days * 86_400 + h * 3600 + m * 60 + s).ok()
 }
 
-/// The backoff before retry number `attempt + 1` after a 5xx or transport error.
-pub(crate) fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis(250u64 << attempt.min(5))
-}
-
 /// Whether a status is worth repeating a safe request for.
 fn is_transient_status(status: u16) -> bool {
     matches!(status, 500 | 502 | 503 | 504)
@@ -118,15 +138,20 @@ pub(crate) fn after_response(
         return Next::Done;
     }
     if resp.status == 429 {
-        let wait = rate_limit_wait(resp, now).unwrap_or_else(|| backoff(attempt));
+        let wait = rate_limit_wait(resp, now).unwrap_or_else(|| policy.backoff.delay(attempt));
         return if wait <= policy.max_wait {
             Next::RetryAfter(wait)
         } else {
             Next::Done
         };
     }
-    if retry == Retry::Safe && is_transient_status(resp.status) {
-        return Next::RetryAfter(backoff(attempt).min(policy.max_wait));
+    let retried = match retry {
+        Retry::Safe => is_transient_status(resp.status),
+        Retry::Always => !resp.is_success(),
+        Retry::Unsafe => false,
+    };
+    if retried {
+        return Next::RetryAfter(policy.backoff.delay(attempt).min(policy.max_wait));
     }
     Next::Done
 }
@@ -138,8 +163,13 @@ pub(crate) fn after_error(
     attempt: u32,
     err: &TransportError,
 ) -> Next {
-    if attempt < policy.max_retries && retry == Retry::Safe && err.is_transient() {
-        Next::RetryAfter(backoff(attempt).min(policy.max_wait))
+    let retried = match retry {
+        Retry::Safe => err.is_transient(),
+        Retry::Always => !matches!(err, TransportError::Denied(_)),
+        Retry::Unsafe => false,
+    };
+    if attempt < policy.max_retries && retried {
+        Next::RetryAfter(policy.backoff.delay(attempt).min(policy.max_wait))
     } else {
         Next::Done
     }
@@ -286,8 +316,44 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_bounded() {
-        assert_eq!(backoff(0), Duration::from_millis(250));
-        assert_eq!(backoff(3), Duration::from_millis(2000));
-        assert_eq!(backoff(30), Duration::from_millis(8000));
+        let exp = Backoff::Exponential(DEFAULT_BACKOFF);
+        assert_eq!(exp.delay(0), Duration::from_millis(250));
+        assert_eq!(exp.delay(3), Duration::from_millis(2000));
+        assert_eq!(exp.delay(30), Duration::from_millis(8000));
+        assert_eq!(
+            Backoff::Fixed(Duration::from_secs(1)).delay(4),
+            Duration::from_secs(1)
+        );
+    }
+
+    #[test]
+    fn retry_always_repeats_any_failure() {
+        let policy = Policy::default();
+        let bad = Response {
+            status: 400,
+            ..Response::default()
+        };
+        assert_eq!(
+            after_response(policy, Retry::Always, 0, &bad, at(0)),
+            Next::RetryAfter(DEFAULT_BACKOFF)
+        );
+        assert_eq!(
+            after_response(policy, Retry::Safe, 0, &bad, at(0)),
+            Next::Done
+        );
+        let failed = TransportError::Failed("reset".into());
+        assert_eq!(
+            after_error(policy, Retry::Always, 0, &failed),
+            Next::RetryAfter(DEFAULT_BACKOFF)
+        );
+        assert_eq!(
+            after_error(
+                policy,
+                Retry::Always,
+                0,
+                &TransportError::Denied("x".into())
+            ),
+            Next::Done
+        );
     }
 }

@@ -4,7 +4,9 @@
 //! parses the [`Response`]. Both are plain data, so building and parsing are tested natively.
 
 use crate::encode;
-use crate::error::Operation;
+use crate::error::{Operation, invalid_input};
+use crate::retry::Policy;
+use crate::wit::types::{OktaError, SortOrder};
 use serde_json::Value;
 
 /// The HTTP methods the nodes use.
@@ -14,6 +16,10 @@ pub(crate) enum Method {
     Get,
     /// `POST`
     Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
     /// `DELETE`
     Delete,
 }
@@ -27,6 +33,8 @@ pub(crate) enum Retry {
     Safe,
     /// Repeating could act twice (a create, an email, a second DELETE of a user).
     Unsafe,
+    /// Retry any failure, even a 4xx (the raw node's `retry-on-all-errors`).
+    Always,
 }
 
 /// Where a request goes: a path with query pairs, or a `next` link followed verbatim.
@@ -56,6 +64,12 @@ pub(crate) struct RequestSpec {
     pub retry: Retry,
     /// How to read an ambiguous error for this operation.
     pub operation: Operation,
+    /// Extra headers (the raw node's).
+    pub headers: Vec<(String, String)>,
+    /// Retries for this request instead of the connection's.
+    pub policy: Option<Policy>,
+    /// The connect timeout for this request instead of the connection's.
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl RequestSpec {
@@ -69,7 +83,52 @@ impl RequestSpec {
             body: None,
             retry,
             operation: Operation::General,
+            headers: Vec::new(),
+            policy: None,
+            timeout: None,
         }
+    }
+
+    /// A request with any method; `GET`, `PUT` and `DELETE` are safe to repeat.
+    pub(crate) fn with_method(method: Method, path: String) -> Self {
+        let retry = match method {
+            Method::Get | Method::Put | Method::Delete => Retry::Safe,
+            Method::Post | Method::Patch => Retry::Unsafe,
+        };
+        Self::new(method, path, retry)
+    }
+
+    /// A list endpoint that takes at most one of `q`, `filter` and `search`, and sorts only
+    /// a search.
+    pub(crate) fn searchable(
+        path: String,
+        q: &Option<String>,
+        filter: &Option<String>,
+        search: &Option<String>,
+        sort_by: &Option<String>,
+        sort_order: Option<SortOrder>,
+    ) -> Result<Self, OktaError> {
+        let given: Vec<(&'static str, &str)> = [("q", q), ("filter", filter), ("search", search)]
+            .into_iter()
+            .filter_map(|(k, v)| encode::non_blank(v).map(|v| (k, v)))
+            .collect();
+        if given.len() > 1 {
+            return Err(invalid_input("use only one of q, filter and search"));
+        }
+        let sort_by = encode::non_blank(sort_by);
+        let is_search = given.first().is_some_and(|(k, _)| *k == "search");
+        if (sort_by.is_some() || sort_order.is_some()) && !is_search {
+            return Err(invalid_input(
+                "sort-by and sort-order work only with search",
+            ));
+        }
+        let mut spec = Self::get(path);
+        for (key, value) in given {
+            spec = spec.query(key, value);
+        }
+        Ok(spec
+            .query_opt("sortBy", sort_by)
+            .query_opt("sortOrder", sort_order.map(sort_order_param)))
     }
 
     /// A `GET`; safe to repeat.
@@ -82,9 +141,23 @@ impl RequestSpec {
         Self::new(Method::Post, path, Retry::Unsafe)
     }
 
+    /// A `PUT`; safe to repeat.
+    pub(crate) fn put(path: String) -> Self {
+        Self::new(Method::Put, path, Retry::Safe)
+    }
+
     /// A `DELETE`; safe to repeat unless marked otherwise.
     pub(crate) fn delete(path: String) -> Self {
         Self::new(Method::Delete, path, Retry::Safe)
+    }
+
+    /// Puts the path under a base path resolved later (a user's id looked up by login), so
+    /// the request is built, and its input checked, before anything is sent.
+    pub(crate) fn under(mut self, base: &str) -> Self {
+        if let Target::Parts { path, .. } = &mut self.target {
+            path.insert_str(0, base);
+        }
+        self
     }
 
     /// Adds a query pair.
@@ -148,6 +221,14 @@ impl RequestSpec {
                 .map(|(_, v)| v.as_str()),
             Target::Raw(_) => None,
         }
+    }
+}
+
+/// Okta's `sortOrder` value.
+pub(crate) fn sort_order_param(order: SortOrder) -> &'static str {
+    match order {
+        SortOrder::Ascending => "asc",
+        SortOrder::Descending => "desc",
     }
 }
 

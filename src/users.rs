@@ -5,12 +5,12 @@
 
 use crate::client::{Client, Transport};
 use crate::encode;
-use crate::error::{invalid_input, not_found};
+use crate::error::{decode, invalid_input, not_found};
 use crate::objects;
 use crate::paging::{self, Paging};
 use crate::spec::{RequestSpec, Response, Retry};
 use crate::wit::types::{
-    AppLink, GroupPage, OktaError, SortOrder, User, UserPage, UserProfile, UserStatus, UserType,
+    AppLink, GroupPage, OktaError, User, UserPage, UserProfile, UserStatus, UserType,
 };
 use crate::wit::users::{
     ActivateUserRequest, ActivationResult, ChangePasswordRequest, ChangeRecoveryQuestionRequest,
@@ -29,21 +29,21 @@ const USERS: &str = "/api/v1/users";
 /// How a request names a user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum UserRef {
-    /// An id, login or short name that fits in one path segment (already encoded).
+    /// An id or a login short name, as one encoded path segment.
     Segment(String),
-    /// A login with `/`, which Okta cannot take in a path: found by search first.
+    /// A login (it holds `@` or `/`, which no id does).
     Login(String),
 }
 
 /// Checks how a request names a user.
 pub(crate) fn user_ref(field: &str, value: &str) -> Result<UserRef, OktaError> {
+    // Validates length and characters for every form.
+    let segment = encode::segment(field, value)?;
     let trimmed = value.trim();
-    if trimmed.contains('/') {
-        // Validates length and characters the same way as a segment would.
-        encode::segment(field, trimmed)?;
+    if trimmed.contains(['@', '/']) {
         Ok(UserRef::Login(trimmed.to_string()))
     } else {
-        encode::segment(field, value).map(UserRef::Segment)
+        Ok(UserRef::Segment(segment))
     }
 }
 
@@ -72,64 +72,51 @@ fn find_by_login<T: Transport>(client: &mut Client<T>, login: &str) -> Result<Us
         .ok_or_else(|| not_found(format!("Not found: Resource not found: {login} (User)")))
 }
 
-/// The user's path, `/api/v1/users/{segment}`, looking up a login with `/` first.
+/// The user's path, `/api/v1/users/{segment}`. Okta takes a login in the path, except one
+/// with `/`: that one is looked up first.
 fn user_path<T: Transport>(client: &mut Client<T>, user: &UserRef) -> Result<String, OktaError> {
     let segment = match user {
         UserRef::Segment(segment) => segment.clone(),
-        UserRef::Login(login) => encode::segment("user-id", &find_by_login(client, login)?.id)?,
+        UserRef::Login(login) if login.contains('/') => {
+            encode::segment("user-id", &find_by_login(client, login)?.id)?
+        }
+        UserRef::Login(login) => encode::segment("user-id", login)?,
     };
     Ok(format!("{USERS}/{segment}"))
 }
 
-/// At most one of q, filter and search, non-blank.
-fn one_query(req: &ListUsersRequest) -> Result<Option<(&'static str, String)>, OktaError> {
-    let given: Vec<(&'static str, String)> = [
-        ("q", &req.q),
-        ("filter", &req.filter),
-        ("search", &req.search),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(|v| (k, v.to_string()))
-    })
-    .collect();
-    match given.len() {
-        0 => Ok(None),
-        1 => Ok(given.into_iter().next()),
-        _ => Err(invalid_input("use only one of q, filter and search")),
+/// The user's id as a path segment, for endpoints that take only an id (group members, app
+/// assignments, factors): a login is looked up first.
+pub(crate) fn user_id<T: Transport>(
+    client: &mut Client<T>,
+    user: &UserRef,
+) -> Result<String, OktaError> {
+    match user {
+        UserRef::Segment(segment) => Ok(segment.clone()),
+        UserRef::Login(login) if login.contains('/') => {
+            encode::segment("user-id", &find_by_login(client, login)?.id)
+        }
+        UserRef::Login(_) => {
+            let path = user_path(client, user)?;
+            let resp = client.send(&RequestSpec::get(path))?;
+            let found = objects::parse(&resp.body, "a user")?;
+            let id = objects::text(&found, "id").ok_or_else(|| decode("a user", "no `id`"))?;
+            encode::segment("user-id", &id)
+        }
     }
 }
 
 /// `GET /api/v1/users` with the query, sort and paging.
 pub(crate) fn build_list_users(req: &ListUsersRequest) -> Result<(RequestSpec, Paging), OktaError> {
-    let query = one_query(req)?;
-    let is_search = matches!(query, Some(("search", _)));
-    let sort_by = req
-        .sort_by
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    if (sort_by.is_some() || req.sort_order.is_some()) && !is_search {
-        return Err(invalid_input(
-            "sort-by and sort-order work only with search",
-        ));
-    }
-    let paging = paging::plan(req.page.as_ref())?;
-    let mut spec = RequestSpec::get(USERS.into());
-    if let Some((key, value)) = query {
-        spec = spec.query(key, value);
-    }
-    let spec = spec.query_opt("sortBy", sort_by).query_opt(
-        "sortOrder",
-        req.sort_order.map(|o| match o {
-            SortOrder::Ascending => "asc",
-            SortOrder::Descending => "desc",
-        }),
-    );
-    Ok((spec, paging))
+    let spec = RequestSpec::searchable(
+        USERS.into(),
+        &req.q,
+        &req.filter,
+        &req.search,
+        &req.sort_by,
+        req.sort_order,
+    )?;
+    Ok((spec, paging::plan(req.page.as_ref())?))
 }
 
 /// `users.list-users`.
@@ -154,7 +141,9 @@ pub(crate) fn get_user<T: Transport>(
         .map(str::trim)
         .filter(|e| !e.is_empty());
     match user {
-        UserRef::Login(login) if expand.is_none() => find_by_login(client, &login),
+        UserRef::Login(login) if login.contains('/') && expand.is_none() => {
+            find_by_login(client, &login)
+        }
         user => {
             let path = user_path(client, &user)?;
             let resp = client.send(&RequestSpec::get(path).query_opt("expand", expand))?;
@@ -341,10 +330,10 @@ pub(crate) fn build_create_user(req: &CreateUserRequest) -> Result<RequestSpec, 
             body.insert("groupIds".into(), json!(ids));
         }
     }
-    if let Some(realm) = non_blank(&req.realm_id) {
+    if let Some(realm) = encode::non_blank(&req.realm_id) {
         body.insert("realmId".into(), realm.into());
     }
-    if let Some(type_id) = non_blank(&req.type_id) {
+    if let Some(type_id) = encode::non_blank(&req.type_id) {
         body.insert("type".into(), json!({ "id": type_id }));
     }
     Ok(RequestSpec::post(USERS.into())
@@ -356,10 +345,6 @@ pub(crate) fn build_create_user(req: &CreateUserRequest) -> Result<RequestSpec, 
                 .map(|NextLogin::ChangePassword| "changePassword"),
         )
         .json(Value::Object(body)))
-}
-
-fn non_blank(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// `users.create-user`.
@@ -749,16 +734,6 @@ pub(crate) fn list_user_groups<T: Transport>(
     Ok(GroupPage { items, next_cursor })
 }
 
-/// Every page of an unpaged list, should Okta ever page it.
-fn everything() -> Paging {
-    Paging {
-        limit: None,
-        start: None,
-        fetch_all: true,
-        max_items: paging::DEFAULT_MAX_ITEMS as usize,
-    }
-}
-
 /// `users.list-user-apps`.
 pub(crate) fn list_user_apps<T: Transport>(
     client: &mut Client<T>,
@@ -768,7 +743,7 @@ pub(crate) fn list_user_apps<T: Transport>(
     let path = user_path(client, &user)?;
     let (links, _) = client.list(
         RequestSpec::get(format!("{path}/appLinks")),
-        &everything(),
+        &paging::everything(),
         objects::app_link,
     )?;
     Ok(links)
@@ -779,7 +754,7 @@ pub(crate) fn list_user_types<T: Transport>(
     client: &mut Client<T>,
 ) -> Result<Vec<UserType>, OktaError> {
     let spec = RequestSpec::get("/api/v1/meta/types/user".into());
-    let (types, _) = client.list(spec, &everything(), objects::user_type)?;
+    let (types, _) = client.list(spec, &paging::everything(), objects::user_type)?;
     Ok(types)
 }
 
@@ -789,7 +764,7 @@ mod tests {
     use crate::client::fake::{FakeTransport, client};
     use crate::objects::empty_profile;
     use crate::spec::Method;
-    use crate::wit::types::{AuthProvider, ErrorKind, PageRequest, ProviderType};
+    use crate::wit::types::{AuthProvider, ErrorKind, PageRequest, ProviderType, SortOrder};
 
     fn create(login: &str) -> CreateUserRequest {
         let mut profile = empty_profile();
@@ -828,7 +803,11 @@ mod tests {
     fn a_login_with_a_slash_is_looked_up() {
         assert_eq!(
             user_ref("user-id", "a+b@x.com").unwrap(),
-            UserRef::Segment("a%2Bb%40x.com".into())
+            UserRef::Login("a+b@x.com".into())
+        );
+        assert_eq!(
+            user_ref("user-id", "00u1x").unwrap(),
+            UserRef::Segment("00u1x".into())
         );
         assert_eq!(
             user_ref("user-id", " a/b@x.com ").unwrap(),
@@ -1047,6 +1026,21 @@ mod tests {
         );
         req.new_password.clear();
         assert!(build_change_password_body(&req).is_err());
+    }
+
+    #[test]
+    fn an_id_only_endpoint_looks_a_login_up() {
+        let transport =
+            FakeTransport::default().respond(200, &[], &user_json("00u7", "a@x.com", "ACTIVE"));
+        let mut c = client(transport);
+        let id = user_id(&mut c, &user_ref("user-id", "a@x.com").unwrap()).unwrap();
+        assert_eq!(id, "00u7");
+        assert_eq!(
+            c.transport().seen[0].url,
+            "https://x.okta.com/api/v1/users/a%40x.com"
+        );
+        let id = user_id(&mut c, &user_ref("user-id", "00u8").unwrap()).unwrap();
+        assert_eq!((id.as_str(), c.transport().seen.len()), ("00u8", 1));
     }
 
     #[test]

@@ -1,0 +1,123 @@
+//! The `policies` interface: WIT requests → request specs, Okta answers → WIT outputs.
+
+use crate::client::{Client, Transport};
+use crate::encode;
+use crate::objects::{self, parse, text};
+use crate::paging::{self, Paging};
+use crate::spec::RequestSpec;
+use crate::wit::policies::{ListPoliciesRequest, Policy, PolicyPage, PolicyStatus, PolicyType};
+use crate::wit::types::OktaError;
+use serde_json::Value;
+
+/// Okta's name for a policy type.
+fn policy_type_name(kind: PolicyType) -> &'static str {
+    match kind {
+        PolicyType::AccessPolicy => "ACCESS_POLICY",
+        PolicyType::EntityRisk => "ENTITY_RISK",
+        PolicyType::IdpDiscovery => "IDP_DISCOVERY",
+        PolicyType::MfaEnroll => "MFA_ENROLL",
+        PolicyType::OktaSignOn => "OKTA_SIGN_ON",
+        PolicyType::Password => "PASSWORD",
+        PolicyType::PostAuthSession => "POST_AUTH_SESSION",
+        PolicyType::ProfileEnrollment => "PROFILE_ENROLLMENT",
+        PolicyType::DeviceSignalCollection => "DEVICE_SIGNAL_COLLECTION",
+        PolicyType::SessionViolationDetection => "SESSION_VIOLATION_DETECTION",
+        PolicyType::ClientUpdate => "CLIENT_UPDATE",
+        PolicyType::IdentityClaimSourcing => "IDENTITY_CLAIM_SOURCING",
+    }
+}
+
+/// `GET /api/v1/policies` with the type, filters and paging.
+pub(crate) fn build_list_policies(
+    req: &ListPoliciesRequest,
+) -> Result<(RequestSpec, Paging), OktaError> {
+    let status = match req.status {
+        None => None,
+        Some(PolicyStatus::Active) => Some("ACTIVE"),
+        Some(PolicyStatus::Inactive) => Some("INACTIVE"),
+        Some(PolicyStatus::Unknown) => {
+            return Err(crate::error::invalid_input(
+                "status must be active or inactive",
+            ));
+        }
+    };
+    let spec = RequestSpec::get("/api/v1/policies".into())
+        .query("type", policy_type_name(req.policy_type))
+        .query_opt("status", status)
+        .query_opt("q", encode::non_blank(&req.q))
+        .query_opt("expand", encode::non_blank(&req.expand))
+        .query_opt("resourceId", encode::non_blank(&req.resource_id))
+        .query_opt("sortBy", encode::non_blank(&req.sort_by));
+    Ok((spec, paging::plan(req.page.as_ref())?))
+}
+
+/// Parses a policy.
+pub(crate) fn policy(raw: &[u8]) -> Result<Policy, OktaError> {
+    let object = parse(raw, "a policy")?;
+    Ok(Policy {
+        id: objects::required(&object, "id", "a policy")?,
+        name: text(&object, "name").unwrap_or_default(),
+        policy_type: text(&object, "type").unwrap_or_default(),
+        status: match object.get("status").and_then(Value::as_str) {
+            Some("ACTIVE") => PolicyStatus::Active,
+            Some("INACTIVE") => PolicyStatus::Inactive,
+            _ => PolicyStatus::Unknown,
+        },
+        description: text(&object, "description"),
+        priority: object
+            .get("priority")
+            .and_then(Value::as_u64)
+            .and_then(|p| u32::try_from(p).ok()),
+        system: objects::flag(&object, "system"),
+        created: text(&object, "created"),
+        last_updated: text(&object, "lastUpdated"),
+        raw: objects::raw_text(raw),
+    })
+}
+
+/// `policies.list-policies`.
+pub(crate) fn list_policies<T: Transport>(
+    client: &mut Client<T>,
+    req: ListPoliciesRequest,
+) -> Result<PolicyPage, OktaError> {
+    let (spec, paging) = build_list_policies(&req)?;
+    let (items, next_cursor) = client.list(spec, &paging, policy)?;
+    Ok(PolicyPage { items, next_cursor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_by_type_and_status() {
+        let req = ListPoliciesRequest {
+            policy_type: PolicyType::OktaSignOn,
+            status: Some(PolicyStatus::Active),
+            q: None,
+            expand: Some("rules".into()),
+            resource_id: None,
+            sort_by: Some("created".into()),
+            page: None,
+        };
+        let (spec, _) = build_list_policies(&req).unwrap();
+        assert_eq!(
+            spec.path_and_query(),
+            "/api/v1/policies?type=OKTA_SIGN_ON&status=ACTIVE&expand=rules&sortBy=created"
+        );
+        let unknown = ListPoliciesRequest {
+            status: Some(PolicyStatus::Unknown),
+            ..req
+        };
+        assert!(build_list_policies(&unknown).is_err());
+    }
+
+    #[test]
+    fn parses_a_policy() {
+        let p = policy(br#"{"id":"00p1","name":"Default Policy","type":"PASSWORD","status":"ACTIVE","priority":1,"system":true}"#).unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.status, p.priority, p.system),
+            ("Default Policy", PolicyStatus::Active, Some(1), true)
+        );
+    }
+}
