@@ -42,5 +42,8 @@ pub mod bindings {
 
 /// The WIT types, by interface.
 pub mod wit {
-    pub use crate::bindings::exports::okta::management::{connection, types, users};
+    pub use crate::bindings::exports::okta::management::{
+        apps, connection, event_hooks, factors, groups, policies, raw, realms, system_log, types,
+        users,
+    };
 }

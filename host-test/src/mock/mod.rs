@@ -5,9 +5,15 @@
 //!
 //! Tests drive it in-process through [`MockOkta`]; `okta-nodes mock` serves it standalone.
 
+mod apps;
 mod errors;
+mod factors;
 pub mod filter;
+mod groups;
+mod hooks;
+mod logs;
 mod page;
+mod policies;
 pub mod state;
 mod users;
 
@@ -20,7 +26,7 @@ use axum::extract::{FromRequest, Request, State as Extract};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::serve::ListenerExt;
 use state::{Failure, unix};
 use std::net::SocketAddr;
@@ -35,10 +41,17 @@ const MAX_BODY: usize = 4 << 20;
 /// What a route returns.
 pub type Reply = Result<Response, MockError>;
 
+/// The client the mock reaches hook endpoints with.
+pub type HttpClient = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    http_body_util::Full<Bytes>,
+>;
+
 /// The state shared by every request.
 pub struct Shared {
     state: Mutex<State>,
     verbose: bool,
+    client: HttpClient,
 }
 
 /// A handle to the shared state, as the routes receive it.
@@ -97,6 +110,10 @@ impl MockOkta {
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             verbose: config.verbose,
+            client: hyper_util::client::legacy::Client::builder(
+                hyper_util::rt::TokioExecutor::new(),
+            )
+            .build_http(),
         });
         let connections = Arc::new(AtomicUsize::new(0));
         let counter = connections.clone();
@@ -214,6 +231,53 @@ fn router(shared: Mock) -> Router {
         .route("/api/v1/users/{id}/groups", get(users::groups))
         .route("/api/v1/users/{id}/appLinks", get(users::app_links))
         .route("/api/v1/meta/types/user", get(users::user_types))
+        .route(
+            "/api/v1/users/{id}/factors",
+            get(factors::list).post(factors::enroll),
+        )
+        .route(
+            "/api/v1/users/{id}/factors/{factor}",
+            delete(factors::unenroll),
+        )
+        .route(
+            "/api/v1/users/{id}/factors/{factor}/lifecycle/activate",
+            post(factors::activate),
+        )
+        .route("/api/v1/groups", get(groups::list).post(groups::create))
+        .route(
+            "/api/v1/groups/{id}",
+            get(groups::get).put(groups::replace).delete(groups::delete),
+        )
+        .route("/api/v1/groups/{id}/users", get(groups::members))
+        .route(
+            "/api/v1/groups/{id}/users/{user}",
+            put(groups::add_member).delete(groups::remove_member),
+        )
+        .route("/api/v1/apps", get(apps::list))
+        .route("/api/v1/apps/{id}", get(apps::get))
+        .route(
+            "/api/v1/apps/{id}/users",
+            get(apps::users).post(apps::assign),
+        )
+        .route(
+            "/api/v1/apps/{id}/users/{user}",
+            get(apps::assignment)
+                .post(apps::update)
+                .delete(apps::unassign),
+        )
+        .route("/api/v1/logs", get(logs::list))
+        .route("/api/v1/eventHooks", get(hooks::list).post(hooks::create))
+        .route(
+            "/api/v1/eventHooks/{id}",
+            get(hooks::get).delete(hooks::delete),
+        )
+        .route(
+            "/api/v1/eventHooks/{id}/lifecycle/{action}",
+            post(hooks::lifecycle),
+        )
+        .route("/api/v1/policies", get(policies::list_policies))
+        .route("/api/v1/realms", get(policies::list_realms))
+        .route("/mock/outbox", get(factors::outbox))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_method)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
@@ -366,6 +430,7 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
             .unwrap_or_default();
         eprintln!("mock okta: {method} {path}{query} -> {status}");
     }
+    deliver(&mock);
     mock.lock().log.push(LoggedRequest {
         method,
         path,
@@ -378,6 +443,31 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         matched,
     });
     response
+}
+
+/// Sends the queued event deliveries to their hooks' loopback endpoints, in the background.
+fn deliver(mock: &Mock) {
+    let deliveries = std::mem::take(&mut mock.lock().deliveries);
+    for delivery in deliveries {
+        let Some(url) = hooks::loopback_url(&delivery.uri) else {
+            continue;
+        };
+        let client = mock.client.clone();
+        let verbose = mock.verbose;
+        tokio::spawn(async move {
+            let sent = hooks::send(
+                &client,
+                Method::POST,
+                &url,
+                &delivery.headers,
+                Some(delivery.body),
+            )
+            .await;
+            if verbose {
+                eprintln!("mock okta: delivered an event to {url}: {sent:?}");
+            }
+        });
+    }
 }
 
 /// One request as a route sees it: its base URL (for links), query and body.

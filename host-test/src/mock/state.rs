@@ -207,6 +207,79 @@ pub struct MockApp {
     pub created: SystemTime,
 }
 
+/// A user's assignment to an app.
+#[derive(Clone, Debug)]
+pub struct MockAssignment {
+    /// `USER` or `GROUP`.
+    pub scope: String,
+    /// The user's name in the app.
+    pub username: Option<String>,
+    /// The app-specific profile.
+    pub profile: Map<String, Value>,
+    /// Created.
+    pub created: SystemTime,
+    /// Last updated.
+    pub last_updated: SystemTime,
+}
+
+/// A user's MFA factor.
+#[derive(Clone, Debug)]
+pub struct MockFactor {
+    /// The id.
+    pub id: String,
+    /// Okta's factor type, such as `sms`.
+    pub factor_type: String,
+    /// The provider.
+    pub provider: String,
+    /// `PENDING_ACTIVATION` or `ACTIVE`.
+    pub status: &'static str,
+    /// The factor's profile (phone number, email, question).
+    pub profile: Map<String, Value>,
+    /// The code that activates a pending factor.
+    pub pass_code: Option<String>,
+    /// The TOTP shared secret, for `token:software:totp`.
+    pub shared_secret: Option<String>,
+    /// Created.
+    pub created: SystemTime,
+    /// Last updated.
+    pub last_updated: SystemTime,
+}
+
+/// A message the mock "sent": an activation code by SMS, voice or email.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// The user.
+    pub user_id: String,
+    /// The factor.
+    pub factor_id: String,
+    /// `sms`, `call` or `email`.
+    pub channel: String,
+    /// The phone number or address.
+    pub to: String,
+    /// The code.
+    pub code: String,
+}
+
+/// An event hook.
+#[derive(Clone, Debug)]
+pub struct MockHook {
+    /// The hook as Okta returns it (without the secret).
+    pub json: Value,
+    /// The authorization header's value, sent with each delivery.
+    pub secret: Option<String>,
+}
+
+/// An event to deliver to a hook.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    /// The hook's URI.
+    pub uri: String,
+    /// Headers to send.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Value,
+}
+
 /// A user type.
 #[derive(Clone, Debug)]
 pub struct MockUserType {
@@ -319,8 +392,22 @@ pub struct State {
     pub memberships: BTreeSet<(String, String)>,
     /// Apps by id.
     pub apps: BTreeMap<String, MockApp>,
-    /// (app id, user id) assignments.
-    pub assignments: BTreeSet<(String, String)>,
+    /// Assignments by (app id, user id).
+    pub assignments: BTreeMap<(String, String), MockAssignment>,
+    /// Factors by user id.
+    pub factors: BTreeMap<String, Vec<MockFactor>>,
+    /// Codes "sent" to users.
+    pub outbox: Vec<OutboxMessage>,
+    /// Event hooks by id.
+    pub hooks: BTreeMap<String, MockHook>,
+    /// Deliveries waiting to be sent.
+    pub deliveries: Vec<Delivery>,
+    /// The system log, oldest first.
+    pub events: Vec<Value>,
+    /// Policies.
+    pub policies: Vec<Value>,
+    /// Realms.
+    pub realms: Vec<Value>,
     /// User types by id.
     pub user_types: BTreeMap<String, MockUserType>,
     /// Every request received.
@@ -347,7 +434,14 @@ impl State {
             groups: BTreeMap::new(),
             memberships: BTreeSet::new(),
             apps: BTreeMap::new(),
-            assignments: BTreeSet::new(),
+            assignments: BTreeMap::new(),
+            factors: BTreeMap::new(),
+            outbox: Vec::new(),
+            hooks: BTreeMap::new(),
+            deliveries: Vec::new(),
+            events: Vec::new(),
+            policies: Vec::new(),
+            realms: Vec::new(),
             user_types: BTreeMap::new(),
             log: Vec::new(),
             faults: Faults::default(),
@@ -387,7 +481,93 @@ impl State {
             user.set_status(Status::Active, now);
         }
         state.admin_id = admin;
+        state.seed_policies_and_realms(now);
         state
+    }
+
+    /// The org's policies and realms.
+    fn seed_policies_and_realms(&mut self, now: SystemTime) {
+        let policies = [
+            (
+                "OKTA_SIGN_ON",
+                "Default Policy",
+                "The default global session policy",
+                "ACTIVE",
+                1,
+                true,
+            ),
+            (
+                "OKTA_SIGN_ON",
+                "Contractors",
+                "Shorter sessions for contractors",
+                "INACTIVE",
+                2,
+                false,
+            ),
+            (
+                "PASSWORD",
+                "Default Policy",
+                "The default password policy",
+                "ACTIVE",
+                1,
+                true,
+            ),
+            (
+                "MFA_ENROLL",
+                "Default Policy",
+                "Authenticator enrollment",
+                "ACTIVE",
+                1,
+                true,
+            ),
+            (
+                "ACCESS_POLICY",
+                "Default Policy",
+                "Any app",
+                "ACTIVE",
+                1,
+                true,
+            ),
+            (
+                "ACCESS_POLICY",
+                "Any two factors",
+                "Sensitive apps",
+                "ACTIVE",
+                2,
+                false,
+            ),
+        ];
+        for (kind, name, description, status, priority, system) in policies {
+            let id = self.next_id("00p");
+            self.policies.push(json!({
+                "id": id,
+                "type": kind,
+                "name": name,
+                "description": description,
+                "status": status,
+                "priority": priority,
+                "system": system,
+                "created": timestamp(now),
+                "lastUpdated": timestamp(now),
+                "conditions": null,
+                "_links": { "self": { "href": format!("/api/v1/policies/{id}") } },
+            }));
+        }
+        for (name, kind, default, domains) in [
+            ("Default Realm", "DEFAULT", true, vec![]),
+            ("Partners", "PARTNER", false, vec!["partner.example.com"]),
+            ("Contractors", "PARTNER", false, vec!["vendor.example.com"]),
+        ] {
+            let id = self.next_id("guo");
+            self.realms.push(json!({
+                "id": id,
+                "isDefault": default,
+                "profile": { "name": name, "realmType": kind, "domains": domains },
+                "created": timestamp(now),
+                "lastUpdated": timestamp(now),
+                "_links": { "self": { "href": format!("/api/v1/realms/{id}") } },
+            }));
+        }
     }
 
     /// A new id with Okta's prefix (`00u` users, `00g` groups, `0oa` apps, `oty` types).
@@ -472,9 +652,149 @@ impl State {
         }
     }
 
-    /// Assigns an app to a user.
+    /// Assigns an app to a user directly.
     pub fn assign(&mut self, app_id: &str, user_id: &str) {
-        self.assignments.insert((app_id.into(), user_id.into()));
+        let now = SystemTime::now();
+        let username = self.users.get(user_id).map(|u| u.login().to_string());
+        self.assignments.insert(
+            (app_id.into(), user_id.into()),
+            MockAssignment {
+                scope: "USER".into(),
+                username,
+                profile: Map::new(),
+                created: now,
+                last_updated: now,
+            },
+        );
+    }
+
+    /// A log target for a user.
+    pub fn user_target(&self, user_id: &str) -> Value {
+        let user = self.users.get(user_id);
+        let name = user.map(|u| {
+            let field = |k: &str| {
+                u.profile
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            format!("{} {}", field("firstName"), field("lastName"))
+                .trim()
+                .to_string()
+        });
+        json!({
+            "id": user_id,
+            "type": "User",
+            "alternateId": user.map(|u| u.login().to_string()),
+            "displayName": name,
+        })
+    }
+
+    /// A log target for a group.
+    pub fn group_target(&self, group_id: &str) -> Value {
+        let name = self
+            .groups
+            .get(group_id)
+            .and_then(|g| g.profile.get("name").cloned());
+        json!({ "id": group_id, "type": "UserGroup", "alternateId": "unknown", "displayName": name })
+    }
+
+    /// A log target for an app.
+    pub fn app_target(&self, app_id: &str) -> Value {
+        let app = self.apps.get(app_id);
+        json!({
+            "id": app_id,
+            "type": "AppInstance",
+            "alternateId": app.map(|a| a.label.clone()),
+            "displayName": app.map(|a| a.label.clone()),
+        })
+    }
+
+    /// Records a system log event for a write, as the org's admin, and queues it for every
+    /// active, verified hook that subscribes to its type.
+    pub fn log(&mut self, event_type: &str, message: &str, targets: Vec<Value>) {
+        let now = SystemTime::now();
+        self.counter += 1;
+        let uuid = format!(
+            "{:08x}-mock-4e00-a000-{:012x}",
+            unix(now) as u32,
+            self.counter
+        );
+        let admin = self
+            .users
+            .get(&self.admin_id)
+            .map(|u| u.login().to_string());
+        let event = json!({
+            "uuid": uuid,
+            "published": timestamp(now),
+            "eventType": event_type,
+            "version": "0",
+            "severity": "INFO",
+            "legacyEventType": null,
+            "displayMessage": message,
+            "actor": { "id": self.admin_id, "type": "User", "alternateId": admin, "displayName": "Org Admin" },
+            "client": {
+                "userAgent": { "rawUserAgent": "okta-management-wasm", "os": "Unknown", "browser": "UNKNOWN" },
+                "zone": "null",
+                "device": "Unknown",
+                "ipAddress": "127.0.0.1",
+                "geographicalContext": {
+                    "city": "San Francisco", "state": "California", "country": "United States",
+                    "postalCode": "94105", "geolocation": { "lat": 37.7852, "lon": -122.3874 }
+                }
+            },
+            "outcome": { "result": "SUCCESS", "reason": null },
+            "target": targets,
+            "transaction": { "type": "WEB", "id": format!("txmock{:x}", self.counter) },
+            "debugContext": { "debugData": {} },
+            "authenticationContext": { "authenticationStep": 0, "externalSessionId": "mock" },
+            "securityContext": {},
+            "request": { "ipChain": [] },
+        });
+        for hook in self.hooks.values() {
+            let json = &hook.json;
+            let subscribed = json["events"]["items"]
+                .as_array()
+                .is_some_and(|items| items.iter().any(|i| i == event_type));
+            if json["status"] == "ACTIVE" && json["verificationStatus"] == "VERIFIED" && subscribed
+            {
+                let config = &json["channel"]["config"];
+                let mut headers: Vec<(String, String)> = config["headers"]
+                    .as_array()
+                    .map(|h| {
+                        h.iter()
+                            .filter_map(|h| {
+                                Some((
+                                    h["key"].as_str()?.to_string(),
+                                    h["value"].as_str().unwrap_or_default().to_string(),
+                                ))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let (Some(key), Some(secret)) =
+                    (config["authScheme"]["key"].as_str(), &hook.secret)
+                {
+                    headers.push((key.to_string(), secret.clone()));
+                }
+                self.deliveries.push(Delivery {
+                    uri: config["uri"].as_str().unwrap_or_default().to_string(),
+                    headers,
+                    body: json!({
+                        "eventType": "com.okta.event_hook",
+                        "eventTypeVersion": "1.0",
+                        "cloudEventsVersion": "0.1",
+                        "source": "https://mock.okta.com/api/v1/eventHooks",
+                        "eventId": format!("evmock{:x}", self.counter),
+                        "eventTime": timestamp(now),
+                        "contentType": "application/json",
+                        "data": { "events": [event.clone()] },
+                    }),
+                });
+            }
+        }
+        self.events.push(event);
     }
 
     /// Inserts a STAGED user (no checks); returns the id.

@@ -357,7 +357,29 @@ pub async fn create(Extract(mock): Extract<Mock>, call: Call) -> Reply {
         (true, false, false, _) => Status::Provisioned,
     };
     user.set_status(status, now);
-    Ok(page::json(user.to_json(&call.base)))
+    let reply = page::json(user.to_json(&call.base));
+    let target = state.user_target(&id);
+    state.log(
+        "user.lifecycle.create",
+        "Create Okta user",
+        vec![target.clone()],
+    );
+    if status != Status::Staged {
+        state.log(
+            "user.lifecycle.activate",
+            "Activate Okta user",
+            vec![target.clone()],
+        );
+    }
+    for group in &group_ids {
+        let group_target = state.group_target(group);
+        state.log(
+            "group.user_membership.add",
+            "Add user to group membership",
+            vec![target.clone(), group_target],
+        );
+    }
+    Ok(reply)
 }
 
 /// `POST /api/v1/users/{id}`: partial update of the profile and credentials.
@@ -369,7 +391,7 @@ pub async fn update(Extract(mock): Extract<Mock>, Path(key): Path<String>, call:
     if current.status == Status::Deprovisioned {
         return Err(MockError::wrong_status());
     }
-    let mut profile = current.profile.clone();
+    let mut profile = current.profile;
     if let Some(changes) = body.get("profile") {
         let changes = changes
             .as_object()
@@ -394,15 +416,32 @@ pub async fn update(Extract(mock): Extract<Mock>, Path(key): Path<String>, call:
     let now = SystemTime::now();
     let user = state.user_mut(&id)?;
     user.profile = profile;
-    if let Some(password) = password {
-        user.password = Some(password);
-        user.password_changed = Some(now);
+    let password = password.inspect(|_| user.password_changed = Some(now));
+    if password.is_some() {
+        user.password = password.clone();
     }
+    let password_changed = password.is_some();
     if let Some(recovery) = recovery {
         user.recovery = Some(recovery);
     }
     user.last_updated = now;
-    Ok(page::json(user.to_json(&call.base)))
+    let reply = page::json(user.to_json(&call.base));
+    let target = state.user_target(&id);
+    if body.get("profile").is_some() {
+        state.log(
+            "user.account.update_profile",
+            "Update user profile for Okta",
+            vec![target.clone()],
+        );
+    }
+    if password_changed {
+        state.log(
+            "user.account.update_password",
+            "Update Okta user password",
+            vec![target],
+        );
+    }
+    Ok(reply)
 }
 
 /// `DELETE /api/v1/users/{id}`: deactivates first, deletes a DEPROVISIONED user.
@@ -410,12 +449,24 @@ pub async fn delete(Extract(mock): Extract<Mock>, Path(key): Path<String>, call:
     call.bool_param("sendEmail")?;
     let mut state = mock.lock();
     let id = lookup(&state, &call, &key)?;
+    let target = state.user_target(&id);
     if state.users[&id].status == Status::Deprovisioned {
         state.users.remove(&id);
         state.memberships.retain(|(_, user)| *user != id);
-        state.assignments.retain(|(_, user)| *user != id);
+        state.assignments.retain(|(_, user), _| *user != id);
+        state.factors.remove(&id);
+        state.log(
+            "user.lifecycle.delete.completed",
+            "Delete Okta user completed",
+            vec![target],
+        );
     } else {
         deactivate(state.user_mut(&id)?);
+        state.log(
+            "user.lifecycle.deactivate",
+            "Deactivate Okta user",
+            vec![target],
+        );
     }
     Ok(page::no_content())
 }
@@ -437,6 +488,71 @@ fn activation_reply(call: &Call, user: &MockUser, send_email: bool) -> axum::res
     }
 }
 
+/// The system log event each lifecycle and credential operation records.
+const EVENTS: &[(&str, &str, &str)] = &[
+    ("activate", "user.lifecycle.activate", "Activate Okta user"),
+    (
+        "reactivate",
+        "user.lifecycle.reactivate",
+        "Reactivate Okta user",
+    ),
+    (
+        "deactivate",
+        "user.lifecycle.deactivate",
+        "Deactivate Okta user",
+    ),
+    ("suspend", "user.lifecycle.suspend", "Suspend Okta user"),
+    (
+        "unsuspend",
+        "user.lifecycle.unsuspend",
+        "Unsuspend Okta user",
+    ),
+    ("unlock", "user.account.unlock", "Unlock Okta user"),
+    (
+        "reset_password",
+        "user.account.reset_password",
+        "Reset Okta user password",
+    ),
+    (
+        "expire_password",
+        "user.account.expire_password",
+        "Expire Okta user password",
+    ),
+    (
+        "expire_password_with_temp_password",
+        "user.account.expire_password",
+        "Expire Okta user password",
+    ),
+    (
+        "reset_factors",
+        "user.mfa.factor.reset_all",
+        "Reset all factors for user",
+    ),
+    (
+        "forgot_password",
+        "user.account.reset_password",
+        "Start forgot password flow",
+    ),
+    (
+        "change_password",
+        "user.account.update_password",
+        "Update Okta user password",
+    ),
+    (
+        "change_recovery_question",
+        "user.account.update_recovery_question",
+        "Update recovery question",
+    ),
+];
+
+/// Records the event of an operation on a user.
+fn log_operation(state: &mut State, action: &str, id: &str) {
+    if let Some((_, event, message)) = EVENTS.iter().find(|(a, ..)| *a == action) {
+        let target = state.user_target(id);
+        state.log(event, message, vec![target]);
+    }
+}
+
 /// `POST /api/v1/users/{id}/lifecycle/{action}`.
 pub async fn lifecycle(
     Extract(mock): Extract<Mock>,
@@ -445,10 +561,22 @@ pub async fn lifecycle(
 ) -> Reply {
     let mut state = mock.lock();
     let id = lookup(&state, &call, &key)?;
+    let reply = transition(&mut state, &call, &id, &action)?;
+    log_operation(&mut state, &action, &id);
+    Ok(reply)
+}
+
+/// Runs a lifecycle operation by the user state machine.
+fn transition(state: &mut State, call: &Call, id: &str, action: &str) -> Reply {
     let now = SystemTime::now();
-    let user = state.user_mut(&id)?;
+    if action == "reset_factors" {
+        state.user_mut(id)?;
+        state.factors.remove(id);
+        return Ok(page::empty());
+    }
+    let user = state.user_mut(id)?;
     let status = user.status;
-    match action.as_str() {
+    match action {
         "activate" => {
             let send_email = call.bool_param("sendEmail")?.unwrap_or(true);
             match status {
@@ -468,14 +596,14 @@ pub async fn lifecycle(
                 Status::Provisioned
             };
             user.set_status(next, now);
-            Ok(activation_reply(&call, user, send_email))
+            Ok(activation_reply(call, user, send_email))
         }
         "reactivate" => {
             let send_email = call.bool_param("sendEmail")?.unwrap_or(false);
             if !matches!(status, Status::Provisioned | Status::Recovery) {
                 return Err(MockError::wrong_status());
             }
-            Ok(activation_reply(&call, user, send_email))
+            Ok(activation_reply(call, user, send_email))
         }
         "deactivate" => {
             call.bool_param("sendEmail")?;
@@ -564,7 +692,6 @@ pub async fn lifecycle(
             user.password_changed = Some(now);
             Ok(page::json(json!({ "tempPassword": temp })))
         }
-        "reset_factors" => Ok(page::empty()),
         other => Err(
             MockError::new(404, "E0000008", "The requested path was not found")
                 .cause(format!("no lifecycle operation `{other}`")),
@@ -580,8 +707,16 @@ pub async fn credentials(
 ) -> Reply {
     let mut state = mock.lock();
     let id = lookup(&state, &call, &key)?;
+    let reply = credential_change(&mut state, &call, &id, &action)?;
+    log_operation(&mut state, &action, &id);
+    Ok(reply)
+}
+
+/// Runs a credential operation, checking the current password where Okta does.
+fn credential_change(state: &mut State, call: &Call, id: &str, action: &str) -> Reply {
+    let id = id.to_string();
     let now = SystemTime::now();
-    match action.as_str() {
+    match action {
         "forgot_password" => {
             let send_email = call.bool_param("sendEmail")?.unwrap_or(true);
             let user = state.user_mut(&id)?;
@@ -715,6 +850,8 @@ pub async fn clear_sessions(
     let mut state = mock.lock();
     let id = lookup(&state, &call, &key)?;
     state.user_mut(&id)?.sessions = 0;
+    let target = state.user_target(&id);
+    state.log("user.session.clear", "Clear user session", vec![target]);
     Ok(page::no_content())
 }
 
@@ -739,7 +876,7 @@ pub async fn app_links(Extract(mock): Extract<Mock>, Path(key): Path<String>, ca
     let id = lookup(&state, &call, &key)?;
     let links: Vec<Value> = state
         .assignments
-        .iter()
+        .keys()
         .filter(|(_, user)| *user == id)
         .filter_map(|(app, _)| state.apps.get(app))
         .enumerate()

@@ -54,6 +54,36 @@ impl Env {
         self.host.node(conn).await.expect("instantiates")
     }
 
+    /// A user created in the mock directly (ACTIVE, with a password); returns the id.
+    pub fn add_user(&self, login: &str) -> String {
+        let mut state = self.mock.state();
+        let mut profile = serde_json::Map::new();
+        for (k, v) in [
+            ("login", login),
+            ("email", login),
+            ("firstName", "Test"),
+            ("lastName", "User"),
+        ] {
+            profile.insert(k.into(), v.into());
+        }
+        let id = state.insert_user(
+            profile,
+            Some(okta_host::mock::state::Password::Value(
+                "Secr3t!pass".into(),
+            )),
+            None,
+            None,
+            None,
+        );
+        if let Some(user) = state.users.get_mut(&id) {
+            user.set_status(
+                okta_host::mock::Status::Active,
+                std::time::SystemTime::now(),
+            );
+        }
+        id
+    }
+
     /// How many requests reached the mock.
     pub fn requests(&self) -> usize {
         self.mock.requests().len()
@@ -67,6 +97,20 @@ macro_rules! users {
         let mut node = $env.node().await;
         node.nodes
             .okta_management_users()
+            .$method(&mut node.store, &node.conn $(, $arg)*)
+            .await
+            .expect("the call does not trap")
+    }};
+}
+
+/// Calls any node through the real component: `call!(env, okta_management_groups,
+/// call_get_group, &req)`.
+#[macro_export]
+macro_rules! call {
+    ($env:expr, $iface:ident, $method:ident $(, $arg:expr)*) => {{
+        let mut node = $env.node().await;
+        node.nodes
+            .$iface()
             .$method(&mut node.store, &node.conn $(, $arg)*)
             .await
             .expect("the call does not trap")

@@ -1,0 +1,265 @@
+//! `/api/v1/apps`: app instances and users' assignments to them.
+
+use super::errors::MockError;
+use super::filter;
+use super::state::{MockApp, MockAssignment, State, Status, timestamp};
+use super::{Call, Mock, Reply, page};
+use axum::extract::{Path, State as Extract};
+use serde_json::{Map, Value, json};
+use std::time::SystemTime;
+
+/// An app as Okta returns it.
+fn app_json(app: &MockApp, base: &str) -> Value {
+    json!({
+        "id": app.id,
+        "name": app.name,
+        "label": app.label,
+        "status": app.status,
+        "signOnMode": app.sign_on_mode,
+        "created": timestamp(app.created),
+        "lastUpdated": timestamp(app.created),
+        "accessibility": { "selfService": false, "errorRedirectUrl": null, "loginRedirectUrl": null },
+        "visibility": { "autoSubmitToolbar": false, "hide": { "iOS": false, "web": false } },
+        "features": [],
+        "settings": { "app": {} },
+        "_links": {
+            "self": { "href": format!("{base}/api/v1/apps/{}", app.id) },
+            "users": { "href": format!("{base}/api/v1/apps/{}/users", app.id) },
+        },
+    })
+}
+
+/// An assignment as Okta returns it (an AppUser).
+fn assignment_json(app_id: &str, user_id: &str, a: &MockAssignment, base: &str) -> Value {
+    json!({
+        "id": user_id,
+        "externalId": null,
+        "created": timestamp(a.created),
+        "lastUpdated": timestamp(a.last_updated),
+        "scope": a.scope,
+        "status": "PROVISIONED",
+        "statusChanged": timestamp(a.created),
+        "passwordChanged": null,
+        "syncState": "DISABLED",
+        "credentials": { "userName": a.username },
+        "profile": a.profile,
+        "_links": {
+            "app": { "href": format!("{base}/api/v1/apps/{app_id}") },
+            "user": { "href": format!("{base}/api/v1/users/{user_id}") },
+        },
+    })
+}
+
+fn find_app<'a>(state: &'a State, id: &str) -> Result<&'a MockApp, MockError> {
+    state
+        .apps
+        .get(id)
+        .ok_or_else(|| MockError::not_found(id, "AppInstance"))
+}
+
+/// `GET /api/v1/apps`.
+pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
+    let state = mock.lock();
+    let mut apps: Vec<(&MockApp, Value)> = state
+        .apps
+        .values()
+        .map(|a| (a, app_json(a, &call.base)))
+        .collect();
+    if let Some(q) = call.param("q") {
+        let q = q.to_lowercase();
+        apps.retain(|(a, _)| {
+            a.name.to_lowercase().starts_with(&q) || a.label.to_lowercase().starts_with(&q)
+        });
+    }
+    if let Some(expr) = call.param("filter") {
+        let parsed = filter::parse(expr).map_err(MockError::bad_search)?;
+        apps.retain(|(_, json)| filter::matches(&parsed, json, false));
+    }
+    let ids: Vec<String> = apps.iter().map(|(a, _)| a.id.clone()).collect();
+    page::cursor_page(&call, &ids, apps.into_iter().map(|(_, j)| j).collect())
+}
+
+/// `GET /api/v1/apps/{id}`.
+pub async fn get(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
+    let state = mock.lock();
+    Ok(page::json(app_json(find_app(&state, &id)?, &call.base)))
+}
+
+/// `GET /api/v1/apps/{id}/users`.
+pub async fn users(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
+    let state = mock.lock();
+    find_app(&state, &id)?;
+    let q = call.param("q").map(str::to_lowercase);
+    let assigned: Vec<(&String, &MockAssignment)> = state
+        .assignments
+        .iter()
+        .filter(|((app, _), _)| *app == id)
+        .map(|((_, user), a)| (user, a))
+        .filter(|(user, a)| {
+            let Some(q) = &q else { return true };
+            let starts = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().starts_with(q));
+            let profile = state.users.get(*user).map(|u| &u.profile);
+            starts(a.username.as_deref())
+                || ["firstName", "lastName", "email"]
+                    .iter()
+                    .any(|k| starts(profile.and_then(|p| p.get(*k)).and_then(Value::as_str)))
+        })
+        .collect();
+    let ids: Vec<String> = assigned.iter().map(|(u, _)| (*u).clone()).collect();
+    let items = assigned
+        .iter()
+        .map(|(u, a)| assignment_json(&id, u, a, &call.base))
+        .collect();
+    page::cursor_page(&call, &ids, items)
+}
+
+/// Reads the credentials and profile of an assignment request.
+fn read_assignment(
+    body: &Value,
+) -> Result<(Option<String>, Option<Map<String, Value>>), MockError> {
+    let username = body
+        .pointer("/credentials/userName")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let profile = match body.get("profile") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(p)) => Some(p.clone()),
+        Some(_) => {
+            return Err(MockError::validation(
+                "profile",
+                "profile: must be an object",
+            ));
+        }
+    };
+    Ok((username, profile))
+}
+
+/// `POST /api/v1/apps/{id}/users`.
+pub async fn assign(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
+    let body = call.json()?;
+    let user_id = body
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| MockError::validation("appUser", "id: The field cannot be left blank"))?
+        .to_string();
+    let (username, profile) = read_assignment(&body)?;
+    let mut state = mock.lock();
+    find_app(&state, &id)?;
+    let user = state
+        .users
+        .get(&user_id)
+        .ok_or_else(|| MockError::not_found(&user_id, "User"))?;
+    if matches!(user.status, Status::Deprovisioned | Status::Suspended) {
+        return Err(MockError::new(
+            403,
+            "E0000117",
+            "Cannot assign apps or update app profiles for an inactive user.",
+        ));
+    }
+    let key = (id.clone(), user_id.clone());
+    if state.assignments.contains_key(&key) {
+        return Err(MockError::new(
+            409,
+            "E0000062",
+            "The specified user is already assigned to the application.",
+        ));
+    }
+    let now = SystemTime::now();
+    let assignment = MockAssignment {
+        scope: body
+            .get("scope")
+            .and_then(Value::as_str)
+            .unwrap_or("USER")
+            .to_string(),
+        username: username.or_else(|| Some(user.login().to_string())),
+        profile: profile.unwrap_or_default(),
+        created: now,
+        last_updated: now,
+    };
+    let reply = page::json(assignment_json(&id, &user_id, &assignment, &call.base));
+    state.assignments.insert(key, assignment);
+    let targets = vec![state.user_target(&user_id), state.app_target(&id)];
+    state.log(
+        "application.user_membership.add",
+        "Add user to application membership",
+        targets,
+    );
+    Ok(reply)
+}
+
+/// `GET /api/v1/apps/{id}/users/{userId}`.
+pub async fn assignment(
+    Extract(mock): Extract<Mock>,
+    Path((id, user)): Path<(String, String)>,
+    call: Call,
+) -> Reply {
+    let state = mock.lock();
+    find_app(&state, &id)?;
+    let a = state
+        .assignments
+        .get(&(id.clone(), user.clone()))
+        .ok_or_else(|| MockError::not_found(&user, "AppUser"))?;
+    Ok(page::json(assignment_json(&id, &user, a, &call.base)))
+}
+
+/// `POST /api/v1/apps/{id}/users/{userId}`.
+pub async fn update(
+    Extract(mock): Extract<Mock>,
+    Path((id, user)): Path<(String, String)>,
+    call: Call,
+) -> Reply {
+    let body = call.json()?;
+    let (username, profile) = read_assignment(&body)?;
+    if username.is_none() && profile.is_none() && body.pointer("/credentials/password").is_none() {
+        return Err(MockError::validation(
+            "appUser",
+            "credentials or profile is required",
+        ));
+    }
+    let mut state = mock.lock();
+    find_app(&state, &id)?;
+    let a = state
+        .assignments
+        .get_mut(&(id.clone(), user.clone()))
+        .ok_or_else(|| MockError::not_found(&user, "AppUser"))?;
+    if username.is_some() {
+        a.username = username;
+    }
+    for (k, v) in profile.unwrap_or_default() {
+        a.profile.insert(k, v);
+    }
+    a.last_updated = SystemTime::now();
+    let reply = page::json(assignment_json(&id, &user, a, &call.base));
+    let targets = vec![state.user_target(&user), state.app_target(&id)];
+    state.log(
+        "application.user_membership.change_username",
+        "Update user in application",
+        targets,
+    );
+    Ok(reply)
+}
+
+/// `DELETE /api/v1/apps/{id}/users/{userId}`.
+pub async fn unassign(
+    Extract(mock): Extract<Mock>,
+    Path((id, user)): Path<(String, String)>,
+    call: Call,
+) -> Reply {
+    call.bool_param("sendEmail")?;
+    let mut state = mock.lock();
+    find_app(&state, &id)?;
+    if state
+        .assignments
+        .remove(&(id.clone(), user.clone()))
+        .is_none()
+    {
+        return Err(MockError::not_found(&user, "AppUser"));
+    }
+    let targets = vec![state.user_target(&user), state.app_target(&id)];
+    state.log(
+        "application.user_membership.remove",
+        "Remove user from application membership",
+        targets,
+    );
+    Ok(page::no_content())
+}

@@ -1,0 +1,278 @@
+//! `/api/v1/eventHooks`: event hooks with their status and verification. Verification sends
+//! the one-time challenge to the hook's endpoint and checks the echo; only an ACTIVE,
+//! VERIFIED hook receives deliveries. The mock reaches only loopback endpoints, over plain
+//! HTTP (an `https://127.0.0.1:...` URI is sent to `http://127.0.0.1:...`).
+
+use super::errors::MockError;
+use super::state::{MockHook, timestamp};
+use super::{Call, Mock, Reply, page};
+use axum::extract::{Path, State as Extract};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use serde_json::{Value, json};
+use std::time::{Duration, SystemTime};
+
+/// The loopback HTTP URL a hook URI is reached at, or `None` for any other host.
+pub fn loopback_url(uri: &str) -> Option<String> {
+    let rest = uri
+        .strip_prefix("https://")
+        .or_else(|| uri.strip_prefix("http://"))?;
+    let host = rest.split(['/', ':']).next()?;
+    matches!(host, "127.0.0.1" | "localhost").then(|| format!("http://{rest}"))
+}
+
+/// Sends one request to a loopback endpoint; returns the status and body.
+pub async fn send(
+    client: &super::HttpClient,
+    method: http::Method,
+    url: &str,
+    headers: &[(String, String)],
+    body: Option<Value>,
+) -> Result<(u16, Bytes), String> {
+    let mut request = http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let body = body.map(|b| Bytes::from(b.to_string())).unwrap_or_default();
+    if !body.is_empty() {
+        request = request.header("content-type", "application/json");
+    }
+    let request = request.body(Full::new(body)).map_err(|e| e.to_string())?;
+    let response = tokio::time::timeout(Duration::from_secs(3), client.request(request))
+        .await
+        .map_err(|_| "timed out".to_string())?
+        .map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    Ok((status, bytes))
+}
+
+fn find<'a>(mock: &'a super::State, id: &str) -> Result<&'a MockHook, MockError> {
+    mock.hooks
+        .get(id)
+        .ok_or_else(|| MockError::not_found(id, "EventHook"))
+}
+
+/// Checks a hook's JSON and takes the secret out of it.
+fn read_hook(mut body: Value) -> Result<(Value, Option<String>), MockError> {
+    let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+    if name.trim().is_empty() {
+        return Err(MockError::validation(
+            "eventHook",
+            "name: The field cannot be left blank",
+        ));
+    }
+    let items = body
+        .pointer("/events/items")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    if items == 0 {
+        return Err(MockError::validation(
+            "eventHook",
+            "events.items: At least one event type is required",
+        ));
+    }
+    let uri = body
+        .pointer("/channel/config/uri")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !uri.starts_with("https://") {
+        return Err(MockError::validation(
+            "eventHook",
+            "channel.config.uri: The URI must use HTTPS",
+        ));
+    }
+    let secret = body
+        .pointer_mut("/channel/config/authScheme")
+        .and_then(Value::as_object_mut)
+        .and_then(|scheme| scheme.remove("value"))
+        .and_then(|v| v.as_str().map(str::to_string));
+    Ok((body, secret))
+}
+
+/// `GET /api/v1/eventHooks`.
+pub async fn list(Extract(mock): Extract<Mock>) -> Reply {
+    let state = mock.lock();
+    Ok(page::json(
+        state.hooks.values().map(|h| h.json.clone()).collect(),
+    ))
+}
+
+/// `POST /api/v1/eventHooks`.
+pub async fn create(Extract(mock): Extract<Mock>, call: Call) -> Reply {
+    let (mut json, secret) = read_hook(call.json()?)?;
+    let mut state = mock.lock();
+    let id = state.next_id("who");
+    let now = timestamp(SystemTime::now());
+    json["id"] = id.clone().into();
+    json["status"] = "ACTIVE".into();
+    json["verificationStatus"] = "UNVERIFIED".into();
+    json["created"] = now.clone().into();
+    json["lastUpdated"] = now.into();
+    json["createdBy"] = state.admin_id.clone().into();
+    json["_links"] = json!({ "self": { "href": format!("{}/api/v1/eventHooks/{id}", call.base) } });
+    state.hooks.insert(
+        id.clone(),
+        MockHook {
+            json: json.clone(),
+            secret,
+        },
+    );
+    state.log(
+        "event_hook.created",
+        "Event hook created",
+        vec![json!({ "id": id, "type": "EventHook", "displayName": json["name"] })],
+    );
+    Ok(page::json(json))
+}
+
+/// `GET /api/v1/eventHooks/{id}`.
+pub async fn get(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Reply {
+    let state = mock.lock();
+    Ok(page::json(find(&state, &id)?.json.clone()))
+}
+
+/// `DELETE /api/v1/eventHooks/{id}`: only an INACTIVE hook.
+pub async fn delete(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Reply {
+    let mut state = mock.lock();
+    if find(&state, &id)?.json["status"] != "INACTIVE" {
+        return Err(MockError::validation(
+            "eventHook",
+            "Cannot delete an ACTIVE event hook; deactivate it first",
+        ));
+    }
+    state.hooks.remove(&id);
+    state.log(
+        "event_hook.deleted",
+        "Event hook deleted",
+        vec![json!({ "id": id, "type": "EventHook" })],
+    );
+    Ok(page::no_content())
+}
+
+/// `POST /api/v1/eventHooks/{id}/lifecycle/{action}`.
+pub async fn lifecycle(
+    Extract(mock): Extract<Mock>,
+    Path((id, action)): Path<(String, String)>,
+) -> Reply {
+    if action == "verify" {
+        return verify(mock, id).await;
+    }
+    let status = match action.as_str() {
+        "activate" => "ACTIVE",
+        "deactivate" => "INACTIVE",
+        other => {
+            return Err(
+                MockError::new(404, "E0000008", "The requested path was not found")
+                    .cause(format!("no event hook operation `{other}`")),
+            );
+        }
+    };
+    let mut state = mock.lock();
+    let hook = state
+        .hooks
+        .get_mut(&id)
+        .ok_or_else(|| MockError::not_found(&id, "EventHook"))?;
+    hook.json["status"] = status.into();
+    hook.json["lastUpdated"] = timestamp(SystemTime::now()).into();
+    let json = hook.json.clone();
+    let event = if status == "ACTIVE" {
+        "event_hook.activated"
+    } else {
+        "event_hook.deactivated"
+    };
+    state.log(
+        event,
+        &format!("Event hook {action}d"),
+        vec![json!({ "id": id, "type": "EventHook" })],
+    );
+    Ok(page::json(json))
+}
+
+/// Sends the verification challenge and checks the echo.
+async fn verify(mock: Mock, id: String) -> Reply {
+    let (uri, headers, challenge) = {
+        let mut state = mock.lock();
+        let hook = find(&state, &id)?;
+        let uri = hook.json["channel"]["config"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let headers: Vec<(String, String)> = hook.json["channel"]["config"]["headers"]
+            .as_array()
+            .map(|h| {
+                h.iter()
+                    .filter_map(|h| {
+                        Some((
+                            h["key"].as_str()?.to_string(),
+                            h["value"].as_str().unwrap_or_default().to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let challenge = format!("challenge-{}", state.next_id(""));
+        (uri, headers, challenge)
+    };
+    let failed =
+        |why: String| MockError::validation("eventHook", format!("Verification failed: {why}"));
+    let url = loopback_url(&uri)
+        .ok_or_else(|| failed("the mock verifies only loopback endpoints".into()))?;
+    let mut headers = headers;
+    headers.push(("x-okta-verification-challenge".into(), challenge.clone()));
+    let (status, body) = send(&mock.client, http::Method::GET, &url, &headers, None)
+        .await
+        .map_err(failed)?;
+    let echoed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    if status != 200 || echoed["verification"] != challenge.as_str() {
+        return Err(failed(format!(
+            "the endpoint answered {status} without the challenge"
+        )));
+    }
+    let mut state = mock.lock();
+    let hook = state
+        .hooks
+        .get_mut(&id)
+        .ok_or_else(|| MockError::not_found(&id, "EventHook"))?;
+    hook.json["verificationStatus"] = "VERIFIED".into();
+    hook.json["lastUpdated"] = timestamp(SystemTime::now()).into();
+    let json = hook.json.clone();
+    state.log(
+        "event_hook.verified",
+        "Event hook verified",
+        vec![json!({ "id": id, "type": "EventHook" })],
+    );
+    Ok(page::json(json))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reaches_only_loopback() {
+        assert_eq!(
+            loopback_url("https://127.0.0.1:9000/hook").as_deref(),
+            Some("http://127.0.0.1:9000/hook")
+        );
+        assert_eq!(
+            loopback_url("https://localhost/hook").as_deref(),
+            Some("http://localhost/hook")
+        );
+        assert_eq!(loopback_url("https://hooks.example.com/hook"), None);
+    }
+
+    #[test]
+    fn the_secret_is_kept_apart() {
+        let body = json!({"name": "h", "events": {"items": ["user.lifecycle.create"]},
+            "channel": {"config": {"uri": "https://127.0.0.1:1/h", "authScheme": {"type": "HEADER", "key": "Authorization", "value": "s3cret"}}}});
+        let (json, secret) = read_hook(body).unwrap();
+        assert_eq!(secret.as_deref(), Some("s3cret"));
+        assert!(!json.to_string().contains("s3cret"));
+    }
+}
