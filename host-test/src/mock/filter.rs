@@ -227,6 +227,22 @@ pub fn lookup<'a>(object: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(object, |v, key| v.get(key))
 }
 
+/// Every value a dotted path reaches, stepping into each element of an array on the way
+/// (`target.id` reaches the id of every target).
+fn reach<'a>(object: &'a Value, path: &str) -> Vec<&'a Value> {
+    let mut found = vec![object];
+    for key in path.split('.') {
+        found = found
+            .into_iter()
+            .flat_map(|v| match v {
+                Value::Array(items) => items.iter().filter_map(|i| i.get(key)).collect::<Vec<_>>(),
+                other => other.get(key).into_iter().collect(),
+            })
+            .collect();
+    }
+    found
+}
+
 /// Whether an object matches.
 pub fn matches(expr: &Expr, object: &Value, ignore_case: bool) -> bool {
     match expr {
@@ -234,15 +250,17 @@ pub fn matches(expr: &Expr, object: &Value, ignore_case: bool) -> bool {
         Expr::Or(a, b) => matches(a, object, ignore_case) || matches(b, object, ignore_case),
         Expr::Not(inner) => !matches(inner, object, ignore_case),
         Expr::Compare { attr, op, value } => {
-            let found = lookup(object, attr);
-            match found {
-                // An array matches when any element does.
-                Some(Value::Array(items)) => items
+            let found = reach(object, attr);
+            if found.is_empty() {
+                return *op == Op::Ne;
+            }
+            // An array matches when any element does.
+            found.into_iter().any(|v| match v {
+                Value::Array(items) => items
                     .iter()
                     .any(|item| compare(item, *op, value.as_ref(), ignore_case)),
-                Some(item) => compare(item, *op, value.as_ref(), ignore_case),
-                None => *op == Op::Ne,
-            }
+                item => compare(item, *op, value.as_ref(), ignore_case),
+            })
         }
     }
 }
@@ -302,7 +320,8 @@ mod tests {
 
     #[test]
     fn parses_and_evaluates() {
-        let user = json!({"status": "ACTIVE", "profile": {"login": "Ada@x.com", "dept": "Eng", "tags": ["a", "b"]}});
+        let user = json!({"status": "ACTIVE", "profile": {"login": "Ada@x.com", "dept": "Eng", "tags": ["a", "b"]},
+            "groups": [{"id": "g1"}, {"id": "g2"}]});
         let cases = [
             (r#"status eq "ACTIVE""#, true),
             (r#"status eq "active""#, true),
@@ -317,6 +336,7 @@ mod tests {
             (r#"profile.missing pr"#, false),
             (r#"profile.dept pr"#, true),
             (r#"(status lt "ACTIVE" or status gt "ACTIVE")"#, false),
+            (r#"groups.id eq "g2""#, true),
         ];
         for (expr, want) in cases {
             let parsed = parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));

@@ -1,0 +1,377 @@
+//! Every `event-hooks` node through the real component: the mock really sends the
+//! verification challenge, and only a verified, active hook receives deliveries.
+
+mod common;
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::routing::get;
+use common::*;
+use okta_host::wit::event_hooks::*;
+use okta_host::wit::types::{ErrorKind, Pair};
+use okta_host::wit::users::SuspendUserRequest;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const SECRET: &str = "hook-secret-6d1f2a";
+
+/// What a hook endpoint received: the headers and the body of each POST.
+type Received = Arc<Mutex<Vec<(HeaderMap, Value)>>>;
+
+/// An endpoint that answers the verification challenge at `/hook` (and not at `/deaf`) and
+/// records deliveries.
+async fn receiver() -> (String, Received) {
+    let received: Received = Arc::default();
+    let store = received.clone();
+    let app = Router::new()
+        .route(
+            "/hook",
+            get(|headers: HeaderMap| async move {
+                let challenge = headers
+                    .get("x-okta-verification-challenge")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                axum::Json(json!({ "verification": challenge }))
+            })
+            .post(move |headers: HeaderMap, body: axum::Json<Value>| {
+                let store = store.clone();
+                async move {
+                    store.lock().unwrap().push((headers, body.0));
+                    axum::http::StatusCode::OK
+                }
+            }),
+        )
+        .route("/deaf", get(|| async { axum::Json(json!({})) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    (base, received)
+}
+
+fn create_request(uri: &str) -> CreateEventHookRequest {
+    CreateEventHookRequest {
+        name: "User suspensions".into(),
+        uri: uri.into(),
+        event_types: vec!["user.lifecycle.suspend".into()],
+        headers: Some(vec![Pair {
+            name: "X-Tenant".into(),
+            value: "acme".into(),
+        }]),
+        auth_header_key: Some("Authorization".into()),
+        auth_header_value: Some(SECRET.into()),
+        description: Some("Tells the HR system".into()),
+        filters: None,
+        do_not_activate: None,
+    }
+}
+
+async fn wait_for(received: &Received, count: usize) -> Vec<(HeaderMap, Value)> {
+    for _ in 0..100 {
+        if received.lock().unwrap().len() >= count {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    received.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_verified_active_hook_receives_the_events_it_subscribes_to() {
+    let env = Env::start().await;
+    let (base, received) = receiver().await;
+    let hook = call!(
+        env,
+        okta_management_event_hooks,
+        call_create_event_hook,
+        &create_request(&format!("{base}/hook"))
+    )
+    .unwrap();
+    assert_eq!(
+        (hook.status, hook.verification_status),
+        (HookStatus::Active, VerificationStatus::Unverified)
+    );
+    assert_eq!(hook.auth_header_key.as_deref(), Some("Authorization"));
+    assert_eq!(
+        hook.headers
+            .iter()
+            .map(|h| (h.name.as_str(), h.value.as_str()))
+            .collect::<Vec<_>>(),
+        [("X-Tenant", "acme")]
+    );
+    assert!(!hook.raw.contains(SECRET), "the secret never comes back");
+    let sent: Value = serde_json::from_str(&env.mock.requests().last().unwrap().body).unwrap();
+    assert_eq!(
+        sent["channel"]["config"]["authScheme"]["value"], SECRET,
+        "the secret went to Okta"
+    );
+
+    // Not verified yet: nothing is delivered.
+    let user = env.add_user("hooked@example.com");
+    users!(
+        env,
+        call_suspend_user,
+        &SuspendUserRequest {
+            user_id: user.clone()
+        }
+    )
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(received.lock().unwrap().is_empty());
+
+    let verified = call!(
+        env,
+        okta_management_event_hooks,
+        call_verify_event_hook,
+        &EventHookRequest {
+            event_hook_id: hook.id.clone()
+        }
+    )
+    .unwrap();
+    assert_eq!(verified.verification_status, VerificationStatus::Verified);
+    users!(
+        env,
+        call_unsuspend_user,
+        &okta_host::wit::users::UnsuspendUserRequest {
+            user_id: user.clone()
+        }
+    )
+    .unwrap();
+    users!(
+        env,
+        call_suspend_user,
+        &SuspendUserRequest {
+            user_id: user.clone()
+        }
+    )
+    .unwrap();
+    let deliveries = wait_for(&received, 1).await;
+    assert_eq!(
+        deliveries.len(),
+        1,
+        "only the subscribed event type is delivered"
+    );
+    let (headers, body) = &deliveries[0];
+    assert_eq!(headers.get("authorization").unwrap(), SECRET);
+    assert_eq!(headers.get("x-tenant").unwrap(), "acme");
+    assert_eq!(
+        body["data"]["events"][0]["eventType"],
+        "user.lifecycle.suspend"
+    );
+    assert_eq!(body["data"]["events"][0]["target"][0]["id"], user.as_str());
+
+    // Deactivated: nothing more arrives.
+    let inactive = call!(
+        env,
+        okta_management_event_hooks,
+        call_deactivate_event_hook,
+        &EventHookRequest {
+            event_hook_id: hook.id.clone()
+        }
+    )
+    .unwrap();
+    assert_eq!(inactive.status, HookStatus::Inactive);
+    users!(
+        env,
+        call_unsuspend_user,
+        &okta_host::wit::users::UnsuspendUserRequest {
+            user_id: user.clone()
+        }
+    )
+    .unwrap();
+    users!(
+        env,
+        call_suspend_user,
+        &SuspendUserRequest { user_id: user }
+    )
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(received.lock().unwrap().len(), 1);
+    let active = call!(
+        env,
+        okta_management_event_hooks,
+        call_activate_event_hook,
+        &EventHookRequest {
+            event_hook_id: hook.id
+        }
+    )
+    .unwrap();
+    assert_eq!(active.status, HookStatus::Active);
+}
+
+#[tokio::test]
+async fn verification_fails_when_the_endpoint_does_not_echo() {
+    let env = Env::start().await;
+    let (base, _) = receiver().await;
+    let hook = call!(
+        env,
+        okta_management_event_hooks,
+        call_create_event_hook,
+        &create_request(&format!("{base}/deaf"))
+    )
+    .unwrap();
+    let err = call!(
+        env,
+        okta_management_event_hooks,
+        call_verify_event_hook,
+        &EventHookRequest {
+            event_hook_id: hook.id.clone()
+        }
+    )
+    .unwrap_err();
+    assert_error(&err, ErrorKind::BadRequest, Some("E0000001"));
+    let got = call!(
+        env,
+        okta_management_event_hooks,
+        call_get_event_hook,
+        &EventHookRequest {
+            event_hook_id: hook.id
+        }
+    )
+    .unwrap();
+    assert_eq!(got.verification_status, VerificationStatus::Unverified);
+}
+
+#[tokio::test]
+async fn create_checks_its_input_and_can_leave_the_hook_inactive() {
+    let env = Env::start().await;
+    let (base, _) = receiver().await;
+    for bad in [
+        CreateEventHookRequest {
+            uri: "http://hooks.example.com/okta".into(),
+            ..create_request("x")
+        },
+        CreateEventHookRequest {
+            event_types: vec![],
+            ..create_request(&format!("{base}/hook"))
+        },
+        CreateEventHookRequest {
+            auth_header_value: None,
+            ..create_request(&format!("{base}/hook"))
+        },
+    ] {
+        assert_error(
+            &call!(
+                env,
+                okta_management_event_hooks,
+                call_create_event_hook,
+                &bad
+            )
+            .unwrap_err(),
+            ErrorKind::InvalidInput,
+            None,
+        );
+    }
+    assert_eq!(env.requests(), 0);
+    let filtered = CreateEventHookRequest {
+        do_not_activate: Some(true),
+        filters: Some(vec![EventFilter {
+            event_type: "user.lifecycle.suspend".into(),
+            expression: "event.target.size() > 0".into(),
+        }]),
+        ..create_request(&format!("{base}/hook"))
+    };
+    let hook = call!(
+        env,
+        okta_management_event_hooks,
+        call_create_event_hook,
+        &filtered
+    )
+    .unwrap();
+    assert_eq!(hook.status, HookStatus::Inactive);
+    assert_eq!(hook.filters.len(), 1);
+    let missing = call!(
+        env,
+        okta_management_event_hooks,
+        call_get_event_hook,
+        &EventHookRequest {
+            event_hook_id: "whonope".into()
+        }
+    )
+    .unwrap_err();
+    assert_error(&missing, ErrorKind::NotFound, Some("E0000007"));
+}
+
+#[tokio::test]
+async fn delete_one_and_delete_all_by_uri() {
+    let env = Env::start().await;
+    let (base, _) = receiver().await;
+    let a = format!("{base}/hook");
+    let b = "https://hooks.example.com/other".to_string();
+    let mut ids = Vec::new();
+    for uri in [&a, &a, &b, &b] {
+        ids.push(
+            call!(
+                env,
+                okta_management_event_hooks,
+                call_create_event_hook,
+                &create_request(uri)
+            )
+            .unwrap()
+            .id,
+        );
+    }
+    // An ACTIVE hook is deactivated first: Okta deletes only INACTIVE hooks.
+    call!(
+        env,
+        okta_management_event_hooks,
+        call_delete_event_hook,
+        &EventHookRequest {
+            event_hook_id: ids[3].clone()
+        }
+    )
+    .unwrap();
+    let err = call!(
+        env,
+        okta_management_event_hooks,
+        call_delete_event_hook,
+        &EventHookRequest {
+            event_hook_id: ids[3].clone()
+        }
+    )
+    .unwrap_err();
+    assert_error(&err, ErrorKind::NotFound, None);
+
+    let deleted = call!(
+        env,
+        okta_management_event_hooks,
+        call_delete_all_event_hooks,
+        &DeleteAllEventHooksRequest {
+            uri: Some(a.clone())
+        }
+    )
+    .unwrap();
+    assert_eq!(deleted.ids, ids[..2]);
+    let left = call!(env, okta_management_event_hooks, call_list_event_hooks).unwrap();
+    assert_eq!(
+        left.iter().map(|h| h.id.clone()).collect::<Vec<_>>(),
+        [ids[2].clone()]
+    );
+    let everything = call!(
+        env,
+        okta_management_event_hooks,
+        call_delete_all_event_hooks,
+        &DeleteAllEventHooksRequest { uri: None }
+    )
+    .unwrap();
+    assert_eq!(everything.ids, [ids[2].clone()]);
+    assert!(
+        call!(env, okta_management_event_hooks, call_list_event_hooks)
+            .unwrap()
+            .is_empty()
+    );
+    assert_error(
+        &call!(
+            env,
+            okta_management_event_hooks,
+            call_delete_all_event_hooks,
+            &DeleteAllEventHooksRequest {
+                uri: Some(" ".into())
+            }
+        )
+        .unwrap_err(),
+        ErrorKind::InvalidInput,
+        None,
+    );
+}

@@ -1,0 +1,168 @@
+//! `raw.request` through the real component: any endpoint on the org, nothing beyond it,
+//! with the same credential, retries and 429 handling.
+
+mod common;
+
+use common::*;
+use okta_host::wit::raw::*;
+use okta_host::wit::types::{ErrorKind, Pair};
+use serde_json::Value;
+use std::time::Duration;
+
+fn raw(method: HttpMethod, path: &str) -> RawRequest {
+    RawRequest {
+        method,
+        path: path.into(),
+        query: None,
+        headers: None,
+        body: None,
+        retries: None,
+        retry_delay_ms: None,
+        backoff: None,
+        retry_on_all_errors: None,
+        timeout_ms: None,
+    }
+}
+
+#[tokio::test]
+async fn requests_any_endpoint_on_the_org() {
+    let env = Env::start().await;
+    let me = call!(
+        env,
+        okta_management_raw,
+        call_request,
+        &raw(HttpMethod::Get, "/api/v1/users/me")
+    )
+    .unwrap();
+    assert_eq!(me.status, 200);
+    let body: Value = serde_json::from_str(&me.body).unwrap();
+    assert_eq!(body["profile"]["login"], "admin@example.com");
+    assert!(
+        me.headers
+            .iter()
+            .any(|h| h.name == "x-rate-limit-remaining")
+    );
+
+    let create = RawRequest {
+        query: Some(vec![Pair { name: "activate".into(), value: "false".into() }]),
+        headers: Some(vec![Pair { name: "Accept-Language".into(), value: "en".into() }]),
+        body: Some(r#"{"profile": {"login": "raw@example.com", "email": "raw@example.com", "firstName": "R", "lastName": "Aw"}}"#.into()),
+        ..raw(HttpMethod::Post, &format!("https://{ORG}/api/v1/users"))
+    };
+    let created = call!(env, okta_management_raw, call_request, &create).unwrap();
+    let user: Value = serde_json::from_str(&created.body).unwrap();
+    assert_eq!(user["status"], "STAGED");
+    let sent = env.mock.requests().pop().unwrap();
+    assert_eq!(
+        (sent.query.as_deref(), sent.auth_scheme.as_deref()),
+        (Some("activate=false"), Some("SSWS"))
+    );
+
+    let missing = call!(
+        env,
+        okta_management_raw,
+        call_request,
+        &raw(HttpMethod::Get, "/api/v1/users/nobody")
+    )
+    .unwrap_err();
+    assert_error(&missing, ErrorKind::NotFound, Some("E0000007"));
+}
+
+#[tokio::test]
+async fn never_leaves_the_org() {
+    let env = Env::start().await;
+    for bad in [
+        raw(HttpMethod::Get, "https://evil.example.com/api/v1/users"),
+        raw(HttpMethod::Get, "http://dev-424242.okta.com/api/v1/users"),
+        raw(HttpMethod::Get, "//evil.example.com/x"),
+        raw(HttpMethod::Get, "/api/v1/../../etc"),
+        raw(HttpMethod::Get, "/api/v1/users?limit=1"),
+        RawRequest {
+            headers: Some(vec![Pair {
+                name: "Authorization".into(),
+                value: "SSWS other".into(),
+            }]),
+            ..raw(HttpMethod::Get, "/api/v1/users")
+        },
+        RawRequest {
+            headers: Some(vec![Pair {
+                name: "Host".into(),
+                value: "evil.example.com".into(),
+            }]),
+            ..raw(HttpMethod::Get, "/api/v1/users")
+        },
+        RawRequest {
+            body: Some("{not json".into()),
+            ..raw(HttpMethod::Post, "/api/v1/users")
+        },
+    ] {
+        let err = call!(env, okta_management_raw, call_request, &bad).unwrap_err();
+        assert_error(&err, ErrorKind::InvalidInput, None);
+    }
+    assert_eq!(env.requests(), 0);
+}
+
+#[tokio::test]
+async fn retries_the_way_it_is_told() {
+    let env = Env::start().await;
+    // A POST is not repeated after a 5xx by default...
+    env.mock.fail_next("POST", "/api/v1/users", 502, 1);
+    let post = RawRequest {
+        body: Some(r#"{"profile": {}}"#.into()),
+        ..raw(HttpMethod::Post, "/api/v1/users")
+    };
+    assert_error(
+        &call!(env, okta_management_raw, call_request, &post).unwrap_err(),
+        ErrorKind::Server,
+        None,
+    );
+    assert_eq!(env.requests(), 1);
+    // ...but is with retry-on-all-errors, with a fixed delay.
+    env.mock.clear_requests();
+    env.mock.fail_next("GET", "/api/v1/meta/types/user", 400, 2);
+    let stubborn = RawRequest {
+        retries: Some(2),
+        retry_delay_ms: Some(10),
+        backoff: Some(Backoff::Fixed),
+        retry_on_all_errors: Some(true),
+        ..raw(HttpMethod::Get, "/api/v1/meta/types/user")
+    };
+    assert_eq!(
+        call!(env, okta_management_raw, call_request, &stubborn)
+            .unwrap()
+            .status,
+        200
+    );
+    assert_eq!(
+        env.mock
+            .requests()
+            .iter()
+            .map(|r| r.status)
+            .collect::<Vec<_>>(),
+        [400, 400, 200]
+    );
+    // A 429 waits for the reset, as every node does.
+    env.mock.clear_requests();
+    env.mock.rate_limit_next(1, Duration::from_secs(1));
+    assert_eq!(
+        call!(
+            env,
+            okta_management_raw,
+            call_request,
+            &raw(HttpMethod::Get, "/api/v1/users/me")
+        )
+        .unwrap()
+        .status,
+        200
+    );
+    assert_eq!(env.requests(), 2);
+    let too_many = RawRequest {
+        retries: Some(11),
+        ..raw(HttpMethod::Get, "/api/v1/users/me")
+    };
+    assert_error(
+        &call!(env, okta_management_raw, call_request, &too_many).unwrap_err(),
+        ErrorKind::InvalidInput,
+        None,
+    );
+}
