@@ -1,5 +1,7 @@
-//! Flows: a list of node calls in a JSON file, each step's input able to use earlier
-//! steps' outputs with `${step.path}`. The examples in `examples/flows/` are flows.
+//! Flows: a list of node calls in a JSON file, each step's input able to use the flow's
+//! `vars` and earlier steps' outputs with `${step.path}`. A step can run once per item of
+//! an earlier output (`for-each`, with `${item...}`). The examples in `examples/flows/` are
+//! flows.
 
 use crate::catalog::Outcome;
 use crate::host::{Connection, Host};
@@ -16,6 +18,9 @@ pub struct Flow {
     /// What the flow does, for people.
     #[serde(default)]
     pub description: String,
+    /// Values the steps use as `${vars.name}`; `okta-nodes flow --var name=value` overrides.
+    #[serde(default)]
+    pub vars: Map<String, Value>,
     /// The steps, run in order.
     pub steps: Vec<Step>,
 }
@@ -36,6 +41,13 @@ pub struct Step {
     /// Output fields to print (dotted paths).
     #[serde(default)]
     pub show: Vec<String>,
+    /// Run the step once per item of this array (a `${step.path}` reference); the input
+    /// refers to the item as `${item...}`, and the output is the array of outputs.
+    #[serde(default, rename = "for-each")]
+    pub for_each: Option<String>,
+    /// With `for-each`: only the items whose fields equal these values.
+    #[serde(default, rename = "where")]
+    pub filter: Map<String, Value>,
 }
 
 impl Flow {
@@ -50,6 +62,9 @@ impl Flow {
     pub fn parse(text: &str) -> Result<Self> {
         let flow: Flow = serde_json::from_str(text)?;
         for (i, step) in flow.steps.iter().enumerate() {
+            if step.id == "vars" || step.id == "item" {
+                bail!("`{}` is a reserved name; give the step another id", step.id);
+            }
             if flow.steps[..i].iter().any(|s| s.id == step.id) {
                 bail!("two steps are called `{}`", step.id);
             }
@@ -57,8 +72,8 @@ impl Flow {
         Ok(flow)
     }
 
-    /// Runs every step; stops at the first node error. `report` sees each step's outcome
-    /// before the next step starts. Returns the outputs by step id.
+    /// Runs every step; stops at the first node error. `report` sees each call's outcome
+    /// before the next one starts. Returns the outputs by step id.
     pub async fn run(
         &self,
         host: &Host,
@@ -66,39 +81,66 @@ impl Flow {
         mut report: impl FnMut(usize, &Step, &Value, &Outcome),
     ) -> Result<Map<String, Value>> {
         let mut outputs = Map::new();
+        outputs.insert("vars".into(), Value::Object(self.vars.clone()));
         for (i, step) in self.steps.iter().enumerate() {
-            let input =
-                substitute(&step.input, &outputs).with_context(|| format!("step `{}`", step.id))?;
-            let outcome = host
-                .call_json(conn, &step.node, &input)
-                .await
-                .with_context(|| format!("step `{}` ({})", step.id, step.node))?;
-            report(i, step, &input, &outcome);
-            match outcome {
-                Outcome::Ok(output) => {
-                    outputs.insert(step.id.clone(), output);
+            let context = || format!("step `{}` ({})", step.id, step.node);
+            let items = match &step.for_each {
+                None => None,
+                Some(reference) => {
+                    let list = substitute(&Value::String(reference.clone()), &outputs)
+                        .with_context(context)?;
+                    let Value::Array(list) = list else {
+                        bail!("{}: for-each {reference} is not a list", context());
+                    };
+                    let wanted =
+                        |item: &Value| step.filter.iter().all(|(k, v)| item.get(k) == Some(v));
+                    Some(list.into_iter().filter(wanted).collect::<Vec<_>>())
                 }
-                Outcome::Err(error) => {
-                    return Err(anyhow!(
-                        "step `{}` ({}) failed: {error}",
-                        step.id,
-                        step.node
-                    ));
+            };
+            let mut results = Vec::new();
+            for item in items.clone().unwrap_or_else(|| vec![Value::Null]) {
+                if items.is_some() {
+                    outputs.insert("item".into(), item);
+                }
+                let input = substitute(&step.input, &outputs).with_context(context)?;
+                let outcome = host
+                    .call_json(conn, &step.node, &input)
+                    .await
+                    .with_context(context)?;
+                report(i, step, &input, &outcome);
+                match outcome {
+                    Outcome::Ok(output) => results.push(output),
+                    Outcome::Err(error) => bail!("{} failed: {error}", context()),
                 }
             }
+            outputs.remove("item");
+            let output = match items {
+                Some(_) => Value::Array(results),
+                None => results.pop().unwrap_or(Value::Null),
+            };
+            outputs.insert(step.id.clone(), output);
         }
         Ok(outputs)
     }
 }
 
-/// Looks a dotted path (`create.profile.login`, `list.items.0.id`) up in the outputs.
-pub fn lookup<'a>(outputs: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+/// Looks a dotted path (`create.profile.login`, `list.items.0.id`) up in the outputs. A
+/// JSON string on the way (such as `raw`, `profile-extra` or a raw request's `body`) is
+/// read as JSON.
+pub fn lookup(outputs: &Map<String, Value>, path: &str) -> Option<Value> {
     let mut parts = path.split('.');
-    let first = outputs.get(parts.next()?)?;
-    parts.try_fold(first, |value, key| match value {
-        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
-        other => other.get(key),
-    })
+    let mut value = outputs.get(parts.next()?)?.clone();
+    for key in parts {
+        if let Value::String(text) = &value {
+            value = serde_json::from_str(text).ok()?;
+        }
+        value = match value {
+            Value::Array(items) => items.into_iter().nth(key.parse::<usize>().ok()?)?,
+            Value::Object(mut map) => map.remove(key)?,
+            _ => return None,
+        };
+    }
+    Some(value)
 }
 
 /// Replaces `${step.path}` references. A string that is exactly one reference takes the
@@ -111,7 +153,7 @@ pub fn substitute(value: &Value, outputs: &Map<String, Value>) -> Result<Value> 
                 .and_then(|r| r.strip_suffix('}'))
                 .filter(|p| !p.contains("${"))
             {
-                return lookup(outputs, path).cloned().ok_or_else(|| {
+                return lookup(outputs, path).ok_or_else(|| {
                     anyhow!("`${{{path}}}` names nothing an earlier step returned")
                 });
             }
@@ -127,7 +169,7 @@ pub fn substitute(value: &Value, outputs: &Map<String, Value>) -> Result<Value> 
                     anyhow!("`${{{path}}}` names nothing an earlier step returned")
                 })?;
                 match found {
-                    Value::String(text) => out.push_str(text),
+                    Value::String(text) => out.push_str(&text),
                     other => out.push_str(&other.to_string()),
                 }
                 rest = &rest[start + end + 1..];
@@ -166,6 +208,16 @@ mod tests {
         );
         assert!(substitute(&json!("${nope.id}"), outputs).is_err());
         assert!(substitute(&json!("x ${create.id"), outputs).is_err());
+    }
+
+    #[test]
+    fn json_strings_can_be_navigated() {
+        let outputs = json!({"raw": {"body": "[{\"code\": \"123456\"}]"}});
+        let outputs = outputs.as_object().unwrap();
+        assert_eq!(
+            substitute(&json!("${raw.body.0.code}"), outputs).unwrap(),
+            json!("123456")
+        );
     }
 
     #[test]

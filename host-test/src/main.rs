@@ -12,8 +12,12 @@ use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// The demo flow, from `examples/flows/`.
-const DEMO_FLOW: &str = include_str!("../../examples/flows/user-lifecycle.json");
+/// The demo flows, from `examples/flows/`, in the order the demo runs them.
+const DEMO_FLOWS: &[&str] = &[
+    include_str!("../../examples/flows/user-lifecycle.json"),
+    include_str!("../../examples/flows/onboarding.json"),
+    include_str!("../../examples/flows/offboarding.json"),
+];
 /// The org name the demo gives the mock.
 const DEMO_DOMAIN: &str = "dev-000000.okta.com";
 
@@ -46,6 +50,9 @@ enum Command {
     Flow {
         /// The flow file, such as examples/flows/user-lifecycle.json.
         file: PathBuf,
+        /// Set a flow variable: --var login=ada@example.com (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
         #[command(flatten)]
         conn: ConnArgs,
     },
@@ -61,7 +68,8 @@ enum Command {
         #[arg(long)]
         empty: bool,
     },
-    /// Start the mock and run the user lifecycle flow through the component.
+    /// Start the mock and run the example flows (user lifecycle, onboarding, offboarding)
+    /// through the component.
     Demo {
         /// Run this flow file instead.
         #[arg(long)]
@@ -192,8 +200,15 @@ async fn run(command: Command) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Flow { file, conn } => {
-            let flow = Flow::load(&file)?;
+        Command::Flow { file, vars, conn } => {
+            let mut flow = Flow::load(&file)?;
+            for var in vars {
+                let (name, value) = var
+                    .split_once('=')
+                    .ok_or_else(|| anyhow!("--var takes NAME=VALUE, not {var}"))?;
+                flow.vars
+                    .insert(name.to_string(), Value::String(value.to_string()));
+            }
             let connection = conn.connection()?;
             let host = conn.host()?;
             run_flow(&host, &connection, &flow).await
@@ -216,9 +231,12 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Demo { flow, verbose } => {
-            let flow = match flow {
-                Some(path) => Flow::load(&path)?,
-                None => Flow::parse(DEMO_FLOW).context("reading the built-in demo flow")?,
+            let flows = match flow {
+                Some(path) => vec![Flow::load(&path)?],
+                None => DEMO_FLOWS
+                    .iter()
+                    .map(|text| Flow::parse(text).context("reading a built-in demo flow"))
+                    .collect::<Result<_>>()?,
             };
             let mock = MockOkta::start(MockConfig {
                 seed: true,
@@ -232,15 +250,17 @@ async fn run(command: Command) -> Result<(), Failure> {
                 ..HostConfig::default()
             })?;
             let connection = Connection::api_token(DEMO_DOMAIN, mock.token());
-            println!("{}", flow.name);
-            if !flow.description.is_empty() {
-                println!("{}", flow.description);
-            }
             println!(
-                "org {DEMO_DOMAIN}, served by the mock Okta at {}\n",
+                "org {DEMO_DOMAIN}, served by the mock Okta at {}",
                 mock.url()
             );
-            run_flow(&host, &connection, &flow).await?;
+            for flow in &flows {
+                println!("\n== {} ==", flow.name);
+                if !flow.description.is_empty() {
+                    println!("{}\n", flow.description);
+                }
+                run_flow(&host, &connection, flow).await?;
+            }
             println!(
                 "\n{} requests reached the mock; every step ran in a fresh instance of the component.",
                 mock.requests().len()
@@ -275,17 +295,34 @@ fn print_step(i: usize, step: &Step, outcome: &Outcome) {
         Outcome::Ok(output) => {
             let mut wrapped = Map::new();
             wrapped.insert("out".into(), output.clone());
+            let text = |value: Value| match value {
+                Value::String(s) => s,
+                Value::Array(items) => format!("{} items", items.len()),
+                other => other.to_string(),
+            };
             let shown: Vec<String> = step
                 .show
                 .iter()
                 .filter_map(|path| {
-                    let value = lookup(&wrapped, &format!("out.{path}"))?;
-                    let text = match value {
-                        Value::String(s) => s.clone(),
-                        Value::Array(items) => format!("{} items", items.len()),
-                        other => other.to_string(),
+                    // `items[].name`: the field of every element of a list.
+                    let value = match path.split_once("[]") {
+                        Some((list, field)) => {
+                            let list =
+                                lookup(&wrapped, format!("out.{list}").trim_end_matches('.'))?;
+                            let fields: Vec<String> = list
+                                .as_array()?
+                                .iter()
+                                .filter_map(|item| {
+                                    let mut one = Map::new();
+                                    one.insert("it".into(), item.clone());
+                                    lookup(&one, &format!("it{field}")).map(text)
+                                })
+                                .collect();
+                            format!("[{}]", fields.join(", "))
+                        }
+                        None => text(lookup(&wrapped, &format!("out.{path}"))?),
                     };
-                    Some(format!("{path}={text}"))
+                    Some(format!("{path}={value}"))
                 })
                 .collect();
             println!(

@@ -208,4 +208,91 @@ async fn demo_runs_the_user_lifecycle_flow() {
         );
     }
     assert!(text.contains("outcome=deleted"));
+    for node in [
+        "groups.add-user-to-group",
+        "apps.assign-user-to-app",
+        "factors.enroll-factor",
+        "factors.activate-factor",
+        "groups.remove-user-from-group",
+        "apps.remove-user-from-app",
+    ] {
+        assert!(
+            text.contains(&format!("{node}  ok")),
+            "{node} did not run: {text}"
+        );
+    }
+    assert!(
+        text.contains("user.mfa.factor.activate"),
+        "the onboarding audit trail: {text}"
+    );
+    assert!(
+        text.contains("application.user_membership.remove"),
+        "the offboarding audit trail: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_flow_runs_against_any_org_with_vars() {
+    let mock = okta_host::mock::MockOkta::start(MockConfig {
+        seed: true,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let (token, url) = (mock.token(), mock.url());
+    let flow = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/flows/offboarding.json"
+    );
+    let out = run(
+        &[
+            "flow",
+            flow,
+            "--var",
+            "login=grace.hopper@example.com",
+            "--domain",
+            ORG,
+            "--token",
+            &token,
+            "--route-to",
+            &url,
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        mock.state().find_user("grace.hopper@example.com").is_none(),
+        "the var chose who left"
+    );
+    assert!(
+        mock.state()
+            .find_user("katherine.johnson@example.com")
+            .is_some()
+    );
+    // A failing step stops the flow with exit 1.
+    let again = run(
+        &[
+            "flow",
+            flow,
+            "--var",
+            "login=grace.hopper@example.com",
+            "--domain",
+            ORG,
+            "--token",
+            &token,
+            "--route-to",
+            &url,
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stdout(&again).contains("FAILED"));
 }

@@ -113,10 +113,11 @@ pub async fn users(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: C
     page::cursor_page(&call, &ids, items)
 }
 
+/// The app username and profile an assignment request sets.
+type AssignmentChange = (Option<String>, Option<Map<String, Value>>);
+
 /// Reads the credentials and profile of an assignment request.
-fn read_assignment(
-    body: &Value,
-) -> Result<(Option<String>, Option<Map<String, Value>>), MockError> {
+fn read_assignment(body: &Value) -> Result<AssignmentChange, MockError> {
     let username = body
         .pointer("/credentials/userName")
         .and_then(Value::as_str)
