@@ -306,8 +306,7 @@ async fn members_are_added_listed_and_removed() {
         .mock
         .requests()
         .into_iter()
-        .filter(|r| r.method == "PUT")
-        .last()
+        .rfind(|r| r.method == "PUT")
         .unwrap();
     assert_eq!(put.path, format!("/api/v1/groups/{}/users/{ada}", group.id));
 
