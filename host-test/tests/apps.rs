@@ -195,8 +195,12 @@ async fn assign_read_update_and_remove_a_user() {
     )
     .unwrap();
     assert_eq!(
-        users.items.iter().map(|u| u.id.clone()).collect::<Vec<_>>(),
-        [ada.clone()]
+        users
+            .items
+            .iter()
+            .map(|u| u.id.as_str())
+            .collect::<Vec<_>>(),
+        [ada.as_str()]
     );
 
     let remove = RemoveUserFromAppRequest {
