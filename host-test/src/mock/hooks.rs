@@ -199,23 +199,7 @@ async fn verify(mock: Mock, id: String) -> Reply {
     let (uri, headers, challenge) = {
         let mut state = mock.lock();
         let hook = find(&state, &id)?;
-        let uri = hook.json["channel"]["config"]["uri"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let headers: Vec<(String, String)> = hook.json["channel"]["config"]["headers"]
-            .as_array()
-            .map(|h| {
-                h.iter()
-                    .filter_map(|h| {
-                        Some((
-                            h["key"].as_str()?.to_string(),
-                            h["value"].as_str().unwrap_or_default().to_string(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let (uri, headers) = (hook.uri().to_string(), hook.headers());
         let challenge = format!("challenge-{}", state.next_id(""));
         (uri, headers, challenge)
     };

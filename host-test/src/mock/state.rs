@@ -269,6 +269,30 @@ pub struct MockHook {
     pub secret: Option<String>,
 }
 
+impl MockHook {
+    /// The hook's URI.
+    pub fn uri(&self) -> &str {
+        self.json["channel"]["config"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+    }
+
+    /// The extra headers the hook sends (not the authorization header).
+    pub fn headers(&self) -> Vec<(String, String)> {
+        self.json["channel"]["config"]["headers"]
+            .as_array()
+            .map(|h| {
+                h.iter()
+                    .filter_map(|h| {
+                        let value = h["value"].as_str().unwrap_or_default().to_string();
+                        Some((h["key"].as_str()?.to_string(), value))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// An event to deliver to a hook.
 #[derive(Clone, Debug)]
 pub struct Delivery {
@@ -760,26 +784,14 @@ impl State {
             if json["status"] == "ACTIVE" && json["verificationStatus"] == "VERIFIED" && subscribed
             {
                 let config = &json["channel"]["config"];
-                let mut headers: Vec<(String, String)> = config["headers"]
-                    .as_array()
-                    .map(|h| {
-                        h.iter()
-                            .filter_map(|h| {
-                                Some((
-                                    h["key"].as_str()?.to_string(),
-                                    h["value"].as_str().unwrap_or_default().to_string(),
-                                ))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let mut headers = hook.headers();
                 if let (Some(key), Some(secret)) =
                     (config["authScheme"]["key"].as_str(), &hook.secret)
                 {
                     headers.push((key.to_string(), secret.clone()));
                 }
                 self.deliveries.push(Delivery {
-                    uri: config["uri"].as_str().unwrap_or_default().to_string(),
+                    uri: hook.uri().to_string(),
                     headers,
                     body: json!({
                         "eventType": "com.okta.event_hook",
