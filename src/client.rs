@@ -5,11 +5,11 @@
 
 use crate::connection::{Connection, Secret};
 use crate::error::{self, decode, failure};
+use crate::objects;
 use crate::paging::{self, Paging};
 use crate::retry::{self, Next};
 use crate::spec::{Method, RequestSpec, Response};
 use crate::wit::types::{ErrorKind, OktaError};
-use serde_json::value::RawValue;
 use std::time::{Duration, SystemTime};
 
 /// One HTTP exchange, as the transport sees it.
@@ -160,7 +160,7 @@ impl<T: Transport> Client<T> {
         let (raws, next) = self.list_raw(spec, paging)?;
         let items = raws
             .iter()
-            .map(|raw| parse(raw.get().as_bytes()))
+            .map(|raw| parse(raw))
             .collect::<Result<_, _>>()?;
         Ok((items, next))
     }
@@ -170,10 +170,12 @@ impl<T: Transport> Client<T> {
         &mut self,
         spec: RequestSpec,
         paging: &Paging,
-    ) -> Result<(Vec<Box<RawValue>>, Option<String>), OktaError> {
+    ) -> Result<(Vec<Vec<u8>>, Option<String>), OktaError> {
         let first = paging::first_request(spec, paging)?;
         paging::collect(first, paging, &mut |spec| self.send(spec), &mut |resp| {
-            serde_json::from_slice(&resp.body).map_err(|e| decode("a list page", e))
+            let items = objects::array_items(&resp.body)
+                .ok_or_else(|| decode("a list page", "it is not a JSON array"))?;
+            Ok(items.into_iter().map(<[u8]>::to_vec).collect())
         })
     }
 }
