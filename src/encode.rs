@@ -42,19 +42,14 @@ pub(crate) fn segment(field: &str, value: &str) -> Result<String, OktaError> {
     Ok(utf8_percent_encode(value, UNRESERVED).to_string())
 }
 
-/// Percent-encodes a query name or value (everything but unreserved characters).
-pub(crate) fn component(value: &str) -> String {
-    utf8_percent_encode(value, UNRESERVED).to_string()
-}
-
-/// Renders query pairs as `k=v&k=v`, percent-encoding every value.
-pub(crate) fn query_string(pairs: &[(&'static str, String)]) -> String {
+/// Renders query pairs as `k=v&k=v`, percent-encoding every name and value.
+pub(crate) fn query_string<K: AsRef<str>>(pairs: &[(K, String)]) -> String {
     let mut out = String::new();
     for (i, (key, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(key);
+        out.extend(utf8_percent_encode(key.as_ref(), UNRESERVED));
         out.push('=');
         out.extend(utf8_percent_encode(value, UNRESERVED));
     }

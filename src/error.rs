@@ -1,4 +1,4 @@
-//! Okta's error JSON → the WIT `okta-error` variant.
+//! Okta's error JSON → the WIT `okta-error` record.
 //!
 //! The only module that reads Okta's error body. No message built here contains a
 //! credential: the inputs are Okta's own words, status codes and header values.

@@ -37,17 +37,6 @@ pub(crate) fn event_hook(raw: &[u8]) -> Result<EventHook, OktaError> {
         .cloned()
         .unwrap_or(Value::Null);
     let events = object.get("events").cloned().unwrap_or(Value::Null);
-    let strings = |list: Option<&Value>| -> Vec<String> {
-        list.and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     Ok(EventHook {
         id: objects::required(&object, "id", "an event hook")?,
         name: text(&object, "name").unwrap_or_default(),
@@ -62,7 +51,7 @@ pub(crate) fn event_hook(raw: &[u8]) -> Result<EventHook, OktaError> {
             _ => VerificationStatus::Unknown,
         },
         uri: text(&config, "uri").unwrap_or_default(),
-        event_types: strings(events.get("items")),
+        event_types: objects::strings(events.get("items")),
         headers: config
             .get("headers")
             .and_then(Value::as_array)
@@ -270,11 +259,7 @@ pub(crate) fn delete_event_hook<T: Transport>(
     client: &mut Client<T>,
     req: EventHookRequest,
 ) -> Result<(), OktaError> {
-    let hook = event_hook(
-        &client
-            .send(&RequestSpec::get(hook_path(&req.event_hook_id)?))?
-            .body,
-    )?;
+    let hook = get_event_hook(client, req)?;
     delete_hook(client, &hook)
 }
 
@@ -290,7 +275,16 @@ pub(crate) fn delete_all_event_hooks<T: Transport>(
     let mut ids = Vec::new();
     for hook in list_event_hooks(client)? {
         if uri.is_none_or(|uri| hook.uri == uri) {
-            delete_hook(client, &hook)?;
+            if let Err(mut err) = delete_hook(client, &hook) {
+                if !ids.is_empty() {
+                    err.message = format!(
+                        "{} (deleted before this failure: {})",
+                        err.message,
+                        ids.join(", ")
+                    );
+                }
+                return Err(err);
+            }
             ids.push(hook.id);
         }
     }

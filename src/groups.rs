@@ -120,10 +120,7 @@ pub(crate) fn merged_group_profile(
     req: &UpdateGroupRequest,
 ) -> Result<Value, OktaError> {
     let mut group = objects::parse(current, "a group")?;
-    let mut profile = match group.get_mut("profile").map(Value::take) {
-        Some(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
+    let mut profile = objects::take_object(&mut group, "profile");
     let name = encode::non_blank(&req.name);
     merge_profile(
         &mut profile,

@@ -147,29 +147,29 @@ pub(crate) fn user_status(status: &str) -> UserStatus {
     }
 }
 
-/// Okta's name for a provider type.
+/// Each provider type and Okta's name for it.
+const PROVIDER_TYPES: &[(ProviderType, &str)] = &[
+    (ProviderType::Okta, "OKTA"),
+    (ProviderType::ActiveDirectory, "ACTIVE_DIRECTORY"),
+    (ProviderType::Ldap, "LDAP"),
+    (ProviderType::Federation, "FEDERATION"),
+    (ProviderType::Social, "SOCIAL"),
+    (ProviderType::Import, "IMPORT"),
+];
+
+/// Okta's name for a provider type (`None` for `unknown`).
 pub(crate) fn provider_type_name(kind: ProviderType) -> Option<&'static str> {
-    Some(match kind {
-        ProviderType::Okta => "OKTA",
-        ProviderType::ActiveDirectory => "ACTIVE_DIRECTORY",
-        ProviderType::Ldap => "LDAP",
-        ProviderType::Federation => "FEDERATION",
-        ProviderType::Social => "SOCIAL",
-        ProviderType::Import => "IMPORT",
-        ProviderType::Unknown => return None,
-    })
+    PROVIDER_TYPES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, name)| *name)
 }
 
 fn provider_type(name: &str) -> ProviderType {
-    match name {
-        "OKTA" => ProviderType::Okta,
-        "ACTIVE_DIRECTORY" => ProviderType::ActiveDirectory,
-        "LDAP" => ProviderType::Ldap,
-        "FEDERATION" => ProviderType::Federation,
-        "SOCIAL" => ProviderType::Social,
-        "IMPORT" => ProviderType::Import,
-        _ => ProviderType::Unknown,
-    }
+    PROVIDER_TYPES
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map_or(ProviderType::Unknown, |(kind, _)| *kind)
 }
 
 /// Parses JSON that Okta sent; `what` names it in a decode error.
@@ -191,6 +191,19 @@ pub(crate) fn text(object: &Value, key: &str) -> Option<String> {
     object.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
+/// The strings of an array (absent or not an array: empty; other items are skipped).
+pub(crate) fn strings(list: Option<&Value>) -> Vec<String> {
+    list.and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A boolean member (absent or not a boolean: `false`).
 pub(crate) fn flag(object: &Value, key: &str) -> bool {
     object.get(key).and_then(Value::as_bool).unwrap_or(false)
@@ -202,7 +215,7 @@ pub(crate) fn required(object: &Value, key: &str, what: &str) -> Result<String, 
 }
 
 /// Takes an object member out (absent or not an object: empty).
-fn take_object(object: &mut Value, key: &str) -> Map<String, Value> {
+pub(crate) fn take_object(object: &mut Value, key: &str) -> Map<String, Value> {
     match object.get_mut(key).map(Value::take) {
         Some(Value::Object(map)) => map,
         _ => Map::new(),

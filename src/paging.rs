@@ -6,7 +6,7 @@
 
 use crate::encode;
 use crate::error::invalid_input;
-use crate::spec::{RequestSpec, Response, Target};
+use crate::spec::{RequestSpec, Response, Target, path_of};
 use crate::wit::types::{OktaError, PageRequest};
 
 /// The default and largest `max-items` for `fetch-all`.
@@ -158,11 +158,6 @@ pub(crate) fn collect<T>(
             ..spec
         };
     }
-}
-
-/// The path part of a path-and-query.
-fn path_of(path_and_query: &str) -> &str {
-    path_and_query.split('?').next().unwrap_or(path_and_query)
 }
 
 /// Replaces (or adds) the `limit` query parameter of a path-and-query, leaving the rest as

@@ -5,7 +5,7 @@ use crate::client::{Client, Transport};
 use crate::encode;
 use crate::error::invalid_input;
 use crate::retry::{Backoff, DEFAULT_BACKOFF, Policy};
-use crate::spec::{Method, RequestSpec, Retry, Target};
+use crate::spec::{Method, RequestSpec, Retry};
 use crate::wit::raw::{Backoff as WitBackoff, HttpMethod, RawRequest, RawResponse};
 use crate::wit::types::{OktaError, Pair};
 use std::time::Duration;
@@ -107,23 +107,12 @@ pub(crate) fn build_request(
         HttpMethod::Patch => Method::Patch,
         HttpMethod::Delete => Method::Delete,
     };
-    let mut spec = RequestSpec::with_method(method, path.clone());
-    let query = req.query.as_deref().unwrap_or_default();
-    if query.iter().any(|p| p.name.is_empty()) {
-        return Err(invalid_input("query has a parameter without a name"));
-    }
-    if !query.is_empty() {
-        let rendered: Vec<String> = query
-            .iter()
-            .map(|p| {
-                format!(
-                    "{}={}",
-                    encode::component(&p.name),
-                    encode::component(&p.value)
-                )
-            })
-            .collect();
-        spec.target = Target::Raw(format!("{path}?{}", rendered.join("&")));
+    let mut spec = RequestSpec::with_method(method, path);
+    for pair in req.query.as_deref().unwrap_or_default() {
+        if pair.name.is_empty() {
+            return Err(invalid_input("query has a parameter without a name"));
+        }
+        spec = spec.query(pair.name.clone(), &pair.value);
     }
     spec.headers = check_headers(req.headers.as_deref().unwrap_or_default())?;
     if let Some(body) = req.body.as_deref().filter(|b| !b.trim().is_empty()) {
@@ -236,10 +225,16 @@ mod tests {
     #[test]
     fn builds_query_headers_body_and_retries() {
         let req = RawRequest {
-            query: Some(vec![Pair {
-                name: "search".into(),
-                value: "profile.login eq \"a+b@x.com\"".into(),
-            }]),
+            query: Some(vec![
+                Pair {
+                    name: "search".into(),
+                    value: "profile.login eq \"a+b@x.com\"".into(),
+                },
+                Pair {
+                    name: "a b".into(),
+                    value: "1".into(),
+                },
+            ]),
             headers: Some(vec![Pair {
                 name: "Accept-Language".into(),
                 value: "en".into(),
@@ -255,7 +250,7 @@ mod tests {
         assert_eq!(spec.method, Method::Patch);
         assert_eq!(
             spec.path_and_query(),
-            "/api/v1/x?search=profile.login%20eq%20%22a%2Bb%40x.com%22"
+            "/api/v1/x?search=profile.login%20eq%20%22a%2Bb%40x.com%22&a%20b=1"
         );
         assert_eq!(
             spec.headers,

@@ -29,16 +29,7 @@ pub(crate) fn realm(raw: &[u8]) -> Result<Realm, OktaError> {
         name: text(&profile, "name").unwrap_or_default(),
         realm_type: text(&profile, "realmType"),
         is_default: objects::flag(&object, "isDefault"),
-        domains: profile
-            .get("domains")
-            .and_then(Value::as_array)
-            .map(|d| {
-                d.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        domains: objects::strings(profile.get("domains")),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
         raw: objects::raw_text(raw),

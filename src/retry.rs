@@ -165,7 +165,8 @@ pub(crate) fn after_error(
 ) -> Next {
     let retried = match retry {
         Retry::Safe => err.is_transient(),
-        Retry::Always => !matches!(err, TransportError::Denied(_)),
+        // A refusal or an oversized body comes back the same however often it is asked for.
+        Retry::Always => !matches!(err, TransportError::Denied(_) | TransportError::TooLarge(_)),
         Retry::Unsafe => false,
     };
     if attempt < policy.max_retries && retried {
@@ -346,14 +347,11 @@ mod tests {
             after_error(policy, Retry::Always, 0, &failed),
             Next::RetryAfter(DEFAULT_BACKOFF)
         );
-        assert_eq!(
-            after_error(
-                policy,
-                Retry::Always,
-                0,
-                &TransportError::Denied("x".into())
-            ),
-            Next::Done
-        );
+        for hopeless in [
+            TransportError::Denied("x".into()),
+            TransportError::TooLarge(10),
+        ] {
+            assert_eq!(after_error(policy, Retry::Always, 0, &hopeless), Next::Done);
+        }
     }
 }

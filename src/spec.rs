@@ -8,6 +8,7 @@ use crate::error::{Operation, invalid_input};
 use crate::retry::Policy;
 use crate::wit::types::{OktaError, SortOrder};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// The HTTP methods the nodes use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,8 +45,8 @@ pub(crate) enum Target {
     Parts {
         /// The path, each segment already percent-encoded.
         path: String,
-        /// Query pairs; values are encoded when the target is rendered.
-        query: Vec<(&'static str, String)>,
+        /// Query pairs, encoded when the target is rendered.
+        query: Vec<(Cow<'static, str>, String)>,
     },
     /// An opaque path and query from Okta's `Link` header, sent as Okta wrote it.
     Raw(String),
@@ -73,7 +74,12 @@ pub(crate) struct RequestSpec {
 }
 
 impl RequestSpec {
-    fn new(method: Method, path: String, retry: Retry) -> Self {
+    /// A request with any method; `GET`, `PUT` and `DELETE` are safe to repeat.
+    pub(crate) fn with_method(method: Method, path: String) -> Self {
+        let retry = match method {
+            Method::Get | Method::Put | Method::Delete => Retry::Safe,
+            Method::Post | Method::Patch => Retry::Unsafe,
+        };
         RequestSpec {
             method,
             target: Target::Parts {
@@ -87,15 +93,6 @@ impl RequestSpec {
             policy: None,
             timeout: None,
         }
-    }
-
-    /// A request with any method; `GET`, `PUT` and `DELETE` are safe to repeat.
-    pub(crate) fn with_method(method: Method, path: String) -> Self {
-        let retry = match method {
-            Method::Get | Method::Put | Method::Delete => Retry::Safe,
-            Method::Post | Method::Patch => Retry::Unsafe,
-        };
-        Self::new(method, path, retry)
     }
 
     /// A list endpoint that takes at most one of `q`, `filter` and `search`, and sorts only
@@ -133,22 +130,22 @@ impl RequestSpec {
 
     /// A `GET`; safe to repeat.
     pub(crate) fn get(path: String) -> Self {
-        Self::new(Method::Get, path, Retry::Safe)
+        Self::with_method(Method::Get, path)
     }
 
     /// A `POST`; not safe to repeat unless marked with [`RequestSpec::retry`].
     pub(crate) fn post(path: String) -> Self {
-        Self::new(Method::Post, path, Retry::Unsafe)
+        Self::with_method(Method::Post, path)
     }
 
     /// A `PUT`; safe to repeat.
     pub(crate) fn put(path: String) -> Self {
-        Self::new(Method::Put, path, Retry::Safe)
+        Self::with_method(Method::Put, path)
     }
 
     /// A `DELETE`; safe to repeat unless marked otherwise.
     pub(crate) fn delete(path: String) -> Self {
-        Self::new(Method::Delete, path, Retry::Safe)
+        Self::with_method(Method::Delete, path)
     }
 
     /// Puts the path under a base path resolved later (a user's id looked up by login), so
@@ -161,9 +158,9 @@ impl RequestSpec {
     }
 
     /// Adds a query pair.
-    pub(crate) fn query(mut self, key: &'static str, value: impl ToString) -> Self {
+    pub(crate) fn query(mut self, key: impl Into<Cow<'static, str>>, value: impl ToString) -> Self {
         if let Target::Parts { query, .. } = &mut self.target {
-            query.push((key, value.to_string()));
+            query.push((key.into(), value.to_string()));
         }
         self
     }
@@ -198,7 +195,7 @@ impl RequestSpec {
     pub(crate) fn path(&self) -> &str {
         match &self.target {
             Target::Parts { path, .. } => path,
-            Target::Raw(raw) => raw.split('?').next().unwrap_or(raw),
+            Target::Raw(raw) => path_of(raw),
         }
     }
 
@@ -217,11 +214,18 @@ impl RequestSpec {
         match &self.target {
             Target::Parts { query, .. } => query
                 .iter()
-                .find(|(k, _)| *k == key)
+                .find(|(k, _)| k == key)
                 .map(|(_, v)| v.as_str()),
             Target::Raw(_) => None,
         }
     }
+}
+
+/// The path part of a path-and-query.
+pub(crate) fn path_of(path_and_query: &str) -> &str {
+    path_and_query
+        .split_once('?')
+        .map_or(path_and_query, |(path, _)| path)
 }
 
 /// Okta's `sortOrder` value.

@@ -5,7 +5,7 @@
 
 use crate::client::{Client, Transport};
 use crate::encode;
-use crate::error::{decode, invalid_input, not_found};
+use crate::error::{invalid_input, not_found};
 use crate::objects;
 use crate::paging::{self, Paging};
 use crate::spec::{RequestSpec, Response, Retry};
@@ -100,8 +100,7 @@ pub(crate) fn user_id<T: Transport>(
             let path = user_path(client, user)?;
             let resp = client.send(&RequestSpec::get(path))?;
             let found = objects::parse(&resp.body, "a user")?;
-            let id = objects::text(&found, "id").ok_or_else(|| decode("a user", "no `id`"))?;
-            encode::segment("user-id", &id)
+            encode::segment("user-id", &objects::required(&found, "id", "a user")?)
         }
     }
 }
@@ -438,7 +437,7 @@ fn transition<T: Transport>(
     // Each of these ends in the same status however often it runs.
     let mut spec = lifecycle(&path, action, Retry::Safe);
     for (key, value) in query {
-        spec = spec.query(key, value);
+        spec = spec.query(*key, value);
     }
     client.send(&spec)?;
     Ok(LifecycleResult {

@@ -356,6 +356,45 @@ async fn delete_one_and_delete_all_by_uri() {
     )
     .unwrap();
     assert_eq!(everything.ids, [ids[2].clone()]);
+
+    // A failure part way names the hooks already deleted.
+    let mut more = Vec::new();
+    for _ in 0..2 {
+        more.push(
+            call!(
+                env,
+                okta_management_event_hooks,
+                call_create_event_hook,
+                &create_request(&b)
+            )
+            .unwrap()
+            .id,
+        );
+    }
+    env.mock
+        .fail_next("DELETE", &format!("/api/v1/eventHooks/{}", more[1]), 500, 3);
+    let err = call!(
+        env,
+        okta_management_event_hooks,
+        call_delete_all_event_hooks,
+        &DeleteAllEventHooksRequest { uri: None }
+    )
+    .unwrap_err();
+    assert_error(&err, ErrorKind::Server, None);
+    assert!(
+        err.message
+            .ends_with(&format!("(deleted before this failure: {})", more[0])),
+        "{}",
+        err.message
+    );
+    let rest = call!(
+        env,
+        okta_management_event_hooks,
+        call_delete_all_event_hooks,
+        &DeleteAllEventHooksRequest { uri: None }
+    )
+    .unwrap();
+    assert_eq!(rest.ids, [more[1].clone()]);
     assert!(
         call!(env, okta_management_event_hooks, call_list_event_hooks)
             .unwrap()
