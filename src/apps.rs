@@ -32,6 +32,7 @@ pub(crate) fn app(raw: &[u8]) -> Result<App, OktaError> {
         status: match object.get("status").and_then(Value::as_str) {
             Some("ACTIVE") => AppStatus::Active,
             Some("INACTIVE") => AppStatus::Inactive,
+            Some("DELETED") => AppStatus::Deleted,
             _ => AppStatus::Unknown,
         },
         sign_on_mode: text(&object, "signOnMode"),
@@ -279,6 +280,14 @@ mod tests {
             (a.label.as_str(), a.status, a.sign_on_mode.as_deref()),
             ("Slack", AppStatus::Active, Some("SAML_2_0"))
         );
+        for (status, expected) in [
+            ("INACTIVE", AppStatus::Inactive),
+            ("DELETED", AppStatus::Deleted),
+            ("ARCHIVED", AppStatus::Unknown),
+        ] {
+            let json = format!(r#"{{"id":"0oa1","status":"{status}"}}"#);
+            assert_eq!(app(json.as_bytes()).unwrap().status, expected);
+        }
         let u = app_user(br#"{"id":"00u1","scope":"USER","status":"PROVISIONED","credentials":{"userName":"ada"},"profile":{"role":"x"}}"#).unwrap();
         assert_eq!(
             (u.scope, u.username.as_deref(), u.profile.as_str()),

@@ -11,9 +11,9 @@ use crate::paging;
 use crate::spec::{RequestSpec, Retry};
 use crate::wit::event_hooks::{
     CreateEventHookRequest, DeleteAllEventHooksRequest, DeletedEventHooks, EventFilter, EventHook,
-    EventHookRequest, HookStatus, VerificationStatus,
+    EventHookRequest, VerificationStatus,
 };
-use crate::wit::types::{OktaError, Pair};
+use crate::wit::types::{LifecycleStatus, OktaError, Pair};
 use serde_json::{Map, Value, json};
 
 const HOOKS: &str = "/api/v1/eventHooks";
@@ -40,11 +40,7 @@ pub(crate) fn event_hook(raw: &[u8]) -> Result<EventHook, OktaError> {
     Ok(EventHook {
         id: objects::required(&object, "id", "an event hook")?,
         name: text(&object, "name").unwrap_or_default(),
-        status: match object.get("status").and_then(Value::as_str) {
-            Some("ACTIVE") => HookStatus::Active,
-            Some("INACTIVE") => HookStatus::Inactive,
-            _ => HookStatus::Unknown,
-        },
+        status: objects::lifecycle_status(&object),
         verification_status: match object.get("verificationStatus").and_then(Value::as_str) {
             Some("VERIFIED") => VerificationStatus::Verified,
             Some("UNVERIFIED") => VerificationStatus::Unverified,
@@ -214,7 +210,7 @@ pub(crate) fn create_event_hook<T: Transport>(
             .send(&RequestSpec::post(HOOKS.into()).json(body))?
             .body,
     )?;
-    if req.do_not_activate.unwrap_or(false) && created.status != HookStatus::Inactive {
+    if req.do_not_activate.unwrap_or(false) && created.status != LifecycleStatus::Inactive {
         return lifecycle(client, &hook_path(&created.id)?, "deactivate");
     }
     Ok(created)
@@ -247,7 +243,7 @@ pub(crate) fn verify_event_hook<T: Transport>(
 /// Deletes a hook, deactivating it first when it is not INACTIVE.
 fn delete_hook<T: Transport>(client: &mut Client<T>, hook: &EventHook) -> Result<(), OktaError> {
     let path = hook_path(&hook.id)?;
-    if hook.status != HookStatus::Inactive {
+    if hook.status != LifecycleStatus::Inactive {
         lifecycle(client, &path, "deactivate")?;
     }
     client.send(&RequestSpec::delete(path))?;
@@ -361,7 +357,7 @@ mod tests {
         assert_eq!(hook.auth_header_key.as_deref(), Some("Authorization"));
         assert_eq!(
             (hook.status, hook.verification_status),
-            (HookStatus::Active, VerificationStatus::Unverified)
+            (LifecycleStatus::Active, VerificationStatus::Unverified)
         );
     }
 

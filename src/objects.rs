@@ -5,8 +5,8 @@
 
 use crate::error::{decode, invalid_input};
 use crate::wit::types::{
-    AppLink, AuthProvider, Group, GroupType, OktaError, ProviderType, User, UserProfile,
-    UserStatus, UserType,
+    AppLink, AuthProvider, Group, GroupType, LifecycleStatus, OktaError, ProviderType, User,
+    UserProfile, UserStatus, UserType,
 };
 use serde_json::{Map, Value};
 
@@ -130,6 +130,15 @@ pub(crate) fn profile_object(
         out.insert(key, value);
     }
     Ok(out)
+}
+
+/// Reads Okta's `LifecycleStatus` member `status`.
+pub(crate) fn lifecycle_status(object: &Value) -> LifecycleStatus {
+    match object.get("status").and_then(Value::as_str) {
+        Some("ACTIVE") => LifecycleStatus::Active,
+        Some("INACTIVE") => LifecycleStatus::Inactive,
+        _ => LifecycleStatus::Unknown,
+    }
 }
 
 /// Reads Okta's user status.

@@ -5,8 +5,8 @@ use crate::encode;
 use crate::objects::{self, parse, text};
 use crate::paging::{self, Paging};
 use crate::spec::RequestSpec;
-use crate::wit::policies::{ListPoliciesRequest, Policy, PolicyPage, PolicyStatus, PolicyType};
-use crate::wit::types::OktaError;
+use crate::wit::policies::{ListPoliciesRequest, Policy, PolicyPage, PolicyType};
+use crate::wit::types::{LifecycleStatus, OktaError};
 use serde_json::Value;
 
 /// Okta's name for a policy type.
@@ -33,9 +33,9 @@ pub(crate) fn build_list_policies(
 ) -> Result<(RequestSpec, Paging), OktaError> {
     let status = match req.status {
         None => None,
-        Some(PolicyStatus::Active) => Some("ACTIVE"),
-        Some(PolicyStatus::Inactive) => Some("INACTIVE"),
-        Some(PolicyStatus::Unknown) => {
+        Some(LifecycleStatus::Active) => Some("ACTIVE"),
+        Some(LifecycleStatus::Inactive) => Some("INACTIVE"),
+        Some(LifecycleStatus::Unknown) => {
             return Err(crate::error::invalid_input(
                 "status must be active or inactive",
             ));
@@ -58,11 +58,7 @@ pub(crate) fn policy(raw: &[u8]) -> Result<Policy, OktaError> {
         id: objects::required(&object, "id", "a policy")?,
         name: text(&object, "name").unwrap_or_default(),
         policy_type: text(&object, "type").unwrap_or_default(),
-        status: match object.get("status").and_then(Value::as_str) {
-            Some("ACTIVE") => PolicyStatus::Active,
-            Some("INACTIVE") => PolicyStatus::Inactive,
-            _ => PolicyStatus::Unknown,
-        },
+        status: objects::lifecycle_status(&object),
         description: text(&object, "description"),
         priority: object
             .get("priority")
@@ -93,7 +89,7 @@ mod tests {
     fn lists_by_type_and_status() {
         let req = ListPoliciesRequest {
             policy_type: PolicyType::OktaSignOn,
-            status: Some(PolicyStatus::Active),
+            status: Some(LifecycleStatus::Active),
             q: None,
             expand: Some("rules".into()),
             resource_id: None,
@@ -106,7 +102,7 @@ mod tests {
             "/api/v1/policies?type=OKTA_SIGN_ON&status=ACTIVE&expand=rules&sortBy=created"
         );
         let unknown = ListPoliciesRequest {
-            status: Some(PolicyStatus::Unknown),
+            status: Some(LifecycleStatus::Unknown),
             ..req
         };
         assert!(build_list_policies(&unknown).is_err());
@@ -117,7 +113,7 @@ mod tests {
         let p = policy(br#"{"id":"00p1","name":"Default Policy","type":"PASSWORD","status":"ACTIVE","priority":1,"system":true}"#).unwrap();
         assert_eq!(
             (p.name.as_str(), p.status, p.priority, p.system),
-            ("Default Policy", PolicyStatus::Active, Some(1), true)
+            ("Default Policy", LifecycleStatus::Active, Some(1), true)
         );
     }
 }

@@ -44,6 +44,25 @@ async fn list_and_get_apps() {
     let labels: Vec<_> = page.items.iter().map(|a| a.label.as_str()).collect();
     assert_eq!(labels, ["Slack", "Salesforce.com", "Zoom"]);
     assert!(page.items.iter().all(|a| a.status == AppStatus::Active));
+    let every = ListAppsRequest {
+        include_non_deleted: Some(true),
+        ..all.clone()
+    };
+    let every = call!(env, okta_management_apps, call_list_apps, &every).unwrap();
+    let statuses: Vec<_> = every
+        .items
+        .iter()
+        .map(|a| (a.label.as_str(), a.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("Slack", AppStatus::Active),
+            ("Salesforce.com", AppStatus::Active),
+            ("Zoom", AppStatus::Active),
+            ("Zendesk", AppStatus::Inactive)
+        ]
+    );
     let q = ListAppsRequest {
         q: Some("sales".into()),
         ..all

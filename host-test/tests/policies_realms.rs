@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use okta_host::wit::policies::*;
 use okta_host::wit::realms::*;
-use okta_host::wit::types::{ErrorKind, PageRequest, SortOrder};
+use okta_host::wit::types::{ErrorKind, LifecycleStatus, PageRequest, SortOrder};
 
 fn policies(kind: PolicyType) -> ListPoliciesRequest {
     ListPoliciesRequest {
@@ -40,7 +40,7 @@ async fn list_policies_by_type_and_status() {
     assert!(sign_on.items[0].system && sign_on.items[0].priority == Some(1));
     assert_eq!(sign_on.items[0].policy_type, "OKTA_SIGN_ON");
     let active = ListPoliciesRequest {
-        status: Some(PolicyStatus::Active),
+        status: Some(LifecycleStatus::Active),
         ..policies(PolicyType::OktaSignOn)
     };
     assert_eq!(
@@ -81,7 +81,7 @@ async fn list_policies_by_type_and_status() {
     .unwrap();
     assert!(none.items.is_empty());
     let unknown = ListPoliciesRequest {
-        status: Some(PolicyStatus::Unknown),
+        status: Some(LifecycleStatus::Unknown),
         ..policies(PolicyType::Password)
     };
     assert_error(

@@ -60,9 +60,12 @@ fn find_app<'a>(state: &'a State, id: &str) -> Result<&'a MockApp, MockError> {
 /// `GET /api/v1/apps`.
 pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     let state = mock.lock();
+    // Without `includeNonDeleted`, only active apps are listed.
+    let every = call.bool_param("includeNonDeleted")?.unwrap_or(false);
     let mut apps: Vec<(&MockApp, Value)> = state
         .apps
         .values()
+        .filter(|a| every || a.status == "ACTIVE")
         .map(|a| (a, app_json(a, &call.base)))
         .collect();
     if let Some(q) = call.param("q") {

@@ -430,7 +430,7 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
             .unwrap_or_default();
         eprintln!("mock okta: {method} {path}{query} -> {status}");
     }
-    deliver(&mock);
+    deliver(&mock).await;
     mock.lock().log.push(LoggedRequest {
         method,
         path,
@@ -445,28 +445,27 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
     response
 }
 
-/// Sends the queued event deliveries to their hooks' loopback endpoints, in the background.
-fn deliver(mock: &Mock) {
+/// Sends the queued event deliveries to their hooks' loopback endpoints before the write
+/// that caused them is answered (Okta delivers within seconds; delivering first lets a
+/// caller see at once what was delivered and what was not). A hook that does not answer
+/// in time loses the delivery, as with Okta.
+async fn deliver(mock: &Mock) {
     let deliveries = std::mem::take(&mut mock.lock().deliveries);
     for delivery in deliveries {
         let Some(url) = hooks::loopback_url(&delivery.uri) else {
             continue;
         };
-        let client = mock.client.clone();
-        let verbose = mock.verbose;
-        tokio::spawn(async move {
-            let sent = hooks::send(
-                &client,
-                Method::POST,
-                &url,
-                &delivery.headers,
-                Some(delivery.body),
-            )
-            .await;
-            if verbose {
-                eprintln!("mock okta: delivered an event to {url}: {sent:?}");
-            }
-        });
+        let sent = hooks::send(
+            &mock.client,
+            Method::POST,
+            &url,
+            &delivery.headers,
+            Some(delivery.body),
+        )
+        .await;
+        if mock.verbose {
+            eprintln!("mock okta: delivered an event to {url}: {sent:?}");
+        }
     }
 }
 

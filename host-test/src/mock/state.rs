@@ -650,8 +650,8 @@ impl State {
         id
     }
 
-    /// Adds an app; returns its id.
-    pub fn add_app(&mut self, name: &str, label: &str) -> String {
+    /// Adds an app with a status (`ACTIVE` or `INACTIVE`); returns its id.
+    pub fn add_app(&mut self, name: &str, label: &str, status: &'static str) -> String {
         let id = self.next_id("0oa");
         self.apps.insert(
             id.clone(),
@@ -659,7 +659,7 @@ impl State {
                 id: id.clone(),
                 name: name.into(),
                 label: label.into(),
-                status: "ACTIVE",
+                status,
                 sign_on_mode: "BOOKMARK",
                 created: SystemTime::now(),
             },
@@ -899,9 +899,10 @@ impl State {
             "AD Domain Users",
             "Imported from Active Directory",
         );
-        let slack = self.add_app("slack", "Slack");
-        let salesforce = self.add_app("salesforce", "Salesforce.com");
-        self.add_app("zoomus", "Zoom");
+        let slack = self.add_app("slack", "Slack", "ACTIVE");
+        let salesforce = self.add_app("salesforce", "Salesforce.com", "ACTIVE");
+        self.add_app("zoomus", "Zoom", "ACTIVE");
+        self.add_app("zendesk", "Zendesk", "INACTIVE");
         let people = [
             (
                 "ada.lovelace@example.com",
