@@ -331,4 +331,34 @@ async fn app_users_page_and_filter() {
             .len(),
         1
     );
+    let missing = ListAppUsersRequest {
+        app_id: "0oanope".into(),
+        ..q
+    };
+    let err = call!(env, okta_management_apps, call_list_app_users, &missing).unwrap_err();
+    assert_error(&err, ErrorKind::NotFound, Some("E0000007"));
+    let bad = ListAppsRequest {
+        q: None,
+        filter: Some("name eq".into()),
+        expand: None,
+        use_optimization: None,
+        include_non_deleted: None,
+        page: None,
+    };
+    let err = call!(env, okta_management_apps, call_list_apps, &bad).unwrap_err();
+    assert_error(&err, ErrorKind::BadRequest, None);
+    let no_page = ListAppsRequest {
+        filter: None,
+        page: Some(PageRequest {
+            limit: Some(0),
+            after: None,
+            fetch_all: None,
+            max_items: None,
+        }),
+        ..bad
+    };
+    let before = env.requests();
+    let err = call!(env, okta_management_apps, call_list_apps, &no_page).unwrap_err();
+    assert_error(&err, ErrorKind::InvalidInput, None);
+    assert_eq!(env.requests(), before);
 }

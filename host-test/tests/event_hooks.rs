@@ -279,6 +279,38 @@ async fn create_checks_its_input_and_can_leave_the_hook_inactive() {
     )
     .unwrap_err();
     assert_error(&missing, ErrorKind::NotFound, Some("E0000007"));
+    let unknown = EventHookRequest {
+        event_hook_id: "whonope".into(),
+    };
+    for err in [
+        call!(
+            env,
+            okta_management_event_hooks,
+            call_activate_event_hook,
+            &unknown
+        ),
+        call!(
+            env,
+            okta_management_event_hooks,
+            call_deactivate_event_hook,
+            &unknown
+        ),
+    ] {
+        assert_error(&err.unwrap_err(), ErrorKind::NotFound, Some("E0000007"));
+    }
+    let before = env.requests();
+    let blank = EventHookRequest {
+        event_hook_id: "..".into(),
+    };
+    let err = call!(
+        env,
+        okta_management_event_hooks,
+        call_activate_event_hook,
+        &blank
+    )
+    .unwrap_err();
+    assert_error(&err, ErrorKind::InvalidInput, None);
+    assert_eq!(env.requests(), before);
 }
 
 #[tokio::test]

@@ -390,4 +390,17 @@ async fn members_are_added_listed_and_removed() {
     )
     .unwrap_err();
     assert_error(&err, ErrorKind::NotFound, None);
+    let before = env.requests();
+    let err = call!(
+        env,
+        okta_management_groups,
+        call_list_pending_approvals,
+        &ListGroupMembersRequest {
+            group_id: " ".into(),
+            page: None
+        }
+    )
+    .unwrap_err();
+    assert_error(&err, ErrorKind::InvalidInput, None);
+    assert_eq!(env.requests(), before);
 }
