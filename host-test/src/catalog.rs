@@ -30,7 +30,7 @@ pub struct NodeInfo {
 pub enum Outcome {
     /// The node succeeded.
     Ok(Value),
-    /// The node returned an `okta-error`, as `{"<case>": payload}`.
+    /// The node returned an `okta-error`: the record as JSON (`kind`, `message`, ...).
     Err(Value),
 }
 

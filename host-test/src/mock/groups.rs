@@ -137,14 +137,18 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     page::cursor_page(&call, &ids, groups.into_iter().map(|(_, j)| j).collect())
 }
 
-/// `POST /api/v1/groups`.
-pub async fn create(Extract(mock): Extract<Mock>, call: Call) -> Reply {
-    let body = call.json()?;
-    let profile = body
+/// The `profile` object of a group request body.
+fn profile_of(call: &Call) -> Result<Map<String, Value>, MockError> {
+    call.json()?
         .get("profile")
         .and_then(Value::as_object)
         .cloned()
-        .ok_or_else(|| MockError::validation("group", "profile: The field cannot be left blank"))?;
+        .ok_or_else(|| MockError::validation("group", "profile: The field cannot be left blank"))
+}
+
+/// `POST /api/v1/groups`.
+pub async fn create(Extract(mock): Extract<Mock>, call: Call) -> Reply {
+    let profile = profile_of(&call)?;
     let mut state = mock.lock();
     check_profile(&state, &profile, None)?;
     let id = state.add_group("OKTA_GROUP", "", "");
@@ -166,12 +170,7 @@ pub async fn get(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Cal
 
 /// `PUT /api/v1/groups/{id}`: replaces the whole profile.
 pub async fn replace(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
-    let body = call.json()?;
-    let profile = body
-        .get("profile")
-        .and_then(Value::as_object)
-        .cloned()
-        .ok_or_else(|| MockError::validation("group", "profile: The field cannot be left blank"))?;
+    let profile = profile_of(&call)?;
     let mut state = mock.lock();
     changeable(&state, &id)?;
     check_profile(&state, &profile, Some(&id))?;

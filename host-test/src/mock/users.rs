@@ -559,10 +559,21 @@ pub async fn lifecycle(
     Path((key, action)): Path<(String, String)>,
     call: Call,
 ) -> Reply {
+    operate(&mock, &call, &key, &action, transition)
+}
+
+/// Runs an operation on the user a path names, and logs it when it succeeds.
+fn operate(
+    mock: &Mock,
+    call: &Call,
+    key: &str,
+    action: &str,
+    operation: fn(&mut State, &Call, &str, &str) -> Reply,
+) -> Reply {
     let mut state = mock.lock();
-    let id = lookup(&state, &call, &key)?;
-    let reply = transition(&mut state, &call, &id, &action)?;
-    log_operation(&mut state, &action, &id);
+    let id = lookup(&state, call, key)?;
+    let reply = operation(&mut state, call, &id, action)?;
+    log_operation(&mut state, action, &id);
     Ok(reply)
 }
 
@@ -705,11 +716,7 @@ pub async fn credentials(
     Path((key, action)): Path<(String, String)>,
     call: Call,
 ) -> Reply {
-    let mut state = mock.lock();
-    let id = lookup(&state, &call, &key)?;
-    let reply = credential_change(&mut state, &call, &id, &action)?;
-    log_operation(&mut state, &action, &id);
-    Ok(reply)
+    operate(&mock, &call, &key, &action, credential_change)
 }
 
 /// Runs a credential operation, checking the current password where Okta does.
