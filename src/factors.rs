@@ -97,7 +97,8 @@ fn factors_path<T: Transport>(
     user: &users::UserRef,
 ) -> Result<String, OktaError> {
     Ok(format!(
-        "/api/v1/users/{}/factors",
+        "{}/{}/factors",
+        users::USERS,
         users::user_id(client, user)?
     ))
 }
@@ -231,7 +232,8 @@ pub(crate) fn reset_all_factors<T: Transport>(
 ) -> Result<(), OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let path = format!(
-        "/api/v1/users/{}/lifecycle/reset_factors",
+        "{}/{}/lifecycle/reset_factors",
+        users::USERS,
         users::user_id(client, &user)?
     );
     // Resetting twice leaves no factor either way.

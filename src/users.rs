@@ -24,7 +24,8 @@ use crate::wit::users::{
 };
 use serde_json::{Map, Value, json};
 
-const USERS: &str = "/api/v1/users";
+/// The users collection.
+pub(crate) const USERS: &str = "/api/v1/users";
 
 /// How a request names a user.
 #[derive(Clone, Debug, PartialEq, Eq)]
