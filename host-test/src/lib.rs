@@ -1,5 +1,7 @@
-//! The reference embedding of the `okta-management` component: a wasmtime host library,
-//! the `okta-nodes` CLI, and a stateful mock Okta to run flows against offline.
+//! The reference embedding of the `okta-management` component: the wasmtime host library
+//! an engine embeds. The `okta-nodes` CLI (`host-test/cli`) and the mock Okta
+//! (`host-test/mock`, crate `okta-mock`) are crates of their own, so an engine that embeds
+//! this library compiles no web server.
 //!
 //! ```no_run
 //! use okta_host::{Connection, Host, HostConfig};
@@ -24,7 +26,6 @@ pub mod dynamic;
 pub mod flow;
 pub mod hooks;
 pub mod host;
-pub mod mock;
 
 pub use catalog::{NodeInfo, Outcome};
 pub use hooks::{Route, TimeoutCaps};

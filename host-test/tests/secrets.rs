@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use okta_host::flow::substitute;
-use okta_host::mock::MockConfig;
 use okta_host::{Connection, Outcome};
+use okta_mock::MockConfig;
 use serde_json::{Value, json};
 
 const SENTINEL: &str = "00SENTINEL-a1b2c3d4e5f6-token";

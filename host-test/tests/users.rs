@@ -4,11 +4,11 @@
 mod common;
 
 use common::*;
-use okta_host::mock::Status;
 use okta_host::wit::types::{
     AuthProvider, ErrorKind, GroupType, PageRequest, ProviderType, SortOrder, UserStatus,
 };
 use okta_host::wit::users::*;
+use okta_mock::Status;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -1360,8 +1360,8 @@ async fn a_429_is_waited_out_then_the_call_succeeds() {
     );
     // The node waited for the window to reset: the retry came after X-Rate-Limit-Reset.
     // The mock's 429 said X-Rate-Limit-Reset = the second it answered + 1.
-    let reset = okta_host::mock::state::unix(log[0].at) + 1;
-    let retry = okta_host::mock::state::unix(log[1].at);
+    let reset = okta_mock::state::unix(log[0].at) + 1;
+    let retry = okta_mock::state::unix(log[1].at);
     assert!(
         retry >= reset,
         "retried at {retry}, before the reset at {reset}"
@@ -1375,7 +1375,7 @@ async fn a_429_longer_than_the_cap_fails_at_once_with_the_reset_time() {
     let err = users!(env, call_list_user_types).unwrap_err();
     assert_error(&err, ErrorKind::RateLimited, Some("E0000047"));
     let reset = err.reset_at.unwrap();
-    assert!(reset >= okta_host::mock::state::unix(std::time::SystemTime::now()) + 590);
+    assert!(reset >= okta_mock::state::unix(std::time::SystemTime::now()) + 590);
     assert_eq!(env.requests(), 1);
 }
 

@@ -1,10 +1,10 @@
 //! Shared test setup: a mock Okta, a host routed to it, and a connection for its org.
 #![allow(dead_code)]
 
-use okta_host::mock::{MockConfig, MockOkta};
 use okta_host::wit::types::{ErrorKind, OktaError, UserProfile};
 use okta_host::wit::users::CreateUserRequest;
 use okta_host::{Connection, Host, HostConfig, Node};
+use okta_mock::{MockConfig, MockOkta};
 
 /// The org the tests' connections name; the host routes it to the mock.
 pub const ORG: &str = "dev-424242.okta.com";
@@ -68,18 +68,13 @@ impl Env {
         }
         let id = state.insert_user(
             profile,
-            Some(okta_host::mock::state::Password::Value(
-                "Secr3t!pass".into(),
-            )),
+            Some(okta_mock::state::Password::Value("Secr3t!pass".into())),
             None,
             None,
             None,
         );
         if let Some(user) = state.users.get_mut(&id) {
-            user.set_status(
-                okta_host::mock::Status::Active,
-                std::time::SystemTime::now(),
-            );
+            user.set_status(okta_mock::Status::Active, std::time::SystemTime::now());
         }
         id
     }

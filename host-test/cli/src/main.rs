@@ -6,17 +6,17 @@
 use anyhow::{Context as _, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
 use okta_host::flow::{Flow, Step, lookup};
-use okta_host::mock::{MockConfig, MockOkta};
 use okta_host::{Connection, Host, HostConfig, Outcome};
+use okta_mock::{MockConfig, MockOkta};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The demo flows, from `examples/flows/`, in the order the demo runs them.
 const DEMO_FLOWS: &[&str] = &[
-    include_str!("../../examples/flows/user-lifecycle.json"),
-    include_str!("../../examples/flows/onboarding.json"),
-    include_str!("../../examples/flows/offboarding.json"),
+    include_str!("../../../examples/flows/user-lifecycle.json"),
+    include_str!("../../../examples/flows/onboarding.json"),
+    include_str!("../../../examples/flows/offboarding.json"),
 ];
 /// The org name the demo gives the mock.
 const DEMO_DOMAIN: &str = "dev-000000.okta.com";

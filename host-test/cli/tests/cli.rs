@@ -1,9 +1,10 @@
 //! The `okta-nodes` CLI: its interface and exit codes, driven as other tools will drive it.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use common::*;
-use okta_host::mock::MockConfig;
+use okta_mock::MockConfig;
 use serde_json::Value;
 use std::process::Output;
 use tokio::process::Command;
@@ -48,7 +49,7 @@ async fn list_prints_every_node_with_its_label() {
 
 #[tokio::test]
 async fn call_prints_the_output_and_exits_0() {
-    let mock = okta_host::mock::MockOkta::start(MockConfig {
+    let mock = okta_mock::MockOkta::start(MockConfig {
         seed: true,
         ..MockConfig::default()
     })
@@ -84,7 +85,7 @@ async fn call_prints_the_output_and_exits_0() {
 
 #[tokio::test]
 async fn a_node_error_is_json_on_stdout_and_exit_1() {
-    let mock = okta_host::mock::MockOkta::start(MockConfig::default())
+    let mock = okta_mock::MockOkta::start(MockConfig::default())
         .await
         .unwrap();
     let url = mock.url();
@@ -233,7 +234,7 @@ async fn demo_runs_the_user_lifecycle_flow() {
 
 #[tokio::test]
 async fn a_flow_runs_against_any_org_with_vars() {
-    let mock = okta_host::mock::MockOkta::start(MockConfig {
+    let mock = okta_mock::MockOkta::start(MockConfig {
         seed: true,
         ..MockConfig::default()
     })
@@ -242,7 +243,7 @@ async fn a_flow_runs_against_any_org_with_vars() {
     let (token, url) = (mock.token(), mock.url());
     let flow = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../examples/flows/offboarding.json"
+        "/../../examples/flows/offboarding.json"
     );
     let out = run(
         &[
