@@ -1,13 +1,26 @@
 //! The WASI transport: the only module that touches `waki` (and so `wasi:http`).
+//!
+//! The request is built on waki's `wasi:http` bindings rather than its request builder: the
+//! builder always opens an outgoing body, and a host then frames a bodiless `DELETE` as
+//! `Transfer-Encoding: chunked` with an empty body. Here a request without a body never
+//! opens one, so it goes out as Okta's SDKs send it: no body and no framing headers (`GET`,
+//! `DELETE`), or `Content-Length: 0` (a bodiless `POST`, which Okta answers with 411
+//! otherwise). The response is read with waki.
 
 use crate::client::{HttpRequest, Transport, TransportError};
 use crate::spec::{Method, Response};
 use std::time::{Duration, SystemTime};
 use waki::ErrorCode;
-use waki::header::HeaderName;
+use waki::bindings::wasi::http::outgoing_handler;
+use waki::bindings::wasi::http::types::{
+    Fields, IncomingResponse, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
+};
 
 /// The size of each read from the response body.
 const CHUNK: u64 = 64 * 1024;
+
+/// The most bytes one blocking write may carry (`wasi:io/streams`).
+const WRITE: usize = 4096;
 
 /// Sent with every request so Okta's system log names the integration.
 const USER_AGENT: &str = concat!("okta-management-wasm/", env!("CARGO_PKG_VERSION"));
@@ -17,35 +30,8 @@ pub(crate) struct WasiHttp;
 
 impl Transport for WasiHttp {
     fn send(&mut self, request: &HttpRequest<'_>) -> Result<Response, TransportError> {
-        let method = match request.method {
-            Method::Get => waki::Method::Get,
-            Method::Post => waki::Method::Post,
-            Method::Put => waki::Method::Put,
-            Method::Patch => waki::Method::Patch,
-            Method::Delete => waki::Method::Delete,
-        };
-        let body = request.body.clone().unwrap_or_default();
-        let mut builder = waki::Client::new()
-            .request(method, &request.url)
-            .connect_timeout(request.connect_timeout)
-            .header("authorization", request.authorization.expose())
-            .header("accept", "application/json")
-            .header("user-agent", USER_AGENT);
-        for (name, value) in request.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| TransportError::Failed(format!("`{name}` is not a header name")))?;
-            builder = builder.header(name, value.as_str());
-        }
-        if request.body.is_some() {
-            builder = builder.header("content-type", "application/json");
-        }
-        // Okta answers a POST or PUT without a Content-Length with 411.
-        if request.body.is_some()
-            || matches!(request.method, Method::Post | Method::Put | Method::Patch)
-        {
-            builder = builder.header("content-length", body.len().to_string());
-        }
-        let resp = builder.body(body).send().map_err(|e| transport_error(&e))?;
+        let incoming = exchange(request)?;
+        let resp = waki::Response::try_from(incoming).map_err(|e| transport_error(&e))?;
         let status = resp.status_code();
         let headers = resp
             .headers()
@@ -80,20 +66,129 @@ impl Transport for WasiHttp {
     }
 }
 
-/// Reads the `wasi:http` error code out of a waki error.
+/// The request line and headers of one exchange, as `wasi:http` takes them.
+fn outgoing(request: &HttpRequest<'_>) -> Result<OutgoingRequest, TransportError> {
+    let failed = |what: &str| TransportError::Failed(format!("could not set the {what}"));
+    let rest = request
+        .url
+        .strip_prefix("https://")
+        .ok_or_else(|| failed("scheme"))?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let given = |name: &str| {
+        request
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
+    let mut headers: Vec<(String, Vec<u8>)> = vec![(
+        "authorization".into(),
+        request.authorization.expose().as_bytes().to_vec(),
+    )];
+    let defaults = [
+        ("accept", "application/json"),
+        ("user-agent", USER_AGENT),
+        ("content-type", "application/json"),
+    ];
+    for (name, value) in defaults {
+        if !given(name) && (name != "content-type" || request.body.is_some()) {
+            headers.push((name.into(), value.as_bytes().to_vec()));
+        }
+    }
+    headers.extend(
+        request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.as_bytes().to_vec())),
+    );
+    // A body goes out with its length; a bodiless POST, PUT or PATCH with `Content-Length: 0`
+    // (Okta answers 411 without one); a bodiless GET or DELETE with neither.
+    let length = match &request.body {
+        Some(body) => Some(body.len()),
+        None if matches!(request.method, Method::Post | Method::Put | Method::Patch) => Some(0),
+        None => None,
+    };
+    if let Some(length) = length {
+        headers.push(("content-length".into(), length.to_string().into_bytes()));
+    }
+    let fields = Fields::from_list(&headers)
+        .map_err(|e| TransportError::Failed(format!("a header was refused: {e:?}")))?;
+    let out = OutgoingRequest::new(fields);
+    let method = match request.method {
+        Method::Get => waki::Method::Get,
+        Method::Post => waki::Method::Post,
+        Method::Put => waki::Method::Put,
+        Method::Patch => waki::Method::Patch,
+        Method::Delete => waki::Method::Delete,
+    };
+    out.set_method(&method).map_err(|()| failed("method"))?;
+    out.set_scheme(Some(&Scheme::Https))
+        .map_err(|()| failed("scheme"))?;
+    out.set_authority(Some(authority))
+        .map_err(|()| failed("authority"))?;
+    out.set_path_with_query(Some(if path.is_empty() { "/" } else { path }))
+        .map_err(|()| failed("path"))?;
+    Ok(out)
+}
+
+/// Sends one request, writes its body if it has one, and waits for the response head.
+fn exchange(request: &HttpRequest<'_>) -> Result<IncomingResponse, TransportError> {
+    let out = outgoing(request)?;
+    // Only a request with a body opens one: an opened body is a stream of unknown length.
+    let body = match &request.body {
+        Some(bytes) => Some((
+            out.body().map_err(|()| {
+                TransportError::Failed("the request body could not be opened".into())
+            })?,
+            bytes,
+        )),
+        None => None,
+    };
+    let options = RequestOptions::new();
+    let nanos = u64::try_from(request.connect_timeout.as_nanos()).unwrap_or(u64::MAX);
+    options
+        .set_connect_timeout(Some(nanos))
+        .map_err(|()| TransportError::Failed("the connect timeout was refused".into()))?;
+    let future = outgoing_handler::handle(out, Some(options)).map_err(code_error)?;
+    if let Some((body, bytes)) = body {
+        let stream = body
+            .write()
+            .map_err(|()| TransportError::Failed("the request body could not be written".into()))?;
+        for chunk in bytes.chunks(WRITE) {
+            stream
+                .blocking_write_and_flush(chunk)
+                .map_err(|e| TransportError::Failed(format!("writing the request body: {e:?}")))?;
+        }
+        drop(stream);
+        OutgoingBody::finish(body, None).map_err(code_error)?;
+    }
+    loop {
+        match future.get() {
+            Some(Ok(result)) => return result.map_err(code_error),
+            Some(Err(())) => return Err(TransportError::Failed("the response was taken".into())),
+            None => future.subscribe().block(),
+        }
+    }
+}
+
+/// Reads a `wasi:http` error code out of a waki error.
 fn transport_error(err: &anyhow::Error) -> TransportError {
     match err.downcast_ref::<ErrorCode>() {
-        Some(
-            code @ (ErrorCode::ConnectionTimeout
-            | ErrorCode::ConnectionReadTimeout
-            | ErrorCode::ConnectionWriteTimeout
-            | ErrorCode::HttpResponseTimeout
-            | ErrorCode::DnsTimeout),
-        ) => TransportError::Timeout(format!("{code:?}")),
-        Some(ErrorCode::HttpRequestDenied) => {
+        Some(code) => code_error(code.clone()),
+        None => TransportError::Failed(format!("{err:#}")),
+    }
+}
+
+/// Maps a `wasi:http` error code.
+fn code_error(code: ErrorCode) -> TransportError {
+    match code {
+        code @ (ErrorCode::ConnectionTimeout
+        | ErrorCode::ConnectionReadTimeout
+        | ErrorCode::ConnectionWriteTimeout
+        | ErrorCode::HttpResponseTimeout
+        | ErrorCode::DnsTimeout) => TransportError::Timeout(format!("{code:?}")),
+        ErrorCode::HttpRequestDenied => {
             TransportError::Denied("only the connection's org may be reached".into())
         }
-        Some(code) => TransportError::Failed(format!("{code:?}")),
-        None => TransportError::Failed(format!("{err:#}")),
+        code => TransportError::Failed(format!("{code:?}")),
     }
 }

@@ -340,7 +340,11 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let chunked = parts.headers.contains_key(header::TRANSFER_ENCODING);
+    let transfer_encoding = parts
+        .headers
+        .get(header::TRANSFER_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let (early, rate_headers) =
         {
             let mut state = mock.lock();
@@ -378,7 +382,7 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
                     Some(MockError::scripted(failure.status))
                 } else if matches!(parts.method, Method::POST | Method::PUT)
                     && content_length.is_none()
-                    && !chunked
+                    && transfer_encoding.is_none()
                 {
                     Some(
                         MockError::new(
@@ -436,6 +440,7 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         path,
         query: parts.uri.query().map(str::to_string),
         content_length,
+        transfer_encoding,
         body: String::from_utf8_lossy(&bytes).into_owned(),
         auth_scheme: auth.split_once(' ').map(|(scheme, _)| scheme.to_string()),
         at: now,

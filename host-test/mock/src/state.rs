@@ -350,6 +350,8 @@ pub struct LoggedRequest {
     pub query: Option<String>,
     /// The `Content-Length` header, if any.
     pub content_length: Option<String>,
+    /// The `Transfer-Encoding` header, if any.
+    pub transfer_encoding: Option<String>,
     /// The body, as text.
     pub body: String,
     /// `SSWS`, `Bearer`, or `None`.
