@@ -172,7 +172,7 @@ mod exports {
         fn list_user_groups(
             conn: Connection,
             request: ListUserGroupsRequest,
-        ) -> Result<GroupPage, OktaError> {
+        ) -> Result<Vec<Group>, OktaError> {
             run(&conn, |c| crate::users::list_user_groups(c, request))
         }
         fn list_user_apps(

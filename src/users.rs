@@ -10,7 +10,7 @@ use crate::objects;
 use crate::paging::{self, Paging};
 use crate::spec::{RequestSpec, Response, Retry};
 use crate::wit::types::{
-    AppLink, GroupPage, OktaError, User, UserPage, UserProfile, UserStatus, UserType,
+    AppLink, Group, OktaError, User, UserPage, UserProfile, UserStatus, UserType,
 };
 use crate::wit::users::{
     ActivateUserRequest, ActivationResult, ChangePasswordRequest, ChangeRecoveryQuestionRequest,
@@ -30,10 +30,20 @@ pub(crate) const USERS: &str = "/api/v1/users";
 /// How a request names a user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum UserRef {
-    /// An id or a login short name, as one encoded path segment.
-    Segment(String),
-    /// A login (it holds `@` or `/`, which no id does).
-    Login(String),
+    /// An Okta user id: `00u` and 17 letters or digits.
+    Id(String),
+    /// A login, a login short name (`jdoe`) or `me`, as one encoded path segment. Okta
+    /// takes it in `/users/{id}` and its lifecycle paths, not where only an id will do.
+    Name(String),
+    /// A login with `/`, which no path can carry: found by a search.
+    Slashed(String),
+}
+
+/// Whether a value has the shape of an Okta user id.
+fn is_user_id(value: &str) -> bool {
+    value.len() == 20
+        && value.starts_with("00u")
+        && value.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Checks how a request names a user.
@@ -41,11 +51,13 @@ pub(crate) fn user_ref(field: &str, value: &str) -> Result<UserRef, OktaError> {
     // Validates length and characters for every form.
     let segment = encode::segment(field, value)?;
     let trimmed = value.trim();
-    if trimmed.contains(['@', '/']) {
-        Ok(UserRef::Login(trimmed.to_string()))
+    Ok(if is_user_id(trimmed) {
+        UserRef::Id(segment)
+    } else if trimmed.contains('/') {
+        UserRef::Slashed(trimmed.to_string())
     } else {
-        Ok(UserRef::Segment(segment))
-    }
+        UserRef::Name(segment)
+    })
 }
 
 /// The search that finds a user by exact login.
@@ -73,37 +85,50 @@ fn find_by_login<T: Transport>(client: &mut Client<T>, login: &str) -> Result<Us
         .ok_or_else(|| not_found(format!("Not found: Resource not found: {login} (User)")))
 }
 
-/// The user's path, `/api/v1/users/{segment}`. Okta takes a login in the path, except one
-/// with `/`: that one is looked up first.
+/// `/api/v1/users/{segment}` for the endpoints whose `{id}` is an id, a login or a short
+/// name (the user itself and its lifecycle): only a login with `/` is looked up first.
 fn user_path<T: Transport>(client: &mut Client<T>, user: &UserRef) -> Result<String, OktaError> {
     let segment = match user {
-        UserRef::Segment(segment) => segment.clone(),
-        UserRef::Login(login) if login.contains('/') => {
-            encode::segment("user-id", &find_by_login(client, login)?.id)?
-        }
-        UserRef::Login(login) => encode::segment("user-id", login)?,
+        UserRef::Id(segment) | UserRef::Name(segment) => segment.clone(),
+        UserRef::Slashed(login) => encode::segment("user-id", &find_by_login(client, login)?.id)?,
     };
     Ok(format!("{USERS}/{segment}"))
 }
 
-/// The user's id as a path segment, for endpoints that take only an id (group members, app
-/// assignments, factors): a login is looked up first.
-pub(crate) fn user_id<T: Transport>(
+/// The user's id. A login, short name or `me` is looked up first (one `GET`); an id costs
+/// nothing.
+pub(crate) fn resolve_id<T: Transport>(
     client: &mut Client<T>,
     user: &UserRef,
 ) -> Result<String, OktaError> {
     match user {
-        UserRef::Segment(segment) => Ok(segment.clone()),
-        UserRef::Login(login) if login.contains('/') => {
-            encode::segment("user-id", &find_by_login(client, login)?.id)
-        }
-        UserRef::Login(_) => {
+        UserRef::Id(id) => Ok(id.clone()),
+        UserRef::Slashed(login) => Ok(find_by_login(client, login)?.id),
+        UserRef::Name(_) => {
             let path = user_path(client, user)?;
             let resp = client.send(&RequestSpec::get(path))?;
-            let found = objects::parse(&resp.body, "a user")?;
-            encode::segment("user-id", &objects::required(&found, "id", "a user")?)
+            objects::required(&objects::parse(&resp.body, "a user")?, "id", "a user")
         }
     }
+}
+
+/// The user's id as a path segment, for endpoints whose `{userId}` takes only an id
+/// (credentials, sessions, factors, group members, app assignments).
+pub(crate) fn user_id<T: Transport>(
+    client: &mut Client<T>,
+    user: &UserRef,
+) -> Result<String, OktaError> {
+    encode::segment("user-id", &resolve_id(client, user)?)
+}
+
+/// The resolved user's id and `/api/v1/users/{userId}`.
+fn id_and_path<T: Transport>(
+    client: &mut Client<T>,
+    user: &UserRef,
+) -> Result<(String, String), OktaError> {
+    let id = resolve_id(client, user)?;
+    let path = format!("{USERS}/{}", encode::segment("user-id", &id)?);
+    Ok((id, path))
 }
 
 /// `GET /api/v1/users` with the query, sort and paging.
@@ -141,9 +166,7 @@ pub(crate) fn get_user<T: Transport>(
         .map(str::trim)
         .filter(|e| !e.is_empty());
     match user {
-        UserRef::Login(login) if login.contains('/') && expand.is_none() => {
-            find_by_login(client, &login)
-        }
+        UserRef::Slashed(login) if expand.is_none() => find_by_login(client, &login),
         user => {
             let path = user_path(client, &user)?;
             let resp = client.send(&RequestSpec::get(path).query_opt("expand", expand))?;
@@ -392,12 +415,15 @@ pub(crate) fn delete_user<T: Transport>(
 ) -> Result<DeleteUserResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let path = user_path(client, &user)?;
-    let current = client.send(&RequestSpec::get(path.clone()))?;
+    let current = client.send(&RequestSpec::get(path))?;
     let current = objects::user(&current.body)?;
     // A repeated DELETE can delete a user the first one only deactivated: never retried.
-    let delete = RequestSpec::delete(path)
-        .query("sendEmail", req.send_email.unwrap_or(false))
-        .retry(Retry::Unsafe);
+    let delete = RequestSpec::delete(format!(
+        "{USERS}/{}",
+        encode::segment("user-id", &current.id)?
+    ))
+    .query("sendEmail", req.send_email.unwrap_or(false))
+    .retry(Retry::Unsafe);
     client.send(&delete)?;
     let outcome = if current.status == UserStatus::Deprovisioned {
         DeleteOutcome::Deleted
@@ -420,11 +446,6 @@ fn lifecycle(path: &str, action: &str, retry: Retry) -> RequestSpec {
         .transition()
 }
 
-/// The user as the request named them (an id, or the login given).
-fn named(user_id: &str) -> String {
-    user_id.trim().to_string()
-}
-
 /// Runs a transition that Okta answers with an empty body.
 fn transition<T: Transport>(
     client: &mut Client<T>,
@@ -434,7 +455,7 @@ fn transition<T: Transport>(
     query: &[(&'static str, bool)],
 ) -> Result<LifecycleResult, OktaError> {
     let user = user_ref("user-id", user_id)?;
-    let path = user_path(client, &user)?;
+    let (id, path) = id_and_path(client, &user)?;
     // Each of these ends in the same status however often it runs.
     let mut spec = lifecycle(&path, action, Retry::Safe);
     for (key, value) in query {
@@ -442,7 +463,7 @@ fn transition<T: Transport>(
     }
     client.send(&spec)?;
     Ok(LifecycleResult {
-        user_id: named(user_id),
+        user_id: id,
         status,
     })
 }
@@ -454,13 +475,13 @@ fn activation<T: Transport>(
     send_email: bool,
 ) -> Result<ActivationResult, OktaError> {
     let user = user_ref("user-id", user_id)?;
-    let path = user_path(client, &user)?;
+    let (id, path) = id_and_path(client, &user)?;
     // Each call mints a new token and may send an email: never retried.
     let spec = lifecycle(&path, action, Retry::Unsafe).query("sendEmail", send_email);
     let resp = client.send(&spec)?;
     let token = objects::parse_or_empty(&resp.body, "an activation token")?;
     Ok(ActivationResult {
-        user_id: named(user_id),
+        user_id: id,
         activation_url: objects::text(&token, "activationUrl"),
         activation_token: objects::text(&token, "activationToken"),
     })
@@ -537,7 +558,7 @@ pub(crate) fn reset_password<T: Transport>(
     req: ResetPasswordRequest,
 ) -> Result<ResetPasswordResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
-    let path = user_path(client, &user)?;
+    let (id, path) = id_and_path(client, &user)?;
     // A new token each time, and maybe an email: never retried.
     let spec = lifecycle(&path, "reset_password", Retry::Unsafe)
         .query("sendEmail", req.send_email.unwrap_or(true))
@@ -545,7 +566,7 @@ pub(crate) fn reset_password<T: Transport>(
     let resp = client.send(&spec)?;
     let link = objects::parse_or_empty(&resp.body, "a reset link")?;
     Ok(ResetPasswordResult {
-        user_id: named(&req.user_id),
+        user_id: id,
         status: UserStatus::Recovery,
         reset_password_url: objects::text(&link, "resetPasswordUrl"),
     })
@@ -584,12 +605,12 @@ pub(crate) fn expire_password<T: Transport>(
 ) -> Result<ExpirePasswordResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let temp = check_expire_password(&req)?;
-    let path = user_path(client, &user)?;
+    let (id, path) = id_and_path(client, &user)?;
     let resp = client.send(&build_expire_password(&path, temp, req.revoke_sessions))?;
     if temp {
         let temp = objects::parse_or_empty(&resp.body, "a temporary password")?;
         Ok(ExpirePasswordResult {
-            user_id: named(&req.user_id),
+            user_id: id,
             status: UserStatus::PasswordExpired,
             temp_password: objects::text(&temp, "tempPassword"),
         })
@@ -609,21 +630,21 @@ pub(crate) fn forgot_password<T: Transport>(
     req: ForgotPasswordRequest,
 ) -> Result<ForgotPasswordResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
-    let path = user_path(client, &user)?;
+    let (id, path) = id_and_path(client, &user)?;
     let spec = RequestSpec::post(format!("{path}/credentials/forgot_password"))
         .query("sendEmail", req.send_email.unwrap_or(true));
     let resp = client.send(&spec)?;
     let link = objects::parse_or_empty(&resp.body, "a reset link")?;
     Ok(ForgotPasswordResult {
-        user_id: named(&req.user_id),
+        user_id: id,
         reset_password_url: objects::text(&link, "resetPasswordUrl"),
     })
 }
 
-fn credentials_result(user_id: &str, resp: &Response) -> Result<CredentialsResult, OktaError> {
+fn credentials_result(user_id: String, resp: &Response) -> Result<CredentialsResult, OktaError> {
     let credentials = objects::parse_or_empty(&resp.body, "credentials")?;
     Ok(CredentialsResult {
-        user_id: named(user_id),
+        user_id,
         provider: objects::provider(&credentials),
         recovery_question: objects::recovery_question(&credentials),
     })
@@ -654,13 +675,13 @@ pub(crate) fn change_password<T: Transport>(
 ) -> Result<CredentialsResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let body = build_change_password_body(&req)?;
-    let path = user_path(client, &user)?;
+    let (id, path) = id_and_path(client, &user)?;
     // After a success the old password no longer matches: never retried.
     let spec = RequestSpec::post(format!("{path}/credentials/change_password"))
         .query_opt("strict", req.strict)
         .json(body);
     let resp = client.send(&spec)?;
-    credentials_result(&req.user_id, &resp)
+    credentials_result(id, &resp)
 }
 
 /// `users.set-password`: an admin update of `credentials.password`, then optionally the
@@ -679,7 +700,8 @@ pub(crate) fn set_password<T: Transport>(
     let resp = client.send(&spec)?;
     let updated = objects::user(&resp.body)?;
     if req.revoke_sessions.unwrap_or(false) {
-        client.send(&RequestSpec::delete(format!("{path}/sessions")))?;
+        let id = encode::segment("user-id", &updated.id)?;
+        client.send(&RequestSpec::delete(format!("{USERS}/{id}/sessions")))?;
     }
     Ok(updated)
 }
@@ -694,12 +716,12 @@ pub(crate) fn change_recovery_question<T: Transport>(
         return Err(invalid_input("password is empty"));
     }
     let question = recovery_json("recovery-question", &req.recovery_question)?;
-    let path = user_path(client, &user)?;
+    let (id, path) = id_and_path(client, &user)?;
     let spec = RequestSpec::post(format!("{path}/credentials/change_recovery_question"))
         .retry(Retry::Safe)
         .json(json!({ "password": { "value": req.password }, "recovery_question": question }));
     let resp = client.send(&spec)?;
-    credentials_result(&req.user_id, &resp)
+    credentials_result(id, &resp)
 }
 
 /// `users.clear-user-sessions`.
@@ -708,30 +730,27 @@ pub(crate) fn clear_user_sessions<T: Transport>(
     req: ClearUserSessionsRequest,
 ) -> Result<ClearUserSessionsResult, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
-    let path = user_path(client, &user)?;
+    let (id, path) = id_and_path(client, &user)?;
     let spec = RequestSpec::delete(format!("{path}/sessions"))
         .query("oauthTokens", req.oauth_tokens.unwrap_or(false))
         .query_opt("forgetDevices", req.forget_devices);
     client.send(&spec)?;
-    Ok(ClearUserSessionsResult {
-        user_id: named(&req.user_id),
-    })
+    Ok(ClearUserSessionsResult { user_id: id })
 }
 
 /// `users.list-user-groups`.
 pub(crate) fn list_user_groups<T: Transport>(
     client: &mut Client<T>,
     req: ListUserGroupsRequest,
-) -> Result<GroupPage, OktaError> {
+) -> Result<Vec<Group>, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
-    let paging = paging::plan(req.page.as_ref())?;
     let path = user_path(client, &user)?;
-    let (items, next_cursor) = client.list(
+    let (groups, _) = client.list(
         RequestSpec::get(format!("{path}/groups")),
-        &paging,
+        &paging::everything(),
         objects::group,
     )?;
-    Ok(GroupPage { items, next_cursor })
+    Ok(groups)
 }
 
 /// `users.list-user-apps`.
@@ -795,23 +814,33 @@ mod tests {
         }
     }
 
+    /// A user id of Okta's shape.
+    const ID: &str = "00u1aaaaaaaaaaaaaaaa";
+
     fn user_json(id: &str, login: &str, status: &str) -> String {
         json!({"id": id, "status": status, "profile": {"login": login}}).to_string()
     }
 
     #[test]
-    fn a_login_with_a_slash_is_looked_up() {
+    fn a_user_is_named_by_id_login_short_name_or_slashed_login() {
         assert_eq!(
             user_ref("user-id", "a+b@x.com").unwrap(),
-            UserRef::Login("a+b@x.com".into())
+            UserRef::Name("a%2Bb%40x.com".into())
         );
         assert_eq!(
-            user_ref("user-id", "00u1x").unwrap(),
-            UserRef::Segment("00u1x".into())
+            user_ref("user-id", " 00ub0oNGTSWTBKOLGLNR ").unwrap(),
+            UserRef::Id("00ub0oNGTSWTBKOLGLNR".into())
         );
+        // Not an id's shape: a short name, resolved where an id is needed.
+        for name in ["jdoe", "00u1x", "me", "00ub0oNGTSWTBKOLGLN-"] {
+            assert!(
+                matches!(user_ref("user-id", name).unwrap(), UserRef::Name(_)),
+                "{name}"
+            );
+        }
         assert_eq!(
             user_ref("user-id", " a/b@x.com ").unwrap(),
-            UserRef::Login("a/b@x.com".into())
+            UserRef::Slashed("a/b@x.com".into())
         );
         assert!(user_ref("user-id", "").is_err());
         assert_eq!(
@@ -992,7 +1021,7 @@ mod tests {
     #[test]
     fn expire_password_picks_the_endpoint() {
         let req = |temp, revoke| ExpirePasswordRequest {
-            user_id: "00u1".into(),
+            user_id: "00u1aaaaaaaaaaaaaaaa".into(),
             temp_password: temp,
             revoke_sessions: revoke,
         };
@@ -1000,13 +1029,14 @@ mod tests {
         assert!(check_expire_password(&req(None, Some(true))).is_err());
         assert!(check_expire_password(&req(Some(true), Some(true))).unwrap());
         assert_eq!(
-            build_expire_password("/api/v1/users/00u1", false, None).path_and_query(),
-            "/api/v1/users/00u1/lifecycle/expire_password"
+            build_expire_password("/api/v1/users/00u1aaaaaaaaaaaaaaaa", false, None)
+                .path_and_query(),
+            "/api/v1/users/00u1aaaaaaaaaaaaaaaa/lifecycle/expire_password"
         );
-        let spec = build_expire_password("/api/v1/users/00u1", true, Some(true));
+        let spec = build_expire_password("/api/v1/users/00u1aaaaaaaaaaaaaaaa", true, Some(true));
         assert_eq!(
             spec.path_and_query(),
-            "/api/v1/users/00u1/lifecycle/expire_password_with_temp_password?revokeSessions=true"
+            "/api/v1/users/00u1aaaaaaaaaaaaaaaa/lifecycle/expire_password_with_temp_password?revokeSessions=true"
         );
         assert_eq!(spec.retry, Retry::Unsafe);
     }
@@ -1014,7 +1044,7 @@ mod tests {
     #[test]
     fn change_password_body() {
         let mut req = ChangePasswordRequest {
-            user_id: "00u1".into(),
+            user_id: "00u1aaaaaaaaaaaaaaaa".into(),
             old_password: "old".into(),
             new_password: "new".into(),
             strict: None,
@@ -1039,8 +1069,15 @@ mod tests {
             c.transport().seen[0].url,
             "https://x.okta.com/api/v1/users/a%40x.com"
         );
-        let id = user_id(&mut c, &user_ref("user-id", "00u8").unwrap()).unwrap();
-        assert_eq!((id.as_str(), c.transport().seen.len()), ("00u8", 1));
+        let id = user_id(
+            &mut c,
+            &user_ref("user-id", "00u8aaaaaaaaaaaaaaaa").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            (id.as_str(), c.transport().seen.len()),
+            ("00u8aaaaaaaaaaaaaaaa", 1)
+        );
     }
 
     #[test]
@@ -1108,7 +1145,7 @@ mod tests {
 
     #[test]
     fn delete_deactivates_then_deletes_when_asked() {
-        let active = user_json("00u1", "a@x.com", "ACTIVE");
+        let active = user_json("00u1aaaaaaaaaaaaaaaa", "a@x.com", "ACTIVE");
         let transport = FakeTransport::default()
             .respond(200, &[], &active)
             .respond(204, &[], "")
@@ -1117,7 +1154,7 @@ mod tests {
         let out = delete_user(
             &mut c,
             DeleteUserRequest {
-                user_id: "00u1".into(),
+                user_id: "00u1aaaaaaaaaaaaaaaa".into(),
                 permanently: Some(true),
                 send_email: None,
             },
@@ -1129,7 +1166,7 @@ mod tests {
         assert!(
             c.transport().seen[1]
                 .url
-                .ends_with("/api/v1/users/00u1?sendEmail=false")
+                .ends_with("/api/v1/users/00u1aaaaaaaaaaaaaaaa?sendEmail=false")
         );
 
         let transport = FakeTransport::default()
@@ -1139,7 +1176,7 @@ mod tests {
         let out = delete_user(
             &mut c,
             DeleteUserRequest {
-                user_id: "00u1".into(),
+                user_id: "00u1aaaaaaaaaaaaaaaa".into(),
                 permanently: None,
                 send_email: Some(true),
             },
@@ -1148,7 +1185,7 @@ mod tests {
         assert_eq!(out.outcome, DeleteOutcome::Deactivated);
         assert_eq!(c.transport().seen.len(), 2);
 
-        let gone = user_json("00u1", "a@x.com", "DEPROVISIONED");
+        let gone = user_json("00u1aaaaaaaaaaaaaaaa", "a@x.com", "DEPROVISIONED");
         let transport = FakeTransport::default()
             .respond(200, &[], &gone)
             .respond(204, &[], "");
@@ -1156,7 +1193,7 @@ mod tests {
         let out = delete_user(
             &mut c,
             DeleteUserRequest {
-                user_id: "00u1".into(),
+                user_id: "00u1aaaaaaaaaaaaaaaa".into(),
                 permanently: Some(true),
                 send_email: None,
             },
@@ -1169,13 +1206,17 @@ mod tests {
     #[test]
     fn a_failed_delete_is_not_repeated() {
         let transport = FakeTransport::default()
-            .respond(200, &[], &user_json("00u1", "a@x.com", "ACTIVE"))
+            .respond(
+                200,
+                &[],
+                &user_json("00u1aaaaaaaaaaaaaaaa", "a@x.com", "ACTIVE"),
+            )
             .respond(503, &[], "{}");
         let mut c = client(transport);
         let err = delete_user(
             &mut c,
             DeleteUserRequest {
-                user_id: "00u1".into(),
+                user_id: "00u1aaaaaaaaaaaaaaaa".into(),
                 permanently: Some(true),
                 send_email: None,
             },
@@ -1187,11 +1228,13 @@ mod tests {
 
     #[test]
     fn activation_returns_the_link_when_no_email_is_sent() {
-        let transport = FakeTransport::default().respond(
-            200,
-            &[],
-            r#"{"activationUrl":"https://x/welcome/t","activationToken":"t"}"#,
-        );
+        let transport = FakeTransport::default()
+            .respond(200, &[], &user_json(ID, "a@x.com", "STAGED"))
+            .respond(
+                200,
+                &[],
+                r#"{"activationUrl":"https://x/welcome/t","activationToken":"t"}"#,
+            );
         let mut c = client(transport);
         let out = activate_user(
             &mut c,
@@ -1202,17 +1245,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out.activation_token.as_deref(), Some("t"));
-        assert_eq!(out.user_id, "a@x.com");
+        // The result carries the id, never the login that was given.
+        assert_eq!(out.user_id, ID);
+        let urls: Vec<_> = c.transport().seen.iter().map(|s| s.url.as_str()).collect();
         assert_eq!(
-            c.transport().seen[0].url,
-            "https://x.okta.com/api/v1/users/a%40x.com/lifecycle/activate?sendEmail=false"
+            urls,
+            [
+                "https://x.okta.com/api/v1/users/a%40x.com".to_string(),
+                format!("https://x.okta.com/api/v1/users/{ID}/lifecycle/activate?sendEmail=false"),
+            ]
         );
         let transport = FakeTransport::default().respond(200, &[], "");
         let mut c = client(transport);
         let out = activate_user(
             &mut c,
             ActivateUserRequest {
-                user_id: "00u1".into(),
+                user_id: "00u1aaaaaaaaaaaaaaaa".into(),
                 send_email: None,
             },
         )
@@ -1231,7 +1279,7 @@ mod tests {
         let err = suspend_user(
             &mut c,
             SuspendUserRequest {
-                user_id: "00u1".into(),
+                user_id: "00u1aaaaaaaaaaaaaaaa".into(),
             },
         )
         .unwrap_err();
@@ -1243,11 +1291,15 @@ mod tests {
     #[test]
     fn set_password_can_revoke_sessions_afterwards() {
         let transport = FakeTransport::default()
-            .respond(200, &[], &user_json("00u1", "a@x.com", "ACTIVE"))
+            .respond(
+                200,
+                &[],
+                &user_json("00u1aaaaaaaaaaaaaaaa", "a@x.com", "ACTIVE"),
+            )
             .respond(204, &[], "");
         let mut c = client(transport);
         let req = SetPasswordRequest {
-            user_id: "00u1".into(),
+            user_id: "00u1aaaaaaaaaaaaaaaa".into(),
             password: PasswordInput::Value("N3w!password".into()),
             strict: Some(true),
             revoke_sessions: Some(true),
@@ -1256,7 +1308,7 @@ mod tests {
         let seen = &c.transport().seen;
         assert_eq!(
             seen[0].url,
-            "https://x.okta.com/api/v1/users/00u1?strict=true"
+            "https://x.okta.com/api/v1/users/00u1aaaaaaaaaaaaaaaa?strict=true"
         );
         assert_eq!(
             seen[0].body.as_deref(),
@@ -1266,7 +1318,7 @@ mod tests {
             (seen[1].method, seen[1].url.as_str()),
             (
                 Method::Delete,
-                "https://x.okta.com/api/v1/users/00u1/sessions"
+                "https://x.okta.com/api/v1/users/00u1aaaaaaaaaaaaaaaa/sessions"
             )
         );
     }
@@ -1277,7 +1329,7 @@ mod tests {
         clear_user_sessions(
             &mut c,
             ClearUserSessionsRequest {
-                user_id: "00u1".into(),
+                user_id: "00u1aaaaaaaaaaaaaaaa".into(),
                 oauth_tokens: Some(true),
                 forget_devices: Some(false),
             },
@@ -1285,7 +1337,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             c.transport().seen[0].url,
-            "https://x.okta.com/api/v1/users/00u1/sessions?oauthTokens=true&forgetDevices=false"
+            "https://x.okta.com/api/v1/users/00u1aaaaaaaaaaaaaaaa/sessions?oauthTokens=true&forgetDevices=false"
         );
     }
 
@@ -1313,13 +1365,7 @@ mod tests {
             .is_err()
         );
         let req = ListUserGroupsRequest {
-            user_id: "a/b".into(),
-            page: Some(PageRequest {
-                limit: Some(0),
-                after: None,
-                fetch_all: None,
-                max_items: None,
-            }),
+            user_id: "a\nb".into(),
         };
         assert!(list_user_groups(&mut c, req).is_err());
         assert!(c.transport().seen.is_empty());

@@ -1039,19 +1039,17 @@ async fn clear_user_sessions_sends_the_options() {
 }
 
 #[tokio::test]
-async fn list_user_groups_includes_everyone() {
+async fn list_user_groups_returns_every_group_and_sends_no_paging() {
     let env = Env::seeded().await;
-    let page = users!(
+    let groups = users!(
         env,
         call_list_user_groups,
         &ListUserGroupsRequest {
             user_id: "ada.lovelace@example.com".into(),
-            page: None
         }
     )
     .unwrap();
-    let names: Vec<_> = page
-        .items
+    let names: Vec<_> = groups
         .iter()
         .map(|g| (g.name.as_str(), g.group_type))
         .collect();
@@ -1062,37 +1060,21 @@ async fn list_user_groups_includes_everyone() {
             ("Engineering", GroupType::OktaGroup)
         ]
     );
-    assert_eq!(page.next_cursor, None);
-    let first = users!(
-        env,
-        call_list_user_groups,
-        &ListUserGroupsRequest {
-            user_id: "ada.lovelace@example.com".into(),
-            page: Some(page_request(Some(1), None, false, None)),
-        }
-    )
-    .unwrap();
-    assert_eq!(first.items.len(), 1);
-    assert!(first.next_cursor.is_some());
+    // `GET /api/v1/users/{id}/groups` declares no query parameter.
+    let sent = &env.mock.requests()[0];
+    assert_eq!(
+        (sent.path.as_str(), sent.query.as_deref()),
+        ("/api/v1/users/ada.lovelace%40example.com/groups", None)
+    );
     let err = users!(
         env,
         call_list_user_groups,
         &ListUserGroupsRequest {
             user_id: "nobody".into(),
-            page: None
         }
     )
     .unwrap_err();
     assert_error(&err, ErrorKind::NotFound, None);
-}
-
-fn page_request(
-    limit: Option<u32>,
-    after: Option<String>,
-    fetch_all: bool,
-    max: Option<u32>,
-) -> PageRequest {
-    page(limit, after, fetch_all, max)
 }
 
 #[tokio::test]
@@ -1387,4 +1369,170 @@ async fn retries_stop_after_max_retries() {
     let err = users!(env, call_list_user_types).unwrap_err();
     assert_error(&err, ErrorKind::RateLimited, None);
     assert_eq!(env.requests(), 2);
+}
+
+/// The paths of the requests the mock received, from the `n`th on.
+fn paths_from(env: &Env, n: usize) -> Vec<String> {
+    env.mock.requests()[n..]
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_login_or_short_name_becomes_the_id_where_okta_takes_only_an_id() {
+    let env = Env::start().await;
+    let id = env.add_user("jdoe@example.com");
+    let users = format!("/api/v1/users/{id}");
+    // Okta's `{userId}` paths take only an id: each node looks the user up first, by
+    // login or by short name, and reports the id.
+    let question = users!(
+        env,
+        call_change_recovery_question,
+        &ChangeRecoveryQuestionRequest {
+            user_id: "jdoe".into(),
+            password: "Secr3t!pass".into(),
+            recovery_question: RecoveryQuestion {
+                question: "First pet?".into(),
+                answer: "rex".into(),
+            },
+        }
+    )
+    .unwrap();
+    assert_eq!(question.user_id, id);
+    assert_eq!(
+        paths_from(&env, 0),
+        [
+            "GET /api/v1/users/jdoe".to_string(),
+            format!("POST {users}/credentials/change_recovery_question"),
+        ]
+    );
+    let forgot = users!(
+        env,
+        call_forgot_password,
+        &ForgotPasswordRequest {
+            user_id: "jdoe@example.com".into(),
+            send_email: Some(false),
+        }
+    )
+    .unwrap();
+    assert_eq!(forgot.user_id, id);
+    assert_eq!(
+        paths_from(&env, 2),
+        [
+            "GET /api/v1/users/jdoe%40example.com".to_string(),
+            format!("POST {users}/credentials/forgot_password"),
+        ]
+    );
+    let changed = users!(
+        env,
+        call_change_password,
+        &ChangePasswordRequest {
+            user_id: "JDOE".into(),
+            old_password: "Secr3t!pass".into(),
+            new_password: "N3w!Secr3t".into(),
+            strict: None,
+            revoke_sessions: None,
+        }
+    )
+    .unwrap();
+    assert_eq!(changed.user_id, id);
+    assert_eq!(
+        paths_from(&env, 4),
+        [
+            "GET /api/v1/users/JDOE".to_string(),
+            format!("POST {users}/credentials/change_password"),
+        ]
+    );
+    let cleared = users!(
+        env,
+        call_clear_user_sessions,
+        &ClearUserSessionsRequest {
+            user_id: "jdoe@example.com".into(),
+            oauth_tokens: None,
+            forget_devices: None,
+        }
+    )
+    .unwrap();
+    assert_eq!(cleared.user_id, id);
+    assert_eq!(
+        paths_from(&env, 6),
+        [
+            "GET /api/v1/users/jdoe%40example.com".to_string(),
+            format!("DELETE {users}/sessions"),
+        ]
+    );
+    // `/users/{id}` takes the short name; the session revoke that follows needs the id.
+    let set = users!(
+        env,
+        call_set_password,
+        &SetPasswordRequest {
+            user_id: "jdoe".into(),
+            password: PasswordInput::Value("An0ther!pass".into()),
+            strict: None,
+            revoke_sessions: Some(true),
+        }
+    )
+    .unwrap();
+    assert_eq!(set.id, id);
+    assert_eq!(
+        paths_from(&env, 8),
+        [
+            "POST /api/v1/users/jdoe".to_string(),
+            format!("DELETE {users}/sessions"),
+        ]
+    );
+    // A lifecycle node reports the id too; an id costs no lookup.
+    let suspended = users!(
+        env,
+        call_suspend_user,
+        &SuspendUserRequest {
+            user_id: "jdoe@example.com".into()
+        }
+    )
+    .unwrap();
+    assert_eq!(suspended.user_id, id);
+    let unsuspended = users!(
+        env,
+        call_unsuspend_user,
+        &UnsuspendUserRequest {
+            user_id: id.clone()
+        }
+    )
+    .unwrap();
+    assert_eq!(unsuspended.user_id, id);
+    assert_eq!(
+        paths_from(&env, 10),
+        [
+            "GET /api/v1/users/jdoe%40example.com".to_string(),
+            format!("POST {users}/lifecycle/suspend"),
+            format!("POST {users}/lifecycle/unsuspend"),
+        ]
+    );
+    assert!(env.mock.unmatched().is_empty());
+}
+
+#[tokio::test]
+async fn the_mock_takes_only_an_id_where_okta_does() {
+    let env = Env::start().await;
+    env.add_user("jdoe@example.com");
+    for path in [
+        "/api/v1/users/jdoe%40example.com/sessions",
+        "/api/v1/users/jdoe/sessions",
+    ] {
+        let request = okta_host::wit::raw::RawRequest {
+            method: okta_host::wit::raw::HttpMethod::Delete,
+            path: path.into(),
+            query: None,
+            headers: None,
+            body: None,
+            retries: None,
+            retry_delay_ms: None,
+            backoff: None,
+            retry_on_all_errors: None,
+            timeout_ms: None,
+        };
+        let err = call!(env, okta_management_raw, call_request, &request).unwrap_err();
+        assert_error(&err, ErrorKind::NotFound, Some("E0000007"));
+    }
 }

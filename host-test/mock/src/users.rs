@@ -98,7 +98,8 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     page::cursor_page(&call, &ids, jsons)
 }
 
-/// Finds the user a path names. Okta cannot address a login with `/` in a path.
+/// Finds the user an `{id}` path names: an id, a login or an unambiguous short name (the
+/// spec's `pathId`). Okta cannot address a login with `/` in a path.
 fn lookup(state: &State, call: &Call, key: &str) -> Result<String, MockError> {
     if call.path_has_encoded_slash() {
         return Err(MockError::not_found(key, "User"));
@@ -111,6 +112,16 @@ fn lookup(state: &State, call: &Call, key: &str) -> Result<String, MockError> {
         };
     }
     state.user_id(key)
+}
+
+/// Finds the user a `{userId}` path names: only an id will do (the spec's `pathUserId`), as
+/// for the credential and session paths.
+fn lookup_id(state: &State, key: &str) -> Result<String, MockError> {
+    state
+        .users
+        .get(key)
+        .map(|u| u.id.clone())
+        .ok_or_else(|| MockError::not_found(key, "User"))
 }
 
 /// `GET /api/v1/users/{id}`.
@@ -559,21 +570,21 @@ pub async fn lifecycle(
     Path((key, action)): Path<(String, String)>,
     call: Call,
 ) -> Reply {
-    operate(&mock, &call, &key, &action, transition)
+    let id = lookup(&mock.lock(), &call, &key)?;
+    operate(&mock, &call, &id, &action, transition)
 }
 
-/// Runs an operation on the user a path names, and logs it when it succeeds.
+/// Runs an operation on a user, and logs it when it succeeds.
 fn operate(
     mock: &Mock,
     call: &Call,
-    key: &str,
+    id: &str,
     action: &str,
     operation: fn(&mut State, &Call, &str, &str) -> Reply,
 ) -> Reply {
     let mut state = mock.lock();
-    let id = lookup(&state, call, key)?;
-    let reply = operation(&mut state, call, &id, action)?;
-    log_operation(&mut state, action, &id);
+    let reply = operation(&mut state, call, id, action)?;
+    log_operation(&mut state, action, id);
     Ok(reply)
 }
 
@@ -716,7 +727,8 @@ pub async fn credentials(
     Path((key, action)): Path<(String, String)>,
     call: Call,
 ) -> Reply {
-    operate(&mock, &call, &key, &action, credential_change)
+    let id = lookup_id(&mock.lock(), &key)?;
+    operate(&mock, &call, &id, &action, credential_change)
 }
 
 /// Runs a credential operation, checking the current password where Okta does.
@@ -855,7 +867,7 @@ pub async fn clear_sessions(
     call.bool_param("oauthTokens")?;
     call.bool_param("forgetDevices")?;
     let mut state = mock.lock();
-    let id = lookup(&state, &call, &key)?;
+    let id = lookup_id(&state, &key)?;
     state.user_mut(&id)?.sessions = 0;
     let target = state.user_target(&id);
     state.log("user.session.clear", "Clear user session", vec![target]);
@@ -872,9 +884,10 @@ pub async fn groups(Extract(mock): Extract<Mock>, Path(key): Path<String>, call:
         .filter(|(_, user)| *user == id)
         .filter_map(|(group, _)| state.groups.get(group))
         .collect();
-    let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
-    let items = groups.iter().map(|g| g.to_json(&call.base)).collect();
-    page::cursor_page(&call, &ids, items)
+    // Okta does not page this list: it declares no `limit` or `after`.
+    Ok(page::json(
+        groups.iter().map(|g| g.to_json(&call.base)).collect(),
+    ))
 }
 
 /// `GET /api/v1/users/{id}/appLinks`.
