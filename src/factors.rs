@@ -81,10 +81,15 @@ pub(crate) fn factor(raw: &[u8]) -> Result<Factor, OktaError> {
         email: text(&profile, "email"),
         question: text(&profile, "question"),
         totp_shared_secret: text(&activation, "sharedSecret"),
-        totp_qr_code_url: activation
-            .pointer("/_links/qrcode/href")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        // Okta's examples put the QR code under the activation (Google Authenticator) or
+        // beside it (Okta Verify).
+        totp_qr_code_url: [
+            "/_embedded/activation/_links/qrcode/href",
+            "/_embedded/_links/qrcode/href",
+        ]
+        .iter()
+        .find_map(|at| object.pointer(at).and_then(Value::as_str))
+        .map(str::to_string),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
         raw: objects::raw_text(raw),
@@ -114,6 +119,7 @@ fn needed<'a>(value: &'a Option<String>, field: &str, kind: &str) -> Result<&'a 
 pub(crate) fn build_enroll(req: &EnrollFactorRequest) -> Result<RequestSpec, OktaError> {
     let kind = factor_type_name(req.factor_type).unwrap_or("unknown");
     let mut profile = Map::new();
+    let mut factor_profile_id = None;
     match req.factor_type {
         FactorType::Sms | FactorType::Call => {
             profile.insert(
@@ -131,6 +137,13 @@ pub(crate) fn build_enroll(req: &EnrollFactorRequest) -> Result<RequestSpec, Okt
             );
             profile.insert("answer".into(), needed(&req.answer, "answer", kind)?.into());
         }
+        FactorType::TokenHotp => {
+            factor_profile_id = Some(needed(&req.factor_profile_id, "factor-profile-id", kind)?);
+            profile.insert(
+                "sharedSecret".into(),
+                needed(&req.shared_secret, "shared-secret", kind)?.into(),
+            );
+        }
         FactorType::Push | FactorType::TokenSoftwareTotp => {}
         _ => {
             return Err(invalid_input(format!(
@@ -138,8 +151,21 @@ pub(crate) fn build_enroll(req: &EnrollFactorRequest) -> Result<RequestSpec, Okt
             )));
         }
     }
-    if req.activate.is_some() && req.factor_type != FactorType::Email {
-        return Err(invalid_input("activate works only for an email factor"));
+    // Okta auto-activates these four types only (`enrollFactor`'s `activate`).
+    let auto = matches!(
+        req.factor_type,
+        FactorType::Sms | FactorType::Call | FactorType::Email | FactorType::TokenHotp
+    );
+    if req.activate.is_some() && !auto {
+        return Err(invalid_input(
+            "activate works only for sms, call, email and token-hotp factors",
+        ));
+    }
+    let hotp = req.factor_type == FactorType::TokenHotp;
+    if !hotp && (req.factor_profile_id.is_some() || req.shared_secret.is_some()) {
+        return Err(invalid_input(
+            "factor-profile-id and shared-secret work only for a token-hotp factor",
+        ));
     }
     let phone = matches!(req.factor_type, FactorType::Sms | FactorType::Call);
     if req.update_phone.is_some() && !phone {
@@ -153,9 +179,12 @@ pub(crate) fn build_enroll(req: &EnrollFactorRequest) -> Result<RequestSpec, Okt
         ));
     }
     let provider = encode::non_blank(&req.provider)
-        .unwrap_or("OKTA")
+        .unwrap_or(if hotp { "CUSTOM" } else { "OKTA" })
         .to_ascii_uppercase();
     let mut body = json!({ "factorType": kind, "provider": provider });
+    if let Some(id) = factor_profile_id {
+        body["factorProfileId"] = id.into();
+    }
     if !profile.is_empty() {
         body["profile"] = Value::Object(profile);
     }
@@ -255,6 +284,8 @@ mod tests {
             email: None,
             question: None,
             answer: None,
+            factor_profile_id: None,
+            shared_secret: None,
             activate: None,
             update_phone: None,
             token_lifetime_seconds: None,
@@ -313,6 +344,74 @@ mod tests {
     }
 
     #[test]
+    fn okta_auto_activates_sms_call_email_and_custom_totp() {
+        for (kind, phone) in [
+            (FactorType::Sms, true),
+            (FactorType::Call, true),
+            (FactorType::Email, false),
+        ] {
+            let req = EnrollFactorRequest {
+                phone_number: phone.then(|| "+1-555-415-1337".into()),
+                email: (!phone).then(|| "a@x.com".into()),
+                activate: Some(true),
+                ..enroll(kind)
+            };
+            assert_eq!(
+                build_enroll(&req).unwrap().query_value("activate"),
+                Some("true"),
+                "{kind:?}"
+            );
+        }
+        for kind in [FactorType::Push, FactorType::Question] {
+            let req = EnrollFactorRequest {
+                activate: Some(false),
+                question: Some("q".into()),
+                answer: Some("a".into()),
+                ..enroll(kind)
+            };
+            assert!(build_enroll(&req).is_err(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_custom_totp_token_needs_its_profile_and_secret() {
+        let hotp = EnrollFactorRequest {
+            factor_profile_id: Some("fpr20l2mDyaUGWGCa0g4".into()),
+            shared_secret: Some("484f97be3213b117e3a20438e291540a".into()),
+            activate: Some(true),
+            ..enroll(FactorType::TokenHotp)
+        };
+        let spec = build_enroll(&hotp).unwrap();
+        assert_eq!(spec.query_value("activate"), Some("true"));
+        // Okta's own example request (`EnrollFactorCustomTotpRequest`).
+        assert_eq!(
+            spec.body.unwrap(),
+            json!({"factorType": "token:hotp", "provider": "CUSTOM", "factorProfileId": "fpr20l2mDyaUGWGCa0g4",
+                "profile": {"sharedSecret": "484f97be3213b117e3a20438e291540a"}})
+        );
+        for missing in [
+            EnrollFactorRequest {
+                shared_secret: None,
+                ..hotp.clone()
+            },
+            EnrollFactorRequest {
+                factor_profile_id: Some(" ".into()),
+                ..hotp.clone()
+            },
+        ] {
+            let err = build_enroll(&missing).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::InvalidInput);
+            assert!(!err.message.contains("484f97"), "{}", err.message);
+        }
+        let stray = EnrollFactorRequest {
+            shared_secret: Some("s".into()),
+            phone_number: Some("+1-555-415-1337".into()),
+            ..enroll(FactorType::Sms)
+        };
+        assert!(build_enroll(&stray).is_err());
+    }
+
+    #[test]
     fn parses_a_totp_enrollment() {
         let raw = br#"{"id":"uft1","factorType":"token:software:totp","provider":"OKTA","status":"PENDING_ACTIVATION",
             "_embedded":{"activation":{"sharedSecret":"JBSWY3DPEHPK3PXP","_links":{"qrcode":{"href":"https://x/qr.png"}}}}}"#;
@@ -326,6 +425,19 @@ mod tests {
         );
         assert_eq!(f.totp_shared_secret.as_deref(), Some("JBSWY3DPEHPK3PXP"));
         assert_eq!(f.totp_qr_code_url.as_deref(), Some("https://x/qr.png"));
+        // Okta Verify's example (`EnrollFactorOVTotpResponse`) puts the link beside the
+        // activation.
+        let verify = factor(br#"{"id":"ostf1","factorType":"token:software:totp","provider":"OKTA","status":"PENDING_ACTIVATION",
+            "_embedded":{"activation":{"timeStep":30,"sharedSecret":"JBTWGV22G4ZGKV3N","encoding":"base32","keyLength":6},
+            "_links":{"qrcode":{"href":"https://x/qr/00fuk","type":"image/png"}}}}"#).unwrap();
+        assert_eq!(
+            verify.totp_shared_secret.as_deref(),
+            Some("JBTWGV22G4ZGKV3N")
+        );
+        assert_eq!(
+            verify.totp_qr_code_url.as_deref(),
+            Some("https://x/qr/00fuk")
+        );
         let sms = factor(
             br#"{"id":"mbl1","factorType":"sms","status":"ACTIVE","profile":{"phoneNumber":"+1"}}"#,
         )

@@ -200,6 +200,17 @@ pub(crate) fn text(object: &Value, key: &str) -> Option<String> {
     object.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
+/// A scalar member as text: a string as it is, a number or boolean in its JSON form
+/// (Okta's system log sends `postalCode` as a number). Absent, `null`, an array or an
+/// object: `None`.
+pub(crate) fn scalar_text(object: &Value, key: &str) -> Option<String> {
+    match object.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        value @ (Value::Number(_) | Value::Bool(_)) => Some(value.to_string()),
+        _ => None,
+    }
+}
+
 /// The strings of an array (absent or not an array: empty; other items are skipped).
 pub(crate) fn strings(list: Option<&Value>) -> Vec<String> {
     list.and_then(Value::as_array)

@@ -3,7 +3,7 @@
 use crate::client::{Client, Transport};
 use crate::encode;
 use crate::error::invalid_input;
-use crate::objects::{self, parse, text};
+use crate::objects::{self, parse, scalar_text, text};
 use crate::paging::{self, Paging};
 use crate::spec::RequestSpec;
 use crate::wit::system_log::{
@@ -60,10 +60,10 @@ fn client(object: &Value) -> LogClient {
         .get("geographicalContext")
         .filter(|g| g.is_object())
         .map(|g| LogGeo {
-            city: text(g, "city"),
-            state: text(g, "state"),
-            country: text(g, "country"),
-            postal_code: text(g, "postalCode"),
+            city: scalar_text(g, "city"),
+            state: scalar_text(g, "state"),
+            country: scalar_text(g, "country"),
+            postal_code: scalar_text(g, "postalCode"),
             latitude: g.pointer("/geolocation/lat").and_then(Value::as_f64),
             longitude: g.pointer("/geolocation/lon").and_then(Value::as_f64),
         });
@@ -200,5 +200,16 @@ mod tests {
         );
         assert_eq!(e.outcome_result.as_deref(), Some("SUCCESS"));
         assert_eq!(e.targets.len(), 1, "a target without an id is dropped");
+    }
+
+    #[test]
+    fn a_number_where_text_is_expected_is_converted() {
+        let raw = br#"{"uuid":"e2","client":{"geographicalContext":{"city":"New York","postalCode":10013,"state":null,"country":["x"]}}}"#;
+        let geo = log_event(raw).unwrap().client.unwrap().geo.unwrap();
+        assert_eq!(
+            (geo.city.as_deref(), geo.postal_code.as_deref()),
+            (Some("New York"), Some("10013"))
+        );
+        assert_eq!((geo.state, geo.country), (None, None));
     }
 }

@@ -15,6 +15,8 @@ fn enroll(user: &str, kind: FactorType) -> EnrollFactorRequest {
         email: None,
         question: None,
         answer: None,
+        factor_profile_id: None,
+        shared_secret: None,
         activate: None,
         update_phone: None,
         token_lifetime_seconds: None,
@@ -114,6 +116,75 @@ async fn a_totp_enrollment_returns_its_secret_and_qr_code() {
         activated.totp_shared_secret, None,
         "the secret is shown only while pending"
     );
+}
+
+#[tokio::test]
+async fn okta_verify_totp_puts_its_qr_code_beside_the_activation() {
+    let env = Env::start().await;
+    let user = env.add_user("verify@example.com");
+    let factor = call!(
+        env,
+        okta_management_factors,
+        call_enroll_factor,
+        &enroll(&user, FactorType::TokenSoftwareTotp)
+    )
+    .unwrap();
+    let raw: serde_json::Value = serde_json::from_str(&factor.raw).unwrap();
+    let href = raw.pointer("/_embedded/_links/qrcode/href").unwrap();
+    assert_eq!(factor.totp_qr_code_url.as_deref(), href.as_str());
+    assert!(factor.totp_shared_secret.is_some());
+}
+
+#[tokio::test]
+async fn sms_call_email_and_custom_totp_activate_at_enrollment() {
+    let env = Env::start().await;
+    for (kind, login) in [
+        (FactorType::Sms, "auto-sms@example.com"),
+        (FactorType::Call, "auto-call@example.com"),
+        (FactorType::Email, "auto-email@example.com"),
+    ] {
+        let user = env.add_user(login);
+        let request = EnrollFactorRequest {
+            phone_number: (kind != FactorType::Email).then(|| "+1-555-415-1337".into()),
+            email: (kind == FactorType::Email).then(|| login.into()),
+            activate: Some(true),
+            ..enroll(&user, kind)
+        };
+        let factor = call!(env, okta_management_factors, call_enroll_factor, &request).unwrap();
+        assert_eq!(factor.status, FactorStatus::Active, "{kind:?}");
+        let sent = env.mock.requests().last().unwrap().clone();
+        assert_eq!(sent.query.as_deref(), Some("activate=true"));
+    }
+    let user = env.add_user("hotp@example.com");
+    let secret = "484f97be3213b117e3a20438e291540a";
+    let hotp = EnrollFactorRequest {
+        factor_profile_id: Some("fpr20l2mDyaUGWGCa0g4".into()),
+        shared_secret: Some(secret.into()),
+        activate: Some(true),
+        ..enroll(&user, FactorType::TokenHotp)
+    };
+    let factor = call!(env, okta_management_factors, call_enroll_factor, &hotp).unwrap();
+    assert_eq!(
+        (factor.factor_type, factor.status, factor.provider.as_str()),
+        (FactorType::TokenHotp, FactorStatus::Active, "CUSTOM")
+    );
+    let sent = env.mock.requests().last().unwrap().clone();
+    let body: serde_json::Value = serde_json::from_str(&sent.body).unwrap();
+    assert_eq!(body["factorProfileId"], "fpr20l2mDyaUGWGCa0g4");
+    assert_eq!(body["profile"]["sharedSecret"], secret);
+    assert!(
+        !format!("{factor:?}").contains(secret),
+        "the shared secret never comes back"
+    );
+    let missing = EnrollFactorRequest {
+        shared_secret: None,
+        ..hotp
+    };
+    let before = env.requests();
+    let err = call!(env, okta_management_factors, call_enroll_factor, &missing).unwrap_err();
+    assert_error(&err, ErrorKind::InvalidInput, None);
+    assert!(err.message.contains("shared-secret"), "{}", err.message);
+    assert_eq!(env.requests(), before);
 }
 
 #[tokio::test]

@@ -177,6 +177,14 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
             "factors.enroll-factor",
             json!({"user-id": ada, "factor-type": "sms", "phone-number": "+15554151337"}),
         ),
+        (
+            "hotp",
+            "factors.enroll-factor",
+            json!({
+                "user-id": grace, "factor-type": "token-hotp", "factor-profile-id": "fpr20l2mDyaUGWGCa0g4",
+                "shared-secret": SENTINEL, "activate": true
+            }),
+        ),
         ("factors", "factors.list-factors", json!({"user-id": ada})),
         (
             "wrong-code",

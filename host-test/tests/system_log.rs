@@ -220,3 +220,48 @@ async fn bad_windows_are_refused() {
         Some("E0000031"),
     );
 }
+
+#[tokio::test]
+async fn a_numeric_postal_code_is_kept() {
+    let env = Env::start().await;
+    // Okta's own `ListLogs` example sends `postalCode` as a number.
+    let published = okta_mock::state::timestamp(std::time::SystemTime::now());
+    env.mock.state().events.push(serde_json::json!({
+        "uuid": "dc9fd3c0-598c-11ef-8478-2b7584bf8d5a",
+        "published": published,
+        "eventType": "user.session.start",
+        "version": "0",
+        "severity": "INFO",
+        "displayMessage": "User login to Okta",
+        "actor": {"id": "00uttidj01jqL21aM1d6", "type": "User", "alternateId": "john.doe@example.com", "displayName": "John Doe"},
+        "client": {
+            "ipAddress": "10.0.0.1",
+            "geographicalContext": {
+                "city": "New York", "state": "New York", "country": "United States", "postalCode": 10013,
+                "geolocation": {"lat": 40.3157, "lon": -74.01}
+            }
+        },
+        "outcome": {"result": "SUCCESS", "reason": null},
+        "target": [],
+    }));
+    let events = call!(
+        env,
+        okta_management_system_log,
+        call_list_events,
+        &ListEventsRequest {
+            filter: Some(r#"eventType eq "user.session.start""#.into()),
+            ..request()
+        }
+    )
+    .unwrap();
+    let geo = events.items[0]
+        .client
+        .as_ref()
+        .unwrap()
+        .geo
+        .clone()
+        .unwrap();
+    assert_eq!(geo.postal_code.as_deref(), Some("10013"));
+    assert_eq!(geo.city.as_deref(), Some("New York"));
+    assert_eq!(geo.latitude, Some(40.3157));
+}

@@ -1536,3 +1536,30 @@ async fn the_mock_takes_only_an_id_where_okta_does() {
         assert_error(&err, ErrorKind::NotFound, Some("E0000007"));
     }
 }
+
+#[tokio::test]
+async fn a_standard_attribute_sent_as_a_number_stays_in_profile_extra() {
+    let env = Env::start().await;
+    let id = env.add_user("numbers@example.com");
+    {
+        let mut state = env.mock.state();
+        let profile = &mut state.users.get_mut(&id).unwrap().profile;
+        profile.insert("zipCode".into(), json!(10013));
+        profile.insert("employeeNumber".into(), json!(4711));
+        profile.insert("title".into(), Value::Null);
+    }
+    let user = users!(
+        env,
+        call_get_user,
+        &GetUserRequest {
+            user_id: id,
+            expand: None
+        }
+    )
+    .unwrap();
+    // The typed fields hold strings; a number keeps its type in `profile-extra`.
+    assert_eq!(user.profile.zip_code, None);
+    assert_eq!(user.profile.title, None);
+    let extra: Value = serde_json::from_str(&user.profile_extra).unwrap();
+    assert_eq!(extra, json!({"zipCode": 10013, "employeeNumber": 4711}));
+}

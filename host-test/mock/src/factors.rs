@@ -16,7 +16,11 @@ const TYPES: &[(&str, &[&str])] = &[
     ("question", &["OKTA"]),
     ("push", &["OKTA"]),
     ("token:software:totp", &["OKTA", "GOOGLE"]),
+    ("token:hotp", &["CUSTOM"]),
 ];
+
+/// The factor types Okta activates at enrollment with `activate=true` (`enrollFactor`).
+const AUTO_ACTIVATED: &[&str] = &["sms", "call", "email", "token:hotp"];
 
 const PREFIX: &[(&str, &str)] = &[
     ("sms", "mbl"),
@@ -25,12 +29,15 @@ const PREFIX: &[(&str, &str)] = &[
     ("question", "ufs"),
     ("push", "opf"),
     ("token:software:totp", "uft"),
+    ("token:hotp", "chf"),
 ];
 
-/// A factor as Okta returns it; a pending TOTP or push factor carries its activation.
+/// A factor as Okta returns it, without the secrets enrolled with it; a pending TOTP factor
+/// carries its activation.
 fn factor_json(user_id: &str, f: &MockFactor, base: &str) -> Value {
     let mut profile = f.profile.clone();
     profile.remove("answer");
+    profile.remove("sharedSecret");
     let mut json = json!({
         "id": f.id,
         "factorType": f.factor_type,
@@ -47,13 +54,23 @@ fn factor_json(user_id: &str, f: &MockFactor, base: &str) -> Value {
     });
     if f.status == "PENDING_ACTIVATION" {
         if let Some(secret) = &f.shared_secret {
+            let qrcode = json!({ "qrcode": {
+                "href": format!("{base}/api/v1/users/{user_id}/factors/{}/qr/{secret}", f.id),
+                "type": "image/png",
+            }});
             json["_embedded"] = json!({ "activation": {
                 "timeStep": 30,
                 "sharedSecret": secret,
                 "encoding": "base32",
                 "keyLength": 6,
-                "_links": { "qrcode": { "href": format!("{base}/api/v1/users/{user_id}/factors/{}/qr/{secret}", f.id), "type": "image/png" } },
             }});
+            // As in Okta's examples: Google Authenticator's link is inside the activation,
+            // Okta Verify's beside it.
+            if f.provider == "GOOGLE" {
+                json["_embedded"]["activation"]["_links"] = qrcode;
+            } else {
+                json["_embedded"]["_links"] = qrcode;
+            }
         }
         json["_links"]["activate"] = json!({ "href": format!("{base}/api/v1/users/{user_id}/factors/{}/lifecycle/activate", f.id) });
     }
@@ -161,6 +178,22 @@ pub async fn enroll(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: 
             })?;
             None
         }
+        "token:hotp" => {
+            if body
+                .get("factorProfileId")
+                .and_then(Value::as_str)
+                .is_none()
+            {
+                return Err(MockError::validation(
+                    "factor",
+                    "factorProfileId: The field cannot be left blank",
+                ));
+            }
+            field("sharedSecret").ok_or_else(|| {
+                MockError::validation("factor", "sharedSecret: The field cannot be left blank")
+            })?;
+            None
+        }
         _ => None,
     };
     let mut state = mock.lock();
@@ -181,7 +214,8 @@ pub async fn enroll(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: 
         .find(|(t, _)| *t == factor_type)
         .map_or("fct", |(_, p)| *p);
     let factor_id = state.next_id(prefix);
-    let immediate = factor_type == "question" || (factor_type == "email" && activate);
+    let immediate =
+        factor_type == "question" || (activate && AUTO_ACTIVATED.contains(&factor_type.as_str()));
     let pass_code = (!immediate).then(|| code(&mut state));
     let shared_secret = (factor_type == "token:software:totp").then(|| {
         format!(
