@@ -295,6 +295,12 @@ async fn no_node_ever_returns_the_token() {
     let accepted = Connection::api_token(ORG, SENTINEL);
     let mut outputs = serde_json::Map::new();
     for (label, node, input) in &samples {
+        if *label == "unlock" {
+            // Okta unlocks only a locked-out user.
+            let mut state = env.mock.state();
+            let grace = state.user_id("grace.hopper@example.com").unwrap();
+            state.users.get_mut(&grace).unwrap().status = okta_mock::Status::LockedOut;
+        }
         let input = substitute(input, &outputs).unwrap();
         let outcome = env.host.call_json(&accepted, node, &input).await.unwrap();
         let out = text(&outcome);

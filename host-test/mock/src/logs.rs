@@ -89,22 +89,16 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     } else {
         call.param("after").map(str::to_string)
     };
+    // Okta's `next` link keeps every query parameter, `since` included, and sets `after`.
     let next = (end < events.len() || polling).then(|| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         for (key, value) in call.params() {
-            if key != "after" && key != "since" {
+            if key != "after" {
                 query.append_pair(key, value);
             }
         }
-        match &last {
-            Some(after) => {
-                query.append_pair("after", after);
-            }
-            None => {
-                if let Some(since) = call.param("since") {
-                    query.append_pair("since", since);
-                }
-            }
+        if let Some(after) = &last {
+            query.append_pair("after", after);
         }
         query.finish()
     });

@@ -14,11 +14,6 @@ pub fn json(body: Value) -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
-/// 200 with an empty body, as Okta answers most lifecycle operations.
-pub fn empty() -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")]).into_response()
-}
-
 /// 204.
 pub fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()

@@ -742,11 +742,7 @@ impl State {
     pub fn log(&mut self, event_type: &str, message: &str, targets: Vec<Value>) {
         let now = SystemTime::now();
         self.counter += 1;
-        let uuid = format!(
-            "{:08x}-mock-4e00-a000-{:012x}",
-            unix(now) as u32,
-            self.counter
-        );
+        let uuid = uuid::Uuid::new_v4().to_string();
         let admin = self
             .users
             .get(&self.admin_id)

@@ -594,7 +594,7 @@ fn transition(state: &mut State, call: &Call, id: &str, action: &str) -> Reply {
     if action == "reset_factors" {
         state.user_mut(id)?;
         state.factors.remove(id);
-        return Ok(page::empty());
+        return Ok(page::json(json!({})));
     }
     let user = state.user_mut(id)?;
     let status = user.status;
@@ -633,7 +633,7 @@ fn transition(state: &mut State, call: &Call, id: &str, action: &str) -> Reply {
                 return Err(MockError::wrong_status());
             }
             deactivate(user);
-            Ok(page::empty())
+            Ok(page::json(json!({})))
         }
         "suspend" => {
             if status != Status::Active {
@@ -644,7 +644,7 @@ fn transition(state: &mut State, call: &Call, id: &str, action: &str) -> Reply {
             }
             user.set_status(Status::Suspended, now);
             user.sessions = 0;
-            Ok(page::empty())
+            Ok(page::json(json!({})))
         }
         "unsuspend" => {
             if status != Status::Suspended {
@@ -654,10 +654,11 @@ fn transition(state: &mut State, call: &Call, id: &str, action: &str) -> Reply {
                 ));
             }
             user.set_status(Status::Active, now);
-            Ok(page::empty())
+            Ok(page::json(json!({})))
         }
         "unlock" => {
-            if !matches!(status, Status::LockedOut | Status::Active) {
+            // Okta refuses to unlock a user who is not locked out, ACTIVE ones included.
+            if status != Status::LockedOut {
                 return Err(MockError::new(
                     403,
                     "E0000032",
@@ -665,7 +666,7 @@ fn transition(state: &mut State, call: &Call, id: &str, action: &str) -> Reply {
                 ));
             }
             user.set_status(Status::Active, now);
-            Ok(page::empty())
+            Ok(page::json(json!({})))
         }
         "reset_password" => {
             let send_email = call.bool_param("sendEmail")?.ok_or_else(|| {
