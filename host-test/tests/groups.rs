@@ -351,12 +351,7 @@ async fn members_are_added_listed_and_removed() {
         }
     )
     .unwrap();
-    assert!(
-        !env.mock
-            .state()
-            .memberships
-            .contains(&(group.id.clone(), bob))
-    );
+    assert!(!env.mock.state().is_member(&group.id, &bob));
     let err = call!(
         env,
         okta_management_groups,

@@ -150,12 +150,7 @@ async fn create_user_with_hash_hook_groups_type_realm_and_provider() {
     assert_eq!(user.type_id.as_deref(), Some(contractor.as_str()));
     assert_eq!(user.realm_id.as_deref(), Some("guo1realm"));
     assert!(user.has_password);
-    assert!(
-        env.mock
-            .state()
-            .memberships
-            .contains(&(engineering, user.id.clone()))
-    );
+    assert!(env.mock.state().is_member(&engineering, &user.id));
     let body: Value = serde_json::from_str(&env.mock.requests()[0].body).unwrap();
     assert_eq!(
         body["credentials"]["password"]["hash"]["algorithm"],

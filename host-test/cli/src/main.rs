@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
 use okta_host::flow::{Flow, Step, lookup};
 use okta_host::{Connection, Host, HostConfig, Outcome};
-use okta_mock::{MockConfig, MockOkta};
+use okta_mock::{Fault, MockConfig, MockOkta};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,7 +56,8 @@ enum Command {
         #[command(flatten)]
         conn: ConnArgs,
     },
-    /// Serve the mock Okta, seeded with a small org.
+    /// Serve the mock Okta, seeded with a small org. Its control routes (`/mock/faults`,
+    /// `/mock/requests`, `/mock/outbox`) take the same token.
     Mock {
         /// The port to listen on (127.0.0.1).
         #[arg(long, default_value_t = 8080)]
@@ -67,6 +68,28 @@ enum Command {
         /// Start with only the admin, the Everyone group and the default user type.
         #[arg(long)]
         empty: bool,
+        /// Add this many ACTIVE users (user{n}@example.com): a large org to page through.
+        #[arg(long, default_value_t = 0)]
+        seed_users: usize,
+        /// Okta's default per-minute rate limits times this, per endpoint bucket (0.1 is a
+        /// tenth of Okta's figures; 0 turns rate limits off).
+        #[arg(long, default_value_t = 1.0)]
+        rate_limit_scale: f64,
+        /// The most requests in flight at once (Okta's default is 75; 0 turns it off).
+        #[arg(long, default_value_t = 75)]
+        concurrency_limit: usize,
+        /// A fault switch, as JSON (repeatable), as `POST /mock/faults` takes it:
+        /// '{"effect":"fail","status":503,"count":3}',
+        /// '{"effect":"rate-limit","reset-seconds":30}',
+        /// '{"effect":"delay","delay-ms":2000,"path-prefix":"/api/v1/logs"}'.
+        #[arg(long = "fault", value_name = "JSON")]
+        faults: Vec<String>,
+        /// Delay every answer by this many milliseconds: a slow org.
+        #[arg(long, value_name = "MS")]
+        latency_ms: Option<u64>,
+        /// Do not print each request.
+        #[arg(long)]
+        quiet: bool,
     },
     /// Start the mock and run the example flows (user lifecycle, onboarding, offboarding)
     /// through the component.
@@ -213,12 +236,41 @@ async fn run(command: Command) -> Result<(), Failure> {
             let host = conn.host()?;
             run_flow(&host, &connection, &flow).await
         }
-        Command::Mock { port, token, empty } => {
+        Command::Mock {
+            port,
+            token,
+            empty,
+            seed_users,
+            rate_limit_scale,
+            concurrency_limit,
+            faults,
+            latency_ms,
+            quiet,
+        } => {
+            let mut faults = faults
+                .iter()
+                .map(|text| {
+                    let json: Value = serde_json::from_str(text)
+                        .with_context(|| format!("--fault is not JSON: {text}"))?;
+                    Fault::from_json(&json).map_err(|why| anyhow!("--fault {text}: {why}"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            if let Some(ms) = latency_ms {
+                faults.push(
+                    Fault::from_json(&serde_json::json!({ "effect": "delay", "delay-ms": ms }))
+                        .map_err(|why| anyhow!("--latency-ms: {why}"))?,
+                );
+            }
             let mock = MockOkta::start(MockConfig {
                 token: token.clone(),
                 port,
                 seed: !empty,
-                verbose: true,
+                seed_users,
+                rate_limit_scale,
+                concurrency_limit,
+                faults,
+                verbose: !quiet,
+                ..MockConfig::default()
             })
             .await
             .context("starting the mock")?;

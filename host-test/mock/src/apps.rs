@@ -62,24 +62,29 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     let state = mock.lock();
     // Without `includeNonDeleted`, only active apps are listed.
     let every = call.bool_param("includeNonDeleted")?.unwrap_or(false);
-    let mut apps: Vec<(&MockApp, Value)> = state
+    let q = call.param("q").map(str::to_lowercase);
+    let expr = call
+        .param("filter")
+        .map(filter::parse)
+        .transpose()
+        .map_err(MockError::bad_search)?;
+    let cursor = page::Cursor::of(&call)?;
+    // An org has few apps: each is matched as Okta returns it.
+    let walk = state
         .apps
-        .values()
-        .filter(|a| every || a.status == "ACTIVE")
-        .map(|a| (a, app_json(a, &call.base)))
-        .collect();
-    if let Some(q) = call.param("q") {
-        let q = q.to_lowercase();
-        apps.retain(|(a, _)| {
-            a.name.to_lowercase().starts_with(&q) || a.label.to_lowercase().starts_with(&q)
+        .range(cursor.range())
+        .filter(|(_, a)| every || a.status == "ACTIVE")
+        .filter(|(_, a)| {
+            q.as_ref().is_none_or(|q| {
+                a.name.to_lowercase().starts_with(q) || a.label.to_lowercase().starts_with(q)
+            })
+        })
+        .map(|(id, a)| (id, app_json(a, &call.base)))
+        .filter(|(_, json)| {
+            expr.as_ref()
+                .is_none_or(|expr| filter::matches(expr, json, false))
         });
-    }
-    if let Some(expr) = call.param("filter") {
-        let parsed = filter::parse(expr).map_err(MockError::bad_search)?;
-        apps.retain(|(_, json)| filter::matches(&parsed, json, false));
-    }
-    let ids: Vec<String> = apps.iter().map(|(a, _)| a.id.clone()).collect();
-    page::cursor_page(&call, &ids, apps.into_iter().map(|(_, j)| j).collect())
+    Ok(cursor.page(&call, walk, |json| json))
 }
 
 /// `GET /api/v1/apps/{id}`.
@@ -93,11 +98,9 @@ pub async fn users(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: C
     let state = mock.lock();
     find_app(&state, &id)?;
     let q = call.param("q").map(str::to_lowercase);
-    let assigned: Vec<(&String, &MockAssignment)> = state
-        .assignments
-        .iter()
-        .filter(|((app, _), _)| *app == id)
-        .map(|((_, user), a)| (user, a))
+    let cursor = page::Cursor::of(&call)?;
+    let assigned = state
+        .app_assignments(&id, cursor.after.as_deref())
         .filter(|(user, a)| {
             let Some(q) = &q else { return true };
             let starts = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().starts_with(q));
@@ -107,13 +110,10 @@ pub async fn users(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: C
                     .iter()
                     .any(|k| starts(profile.and_then(|p| p.get(*k)).and_then(Value::as_str)))
         })
-        .collect();
-    let ids: Vec<String> = assigned.iter().map(|(u, _)| (*u).clone()).collect();
-    let items = assigned
-        .iter()
-        .map(|(u, a)| assignment_json(&id, u, a, &call.base))
-        .collect();
-    page::cursor_page(&call, &ids, items)
+        .map(|(user, a)| (user, (user, a)));
+    Ok(cursor.page(&call, assigned, |(user, a)| {
+        assignment_json(&id, user, a, &call.base)
+    }))
 }
 
 /// The app username and profile an assignment request sets.
@@ -160,8 +160,7 @@ pub async fn assign(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: 
             "Cannot assign apps or update app profiles for an inactive user.",
         ));
     }
-    let key = (id.clone(), user_id.clone());
-    if state.assignments.contains_key(&key) {
+    if state.assignment(&id, &user_id).is_some() {
         return Err(MockError::new(
             409,
             "E0000062",
@@ -181,7 +180,7 @@ pub async fn assign(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: 
         last_updated: now,
     };
     let reply = page::json(assignment_json(&id, &user_id, &assignment, &call.base));
-    state.assignments.insert(key, assignment);
+    state.add_assignment(&id, &user_id, assignment);
     let targets = vec![state.user_target(&user_id), state.app_target(&id)];
     state.log(
         "application.user_membership.add",
@@ -200,8 +199,7 @@ pub async fn assignment(
     let state = mock.lock();
     find_app(&state, &id)?;
     let a = state
-        .assignments
-        .get(&(id.clone(), user.clone()))
+        .assignment(&id, &user)
         .ok_or_else(|| MockError::not_found(&user, "AppUser"))?;
     Ok(page::json(assignment_json(&id, &user, a, &call.base)))
 }
@@ -223,8 +221,7 @@ pub async fn update(
     let mut state = mock.lock();
     find_app(&state, &id)?;
     let a = state
-        .assignments
-        .get_mut(&(id.clone(), user.clone()))
+        .assignment_mut(&id, &user)
         .ok_or_else(|| MockError::not_found(&user, "AppUser"))?;
     if username.is_some() {
         a.username = username;
@@ -252,11 +249,7 @@ pub async fn unassign(
     call.bool_param("sendEmail")?;
     let mut state = mock.lock();
     find_app(&state, &id)?;
-    if state
-        .assignments
-        .remove(&(id.clone(), user.clone()))
-        .is_none()
-    {
+    if !state.remove_assignment(&id, &user) {
         return Err(MockError::not_found(&user, "AppUser"));
     }
     let targets = vec![state.user_target(&user), state.app_target(&id)];

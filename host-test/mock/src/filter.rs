@@ -2,7 +2,8 @@
 //! `attr op "value"` with `eq ne sw co ew gt ge lt le pr`, joined by `and` / `or`, with
 //! `not` and parentheses. String values compare case-insensitively for searches.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// A parsed expression.
 #[derive(Clone, Debug, PartialEq)]
@@ -227,6 +228,53 @@ pub fn lookup<'a>(object: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(object, |v, key| v.get(key))
 }
 
+/// What an expression is evaluated on: anything that can say which values a dotted path
+/// reaches. A JSON object is one; the mock's users answer from their fields, so a search
+/// need not serialize every user it looks at.
+pub trait Subject {
+    /// Every value a dotted path reaches.
+    fn reach(&self, path: &str) -> Vec<Cow<'_, Value>>;
+}
+
+impl Subject for Value {
+    fn reach(&self, path: &str) -> Vec<Cow<'_, Value>> {
+        reach(self, path).into_iter().map(Cow::Borrowed).collect()
+    }
+}
+
+/// Every value a dotted path reaches in an object's members.
+pub fn reach_map<'a>(map: &'a Map<String, Value>, path: &str) -> Vec<&'a Value> {
+    let (first, rest) = path.split_once('.').unwrap_or((path, ""));
+    match map.get(first) {
+        None => Vec::new(),
+        Some(value) if rest.is_empty() => vec![value],
+        Some(value) => reach(value, rest),
+    }
+}
+
+/// The key `sortBy` gives a subject: the first value the path reaches, as JSON text (empty
+/// when the path reaches nothing).
+pub fn sort_key<S: Subject + ?Sized>(subject: &S, path: &str) -> String {
+    subject
+        .reach(path)
+        .first()
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+/// The `"value"` of an expression that is exactly `attr eq "value"`: a lookup an index
+/// can answer.
+pub fn equality<'a>(expr: &'a Expr, attr: &str) -> Option<&'a str> {
+    match expr {
+        Expr::Compare {
+            attr: a,
+            op: Op::Eq,
+            value: Some(Value::String(value)),
+        } if a == attr => Some(value),
+        _ => None,
+    }
+}
+
 /// Every value a dotted path reaches, stepping into each element of an array on the way
 /// (`target.id` reaches the id of every target).
 fn reach<'a>(object: &'a Value, path: &str) -> Vec<&'a Value> {
@@ -243,19 +291,19 @@ fn reach<'a>(object: &'a Value, path: &str) -> Vec<&'a Value> {
     found
 }
 
-/// Whether an object matches.
-pub fn matches(expr: &Expr, object: &Value, ignore_case: bool) -> bool {
+/// Whether a subject matches.
+pub fn matches<S: Subject + ?Sized>(expr: &Expr, subject: &S, ignore_case: bool) -> bool {
     match expr {
-        Expr::And(a, b) => matches(a, object, ignore_case) && matches(b, object, ignore_case),
-        Expr::Or(a, b) => matches(a, object, ignore_case) || matches(b, object, ignore_case),
-        Expr::Not(inner) => !matches(inner, object, ignore_case),
+        Expr::And(a, b) => matches(a, subject, ignore_case) && matches(b, subject, ignore_case),
+        Expr::Or(a, b) => matches(a, subject, ignore_case) || matches(b, subject, ignore_case),
+        Expr::Not(inner) => !matches(inner, subject, ignore_case),
         Expr::Compare { attr, op, value } => {
-            let found = reach(object, attr);
+            let found = subject.reach(attr);
             if found.is_empty() {
                 return *op == Op::Ne;
             }
             // An array matches when any element does.
-            found.into_iter().any(|v| match v {
+            found.iter().any(|v| match v.as_ref() {
                 Value::Array(items) => items
                     .iter()
                     .any(|item| compare(item, *op, value.as_ref(), ignore_case)),

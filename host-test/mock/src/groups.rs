@@ -12,11 +12,7 @@ use std::time::SystemTime;
 fn group_json(state: &State, group: &MockGroup, base: &str, stats: bool) -> Value {
     let mut json = group.to_json(base);
     if stats {
-        let users = state
-            .memberships
-            .iter()
-            .filter(|(g, _)| *g == group.id)
-            .count();
+        let users = state.member_count(&group.id);
         json["_embedded"] = json!({ "stats": {
             "usersCount": users,
             "appsCount": 0,
@@ -90,51 +86,58 @@ fn check_profile(
     Ok(())
 }
 
-/// `GET /api/v1/groups`.
+/// `GET /api/v1/groups`. An org has few groups: each is matched as Okta returns it, and
+/// only the page is rendered.
 pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     let state = mock.lock();
     let stats = call.param("expand") == Some("stats");
-    let mut groups: Vec<(&MockGroup, Value)> = state
-        .groups
-        .values()
-        .map(|g| (g, group_json(&state, g, &call.base, stats)))
-        .collect();
+    let render = |g: &MockGroup| group_json(&state, g, &call.base, stats);
+    let name_starts = |g: &MockGroup, q: &str| {
+        g.profile
+            .get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| n.to_lowercase().starts_with(q))
+    };
     if let Some(q) = call.param("q") {
         let q = q.to_lowercase();
-        groups.retain(|(g, _)| {
-            g.profile
-                .get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.to_lowercase().starts_with(&q))
-        });
         let limit = call.usize_param("limit")?.unwrap_or(300);
-        return Ok(page::reply(
-            &call,
-            groups.into_iter().take(limit).map(|(_, j)| j).collect(),
-            None,
-        ));
+        let items = state
+            .groups
+            .values()
+            .filter(|g| name_starts(g, &q))
+            .take(limit)
+            .map(render)
+            .collect();
+        return Ok(page::reply(&call, items, None));
     }
-    if let Some(expr) = call.param("filter").or(call.param("search")) {
-        let parsed = filter::parse(expr).map_err(MockError::bad_search)?;
-        let ignore_case = call.param("search").is_some();
-        groups.retain(|(_, json)| filter::matches(&parsed, json, ignore_case));
-        if let Some(sort_by) = call.param("sortBy") {
-            let key = |json: &Value| {
-                filter::lookup(json, sort_by)
-                    .map(|v| v.to_string())
-                    .unwrap_or_default()
-            };
-            groups.sort_by(|(a, ja), (b, jb)| key(ja).cmp(&key(jb)).then(a.id.cmp(&b.id)));
-            if call
-                .param("sortOrder")
-                .is_some_and(|o| o.eq_ignore_ascii_case("desc"))
-            {
-                groups.reverse();
-            }
+    let cursor = page::Cursor::of(&call)?;
+    let Some(expr) = call.param("filter").or(call.param("search")) else {
+        return Ok(cursor.page(&call, state.groups.range(cursor.range()), render));
+    };
+    let parsed = filter::parse(expr).map_err(MockError::bad_search)?;
+    let ignore_case = call.param("search").is_some();
+    let mut found: Vec<(&MockGroup, Value)> = state
+        .groups
+        .values()
+        .map(|g| (g, g.to_json(&call.base)))
+        .filter(|(_, json)| filter::matches(&parsed, json, ignore_case))
+        .collect();
+    if let Some(sort_by) = call.param("sortBy") {
+        found.sort_by(|(a, ja), (b, jb)| {
+            filter::sort_key(ja, sort_by)
+                .cmp(&filter::sort_key(jb, sort_by))
+                .then(a.id.cmp(&b.id))
+        });
+        if call
+            .param("sortOrder")
+            .is_some_and(|o| o.eq_ignore_ascii_case("desc"))
+        {
+            found.reverse();
         }
     }
-    let ids: Vec<String> = groups.iter().map(|(g, _)| g.id.clone()).collect();
-    page::cursor_page(&call, &ids, groups.into_iter().map(|(_, j)| j).collect())
+    let start = cursor.start_in(found.iter().map(|(g, _)| g.id.as_str()));
+    let walk = found[start..].iter().map(|(g, _)| (&g.id, *g));
+    Ok(cursor.page(&call, walk, render))
 }
 
 /// The `profile` object of a group request body.
@@ -191,8 +194,7 @@ pub async fn delete(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Rep
     let mut state = mock.lock();
     changeable(&state, &id)?;
     let target = state.group_target(&id);
-    state.groups.remove(&id);
-    state.memberships.retain(|(group, _)| *group != id);
+    state.remove_group(&id);
     state.log("group.lifecycle.delete", "Delete Okta group", vec![target]);
     Ok(page::no_content())
 }
@@ -201,15 +203,11 @@ pub async fn delete(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Rep
 pub async fn members(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
     let state = mock.lock();
     find(&state, &id)?;
-    let users: Vec<_> = state
-        .memberships
-        .iter()
-        .filter(|(group, _)| *group == id)
-        .filter_map(|(_, user)| state.users.get(user))
-        .collect();
-    let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
-    let items = users.iter().map(|u| u.to_json(&call.base)).collect();
-    page::cursor_page(&call, &ids, items)
+    let cursor = page::Cursor::of(&call)?;
+    let members = state
+        .members(&id, cursor.after.as_deref())
+        .filter_map(|user| state.users.get_key_value(user));
+    Ok(cursor.page(&call, members, |u| u.to_json(&call.base)))
 }
 
 /// `PUT` or `DELETE /api/v1/groups/{id}/users/{userId}`.
@@ -219,16 +217,12 @@ fn change_membership(mock: &Mock, group_id: &str, user_id: &str, add: bool) -> R
     if !state.users.contains_key(user_id) {
         return Err(MockError::not_found(user_id, "User"));
     }
-    let key = (group_id.to_string(), user_id.to_string());
     let changed = if add {
-        state.memberships.insert(key)
+        state.add_member(group_id, user_id)
     } else {
-        state.memberships.remove(&key)
+        state.remove_member(group_id, user_id)
     };
     if changed {
-        if let Some(group) = state.groups.get_mut(group_id) {
-            group.last_membership_updated = SystemTime::now();
-        }
         let targets = vec![state.user_target(user_id), state.group_target(group_id)];
         let (event, message) = if add {
             ("group.user_membership.add", "Add user to group membership")

@@ -5,6 +5,7 @@
 //!
 //! Tests drive it in-process through [`MockOkta`]; `okta-nodes mock` serves it standalone.
 
+mod admin;
 mod apps;
 mod errors;
 mod factors;
@@ -15,10 +16,12 @@ mod logs;
 mod page;
 mod policies;
 pub mod state;
+pub mod traffic;
 mod users;
 
 pub use errors::MockError;
-pub use state::{LoggedRequest, State, Status};
+pub use state::{State, Status};
+pub use traffic::{Effect, Fault, LoggedRequest, Traffic};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -28,7 +31,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::serve::ListenerExt;
-use state::{Failure, unix};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -75,6 +77,17 @@ pub struct MockConfig {
     pub port: u16,
     /// Put the demo org in: people, groups and apps.
     pub seed: bool,
+    /// Add this many more users (`user{n}@example.com`), for large-org work.
+    pub seed_users: usize,
+    /// Okta's default per-minute limits times this (0.1 is a tenth of Okta's); 0 turns
+    /// rate limits off. Default 1.
+    pub rate_limit_scale: f64,
+    /// The most requests in flight at once (Okta's default is 75); 0 turns it off.
+    pub concurrency_limit: usize,
+    /// How many requests the log keeps (the newest); default 10,000.
+    pub log_capacity: usize,
+    /// Fault switches set from the start.
+    pub faults: Vec<Fault>,
     /// Print each request on stderr.
     pub verbose: bool,
 }
@@ -85,6 +98,11 @@ impl Default for MockConfig {
             token: "00mock-api-token".into(),
             port: 0,
             seed: false,
+            seed_users: 0,
+            rate_limit_scale: 1.0,
+            concurrency_limit: traffic::DEFAULT_CONCURRENCY,
+            log_capacity: traffic::DEFAULT_LOG_CAPACITY,
+            faults: Vec::new(),
             verbose: false,
         }
     }
@@ -104,9 +122,16 @@ impl MockOkta {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let mut state = State::new(config.token.clone());
+        state.traffic = Traffic::new(
+            config.rate_limit_scale,
+            config.concurrency_limit,
+            config.log_capacity,
+        );
+        state.traffic.faults = config.faults.clone();
         if config.seed {
             state.seed_demo();
         }
+        state.seed_users(config.seed_users);
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             verbose: config.verbose,
@@ -155,24 +180,24 @@ impl MockOkta {
         self.shared.lock()
     }
 
-    /// Every request so far.
+    /// The logged requests (the newest, up to the log's capacity), oldest first.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.state().log.clone()
+        self.state().traffic.logged().cloned().collect()
     }
 
-    /// Requests that no route matched.
+    /// Logged requests that no route matched.
     pub fn unmatched(&self) -> Vec<LoggedRequest> {
         self.state()
-            .log
-            .iter()
+            .traffic
+            .logged()
             .filter(|r| !r.matched)
             .cloned()
             .collect()
     }
 
-    /// Forgets the requests so far.
+    /// Forgets the logged requests.
     pub fn clear_requests(&self) {
-        self.state().log.clear();
+        self.state().traffic.clear_log();
     }
 
     /// TCP connections accepted so far.
@@ -180,20 +205,28 @@ impl MockOkta {
         self.connections.load(Ordering::Relaxed)
     }
 
+    /// Sets a fault switch (see [`Fault`]).
+    pub fn add_fault(&self, fault: Fault) {
+        self.state().traffic.faults.push(fault);
+    }
+
     /// Answers the next `count` requests with 429, resetting `reset_after` from now.
     pub fn rate_limit_next(&self, count: u32, reset_after: Duration) {
-        let mut state = self.state();
-        state.faults.rate_limited = count;
-        state.faults.rate_limit_reset = reset_after;
+        self.add_fault(Fault {
+            method: None,
+            path_prefix: "/".into(),
+            remaining: Some(count),
+            effect: Effect::RateLimit(reset_after),
+        });
     }
 
     /// Answers the next `count` requests with this method and path prefix with `status`.
     pub fn fail_next(&self, method: &str, path_prefix: &str, status: u16, count: u32) {
-        self.state().faults.failures.push(Failure {
-            method: method.to_ascii_uppercase(),
+        self.add_fault(Fault {
+            method: Some(method.to_ascii_uppercase()),
             path_prefix: path_prefix.into(),
-            status,
-            remaining: count,
+            remaining: Some(count),
+            effect: Effect::Fail(status),
         });
     }
 
@@ -278,6 +311,13 @@ fn router(shared: Mock) -> Router {
         .route("/api/v1/policies", get(policies::list_policies))
         .route("/api/v1/realms", get(policies::list_realms))
         .route("/mock/outbox", get(factors::outbox))
+        .route(
+            "/mock/faults",
+            get(admin::faults)
+                .post(admin::add_fault)
+                .delete(admin::clear_faults),
+        )
+        .route("/mock/requests", get(admin::requests))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_method)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
@@ -319,8 +359,10 @@ async fn unknown_method(method: Method, uri: Uri) -> Response {
     response
 }
 
-/// Checks the credential, applies the fault switches and the rate limit, logs the request
-/// and adds Okta's rate-limit and request-id headers.
+/// Checks the credential, applies the fault switches, the rate-limit buckets and the
+/// concurrency limit, logs the request and adds Okta's rate-limit and request-id headers.
+/// The mock's own `/mock/...` routes need the credential too, but are not limited, faulted
+/// or logged.
 async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_BODY)
@@ -329,74 +371,51 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
     let now = SystemTime::now();
     let method = parts.method.to_string();
     let path = parts.uri.path().to_string();
-    let auth = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let content_length = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let transfer_encoding = parts
-        .headers
-        .get(header::TRANSFER_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let (early, rate_headers) =
-        {
-            let mut state = mock.lock();
-            let authorized = auth.split_once(' ').is_some_and(|(scheme, token)| {
-                matches!(scheme, "SSWS" | "Bearer") && token == state.token
-            });
-            let window = &mut state.window;
-            if now.duration_since(window.start).unwrap_or_default() >= Duration::from_secs(60) {
-                window.start = now;
-                window.used = 0;
-            }
-            window.used += 1;
-            let mut rate = (
-                window.limit,
-                window.limit.saturating_sub(window.used),
-                unix(window.start) + 60,
-            );
-            let early =
-                if !authorized {
-                    Some(MockError::invalid_token())
-                } else if state.faults.rate_limited > 0 {
-                    state.faults.rate_limited -= 1;
-                    rate = (
-                        rate.0,
-                        0,
-                        unix(now) + state.faults.rate_limit_reset.as_secs().max(1),
-                    );
-                    Some(MockError::rate_limited())
-                } else if state.window.used > state.window.limit {
-                    Some(MockError::rate_limited())
-                } else if let Some(failure) = state.faults.failures.iter_mut().find(|f| {
-                    f.remaining > 0 && f.method == method && path.starts_with(&f.path_prefix)
-                }) {
-                    failure.remaining -= 1;
-                    Some(MockError::scripted(failure.status))
-                } else if matches!(parts.method, Method::POST | Method::PUT)
-                    && content_length.is_none()
-                    && transfer_encoding.is_none()
-                {
-                    Some(
-                        MockError::new(
-                            411,
-                            "E0000018",
-                            "Bad request.  Accept and/or Content-Type headers are likely not set.",
-                        )
-                        .cause("a POST or PUT needs a Content-Length"),
-                    )
-                } else {
-                    None
-                };
-            (early, rate)
-        };
+    let header = |name: header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let auth = header(header::AUTHORIZATION).unwrap_or_default();
+    let authorized = {
+        let token = &mock.lock().token;
+        auth.split_once(' ')
+            .is_some_and(|(scheme, given)| matches!(scheme, "SSWS" | "Bearer") && given == token)
+    };
+    let admin = path.starts_with("/mock/");
+    if admin {
+        if !authorized {
+            return MockError::invalid_token().into_response();
+        }
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
+    }
+    let admission = mock.lock().traffic.admit(&method, &path, now);
+    if !admission.delay.is_zero() {
+        tokio::time::sleep(admission.delay).await;
+    }
+    let unframed_write = matches!(parts.method, Method::POST | Method::PUT)
+        && header(header::CONTENT_LENGTH).is_none()
+        && header(header::TRANSFER_ENCODING).is_none();
+    let early = if !authorized {
+        Some(MockError::invalid_token())
+    } else if let Some(refusal) = admission.refusal {
+        Some(refusal)
+    } else if unframed_write {
+        Some(
+            MockError::new(
+                411,
+                "E0000018",
+                "Bad request.  Accept and/or Content-Type headers are likely not set.",
+            )
+            .cause("a POST or PUT needs a Content-Length"),
+        )
+    } else {
+        None
+    };
     let request_id = format!(
         "reqmock{:x}",
         now.duration_since(SystemTime::UNIX_EPOCH)
@@ -415,10 +434,11 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
     };
     let headers = response.headers_mut();
     let matched = headers.remove(UNMATCHED).is_none();
+    let rate = admission.headers;
     for (name, value) in [
-        ("x-rate-limit-limit", rate_headers.0.to_string()),
-        ("x-rate-limit-remaining", rate_headers.1.to_string()),
-        ("x-rate-limit-reset", rate_headers.2.to_string()),
+        ("x-rate-limit-limit", rate.limit.to_string()),
+        ("x-rate-limit-remaining", rate.remaining.to_string()),
+        ("x-rate-limit-reset", rate.reset.to_string()),
         ("x-okta-request-id", request_id),
     ] {
         if let Ok(value) = HeaderValue::from_str(&value) {
@@ -435,13 +455,13 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         eprintln!("mock okta: {method} {path}{query} -> {status}");
     }
     deliver(&mock).await;
-    mock.lock().log.push(LoggedRequest {
+    mock.lock().traffic.finish(LoggedRequest {
         method,
         path,
         query: parts.uri.query().map(str::to_string),
-        content_length,
-        transfer_encoding,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        content_length: header(header::CONTENT_LENGTH),
+        transfer_encoding: header(header::TRANSFER_ENCODING),
+        body: LoggedRequest::logged_body(&bytes),
         auth_scheme: auth.split_once(' ').map(|(scheme, _)| scheme.to_string()),
         at: now,
         status,

@@ -66,7 +66,7 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
                 .and_then(|p| parse_time(p, "published").ok());
             published.is_some_and(|p| p >= since && until.is_none_or(|u| p < u))
         })
-        .filter(|e| expr.as_ref().is_none_or(|x| filter::matches(x, e, false)))
+        .filter(|e| expr.as_ref().is_none_or(|x| filter::matches(x, *e, false)))
         .filter(|e| {
             let text = e.to_string().to_lowercase();
             terms.iter().all(|t| text.contains(t))

@@ -39,11 +39,11 @@ fn sort(items: &mut [Value], by: &str, descending: bool) {
 }
 
 fn paged(call: &Call, items: Vec<Value>) -> Reply {
-    let ids: Vec<String> = items
-        .iter()
-        .map(|p| p["id"].as_str().unwrap_or_default().to_string())
-        .collect();
-    page::cursor_page(call, &ids, items)
+    let cursor = page::Cursor::of(call)?;
+    let id = |item: &Value| item["id"].as_str().unwrap_or_default().to_string();
+    let start = cursor.start_in(items.iter().map(|p| p["id"].as_str().unwrap_or_default()));
+    let walk = items.into_iter().skip(start).map(|item| (id(&item), item));
+    Ok(cursor.page(call, walk, |item| item))
 }
 
 /// `GET /api/v1/policies?type=`.
@@ -103,7 +103,7 @@ pub async fn list_realms(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     let mut realms: Vec<Value> = state
         .realms
         .iter()
-        .filter(|r| expr.as_ref().is_none_or(|x| filter::matches(x, r, true)))
+        .filter(|r| expr.as_ref().is_none_or(|x| filter::matches(x, *r, true)))
         .cloned()
         .collect();
     if let Some(by) = call.param("sortBy") {

@@ -2,9 +2,13 @@
 //! log and the fault switches. Plain data and rules; HTTP lives in the route modules.
 
 use super::errors::MockError;
+use super::filter;
+use super::traffic::{DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY, Traffic};
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, SystemTime};
+use std::ops::Bound;
+use std::time::SystemTime;
 
 /// Formats a time as Okta does: `2026-11-24T09:10:00.123Z`.
 pub fn timestamp(t: SystemTime) -> String {
@@ -154,6 +158,42 @@ impl MockUser {
             user["realmId"] = realm.clone().into();
         }
         user
+    }
+}
+
+impl filter::Subject for MockUser {
+    /// Answers from the user's fields; only a path outside them (such as
+    /// `credentials.provider.type`) serializes the user.
+    fn reach(&self, path: &str) -> Vec<Cow<'_, Value>> {
+        let text = |s: &str| vec![Cow::Owned(Value::String(s.to_string()))];
+        let time = |t: Option<SystemTime>| {
+            vec![Cow::Owned(
+                t.map_or(Value::Null, |t| Value::String(timestamp(t))),
+            )]
+        };
+        match path {
+            "id" => text(&self.id),
+            "status" => text(self.status.as_str()),
+            "created" => time(Some(self.created)),
+            "activated" => time(self.activated),
+            "statusChanged" => time(self.status_changed),
+            "lastLogin" => time(self.last_login),
+            "lastUpdated" => time(Some(self.last_updated)),
+            "passwordChanged" => time(self.password_changed),
+            "type.id" => text(&self.type_id),
+            _ => match path.strip_prefix("profile.") {
+                Some(rest) => filter::reach_map(&self.profile, rest)
+                    .into_iter()
+                    .map(Cow::Borrowed)
+                    .collect(),
+                None => self
+                    .to_json("")
+                    .reach(path)
+                    .into_iter()
+                    .map(|v| Cow::Owned(v.into_owned()))
+                    .collect(),
+            },
+        }
     }
 }
 
@@ -339,66 +379,6 @@ impl MockUserType {
     }
 }
 
-/// A request the mock received. The credential is not kept, only its scheme.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoggedRequest {
-    /// The method.
-    pub method: String,
-    /// The path as received, still percent-encoded.
-    pub path: String,
-    /// The query as received, still encoded.
-    pub query: Option<String>,
-    /// The `Content-Length` header, if any.
-    pub content_length: Option<String>,
-    /// The `Transfer-Encoding` header, if any.
-    pub transfer_encoding: Option<String>,
-    /// The body, as text.
-    pub body: String,
-    /// `SSWS`, `Bearer`, or `None`.
-    pub auth_scheme: Option<String>,
-    /// When it arrived.
-    pub at: SystemTime,
-    /// The status the mock answered with.
-    pub status: u16,
-    /// Whether a route matched (false for the loud 404 of an unknown route).
-    pub matched: bool,
-}
-
-/// Fault switches for tests.
-#[derive(Clone, Debug, Default)]
-pub struct Faults {
-    /// Answer this many next requests with 429.
-    pub rate_limited: u32,
-    /// How far the reset of those 429s is.
-    pub rate_limit_reset: Duration,
-    /// Answer requests matching a method and path prefix with a status, this many times.
-    pub failures: Vec<Failure>,
-}
-
-/// One scripted failure.
-#[derive(Clone, Debug)]
-pub struct Failure {
-    /// The method to match.
-    pub method: String,
-    /// The path prefix to match.
-    pub path_prefix: String,
-    /// The status to answer with.
-    pub status: u16,
-    /// How many more times.
-    pub remaining: u32,
-}
-
-/// The org-wide rate limit window.
-#[derive(Clone, Debug)]
-pub struct RateWindow {
-    /// Requests allowed per window.
-    pub limit: u32,
-    /// Start of the current window.
-    pub start: SystemTime,
-    /// Requests in the current window.
-    pub used: u32,
-}
-
 /// Everything the mock org holds.
 #[derive(Debug)]
 pub struct State {
@@ -410,16 +390,24 @@ pub struct State {
     pub everyone_id: String,
     /// The default user type.
     pub default_type_id: String,
-    /// Users by id (ids sort in creation order).
+    /// Users by id: ids sort in creation order, so the map is the order lists walk in.
+    /// Add, remove and re-login users through [`State::insert_user`],
+    /// [`State::remove_user`] and [`State::set_profile`], which keep the indexes.
     pub users: BTreeMap<String, MockUser>,
+    /// Lower-case login → user id.
+    logins: BTreeMap<String, String>,
     /// Groups by id.
     pub groups: BTreeMap<String, MockGroup>,
     /// (group id, user id) memberships.
-    pub memberships: BTreeSet<(String, String)>,
+    memberships: BTreeSet<(String, String)>,
+    /// The same memberships as (user id, group id).
+    member_of: BTreeSet<(String, String)>,
     /// Apps by id.
     pub apps: BTreeMap<String, MockApp>,
     /// Assignments by (app id, user id).
-    pub assignments: BTreeMap<(String, String), MockAssignment>,
+    assignments: BTreeMap<(String, String), MockAssignment>,
+    /// The same assignments as (user id, app id).
+    assigned: BTreeSet<(String, String)>,
     /// Factors by user id.
     pub factors: BTreeMap<String, Vec<MockFactor>>,
     /// Codes "sent" to users.
@@ -436,13 +424,26 @@ pub struct State {
     pub realms: Vec<Value>,
     /// User types by id.
     pub user_types: BTreeMap<String, MockUserType>,
-    /// Every request received.
-    pub log: Vec<LoggedRequest>,
-    /// Fault switches.
-    pub faults: Faults,
-    /// The rate-limit window.
-    pub window: RateWindow,
+    /// Rate limits, fault switches and the request log.
+    pub traffic: Traffic,
     counter: u64,
+}
+
+/// The second items of the pairs whose first item is `first`, after `after`, in order.
+fn pairs_after<'a>(
+    pairs: &'a BTreeSet<(String, String)>,
+    first: &'a str,
+    after: Option<&str>,
+) -> impl Iterator<Item = &'a str> + 'a {
+    let from = (first.to_string(), after.unwrap_or_default().to_string());
+    let start = match after {
+        Some(_) => Bound::Excluded(from),
+        None => Bound::Included(from),
+    };
+    pairs
+        .range((start, Bound::Unbounded))
+        .take_while(move |(f, _)| f == first)
+        .map(|(_, second)| second.as_str())
 }
 
 const ID_ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -457,10 +458,13 @@ impl State {
             everyone_id: String::new(),
             default_type_id: String::new(),
             users: BTreeMap::new(),
+            logins: BTreeMap::new(),
             groups: BTreeMap::new(),
             memberships: BTreeSet::new(),
+            member_of: BTreeSet::new(),
             apps: BTreeMap::new(),
             assignments: BTreeMap::new(),
+            assigned: BTreeSet::new(),
             factors: BTreeMap::new(),
             outbox: Vec::new(),
             hooks: BTreeMap::new(),
@@ -469,13 +473,7 @@ impl State {
             policies: Vec::new(),
             realms: Vec::new(),
             user_types: BTreeMap::new(),
-            log: Vec::new(),
-            faults: Faults::default(),
-            window: RateWindow {
-                limit: 6000,
-                start: now,
-                used: 0,
-            },
+            traffic: Traffic::new(1.0, DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY),
             counter: 0,
         };
         state.default_type_id = state.add_user_type("user", "User", "The default user type", true);
@@ -670,11 +668,64 @@ impl State {
     }
 
     /// Adds a user to a group.
-    pub fn add_member(&mut self, group_id: &str, user_id: &str) {
-        if self.memberships.insert((group_id.into(), user_id.into()))
-            && let Some(group) = self.groups.get_mut(group_id)
-        {
-            group.last_membership_updated = SystemTime::now();
+    /// Returns whether the user was not a member yet.
+    pub fn add_member(&mut self, group_id: &str, user_id: &str) -> bool {
+        let added = self.memberships.insert((group_id.into(), user_id.into()));
+        if added {
+            self.member_of.insert((user_id.into(), group_id.into()));
+            if let Some(group) = self.groups.get_mut(group_id) {
+                group.last_membership_updated = SystemTime::now();
+            }
+        }
+        added
+    }
+
+    /// Removes a user from a group; returns whether they were a member.
+    pub fn remove_member(&mut self, group_id: &str, user_id: &str) -> bool {
+        let removed = self
+            .memberships
+            .remove(&(group_id.to_string(), user_id.to_string()));
+        if removed {
+            self.member_of
+                .remove(&(user_id.to_string(), group_id.to_string()));
+            if let Some(group) = self.groups.get_mut(group_id) {
+                group.last_membership_updated = SystemTime::now();
+            }
+        }
+        removed
+    }
+
+    /// Whether a user is in a group.
+    pub fn is_member(&self, group_id: &str, user_id: &str) -> bool {
+        self.memberships
+            .contains(&(group_id.to_string(), user_id.to_string()))
+    }
+
+    /// The ids of a group's members after `after` (a user id), in id order.
+    pub fn members<'a>(
+        &'a self,
+        group_id: &'a str,
+        after: Option<&str>,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        pairs_after(&self.memberships, group_id, after)
+    }
+
+    /// How many members a group has.
+    pub fn member_count(&self, group_id: &str) -> usize {
+        self.members(group_id, None).count()
+    }
+
+    /// The ids of the groups a user is in, in id order.
+    pub fn groups_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        pairs_after(&self.member_of, user_id, None)
+    }
+
+    /// Removes a group and its memberships.
+    pub fn remove_group(&mut self, group_id: &str) {
+        self.groups.remove(group_id);
+        let members: Vec<String> = self.members(group_id, None).map(str::to_string).collect();
+        for user in members {
+            self.remove_member(group_id, &user);
         }
     }
 
@@ -682,8 +733,9 @@ impl State {
     pub fn assign(&mut self, app_id: &str, user_id: &str) {
         let now = SystemTime::now();
         let username = self.users.get(user_id).map(|u| u.login().to_string());
-        self.assignments.insert(
-            (app_id.into(), user_id.into()),
+        self.add_assignment(
+            app_id,
+            user_id,
             MockAssignment {
                 scope: "USER".into(),
                 username,
@@ -692,6 +744,56 @@ impl State {
                 last_updated: now,
             },
         );
+    }
+
+    /// Adds (or replaces) a user's assignment to an app.
+    pub fn add_assignment(&mut self, app_id: &str, user_id: &str, assignment: MockAssignment) {
+        self.assignments
+            .insert((app_id.into(), user_id.into()), assignment);
+        self.assigned.insert((user_id.into(), app_id.into()));
+    }
+
+    /// Removes a user's assignment to an app; returns whether there was one.
+    pub fn remove_assignment(&mut self, app_id: &str, user_id: &str) -> bool {
+        self.assigned
+            .remove(&(user_id.to_string(), app_id.to_string()));
+        self.assignments
+            .remove(&(app_id.to_string(), user_id.to_string()))
+            .is_some()
+    }
+
+    /// A user's assignment to an app.
+    pub fn assignment(&self, app_id: &str, user_id: &str) -> Option<&MockAssignment> {
+        self.assignments
+            .get(&(app_id.to_string(), user_id.to_string()))
+    }
+
+    /// A user's assignment to an app, for changing.
+    pub fn assignment_mut(&mut self, app_id: &str, user_id: &str) -> Option<&mut MockAssignment> {
+        self.assignments
+            .get_mut(&(app_id.to_string(), user_id.to_string()))
+    }
+
+    /// An app's assignments after `after` (a user id), in user id order.
+    pub fn app_assignments<'a>(
+        &'a self,
+        app_id: &'a str,
+        after: Option<&str>,
+    ) -> impl Iterator<Item = (&'a str, &'a MockAssignment)> + 'a {
+        let from = (app_id.to_string(), after.unwrap_or_default().to_string());
+        let start = match after {
+            Some(_) => Bound::Excluded(from),
+            None => Bound::Included(from),
+        };
+        self.assignments
+            .range((start, Bound::Unbounded))
+            .take_while(move |((app, _), _)| app == app_id)
+            .map(|((_, user), a)| (user.as_str(), a))
+    }
+
+    /// The ids of the apps assigned to a user, in id order.
+    pub fn apps_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        pairs_after(&self.assigned, user_id, None)
     }
 
     /// A log target for a user.
@@ -835,6 +937,7 @@ impl State {
             provider: ("OKTA".into(), "OKTA".into()),
             sessions: 0,
         };
+        self.logins.insert(user.login().to_lowercase(), id.clone());
         self.users.insert(id.clone(), user);
         let everyone = self.everyone_id.clone();
         if !everyone.is_empty() {
@@ -843,28 +946,63 @@ impl State {
         id
     }
 
-    /// Finds a user by id, login or unambiguous login short name.
+    /// Replaces a user's profile, keeping the login index.
+    pub fn set_profile(&mut self, id: &str, profile: Map<String, Value>) -> Result<(), MockError> {
+        let user = self
+            .users
+            .get_mut(id)
+            .ok_or_else(|| MockError::not_found(id, "User"))?;
+        self.logins.remove(&user.login().to_lowercase());
+        user.profile = profile;
+        self.logins.insert(user.login().to_lowercase(), id.into());
+        Ok(())
+    }
+
+    /// Deletes a user with their memberships, assignments and factors.
+    pub fn remove_user(&mut self, id: &str) {
+        let Some(user) = self.users.remove(id) else {
+            return;
+        };
+        self.logins.remove(&user.login().to_lowercase());
+        let groups: Vec<String> = self.groups_of(id).map(str::to_string).collect();
+        for group in groups {
+            self.remove_member(&group, id);
+        }
+        let apps: Vec<String> = self.apps_of(id).map(str::to_string).collect();
+        for app in apps {
+            self.remove_assignment(&app, id);
+        }
+        self.factors.remove(id);
+    }
+
+    /// Finds a user by id, login or unambiguous login short name (the part before `@`).
     pub fn find_user(&self, key: &str) -> Option<&MockUser> {
         if let Some(user) = self.users.get(key) {
             return Some(user);
         }
-        if let Some(user) = self
-            .users
-            .values()
-            .find(|u| u.login().eq_ignore_ascii_case(key))
-        {
-            return Some(user);
-        }
-        let mut short = self.users.values().filter(|u| {
-            u.login()
-                .split('@')
-                .next()
-                .is_some_and(|s| s.eq_ignore_ascii_case(key))
-        });
-        match (short.next(), short.next()) {
-            (Some(user), None) => Some(user),
-            _ => None,
-        }
+        let key = key.to_lowercase();
+        let id = match self.logins.get(&key) {
+            Some(id) => id,
+            None => {
+                // Logins that start with `key@`: the range up to the character after `@`.
+                let mut short = self
+                    .logins
+                    .range(format!("{key}@")..format!("{key}A"))
+                    .map(|(_, id)| id);
+                match (short.next(), short.next()) {
+                    (Some(id), None) => id,
+                    _ => return None,
+                }
+            }
+        };
+        self.users.get(id)
+    }
+
+    /// The user whose login is exactly this (any case).
+    pub fn user_by_login(&self, login: &str) -> Option<&MockUser> {
+        self.logins
+            .get(&login.to_lowercase())
+            .and_then(|id| self.users.get(id))
     }
 
     /// The id of a user found by [`State::find_user`], or Okta's 404.
@@ -883,9 +1021,34 @@ impl State {
 
     /// Whether a login is taken by a user other than `except`.
     pub fn login_taken(&self, login: &str, except: Option<&str>) -> bool {
-        self.users
-            .values()
-            .any(|u| u.login().eq_ignore_ascii_case(login) && Some(u.id.as_str()) != except)
+        self.logins
+            .get(&login.to_lowercase())
+            .is_some_and(|id| Some(id.as_str()) != except)
+    }
+
+    /// Adds `count` ACTIVE users, `user{n}@example.com`, spread over five departments: a
+    /// large org for benchmarks and for engines to page through. 100,000 take about a
+    /// second.
+    pub fn seed_users(&mut self, count: usize) {
+        const DEPARTMENTS: [&str; 5] = ["Engineering", "Sales", "Support", "Finance", "Legal"];
+        let now = SystemTime::now();
+        let first = self.users.len();
+        for n in first..first + count {
+            let login = format!("user{n}@example.com");
+            let mut profile = Map::new();
+            profile.insert("login".into(), login.clone().into());
+            profile.insert("email".into(), login.into());
+            profile.insert("firstName".into(), "User".into());
+            profile.insert("lastName".into(), format!("Number{n}").into());
+            profile.insert(
+                "department".into(),
+                DEPARTMENTS[n % DEPARTMENTS.len()].into(),
+            );
+            let id = self.insert_user(profile, Some(Password::Hashed), None, None, None);
+            if let Some(user) = self.users.get_mut(&id) {
+                user.set_status(Status::Active, now);
+            }
+        }
     }
 
     /// Puts the whole demo org in: people, groups and apps.

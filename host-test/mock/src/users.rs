@@ -23,6 +23,11 @@ const FILTERABLE: &[&str] = &[
 const REQUIRED_PROFILE: &[&str] = &["login", "email", "firstName", "lastName"];
 
 /// `GET /api/v1/users`.
+///
+/// A page costs its own size, not the org's: users are walked in id order from the
+/// cursor and only the page is serialized; a filter or search is evaluated on each user's
+/// fields as the walk passes it, and an exact login is found in the login index. Only a
+/// sorted search gathers every match first, to sort it.
 pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     let q = call.param("q");
     let filter = call.param("filter");
@@ -35,67 +40,85 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
         ));
     }
     let state = mock.lock();
-    let mut users: Vec<(&MockUser, Value)> = state
-        .users
-        .values()
-        .map(|u| (u, u.to_json(&call.base)))
-        .collect();
+    let base = call.base.clone();
+    let render = |u: &MockUser| u.to_json(&base);
     if let Some(q) = q {
         let q = q.to_lowercase();
-        users.retain(|(u, _)| {
-            u.status != Status::Deprovisioned
-                && ["firstName", "lastName", "email"].iter().any(|k| {
-                    u.profile
-                        .get(*k)
-                        .and_then(Value::as_str)
-                        .is_some_and(|v| v.to_lowercase().starts_with(&q))
-                })
-        });
         let limit = call.usize_param("limit")?.unwrap_or(10);
-        let items = users
-            .into_iter()
+        let items = state
+            .users
+            .values()
+            .filter(|u| {
+                u.status != Status::Deprovisioned
+                    && ["firstName", "lastName", "email"].iter().any(|k| {
+                        u.profile
+                            .get(*k)
+                            .and_then(Value::as_str)
+                            .is_some_and(|v| v.to_lowercase().starts_with(&q))
+                    })
+            })
             .take(limit)
-            .map(|(_, json)| json)
+            .map(render)
             .collect();
         return Ok(page::reply(&call, items, None));
     }
-    if let Some(expr) = filter {
-        let parsed = filter::parse(expr).map_err(MockError::bad_search)?;
-        for (attr, op) in filter::attributes(&parsed) {
-            let allowed = FILTERABLE.contains(&attr)
-                && (op == filter::Op::Eq || (attr == "lastUpdated" && op != filter::Op::Pr));
-            if !allowed {
-                return Err(MockError::bad_search(format!(
-                    "cannot filter users on {attr} with {op:?}"
-                )));
+    let cursor = page::Cursor::of(&call)?;
+    let expr = match (filter, search) {
+        (Some(expr), _) => {
+            let parsed = filter::parse(expr).map_err(MockError::bad_search)?;
+            for (attr, op) in filter::attributes(&parsed) {
+                let allowed = FILTERABLE.contains(&attr)
+                    && (op == filter::Op::Eq || (attr == "lastUpdated" && op != filter::Op::Pr));
+                if !allowed {
+                    return Err(MockError::bad_search(format!(
+                        "cannot filter users on {attr} with {op:?}"
+                    )));
+                }
             }
+            Some((parsed, false))
         }
-        users.retain(|(_, json)| filter::matches(&parsed, json, false));
-    } else if let Some(expr) = search {
-        let parsed = filter::parse(expr).map_err(MockError::bad_search)?;
-        users.retain(|(_, json)| filter::matches(&parsed, json, true));
-        if let Some(sort_by) = call.param("sortBy") {
-            let key = |json: &Value| {
-                filter::lookup(json, sort_by)
-                    .map(|v| v.to_string())
-                    .unwrap_or_default()
-            };
-            users.sort_by(|(a_user, a), (b_user, b)| {
-                key(a).cmp(&key(b)).then(a_user.id.cmp(&b_user.id))
-            });
-            if call
-                .param("sortOrder")
-                .is_some_and(|o| o.eq_ignore_ascii_case("desc"))
-            {
-                users.reverse();
-            }
+        (None, Some(expr)) => Some((filter::parse(expr).map_err(MockError::bad_search)?, true)),
+        (None, None) => None,
+    };
+    let Some((expr, ignore_case)) = expr else {
+        // Unfiltered lists leave out DEPROVISIONED users.
+        let walk = state
+            .users
+            .range(cursor.range())
+            .filter(|(_, u)| u.status != Status::Deprovisioned);
+        return Ok(cursor.page(&call, walk, render));
+    };
+    let matches = |u: &MockUser| filter::matches(&expr, u, ignore_case);
+    if let Some(sort_by) = call.param("sortBy").filter(|_| search.is_some()) {
+        let mut found: Vec<(String, &MockUser)> = state
+            .users
+            .values()
+            .filter(|u| matches(u))
+            .map(|u| (filter::sort_key(u, sort_by), u))
+            .collect();
+        found.sort_by(|(a, ua), (b, ub)| a.cmp(b).then(ua.id.cmp(&ub.id)));
+        if call
+            .param("sortOrder")
+            .is_some_and(|o| o.eq_ignore_ascii_case("desc"))
+        {
+            found.reverse();
         }
-    } else {
-        users.retain(|(u, _)| u.status != Status::Deprovisioned);
+        let start = cursor.start_in(found.iter().map(|(_, u)| u.id.as_str()));
+        let walk = found[start..].iter().map(|(_, u)| (&u.id, *u));
+        return Ok(cursor.page(&call, walk, render));
     }
-    let ids: Vec<String> = users.iter().map(|(u, _)| u.id.clone()).collect();
-    let jsons: Vec<Value> = users.into_iter().map(|(_, json)| json).collect();
-    page::cursor_page(&call, &ids, jsons)
+    if let Some(login) = filter::equality(&expr, "profile.login") {
+        let found = state
+            .user_by_login(login)
+            .filter(|u| cursor.after.as_ref().is_none_or(|after| &u.id > after))
+            .map(|u| (&u.id, u));
+        return Ok(cursor.page(&call, found, render));
+    }
+    let walk = state
+        .users
+        .range(cursor.range())
+        .filter(|(_, u)| matches(u));
+    Ok(cursor.page(&call, walk, render))
 }
 
 /// Finds the user an `{id}` path names: an id, a login or an unambiguous short name (the
@@ -425,8 +448,8 @@ pub async fn update(Extract(mock): Extract<Mock>, Path(key): Path<String>, call:
         .map(read_question)
         .transpose()?;
     let now = SystemTime::now();
+    state.set_profile(&id, profile)?;
     let user = state.user_mut(&id)?;
-    user.profile = profile;
     let password = password.inspect(|_| user.password_changed = Some(now));
     if password.is_some() {
         user.password = password.clone();
@@ -462,10 +485,7 @@ pub async fn delete(Extract(mock): Extract<Mock>, Path(key): Path<String>, call:
     let id = lookup(&state, &call, &key)?;
     let target = state.user_target(&id);
     if state.users[&id].status == Status::Deprovisioned {
-        state.users.remove(&id);
-        state.memberships.retain(|(_, user)| *user != id);
-        state.assignments.retain(|(_, user), _| *user != id);
-        state.factors.remove(&id);
+        state.remove_user(&id);
         state.log(
             "user.lifecycle.delete.completed",
             "Delete Okta user completed",
@@ -879,15 +899,13 @@ pub async fn clear_sessions(
 pub async fn groups(Extract(mock): Extract<Mock>, Path(key): Path<String>, call: Call) -> Reply {
     let state = mock.lock();
     let id = lookup(&state, &call, &key)?;
-    let groups: Vec<_> = state
-        .memberships
-        .iter()
-        .filter(|(_, user)| *user == id)
-        .filter_map(|(group, _)| state.groups.get(group))
-        .collect();
     // Okta does not page this list: it declares no `limit` or `after`.
     Ok(page::json(
-        groups.iter().map(|g| g.to_json(&call.base)).collect(),
+        state
+            .groups_of(&id)
+            .filter_map(|group| state.groups.get(group))
+            .map(|g| g.to_json(&call.base))
+            .collect(),
     ))
 }
 
@@ -896,10 +914,8 @@ pub async fn app_links(Extract(mock): Extract<Mock>, Path(key): Path<String>, ca
     let state = mock.lock();
     let id = lookup(&state, &call, &key)?;
     let links: Vec<Value> = state
-        .assignments
-        .keys()
-        .filter(|(_, user)| *user == id)
-        .filter_map(|(app, _)| state.apps.get(app))
+        .apps_of(&id)
+        .filter_map(|app| state.apps.get(app))
         .enumerate()
         .map(|(i, app)| {
             json!({

@@ -1,0 +1,61 @@
+//! `/mock/...`: the mock's own control routes, for a served mock that tests and engine
+//! authors drive from outside. They take the org's token, and are never rate limited,
+//! faulted or logged.
+//!
+//! - `GET /mock/faults`, `POST /mock/faults` (one fault as JSON, see [`Fault::from_json`]),
+//!   `DELETE /mock/faults`: the fault switches, to rehearse a 429 storm, an outage or a
+//!   slow org.
+//! - `GET /mock/requests?limit=`: the newest logged requests, oldest first.
+
+use super::errors::MockError;
+use super::traffic::Fault;
+use super::{Call, Mock, Reply, page};
+use axum::extract::State as Extract;
+use serde_json::{Value, json};
+
+/// `GET /mock/faults`.
+pub async fn faults(Extract(mock): Extract<Mock>) -> Reply {
+    let state = mock.lock();
+    Ok(page::json(Value::Array(
+        state.traffic.faults.iter().map(Fault::to_json).collect(),
+    )))
+}
+
+/// `POST /mock/faults`: adds one fault; answers with every fault now set.
+pub async fn add_fault(Extract(mock): Extract<Mock>, call: Call) -> Reply {
+    let fault =
+        Fault::from_json(&call.json()?).map_err(|why| MockError::validation("fault", why))?;
+    mock.lock().traffic.faults.push(fault);
+    faults(Extract(mock)).await
+}
+
+/// `DELETE /mock/faults`: clears every fault.
+pub async fn clear_faults(Extract(mock): Extract<Mock>) -> Reply {
+    mock.lock().traffic.faults.clear();
+    Ok(page::no_content())
+}
+
+/// `GET /mock/requests?limit=`: the newest logged requests (default 100), oldest first.
+pub async fn requests(Extract(mock): Extract<Mock>, call: Call) -> Reply {
+    let limit = call.usize_param("limit")?.unwrap_or(100);
+    let state = mock.lock();
+    let logged = state.traffic.logged();
+    let skip = logged.len().saturating_sub(limit);
+    let items = logged
+        .skip(skip)
+        .map(|r| {
+            json!({
+                "method": r.method,
+                "path": r.path,
+                "query": r.query,
+                "status": r.status,
+                "matched": r.matched,
+                "authScheme": r.auth_scheme,
+                "contentLength": r.content_length,
+                "transferEncoding": r.transfer_encoding,
+                "at": super::state::timestamp(r.at),
+            })
+        })
+        .collect();
+    Ok(page::json(Value::Array(items)))
+}
