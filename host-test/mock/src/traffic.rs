@@ -365,6 +365,11 @@ impl Traffic {
         self.log.clear();
     }
 
+    /// Requests being answered now.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+
     /// Every request received since the mock started, logged or not.
     pub fn received(&self) -> u64 {
         self.received

@@ -102,3 +102,84 @@ async fn log_event_uuids_are_rfc_4122() {
         assert_eq!(parsed.hyphenated().to_string(), uuid);
     }
 }
+
+/// Follows `next` links from `first`, collecting `field` of every item.
+async fn walk(served: &Served, first: &str, field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut next = Some(first.to_string());
+    while let Some(path) = next {
+        let page = served.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.text);
+        for item in page.json.as_array().unwrap() {
+            out.push(item.pointer(field).unwrap().as_str().unwrap().to_string());
+        }
+        next = page.next();
+    }
+    out
+}
+
+#[tokio::test]
+async fn lists_page_from_the_cursor_in_every_mode() {
+    let served = Served::start(okta_mock::MockConfig {
+        seed: true,
+        seed_users: 25,
+        ..okta_mock::MockConfig::default()
+    })
+    .await;
+    let (active, everyone, all): (Vec<String>, Vec<String>, usize) = {
+        let state = served.mock.state();
+        let active = state
+            .users
+            .values()
+            .filter(|u| u.status != okta_mock::Status::Deprovisioned)
+            .map(|u| u.id.clone())
+            .collect();
+        let everyone = state
+            .members(&state.everyone_id, None)
+            .map(str::to_string)
+            .collect();
+        (active, everyone, state.users.len())
+    };
+    assert_eq!(all, 1 + 5 + 25);
+    // Unfiltered, page by page: every user once, in id order.
+    assert_eq!(walk(&served, "/api/v1/users?limit=4", "/id").await, active);
+    // A filter walks the same order.
+    let staged = walk(
+        &served,
+        "/api/v1/users?filter=status%20eq%20%22STAGED%22&limit=1",
+        "/profile/login",
+    )
+    .await;
+    assert_eq!(staged, ["alan.turing@example.com"]);
+    // A search on any attribute, sorted, descending.
+    let sorted = walk(
+        &served,
+        "/api/v1/users?search=profile.department%20eq%20%22Legal%22&sortBy=profile.lastName&sortOrder=desc&limit=2",
+        "/profile/lastName",
+    )
+    .await;
+    let mut want: Vec<String> = (0..31)
+        .filter(|n| (n % 5) == 4 && *n >= 6)
+        .map(|n| format!("Number{n}"))
+        .collect();
+    want.sort();
+    want.reverse();
+    assert_eq!(sorted, want);
+    // An exact login is found through the index.
+    let one = served
+        .get("/api/v1/users?search=profile.login%20eq%20%22USER17%40example.com%22")
+        .await;
+    assert_eq!(one.json.as_array().unwrap().len(), 1);
+    assert_eq!(one.json[0]["profile"]["login"], "user17@example.com");
+    // A group's members page the same way.
+    let everyone_id = served.mock.state().everyone_id.clone();
+    assert_eq!(
+        walk(
+            &served,
+            &format!("/api/v1/groups/{everyone_id}/users?limit=7"),
+            "/id"
+        )
+        .await,
+        everyone
+    );
+}
