@@ -297,3 +297,68 @@ async fn a_flow_runs_against_any_org_with_vars() {
     assert_eq!(again.status.code(), Some(1));
     assert!(stdout(&again).contains("FAILED"));
 }
+
+#[tokio::test]
+async fn the_served_mock_takes_a_large_org_and_faults_from_its_flags() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let mut served = Command::new(CLI)
+        .args([
+            "mock",
+            "--port",
+            &port,
+            "--quiet",
+            "--seed-users",
+            "300",
+            "--fault",
+            r#"{"effect": "fail", "status": 503, "path-prefix": "/api/v1/groups"}"#,
+        ])
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    while tokio::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap()))
+        .await
+        .is_err()
+    {
+        assert!(served.try_wait().unwrap().is_none(), "the mock exited");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let conn = [
+        "--domain",
+        ORG,
+        "--token",
+        "00mock-api-token",
+        "--route-to",
+        &url,
+        "--max-retries",
+        "0",
+    ];
+    let all = run(
+        &[
+            &["call", "users.list-users", "--input"],
+            &[r#"{"page": {"fetch-all": true}}"#][..],
+            &conn,
+        ]
+        .concat(),
+        &[],
+    )
+    .await;
+    assert_eq!(all.status.code(), Some(0), "{}", stdout(&all));
+    let page: Value = serde_json::from_str(&stdout(&all)).unwrap();
+    // The admin, the five demo people and the 300 seeded users.
+    assert_eq!(page["items"].as_array().unwrap().len(), 306);
+    let down = run(&[&["call", "groups.list-groups"][..], &conn].concat(), &[]).await;
+    assert_eq!(down.status.code(), Some(1));
+    let error: Value = serde_json::from_str(&stdout(&down)).unwrap();
+    assert_eq!(
+        (&error["kind"], &error["error-code"]),
+        (&Value::from("server"), &Value::from("E0000010"))
+    );
+    served.kill().await.unwrap();
+}
