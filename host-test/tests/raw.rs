@@ -9,21 +9,6 @@ use okta_host::wit::types::{ErrorKind, Pair};
 use serde_json::Value;
 use std::time::Duration;
 
-fn raw(method: HttpMethod, path: &str) -> RawRequest {
-    RawRequest {
-        method,
-        path: path.into(),
-        query: None,
-        headers: None,
-        body: None,
-        retries: None,
-        retry_delay_ms: None,
-        backoff: None,
-        retry_on_all_errors: None,
-        timeout_ms: None,
-    }
-}
-
 #[tokio::test]
 async fn requests_any_endpoint_on_the_org() {
     let env = Env::start().await;

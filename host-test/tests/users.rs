@@ -1515,18 +1515,7 @@ async fn the_mock_takes_only_an_id_where_okta_does() {
         "/api/v1/users/jdoe%40example.com/sessions",
         "/api/v1/users/jdoe/sessions",
     ] {
-        let request = okta_host::wit::raw::RawRequest {
-            method: okta_host::wit::raw::HttpMethod::Delete,
-            path: path.into(),
-            query: None,
-            headers: None,
-            body: None,
-            retries: None,
-            retry_delay_ms: None,
-            backoff: None,
-            retry_on_all_errors: None,
-            timeout_ms: None,
-        };
+        let request = raw(okta_host::wit::raw::HttpMethod::Delete, path);
         let err = call!(env, okta_management_raw, call_request, &request).unwrap_err();
         assert_error(&err, ErrorKind::NotFound, Some("E0000007"));
     }

@@ -93,16 +93,9 @@ async fn a_raw_request_is_framed_the_same_way() {
         (HttpMethod::Patch, Some(r#"{"a":1}"#)),
     ] {
         let request = RawRequest {
-            method,
-            path: format!("/api/v1/users/{id}/sessions"),
-            query: None,
-            headers: None,
             body: body.map(str::to_string),
             retries: Some(0),
-            retry_delay_ms: None,
-            backoff: None,
-            retry_on_all_errors: None,
-            timeout_ms: None,
+            ..raw(method, &format!("/api/v1/users/{id}/sessions"))
         };
         // The mock has no PUT or PATCH route here: only the framing matters.
         let _ = call!(env, okta_management_raw, call_request, &request);

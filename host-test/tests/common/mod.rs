@@ -1,6 +1,7 @@
 //! Shared test setup: a mock Okta, a host routed to it, and a connection for its org.
 #![allow(dead_code)]
 
+use okta_host::wit::raw::{HttpMethod, RawRequest};
 use okta_host::wit::types::{ErrorKind, OktaError, UserProfile};
 use okta_host::wit::users::CreateUserRequest;
 use okta_host::{Connection, Host, HostConfig, Node};
@@ -186,6 +187,22 @@ pub fn create_request(login: &str) -> CreateUserRequest {
         type_id: None,
         activate: Some(false),
         next_login: None,
+    }
+}
+
+/// A raw request with nothing but a method and a path.
+pub fn raw(method: HttpMethod, path: &str) -> RawRequest {
+    RawRequest {
+        method,
+        path: path.into(),
+        query: None,
+        headers: None,
+        body: None,
+        retries: None,
+        retry_delay_ms: None,
+        backoff: None,
+        retry_on_all_errors: None,
+        timeout_ms: None,
     }
 }
 
