@@ -1,9 +1,14 @@
-//! A stateful mock Okta on `127.0.0.1`: a small org with users and their lifecycle, groups,
-//! apps and user types; Okta's error codes; `link` paging; rate-limit headers; and switches
-//! for 429s and failures. Every request is logged for tests to assert on, and a route the
-//! mock does not know is answered with a loud 404.
+//! A stateful mock Okta on `127.0.0.1`: an org with users and their lifecycle, groups,
+//! apps, factors, a system log, event hooks, policies and realms; Okta's error codes; `link`
+//! paging that costs a page, not the org (ordered indexes walked from the cursor); Okta's
+//! rate-limit buckets and concurrency limit; fault switches for 429 storms, outages and a
+//! slow org ([`traffic`]); and a bounded log of the requests it received. A route the mock
+//! does not know is answered with a loud 404.
 //!
-//! Tests drive it in-process through [`MockOkta`]; `okta-nodes mock` serves it standalone.
+//! Tests drive it in-process through [`MockOkta`]; `okta-nodes mock` serves it standalone,
+//! and its `/mock/...` control routes switch faults on a running mock.
+
+#![deny(missing_docs)]
 
 mod admin;
 mod apps;
