@@ -121,13 +121,18 @@ pub(crate) fn user_id<T: Transport>(
     encode::segment("user-id", &resolve_id(client, user)?)
 }
 
+/// `/api/v1/users/{userId}` for a user's id.
+fn id_path(id: &str) -> Result<String, OktaError> {
+    Ok(format!("{USERS}/{}", encode::segment("user-id", id)?))
+}
+
 /// The resolved user's id and `/api/v1/users/{userId}`.
 fn id_and_path<T: Transport>(
     client: &mut Client<T>,
     user: &UserRef,
 ) -> Result<(String, String), OktaError> {
     let id = resolve_id(client, user)?;
-    let path = format!("{USERS}/{}", encode::segment("user-id", &id)?);
+    let path = id_path(&id)?;
     Ok((id, path))
 }
 
@@ -418,12 +423,9 @@ pub(crate) fn delete_user<T: Transport>(
     let current = client.send(&RequestSpec::get(path))?;
     let current = objects::user(&current.body)?;
     // A repeated DELETE can delete a user the first one only deactivated: never retried.
-    let delete = RequestSpec::delete(format!(
-        "{USERS}/{}",
-        encode::segment("user-id", &current.id)?
-    ))
-    .query("sendEmail", req.send_email.unwrap_or(false))
-    .retry(Retry::Unsafe);
+    let delete = RequestSpec::delete(id_path(&current.id)?)
+        .query("sendEmail", req.send_email.unwrap_or(false))
+        .retry(Retry::Unsafe);
     client.send(&delete)?;
     let outcome = if current.status == UserStatus::Deprovisioned {
         DeleteOutcome::Deleted
@@ -700,8 +702,8 @@ pub(crate) fn set_password<T: Transport>(
     let resp = client.send(&spec)?;
     let updated = objects::user(&resp.body)?;
     if req.revoke_sessions.unwrap_or(false) {
-        let id = encode::segment("user-id", &updated.id)?;
-        client.send(&RequestSpec::delete(format!("{USERS}/{id}/sessions")))?;
+        let sessions = format!("{}/sessions", id_path(&updated.id)?);
+        client.send(&RequestSpec::delete(sessions))?;
     }
     Ok(updated)
 }
