@@ -8,9 +8,9 @@ use crate::paging;
 use crate::spec::{RequestSpec, Retry};
 use crate::users::{self, user_ref};
 use crate::wit::apps::{
-    App, AppPage, AppStatus, AppUser, AppUserPage, AssignUserToAppRequest, AssignmentScope,
-    GetAppRequest, GetAppUserAssignmentRequest, ListAppUsersRequest, ListAppsRequest,
-    RemoveUserFromAppRequest, UpdateAppUserAssignmentRequest,
+    App, AppPage, AppStatus, AppUser, AppUserPage, AssignUserToAppRequest, AssignmentResult,
+    AssignmentScope, GetAppRequest, GetAppUserAssignmentRequest, ListAppUsersRequest,
+    ListAppsRequest, RemoveUserFromAppRequest, Unassignment, UpdateAppUserAssignmentRequest,
 };
 use crate::wit::types::OktaError;
 use serde_json::{Map, Value, json};
@@ -38,7 +38,7 @@ pub(crate) fn app(raw: &[u8]) -> Result<App, OktaError> {
         sign_on_mode: text(&object, "signOnMode"),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
-        raw: objects::raw_text(raw),
+        raw: Some(objects::raw_text(raw)),
     })
 }
 
@@ -62,7 +62,7 @@ pub(crate) fn app_user(raw: &[u8]) -> Result<AppUser, OktaError> {
         sync_state: text(&object, "syncState"),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
-        raw: objects::raw_text(raw),
+        raw: Some(objects::raw_text(raw)),
     })
 }
 
@@ -76,7 +76,7 @@ pub(crate) fn build_list_apps(
         .query_opt("expand", encode::non_blank(&req.expand))
         .query_opt("useOptimization", req.use_optimization)
         .query_opt("includeNonDeleted", req.include_non_deleted);
-    Ok((spec, paging::plan(req.page.as_ref())?))
+    Ok((spec, paging::plan(req.page.as_ref(), req.include_raw)?))
 }
 
 /// `apps.list-apps`.
@@ -107,7 +107,7 @@ pub(crate) fn list_app_users<T: Transport>(
     let spec = RequestSpec::get(format!("{}/users", app_path(&req.app_id)?))
         .query_opt("q", encode::non_blank(&req.q))
         .query_opt("expand", encode::non_blank(&req.expand));
-    let paging = paging::plan(req.page.as_ref())?;
+    let paging = paging::plan(req.page.as_ref(), req.include_raw)?;
     let (items, next_cursor) = client.list(spec, &paging, app_user)?;
     Ok(AppUserPage { items, next_cursor })
 }
@@ -149,31 +149,44 @@ pub(crate) fn build_assignment(
     Ok(body)
 }
 
-/// `apps.assign-user-to-app`.
+/// Okta's code for a user who is already assigned to the app.
+const ALREADY_ASSIGNED: &str = "E0000062";
+
+/// `apps.assign-user-to-app`. A user already assigned is not an error: the node reads the
+/// assignment and reports `changed: false`.
 pub(crate) fn assign_user_to_app<T: Transport>(
     client: &mut Client<T>,
     req: AssignUserToAppRequest,
-) -> Result<AppUser, OktaError> {
-    let path = format!("{}/users", app_path(&req.app_id)?);
-    let user = user_ref("user-id", &req.user_id)?;
+) -> Result<AssignmentResult, OktaError> {
+    let app = app_path(&req.app_id)?;
     let mut body = build_assignment(&req)?;
-    body.insert("id".into(), users::user_id(client, &user)?.into());
-    app_user(
-        &client
-            .send(&RequestSpec::post(path).json(Value::Object(body)))?
-            .body,
-    )
+    let (path, user_id) = assignment_path(client, &req.app_id, &req.user_id)?;
+    body.insert("id".into(), user_id.into());
+    let assign = RequestSpec::post(format!("{app}/users")).json(Value::Object(body));
+    match client.send(&assign) {
+        Ok(resp) => Ok(AssignmentResult {
+            assignment: app_user(&resp.body)?,
+            changed: true,
+        }),
+        Err(err) if err.error_code.as_deref() == Some(ALREADY_ASSIGNED) => Ok(AssignmentResult {
+            assignment: app_user(&client.send(&RequestSpec::get(path))?.body)?,
+            changed: false,
+        }),
+        Err(err) => Err(err),
+    }
 }
 
-/// The assignment's path, with the user's id (a login is looked up first).
+/// The assignment's path and the user's id (a login is looked up first).
 fn assignment_path<T: Transport>(
     client: &mut Client<T>,
     app_id: &str,
     user_id: &str,
-) -> Result<String, OktaError> {
+) -> Result<(String, String), OktaError> {
     let app = app_path(app_id)?;
     let user = user_ref("user-id", user_id)?;
-    Ok(format!("{app}/users/{}", users::user_id(client, &user)?))
+    let id = users::resolve_id(client, &user)?;
+    let path = format!("{app}/users/{}", encode::segment("user-id", &id)?);
+    Ok((path, id))
 }
 
 /// `apps.get-app-user-assignment`.
@@ -181,7 +194,7 @@ pub(crate) fn get_app_user_assignment<T: Transport>(
     client: &mut Client<T>,
     req: GetAppUserAssignmentRequest,
 ) -> Result<AppUser, OktaError> {
-    let path = assignment_path(client, &req.app_id, &req.user_id)?;
+    let (path, _) = assignment_path(client, &req.app_id, &req.user_id)?;
     let spec = RequestSpec::get(path).query_opt("expand", encode::non_blank(&req.expand));
     app_user(&client.send(&spec)?.body)
 }
@@ -205,7 +218,7 @@ pub(crate) fn update_app_user_assignment<T: Transport>(
     req: UpdateAppUserAssignmentRequest,
 ) -> Result<AppUser, OktaError> {
     let body = build_assignment_update(&req)?;
-    let path = assignment_path(client, &req.app_id, &req.user_id)?;
+    let (path, _) = assignment_path(client, &req.app_id, &req.user_id)?;
     // Setting the same credentials and profile twice leaves the same assignment.
     let spec = RequestSpec::post(path).json(body).retry(Retry::Safe);
     app_user(&client.send(&spec)?.body)
@@ -215,10 +228,13 @@ pub(crate) fn update_app_user_assignment<T: Transport>(
 pub(crate) fn remove_user_from_app<T: Transport>(
     client: &mut Client<T>,
     req: RemoveUserFromAppRequest,
-) -> Result<(), OktaError> {
-    let path = assignment_path(client, &req.app_id, &req.user_id)?;
+) -> Result<Unassignment, OktaError> {
+    let (path, user_id) = assignment_path(client, &req.app_id, &req.user_id)?;
     client.send(&RequestSpec::delete(path).query("sendEmail", req.send_email.unwrap_or(false)))?;
-    Ok(())
+    Ok(Unassignment {
+        app_id: req.app_id.trim().to_string(),
+        user_id,
+    })
 }
 
 #[cfg(test)]
@@ -304,6 +320,7 @@ mod tests {
             expand: None,
             use_optimization: Some(true),
             include_non_deleted: None,
+            include_raw: None,
             page: None,
         };
         let (spec, _) = build_list_apps(&req).unwrap();

@@ -5,10 +5,10 @@
 
 use crate::connection::{Connection, Secret};
 use crate::error::{self, decode, failure};
-use crate::objects;
+use crate::objects::{self, Raw};
 use crate::paging::{self, Paging};
 use crate::retry::{self, Next};
-use crate::spec::{Method, RequestSpec, Response};
+use crate::spec::{Method, RequestSpec, Response, Retry};
 use crate::wit::types::{ErrorKind, OktaError};
 use std::time::{Duration, SystemTime};
 
@@ -23,8 +23,8 @@ pub(crate) struct HttpRequest<'a> {
     pub authorization: &'a Secret,
     /// Extra headers.
     pub headers: &'a [(String, String)],
-    /// The JSON body, if any.
-    pub body: Option<Vec<u8>>,
+    /// The body and its content type, if any.
+    pub body: Option<(&'a str, Vec<u8>)>,
     /// The connect timeout to ask the host for.
     pub connect_timeout: Duration,
     /// The largest response body to read.
@@ -79,10 +79,16 @@ pub(crate) trait Transport {
     fn now(&self) -> SystemTime;
 }
 
-/// A connection and a transport.
+/// A connection and a transport, and what one node call has sent so far.
 pub(crate) struct Client<T> {
     connection: Connection,
     transport: T,
+    /// Requests sent in this call, retries and lookups included.
+    sent: u32,
+    /// Whether a write that is not safe to repeat succeeded in this call.
+    applied: bool,
+    /// Whether the request that failed last may be sent again as it was.
+    repeatable: bool,
 }
 
 impl<T: Transport> Client<T> {
@@ -91,7 +97,26 @@ impl<T: Transport> Client<T> {
         Client {
             connection,
             transport,
+            sent: 0,
+            applied: false,
+            repeatable: false,
         }
+    }
+
+    /// Completes a node's error with what the engine may do about it: how many requests
+    /// the call sent, and whether the same call may be sent again. It may when Okta
+    /// refused a request before doing anything (a 429), or when a request that is safe to
+    /// repeat failed on the way (a 5xx, a timeout, a transport failure), and no write that
+    /// is not safe to repeat had succeeded before it in this call.
+    pub(crate) fn settle(&self, mut err: OktaError) -> OktaError {
+        err.attempts = self.sent;
+        err.retryable = !self.applied
+            && match err.kind {
+                ErrorKind::RateLimited => true,
+                ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Transport => self.repeatable,
+                _ => false,
+            };
+        err
     }
 
     /// The connection.
@@ -108,7 +133,10 @@ impl<T: Transport> Client<T> {
     /// Sends a request, retrying as the connection's policy and the request allow. A non-2xx
     /// answer becomes the matching error.
     pub(crate) fn send(&mut self, spec: &RequestSpec) -> Result<Response, OktaError> {
-        let body = spec.body.as_ref().map(|body| body.to_string().into_bytes());
+        let body = spec
+            .body
+            .as_ref()
+            .map(|body| (body.content_type(), body.to_bytes()));
         let request = HttpRequest {
             method: spec.method,
             url: format!(
@@ -123,10 +151,15 @@ impl<T: Transport> Client<T> {
             max_response_bytes: self.connection.max_response_bytes,
         };
         let policy = spec.policy.unwrap_or(self.connection.policy);
+        self.repeatable = spec.retry != Retry::Unsafe;
         let mut attempt = 0;
         loop {
+            self.sent = self.sent.saturating_add(1);
             let next = match self.transport.send(&request) {
-                Ok(resp) if resp.is_success() => return Ok(resp),
+                Ok(resp) if resp.is_success() => {
+                    self.applied |= spec.retry == Retry::Unsafe;
+                    return Ok(resp);
+                }
                 Ok(resp) => match retry::after_response(
                     policy,
                     spec.retry,
@@ -150,8 +183,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// Fetches a list: one page, or every page with `fetch-all`. Each item reaches `parse`
-    /// as its raw JSON text.
-    pub(crate) fn list<I>(
+    /// as its raw JSON text, and keeps it in `raw` only when the paging asks for it.
+    pub(crate) fn list<I: Raw>(
         &mut self,
         spec: RequestSpec,
         paging: &Paging,
@@ -160,8 +193,14 @@ impl<T: Transport> Client<T> {
         let (raws, next) = self.list_raw(spec, paging)?;
         let items = raws
             .iter()
-            .map(|raw| parse(raw))
-            .collect::<Result<_, _>>()?;
+            .map(|raw| {
+                let mut item = parse(raw)?;
+                if !paging.include_raw {
+                    *item.raw_mut() = None;
+                }
+                Ok(item)
+            })
+            .collect::<Result<_, OktaError>>()?;
         Ok((items, next))
     }
 
@@ -234,7 +273,7 @@ pub(crate) mod fake {
                 body: request
                     .body
                     .as_ref()
-                    .map(|b| String::from_utf8_lossy(b).into_owned()),
+                    .map(|(_, b)| String::from_utf8_lossy(b).into_owned()),
                 authorization: request.authorization.expose().to_string(),
             });
             self.script
@@ -253,16 +292,11 @@ pub(crate) mod fake {
 
     /// A client for `x.okta.com` with an API token and default options.
     pub(crate) fn client(transport: FakeTransport) -> Client<FakeTransport> {
-        use crate::wit::types::{Auth, Connection as WitConnection, Options};
+        use crate::wit::types::{Auth, Connection as WitConnection};
         let conn = Connection::from_wit(&WitConnection {
             domain: "x.okta.com".into(),
             auth: Auth::ApiToken("00token".into()),
-            options: Options {
-                max_retries: None,
-                max_rate_limit_wait_ms: None,
-                timeout_ms: None,
-                max_response_bytes: None,
-            },
+            options: None,
         })
         .expect("valid test connection");
         Client::new(conn, transport)
@@ -358,23 +392,91 @@ mod tests {
     }
 
     #[test]
-    fn lists_keep_each_item_raw() {
-        let transport = FakeTransport::default().respond(
-            200,
-            &[(
-                "link",
-                "<https://x.okta.com/api/v1/users?after=b>; rel=\"next\"",
-            )],
-            r#"[{"id":"a"}, {"id":"b","x":[1, 2]}]"#,
-        );
-        let mut c = client(transport);
-        let paging = paging::plan(None).unwrap();
-        let (items, next) = c
-            .list(RequestSpec::get("/api/v1/users".into()), &paging, |raw| {
-                Ok(String::from_utf8_lossy(raw).into_owned())
-            })
-            .unwrap();
-        assert_eq!(items, vec![r#"{"id":"a"}"#, r#"{"id":"b","x":[1, 2]}"#]);
+    fn lists_keep_raw_only_when_asked() {
+        let page = || {
+            FakeTransport::default().respond(
+                200,
+                &[(
+                    "link",
+                    "<https://x.okta.com/api/v1/users?after=b>; rel=\"next\"",
+                )],
+                r#"[{"id":"a"}, {"id":"b","x":[1, 2]}]"#,
+            )
+        };
+        let list = |include_raw| {
+            let mut c = client(page());
+            let paging = paging::plan(None, include_raw).unwrap();
+            c.list(
+                RequestSpec::get("/api/v1/users".into()),
+                &paging,
+                objects::user,
+            )
+            .unwrap()
+        };
+        let (items, next) = list(Some(true));
+        let raws: Vec<_> = items.iter().map(|u| u.raw.as_deref().unwrap()).collect();
+        assert_eq!(raws, vec![r#"{"id":"a"}"#, r#"{"id":"b","x":[1, 2]}"#]);
         assert_eq!(next.as_deref(), Some("/api/v1/users?after=b"));
+        let (items, _) = list(None);
+        assert!(items.iter().all(|u| u.raw.is_none()));
+    }
+
+    #[test]
+    fn an_error_says_how_often_it_was_sent_and_whether_a_repeat_is_safe() {
+        // A read that failed on the way may be sent again.
+        let mut c = client(
+            FakeTransport::default()
+                .respond(503, &[], "{}")
+                .respond(503, &[], "{}")
+                .respond(503, &[], "{}"),
+        );
+        let err = c
+            .send(&RequestSpec::get("/api/v1/users".into()))
+            .unwrap_err();
+        let err = c.settle(err);
+        assert_eq!(
+            (err.kind, err.attempts, err.retryable),
+            (ErrorKind::Server, 3, true)
+        );
+        // A create that failed on the way may have been applied.
+        let mut c = client(FakeTransport::default().respond(502, &[], "{}"));
+        let err = c
+            .send(&RequestSpec::post("/api/v1/users".into()))
+            .unwrap_err();
+        assert!(!c.settle(err).retryable);
+        // A safe request that fails after a create succeeded: the call is not repeatable.
+        let mut c = client(
+            FakeTransport::default()
+                .respond(200, &[], "{}")
+                .fail(TransportError::Timeout("first byte".into()))
+                .fail(TransportError::Timeout("first byte".into()))
+                .fail(TransportError::Timeout("first byte".into())),
+        );
+        c.send(&RequestSpec::post("/api/v1/users".into())).unwrap();
+        let err = c
+            .send(&RequestSpec::get("/api/v1/users".into()))
+            .unwrap_err();
+        let err = c.settle(err);
+        assert_eq!(
+            (err.kind, err.attempts, err.retryable),
+            (ErrorKind::Timeout, 4, false)
+        );
+        // A 429 was refused before anything happened; a 404 would be answered again.
+        let mut c = client(
+            FakeTransport::default()
+                .respond(429, &[("x-rate-limit-reset", "99999999999")], "{}")
+                .respond(404, &[], r#"{"errorCode":"E0000007"}"#),
+        );
+        let err = c
+            .send(&RequestSpec::post("/api/v1/users".into()))
+            .unwrap_err();
+        assert!(c.settle(err).retryable);
+        let err = c
+            .send(&RequestSpec::get("/api/v1/users/x".into()))
+            .unwrap_err();
+        assert_eq!(
+            (err.kind, c.settle(err).retryable),
+            (ErrorKind::NotFound, false)
+        );
     }
 }

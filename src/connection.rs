@@ -7,7 +7,7 @@ use crate::objects;
 use crate::retry::{self, Policy};
 use crate::spec::RequestSpec;
 use crate::wit::connection::ConnectionInfo;
-use crate::wit::types::{self as wit, Auth, OktaError};
+use crate::wit::types::{self as wit, Auth, OktaError, Options};
 use std::fmt;
 use std::time::Duration;
 
@@ -76,7 +76,12 @@ impl Connection {
                 format!("Bearer {}", credential("bearer-token", token, "Bearer")?),
             ),
         };
-        let options = &conn.options;
+        let options = conn.options.unwrap_or(Options {
+            max_retries: None,
+            max_rate_limit_wait_ms: None,
+            timeout_ms: None,
+            max_response_bytes: None,
+        });
         let max_retries = bounded("options.max-retries", options.max_retries, 0, MAX_RETRIES)?
             .unwrap_or(retry::DEFAULT_MAX_RETRIES);
         let max_wait = bounded(
@@ -253,18 +258,13 @@ pub(crate) fn test_connection<T: Transport>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wit::types::{ErrorKind, Options};
+    use crate::wit::types::ErrorKind;
 
     fn conn(domain: &str, auth: Auth) -> wit::Connection {
         wit::Connection {
             domain: domain.into(),
             auth,
-            options: Options {
-                max_retries: None,
-                max_rate_limit_wait_ms: None,
-                timeout_ms: None,
-                max_response_bytes: None,
-            },
+            options: None,
         }
     }
 
@@ -348,14 +348,22 @@ mod tests {
         let c = Connection::from_wit(&w).unwrap();
         assert_eq!(c.policy, Policy::default());
         assert_eq!(c.timeout, DEFAULT_TIMEOUT);
-        w.options.max_retries = Some(11);
+        let mut options = Options {
+            max_retries: Some(11),
+            max_rate_limit_wait_ms: None,
+            timeout_ms: None,
+            max_response_bytes: None,
+        };
+        w.options = Some(options);
         assert!(Connection::from_wit(&w).is_err());
-        w.options.max_retries = Some(0);
-        w.options.timeout_ms = Some(0);
+        options.max_retries = Some(0);
+        options.timeout_ms = Some(0);
+        w.options = Some(options);
         assert!(Connection::from_wit(&w).is_err());
-        w.options.timeout_ms = Some(500);
-        w.options.max_rate_limit_wait_ms = Some(1500);
-        w.options.max_response_bytes = Some(2048);
+        options.timeout_ms = Some(500);
+        options.max_rate_limit_wait_ms = Some(1500);
+        options.max_response_bytes = Some(2048);
+        w.options = Some(options);
         let c = Connection::from_wit(&w).unwrap();
         assert_eq!(c.policy.max_retries, 0);
         assert_eq!(c.policy.max_wait, Duration::from_millis(1500));

@@ -5,7 +5,8 @@
 
 use crate::error::invalid_input;
 use crate::wit::types::OktaError;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use std::borrow::Cow;
 
 /// Characters left as they are: RFC 3986 unreserved (`A-Z a-z 0-9 - . _ ~`).
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -54,6 +55,15 @@ pub(crate) fn query_string<K: AsRef<str>>(pairs: &[(K, String)]) -> String {
         out.extend(utf8_percent_encode(value, UNRESERVED));
     }
     out
+}
+
+/// Decodes a query name or value as a server encoded it (`+` is a space).
+pub(crate) fn decode_query(text: &str) -> Cow<'_, str> {
+    if !text.contains(['%', '+']) {
+        return Cow::Borrowed(text);
+    }
+    let spaced = text.replace('+', " ");
+    Cow::Owned(percent_decode_str(&spaced).decode_utf8_lossy().into_owned())
 }
 
 /// A trimmed value, or `None` when it is absent or blank.

@@ -54,6 +54,8 @@ pub(crate) fn failure(kind: ErrorKind, message: impl Into<String>) -> OktaError 
         error_id: None,
         request_id: None,
         reset_at: None,
+        retryable: false,
+        attempts: 0,
     }
 }
 
@@ -114,6 +116,8 @@ fn okta_error(kind: ErrorKind, resp: &Response, body: &Value) -> OktaError {
         reset_at: (kind == ErrorKind::RateLimited)
             .then(|| retry::reset_at(resp))
             .flatten(),
+        retryable: false,
+        attempts: 0,
     }
 }
 

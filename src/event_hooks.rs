@@ -10,8 +10,9 @@ use crate::objects::{self, parse, text};
 use crate::paging;
 use crate::spec::{RequestSpec, Retry};
 use crate::wit::event_hooks::{
-    CreateEventHookRequest, DeleteAllEventHooksRequest, DeletedEventHooks, EventFilter, EventHook,
-    EventHookRequest, VerificationStatus,
+    CreateEventHookRequest, DeleteAllEventHooksRequest, DeletedEventHook, DeletedEventHooks,
+    EventFilter, EventHook, EventHookChange, EventHookRequest, ListEventHooksRequest,
+    VerificationStatus,
 };
 use crate::wit::types::{LifecycleStatus, OktaError, Pair};
 use serde_json::{Map, Value, json};
@@ -81,7 +82,7 @@ pub(crate) fn event_hook(raw: &[u8]) -> Result<EventHook, OktaError> {
             .unwrap_or_default(),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
-        raw: object.to_string(),
+        raw: Some(object.to_string()),
     })
 }
 
@@ -166,13 +167,11 @@ pub(crate) fn build_create(req: &CreateEventHookRequest) -> Result<Value, OktaEr
 /// `event-hooks.list-event-hooks`.
 pub(crate) fn list_event_hooks<T: Transport>(
     client: &mut Client<T>,
+    req: ListEventHooksRequest,
 ) -> Result<Vec<EventHook>, OktaError> {
+    let paging = paging::everything(req.include_raw);
     Ok(client
-        .list(
-            RequestSpec::get(HOOKS.into()),
-            &paging::everything(),
-            event_hook,
-        )?
+        .list(RequestSpec::get(HOOKS.into()), &paging, event_hook)?
         .0)
 }
 
@@ -216,20 +215,40 @@ pub(crate) fn create_event_hook<T: Transport>(
     Ok(created)
 }
 
+/// Moves a hook to `status` unless it is there already: a repeat sends nothing.
+fn change_status<T: Transport>(
+    client: &mut Client<T>,
+    req: EventHookRequest,
+    status: LifecycleStatus,
+    action: &str,
+) -> Result<EventHookChange, OktaError> {
+    let hook = get_event_hook(client, req)?;
+    if hook.status == status {
+        return Ok(EventHookChange {
+            hook,
+            changed: false,
+        });
+    }
+    Ok(EventHookChange {
+        hook: lifecycle(client, &hook_path(&hook.id)?, action)?,
+        changed: true,
+    })
+}
+
 /// `event-hooks.activate-event-hook`.
 pub(crate) fn activate_event_hook<T: Transport>(
     client: &mut Client<T>,
     req: EventHookRequest,
-) -> Result<EventHook, OktaError> {
-    lifecycle(client, &hook_path(&req.event_hook_id)?, "activate")
+) -> Result<EventHookChange, OktaError> {
+    change_status(client, req, LifecycleStatus::Active, "activate")
 }
 
 /// `event-hooks.deactivate-event-hook`.
 pub(crate) fn deactivate_event_hook<T: Transport>(
     client: &mut Client<T>,
     req: EventHookRequest,
-) -> Result<EventHook, OktaError> {
-    lifecycle(client, &hook_path(&req.event_hook_id)?, "deactivate")
+) -> Result<EventHookChange, OktaError> {
+    change_status(client, req, LifecycleStatus::Inactive, "deactivate")
 }
 
 /// `event-hooks.verify-event-hook`.
@@ -254,9 +273,12 @@ fn delete_hook<T: Transport>(client: &mut Client<T>, hook: &EventHook) -> Result
 pub(crate) fn delete_event_hook<T: Transport>(
     client: &mut Client<T>,
     req: EventHookRequest,
-) -> Result<(), OktaError> {
+) -> Result<DeletedEventHook, OktaError> {
     let hook = get_event_hook(client, req)?;
-    delete_hook(client, &hook)
+    delete_hook(client, &hook)?;
+    Ok(DeletedEventHook {
+        event_hook_id: hook.id,
+    })
 }
 
 /// `event-hooks.delete-all-event-hooks`.
@@ -269,7 +291,7 @@ pub(crate) fn delete_all_event_hooks<T: Transport>(
         other => other,
     };
     let mut ids = Vec::new();
-    for hook in list_event_hooks(client)? {
+    for hook in list_event_hooks(client, ListEventHooksRequest { include_raw: None })? {
         if uri.is_none_or(|uri| hook.uri == uri) {
             if let Err(mut err) = delete_hook(client, &hook) {
                 if !ids.is_empty() {
@@ -353,7 +375,8 @@ mod tests {
             "events":{"type":"EVENT_TYPE","items":["user.lifecycle.create"]},
             "channel":{"type":"HTTP","config":{"uri":"https://x","authScheme":{"type":"HEADER","key":"Authorization","value":"s3cret-value"}}}}"#;
         let hook = event_hook(raw).unwrap();
-        assert!(!hook.raw.contains("s3cret-value"), "{}", hook.raw);
+        let raw = hook.raw.unwrap();
+        assert!(!raw.contains("s3cret-value"), "{raw}");
         assert_eq!(hook.auth_header_key.as_deref(), Some("Authorization"));
         assert_eq!(
             (hook.status, hook.verification_status),

@@ -8,8 +8,8 @@ use crate::paging;
 use crate::spec::{RequestSpec, Retry};
 use crate::users::{self, user_ref};
 use crate::wit::factors::{
-    ActivateFactorRequest, EnrollFactorRequest, Factor, FactorStatus, FactorType,
-    ListFactorsRequest, ResetAllFactorsRequest, UnenrollFactorRequest,
+    ActivateFactorRequest, EnrollFactorRequest, Factor, FactorStatus, FactorType, FactorsReset,
+    ListFactorsRequest, ResetAllFactorsRequest, UnenrollFactorRequest, UnenrolledFactor,
 };
 use crate::wit::types::OktaError;
 use serde_json::{Map, Value, json};
@@ -92,20 +92,17 @@ pub(crate) fn factor(raw: &[u8]) -> Result<Factor, OktaError> {
         .map(str::to_string),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
-        raw: objects::raw_text(raw),
+        raw: Some(objects::raw_text(raw)),
     })
 }
 
-/// The user's factors path, with the user's id (a login is looked up first).
+/// The user's id and their factors path (a login is looked up first).
 fn factors_path<T: Transport>(
     client: &mut Client<T>,
     user: &users::UserRef,
-) -> Result<String, OktaError> {
-    Ok(format!(
-        "{}/{}/factors",
-        users::USERS,
-        users::user_id(client, user)?
-    ))
+) -> Result<(String, String), OktaError> {
+    let (id, path) = users::id_and_path(client, user)?;
+    Ok((id, format!("{path}/factors")))
 }
 
 /// Takes a required, non-blank field.
@@ -201,10 +198,9 @@ pub(crate) fn list_factors<T: Transport>(
     req: ListFactorsRequest,
 ) -> Result<Vec<Factor>, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
-    let path = factors_path(client, &user)?;
-    Ok(client
-        .list(RequestSpec::get(path), &paging::everything(), factor)?
-        .0)
+    let (_, path) = factors_path(client, &user)?;
+    let paging = paging::everything(req.include_raw);
+    Ok(client.list(RequestSpec::get(path), &paging, factor)?.0)
 }
 
 /// `factors.enroll-factor`.
@@ -214,7 +210,7 @@ pub(crate) fn enroll_factor<T: Transport>(
 ) -> Result<Factor, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let spec = build_enroll(&req)?;
-    let spec = spec.under(&factors_path(client, &user)?);
+    let spec = spec.under(&factors_path(client, &user)?.1);
     factor(&client.send(&spec)?.body)
 }
 
@@ -231,7 +227,7 @@ pub(crate) fn activate_factor<T: Transport>(
     }
     let path = format!(
         "{}/{factor_id}/lifecycle/activate",
-        factors_path(client, &user)?
+        factors_path(client, &user)?.1
     );
     let spec = RequestSpec::post(path)
         .transition()
@@ -243,31 +239,31 @@ pub(crate) fn activate_factor<T: Transport>(
 pub(crate) fn unenroll_factor<T: Transport>(
     client: &mut Client<T>,
     req: UnenrollFactorRequest,
-) -> Result<(), OktaError> {
+) -> Result<UnenrolledFactor, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
     let factor_id = encode::segment("factor-id", &req.factor_id)?;
-    let path = format!("{}/{factor_id}", factors_path(client, &user)?);
+    let (user_id, factors) = factors_path(client, &user)?;
     client.send(
-        &RequestSpec::delete(path)
+        &RequestSpec::delete(format!("{factors}/{factor_id}"))
             .query_opt("removeRecoveryEnrollment", req.remove_recovery_enrollment),
     )?;
-    Ok(())
+    Ok(UnenrolledFactor {
+        user_id,
+        factor_id: req.factor_id.trim().to_string(),
+    })
 }
 
 /// `factors.reset-all-factors`.
 pub(crate) fn reset_all_factors<T: Transport>(
     client: &mut Client<T>,
     req: ResetAllFactorsRequest,
-) -> Result<(), OktaError> {
+) -> Result<FactorsReset, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
-    let path = format!(
-        "{}/{}/lifecycle/reset_factors",
-        users::USERS,
-        users::user_id(client, &user)?
-    );
+    let (user_id, path) = users::id_and_path(client, &user)?;
     // Resetting twice leaves no factor either way.
-    client.send(&RequestSpec::post(path).retry(Retry::Safe).transition())?;
-    Ok(())
+    let reset = RequestSpec::post(format!("{path}/lifecycle/reset_factors"));
+    client.send(&reset.retry(Retry::Safe).transition())?;
+    Ok(FactorsReset { user_id })
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use crate::paging::{self, Paging};
 use crate::spec::RequestSpec;
 use crate::users::{self, user_ref};
 use crate::wit::groups::{
-    CreateGroupRequest, DeleteGroupRequest, GetGroupRequest, GroupExpand, ListGroupMembersRequest,
-    ListGroupsRequest, MembershipRequest, UpdateGroupRequest,
+    CreateGroupRequest, DeleteGroupRequest, DeletedGroup, GetGroupRequest, GroupExpand,
+    ListGroupMembersRequest, ListGroupsRequest, Membership, MembershipRequest, UpdateGroupRequest,
 };
 use crate::wit::types::{Group, GroupPage, OktaError, UserPage};
 use serde_json::{Map, Value, json};
@@ -42,8 +42,12 @@ pub(crate) fn build_list_groups(
             GroupExpand::Stats => "stats",
             GroupExpand::App => "app",
         }),
-    );
-    Ok((spec, paging::plan(req.page.as_ref())?))
+    )
+    .extra_query(
+        req.extra_query.as_deref(),
+        &["q", "filter", "search", "sortBy", "sortOrder", "expand"],
+    )?;
+    Ok((spec, paging::plan(req.page.as_ref(), req.include_raw)?))
 }
 
 /// `groups.list-groups`.
@@ -156,9 +160,11 @@ pub(crate) fn update_group<T: Transport>(
 pub(crate) fn delete_group<T: Transport>(
     client: &mut Client<T>,
     req: DeleteGroupRequest,
-) -> Result<(), OktaError> {
+) -> Result<DeletedGroup, OktaError> {
     client.send(&RequestSpec::delete(group_path(&req.group_id)?))?;
-    Ok(())
+    Ok(DeletedGroup {
+        group_id: req.group_id.trim().to_string(),
+    })
 }
 
 /// `groups.list-group-members` and `groups.list-pending-approvals`.
@@ -167,7 +173,7 @@ pub(crate) fn list_group_members<T: Transport>(
     req: ListGroupMembersRequest,
 ) -> Result<UserPage, OktaError> {
     let path = group_path(&req.group_id)?;
-    let paging = paging::plan(req.page.as_ref())?;
+    let paging = paging::plan(req.page.as_ref(), req.include_raw)?;
     let (items, next_cursor) = client.list(
         RequestSpec::get(format!("{path}/users")),
         &paging,
@@ -176,34 +182,43 @@ pub(crate) fn list_group_members<T: Transport>(
     Ok(UserPage { items, next_cursor })
 }
 
-/// The membership path, with the user's id (a login is looked up first).
-fn membership_path<T: Transport>(
+/// The membership path and what it names: the group's id and the user's id (a login is
+/// looked up first).
+fn membership<T: Transport>(
     client: &mut Client<T>,
     req: &MembershipRequest,
-) -> Result<String, OktaError> {
+) -> Result<(String, Membership), OktaError> {
     let group = group_path(&req.group_id)?;
     let user = user_ref("user-id", &req.user_id)?;
-    Ok(format!("{group}/users/{}", users::user_id(client, &user)?))
+    let user_id = users::resolve_id(client, &user)?;
+    let path = format!("{group}/users/{}", encode::segment("user-id", &user_id)?);
+    Ok((
+        path,
+        Membership {
+            group_id: req.group_id.trim().to_string(),
+            user_id,
+        },
+    ))
 }
 
 /// `groups.add-user-to-group`: a `PUT`, so adding twice is harmless.
 pub(crate) fn add_user_to_group<T: Transport>(
     client: &mut Client<T>,
     req: MembershipRequest,
-) -> Result<(), OktaError> {
-    let path = membership_path(client, &req)?;
+) -> Result<Membership, OktaError> {
+    let (path, done) = membership(client, &req)?;
     client.send(&RequestSpec::put(path))?;
-    Ok(())
+    Ok(done)
 }
 
 /// `groups.remove-user-from-group`.
 pub(crate) fn remove_user_from_group<T: Transport>(
     client: &mut Client<T>,
     req: MembershipRequest,
-) -> Result<(), OktaError> {
-    let path = membership_path(client, &req)?;
+) -> Result<Membership, OktaError> {
+    let (path, done) = membership(client, &req)?;
     client.send(&RequestSpec::delete(path))?;
-    Ok(())
+    Ok(done)
 }
 
 #[cfg(test)]
@@ -219,6 +234,8 @@ mod tests {
             sort_by: None,
             sort_order: None,
             expand: None,
+            extra_query: None,
+            include_raw: None,
             page: None,
         }
     }

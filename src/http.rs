@@ -84,13 +84,14 @@ fn outgoing(request: &HttpRequest<'_>) -> Result<OutgoingRequest, TransportError
         "authorization".into(),
         request.authorization.expose().as_bytes().to_vec(),
     )];
+    let content_type = request.body.as_ref().map(|(content_type, _)| *content_type);
     let defaults = [
-        ("accept", "application/json"),
-        ("user-agent", USER_AGENT),
-        ("content-type", "application/json"),
+        ("accept", Some("application/json")),
+        ("user-agent", Some(USER_AGENT)),
+        ("content-type", content_type),
     ];
     for (name, value) in defaults {
-        if !given(name) && (name != "content-type" || request.body.is_some()) {
+        if let Some(value) = value.filter(|_| !given(name)) {
             headers.push((name.into(), value.as_bytes().to_vec()));
         }
     }
@@ -103,7 +104,7 @@ fn outgoing(request: &HttpRequest<'_>) -> Result<OutgoingRequest, TransportError
     // A body goes out with its length; a bodiless POST, PUT or PATCH with `Content-Length: 0`
     // (Okta answers 411 without one); a bodiless GET or DELETE with neither.
     let length = match &request.body {
-        Some(body) => Some(body.len()),
+        Some((_, body)) => Some(body.len()),
         None if matches!(request.method, Method::Post | Method::Put | Method::Patch) => Some(0),
         None => None,
     };
@@ -135,7 +136,7 @@ fn exchange(request: &HttpRequest<'_>) -> Result<IncomingResponse, TransportErro
     let out = outgoing(request)?;
     // Only a request with a body opens one: an opened body is a stream of unknown length.
     let body = match &request.body {
-        Some(bytes) => Some((
+        Some((_, bytes)) => Some((
             out.body().map_err(|()| {
                 TransportError::Failed("the request body could not be opened".into())
             })?,

@@ -50,9 +50,7 @@ mod exports {
     };
     use crate::client::Client;
     use crate::http::WasiHttp;
-    use crate::wit::types::{
-        AppLink, Connection, Group, GroupPage, OktaError, User, UserPage, UserType,
-    };
+    use crate::wit::types::{Connection, Group, GroupPage, OktaError, User, UserPage, UserType};
     use crate::wit::users::*;
 
     /// The component.
@@ -64,7 +62,8 @@ mod exports {
         node: impl FnOnce(&mut Client<WasiHttp>) -> Result<R, OktaError>,
     ) -> Result<R, OktaError> {
         let connection = crate::connection::Connection::from_wit(conn)?;
-        node(&mut Client::new(connection, WasiHttp))
+        let mut client = Client::new(connection, WasiHttp);
+        node(&mut client).map_err(|err| client.settle(err))
     }
 
     impl connection::Guest for Nodes {
@@ -178,11 +177,14 @@ mod exports {
         fn list_user_apps(
             conn: Connection,
             request: ListUserAppsRequest,
-        ) -> Result<Vec<AppLink>, OktaError> {
+        ) -> Result<UserApps, OktaError> {
             run(&conn, |c| crate::users::list_user_apps(c, request))
         }
-        fn list_user_types(conn: Connection) -> Result<Vec<UserType>, OktaError> {
-            run(&conn, crate::users::list_user_types)
+        fn list_user_types(
+            conn: Connection,
+            request: ListUserTypesRequest,
+        ) -> Result<Vec<UserType>, OktaError> {
+            run(&conn, |c| crate::users::list_user_types(c, request))
         }
     }
 
@@ -214,7 +216,7 @@ mod exports {
         fn delete_group(
             conn: Connection,
             request: groups::DeleteGroupRequest,
-        ) -> Result<(), OktaError> {
+        ) -> Result<groups::DeletedGroup, OktaError> {
             run(&conn, |c| crate::groups::delete_group(c, request))
         }
         fn list_group_members(
@@ -232,13 +234,13 @@ mod exports {
         fn add_user_to_group(
             conn: Connection,
             request: groups::MembershipRequest,
-        ) -> Result<(), OktaError> {
+        ) -> Result<groups::Membership, OktaError> {
             run(&conn, |c| crate::groups::add_user_to_group(c, request))
         }
         fn remove_user_from_group(
             conn: Connection,
             request: groups::MembershipRequest,
-        ) -> Result<(), OktaError> {
+        ) -> Result<groups::Membership, OktaError> {
             run(&conn, |c| crate::groups::remove_user_from_group(c, request))
         }
     }
@@ -262,7 +264,7 @@ mod exports {
         fn assign_user_to_app(
             conn: Connection,
             request: apps::AssignUserToAppRequest,
-        ) -> Result<apps::AppUser, OktaError> {
+        ) -> Result<apps::AssignmentResult, OktaError> {
             run(&conn, |c| crate::apps::assign_user_to_app(c, request))
         }
         fn get_app_user_assignment(
@@ -282,7 +284,7 @@ mod exports {
         fn remove_user_from_app(
             conn: Connection,
             request: apps::RemoveUserFromAppRequest,
-        ) -> Result<(), OktaError> {
+        ) -> Result<apps::Unassignment, OktaError> {
             run(&conn, |c| crate::apps::remove_user_from_app(c, request))
         }
     }
@@ -309,13 +311,13 @@ mod exports {
         fn unenroll_factor(
             conn: Connection,
             request: factors::UnenrollFactorRequest,
-        ) -> Result<(), OktaError> {
+        ) -> Result<factors::UnenrolledFactor, OktaError> {
             run(&conn, |c| crate::factors::unenroll_factor(c, request))
         }
         fn reset_all_factors(
             conn: Connection,
             request: factors::ResetAllFactorsRequest,
-        ) -> Result<(), OktaError> {
+        ) -> Result<factors::FactorsReset, OktaError> {
             run(&conn, |c| crate::factors::reset_all_factors(c, request))
         }
     }
@@ -330,8 +332,11 @@ mod exports {
     }
 
     impl event_hooks::Guest for Nodes {
-        fn list_event_hooks(conn: Connection) -> Result<Vec<event_hooks::EventHook>, OktaError> {
-            run(&conn, crate::event_hooks::list_event_hooks)
+        fn list_event_hooks(
+            conn: Connection,
+            request: event_hooks::ListEventHooksRequest,
+        ) -> Result<Vec<event_hooks::EventHook>, OktaError> {
+            run(&conn, |c| crate::event_hooks::list_event_hooks(c, request))
         }
         fn get_event_hook(
             conn: Connection,
@@ -348,7 +353,7 @@ mod exports {
         fn activate_event_hook(
             conn: Connection,
             request: event_hooks::EventHookRequest,
-        ) -> Result<event_hooks::EventHook, OktaError> {
+        ) -> Result<event_hooks::EventHookChange, OktaError> {
             run(&conn, |c| {
                 crate::event_hooks::activate_event_hook(c, request)
             })
@@ -356,7 +361,7 @@ mod exports {
         fn deactivate_event_hook(
             conn: Connection,
             request: event_hooks::EventHookRequest,
-        ) -> Result<event_hooks::EventHook, OktaError> {
+        ) -> Result<event_hooks::EventHookChange, OktaError> {
             run(&conn, |c| {
                 crate::event_hooks::deactivate_event_hook(c, request)
             })
@@ -370,7 +375,7 @@ mod exports {
         fn delete_event_hook(
             conn: Connection,
             request: event_hooks::EventHookRequest,
-        ) -> Result<(), OktaError> {
+        ) -> Result<event_hooks::DeletedEventHook, OktaError> {
             run(&conn, |c| crate::event_hooks::delete_event_hook(c, request))
         }
         fn delete_all_event_hooks(

@@ -283,6 +283,37 @@ pub(crate) fn array_items(text: &[u8]) -> Option<Vec<&[u8]>> {
     Some(items)
 }
 
+/// A record that carries the whole Okta object it was read from, in `raw`.
+pub(crate) trait Raw {
+    /// The record's `raw`.
+    fn raw_mut(&mut self) -> &mut Option<String>;
+}
+
+/// Implements [`Raw`] for each record with a `raw` field.
+macro_rules! raw_records {
+    ($($record:ty),* $(,)?) => {
+        $(impl Raw for $record {
+            fn raw_mut(&mut self) -> &mut Option<String> {
+                &mut self.raw
+            }
+        })*
+    };
+}
+
+raw_records!(
+    User,
+    Group,
+    AppLink,
+    UserType,
+    crate::wit::apps::App,
+    crate::wit::apps::AppUser,
+    crate::wit::factors::Factor,
+    crate::wit::system_log::LogEvent,
+    crate::wit::event_hooks::EventHook,
+    crate::wit::policies::Policy,
+    crate::wit::realms::Realm,
+);
+
 /// The raw text of a value Okta sent (valid UTF-8: it parsed as JSON).
 pub(crate) fn raw_text(raw: &[u8]) -> String {
     String::from_utf8_lossy(raw).into_owned()
@@ -342,7 +373,7 @@ pub(crate) fn user(raw: &[u8]) -> Result<User, OktaError> {
         provider: provider(&credentials),
         has_password: credentials.get("password").is_some_and(|p| !p.is_null()),
         recovery_question: recovery_question(&credentials),
-        raw: raw_text(raw),
+        raw: Some(raw_text(raw)),
     })
 }
 
@@ -378,7 +409,7 @@ pub(crate) fn group(raw: &[u8]) -> Result<Group, OktaError> {
         last_membership_updated: text(&object, "lastMembershipUpdated"),
         users_count: count(&object, "usersCount"),
         apps_count: count(&object, "appsCount"),
-        raw: raw_text(raw),
+        raw: Some(raw_text(raw)),
     })
 }
 
@@ -399,7 +430,7 @@ pub(crate) fn app_link(raw: &[u8]) -> Result<AppLink, OktaError> {
             .get("sortOrder")
             .and_then(Value::as_i64)
             .and_then(|n| i32::try_from(n).ok()),
-        raw: raw_text(raw),
+        raw: Some(raw_text(raw)),
     })
 }
 
@@ -414,7 +445,7 @@ pub(crate) fn user_type(raw: &[u8]) -> Result<UserType, OktaError> {
         is_default: flag(&object, "default"),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
-        raw: raw_text(raw),
+        raw: Some(raw_text(raw)),
     })
 }
 
@@ -509,7 +540,7 @@ pub(crate) mod tests {
             u.provider.map(|p| p.provider_type),
             Some(ProviderType::Okta)
         );
-        assert_eq!(u.raw, json);
+        assert_eq!(u.raw.as_deref(), Some(json));
     }
 
     #[test]

@@ -8,9 +8,17 @@ use crate::encode;
 use crate::error::invalid_input;
 use crate::spec::{RequestSpec, Response, Target, path_of};
 use crate::wit::types::{OktaError, PageRequest};
+use std::borrow::Cow;
 
-/// The default and largest `max-items` for `fetch-all`.
-pub(crate) const DEFAULT_MAX_ITEMS: u32 = 10_000;
+/// The default `max-items` for `fetch-all`: an output small enough for an engine to store.
+pub(crate) const DEFAULT_MAX_ITEMS: u32 = 1_000;
+
+/// The largest `max-items`; past it, a list is paged with `next-cursor`.
+pub(crate) const MAX_ITEMS: u32 = 10_000;
+
+/// Query parameters that say where a page starts rather than what the list holds: a cursor
+/// may differ from its request in these only.
+const POSITION: &[&str] = &["after", "limit", "since"];
 
 /// Where a list starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,34 +40,45 @@ pub(crate) struct Paging {
     pub fetch_all: bool,
     /// The most items `fetch-all` returns.
     pub max_items: usize,
+    /// Whether each item keeps its whole Okta object in `raw`.
+    pub include_raw: bool,
 }
 
 /// Every page of a list that Okta does not page (should it ever start to).
-pub(crate) fn everything() -> Paging {
+pub(crate) fn everything(include_raw: Option<bool>) -> Paging {
     Paging {
         limit: None,
         start: None,
         fetch_all: true,
-        max_items: DEFAULT_MAX_ITEMS as usize,
+        max_items: MAX_ITEMS as usize,
+        include_raw: include_raw.unwrap_or(false),
     }
 }
 
-/// Checks a page request before anything is sent.
-pub(crate) fn plan(page: Option<&PageRequest>) -> Result<Paging, OktaError> {
+/// Checks a page request before anything is sent. A list leaves `raw` out unless
+/// `include_raw` asks for it.
+pub(crate) fn plan(
+    page: Option<&PageRequest>,
+    include_raw: Option<bool>,
+) -> Result<Paging, OktaError> {
+    let include_raw = include_raw.unwrap_or(false);
     let Some(page) = page else {
         return Ok(Paging {
             limit: None,
             start: None,
             fetch_all: false,
             max_items: DEFAULT_MAX_ITEMS as usize,
+            include_raw,
         });
     };
     if page.limit == Some(0) {
         return Err(invalid_input("page.limit must be at least 1"));
     }
     let max_items = page.max_items.unwrap_or(DEFAULT_MAX_ITEMS);
-    if max_items == 0 {
-        return Err(invalid_input("page.max-items must be at least 1"));
+    if !(1..=MAX_ITEMS).contains(&max_items) {
+        return Err(invalid_input(format!(
+            "page.max-items must be from 1 to {MAX_ITEMS}; page with next-cursor past that"
+        )));
     }
     let start = match page.after.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -78,6 +97,28 @@ pub(crate) fn plan(page: Option<&PageRequest>) -> Result<Paging, OktaError> {
         start,
         fetch_all: page.fetch_all.unwrap_or(false),
         max_items: max_items as usize,
+        include_raw,
+    })
+}
+
+/// The parameters that select what a list holds, decoded and sorted: a request's own
+/// query, or a cursor's (whose values Okta encoded, `+` for a space included).
+fn selection<'a>(
+    pairs: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+    let mut out: Vec<_> = pairs
+        .filter(|(name, _)| !POSITION.contains(&name.as_ref()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The decoded query pairs of a path-and-query.
+fn cursor_pairs(path_and_query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+    let query = path_and_query.split_once('?').map_or("", |(_, q)| q);
+    query.split('&').filter(|p| !p.is_empty()).map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (encode::decode_query(name), encode::decode_query(value))
     })
 }
 
@@ -91,6 +132,20 @@ pub(crate) fn first_request(
             if path_of(cursor) != spec.path() {
                 return Err(invalid_input(
                     "page.after is a cursor from a different list",
+                ));
+            }
+            let own = match &spec.target {
+                Target::Parts { query, .. } => selection(
+                    query
+                        .iter()
+                        .map(|(k, v)| (Cow::Borrowed(k.as_ref()), Cow::Borrowed(v.as_str()))),
+                ),
+                Target::Raw(raw) => selection(cursor_pairs(raw)),
+            };
+            if own != selection(cursor_pairs(cursor)) {
+                return Err(invalid_input(
+                    "page.after is a cursor from this list with other parameters: send it \
+                     with the request that returned it",
                 ));
             }
             let target = match paging.limit {
@@ -374,27 +429,28 @@ mod tests {
     #[test]
     fn plans_and_applies_the_start() {
         let spec = || RequestSpec::get("/api/v1/users".into());
-        let p = plan(Some(&page(Some("00u5"), Some(2), false, None))).unwrap();
+        let p = plan(Some(&page(Some("00u5"), Some(2), false, None)), None).unwrap();
         assert_eq!(p.start, Some(Start::After("00u5".into())));
         let first = first_request(spec(), &p).unwrap();
         assert_eq!(first.path_and_query(), "/api/v1/users?after=00u5&limit=2");
 
-        let p = plan(Some(&page(
-            Some("/api/v1/users?after=x&limit=2"),
+        let p = plan(
+            Some(&page(
+                Some("/api/v1/users?after=x&limit=2"),
+                None,
+                false,
+                None,
+            )),
             None,
-            false,
-            None,
-        )))
+        )
         .unwrap();
         let first = first_request(spec(), &p).unwrap();
         assert_eq!(first.path_and_query(), "/api/v1/users?after=x&limit=2");
 
-        let p = plan(Some(&page(
-            Some("/api/v1/groups?after=x"),
+        let p = plan(
+            Some(&page(Some("/api/v1/groups?after=x"), None, false, None)),
             None,
-            false,
-            None,
-        )))
+        )
         .unwrap();
         assert!(matches!(
             first_request(spec(), &p),
@@ -404,10 +460,56 @@ mod tests {
             })
         ));
 
-        assert!(plan(Some(&page(None, Some(0), false, None))).is_err());
-        assert!(plan(Some(&page(None, None, true, Some(0)))).is_err());
-        assert!(plan(Some(&page(Some("/api/v1/users?q=a b"), None, false, None))).is_err());
-        assert_eq!(plan(None).unwrap().max_items, DEFAULT_MAX_ITEMS as usize);
+        assert!(plan(Some(&page(None, Some(0), false, None)), None).is_err());
+        assert!(plan(Some(&page(None, None, true, Some(0))), None).is_err());
+        assert!(
+            plan(
+                Some(&page(Some("/api/v1/users?q=a b"), None, false, None)),
+                None
+            )
+            .is_err()
+        );
+        assert_eq!(
+            plan(None, None).unwrap().max_items,
+            DEFAULT_MAX_ITEMS as usize
+        );
+        assert!(plan(Some(&page(None, None, true, Some(MAX_ITEMS + 1))), None).is_err());
+        assert!(plan(Some(&page(None, None, true, Some(MAX_ITEMS))), None).is_ok());
+    }
+
+    #[test]
+    fn a_cursor_belongs_to_its_list_and_its_filters() {
+        let search = |dept: &str| {
+            RequestSpec::get("/api/v1/users".into())
+                .query("search", format!("profile.department eq \"{dept}\""))
+        };
+        // The cursor Okta returned for Engineering, form-encoded as a server may write it.
+        let cursor =
+            "/api/v1/users?search=profile.department+eq+%22Engineering%22&after=00u9&limit=2";
+        let p = plan(Some(&page(Some(cursor), None, false, None)), None).unwrap();
+        assert_eq!(
+            first_request(search("Engineering"), &p)
+                .unwrap()
+                .path_and_query(),
+            cursor
+        );
+        for other in [
+            search("Sales"),
+            RequestSpec::get("/api/v1/users".into()),
+            search("Engineering").query("sortBy", "id"),
+        ] {
+            let err = first_request(other, &p).unwrap_err();
+            assert!(
+                err.kind == crate::wit::types::ErrorKind::InvalidInput
+                    && err.message.contains("other parameters"),
+                "{err:?}"
+            );
+        }
+        // Where a page starts (`after`, `limit`, the log's `since`) may differ.
+        let polled = "/api/v1/logs?since=2026-11-01T00%3A00%3A00Z&filter=a%20eq%20%22b%22&after=e1";
+        let p = plan(Some(&page(Some(polled), Some(5), false, None)), None).unwrap();
+        let logs = RequestSpec::get("/api/v1/logs".into()).query("filter", "a eq \"b\"");
+        assert!(first_request(logs, &p).is_ok());
     }
 
     /// A fake list endpoint: `total` items, pages cut by `after` (an index) and `limit`.
@@ -454,7 +556,7 @@ mod tests {
     }
 
     fn run(list: &mut FakeList, request: PageRequest) -> (Vec<usize>, Option<String>) {
-        let paging = plan(Some(&request)).unwrap();
+        let paging = plan(Some(&request), None).unwrap();
         let first = first_request(RequestSpec::get("/api/v1/users".into()), &paging).unwrap();
         collect(first, &paging, &mut |spec| list.fetch(spec), &mut |resp| {
             Ok(serde_json::from_slice(&resp.body).unwrap())
@@ -517,7 +619,7 @@ mod tests {
 
     #[test]
     fn a_next_link_to_another_path_is_ignored() {
-        let paging = plan(None).unwrap();
+        let paging = plan(None, None).unwrap();
         let (items, next) = collect(
             RequestSpec::get("/api/v1/users".into()),
             &paging,

@@ -48,7 +48,7 @@ pub(crate) fn build_list_policies(
         .query_opt("expand", encode::non_blank(&req.expand))
         .query_opt("resourceId", encode::non_blank(&req.resource_id))
         .query_opt("sortBy", encode::non_blank(&req.sort_by));
-    Ok((spec, paging::plan(req.page.as_ref())?))
+    Ok((spec, paging::plan(req.page.as_ref(), req.include_raw)?))
 }
 
 /// Parses a policy.
@@ -67,7 +67,7 @@ pub(crate) fn policy(raw: &[u8]) -> Result<Policy, OktaError> {
         system: objects::flag(&object, "system"),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
-        raw: objects::raw_text(raw),
+        raw: Some(objects::raw_text(raw)),
     })
 }
 
@@ -95,6 +95,7 @@ mod tests {
             resource_id: None,
             sort_by: Some("created".into()),
             page: None,
+            include_raw: None,
         };
         let (spec, _) = build_list_policies(&req).unwrap();
         assert_eq!(

@@ -5,8 +5,10 @@ use crate::client::{Client, Transport};
 use crate::encode;
 use crate::error::invalid_input;
 use crate::retry::{Backoff, DEFAULT_BACKOFF, Policy};
-use crate::spec::{Method, RequestSpec, Retry};
-use crate::wit::raw::{Backoff as WitBackoff, HttpMethod, RawRequest, RawResponse};
+use crate::spec::{Body, Method, RequestSpec, Retry};
+use crate::wit::raw::{
+    Backoff as WitBackoff, HttpMethod, MultipartPart, RawBody, RawRequest, RawResponse,
+};
 use crate::wit::types::{OktaError, Pair};
 use std::time::Duration;
 
@@ -39,9 +41,15 @@ pub(crate) fn check_path(path: &str, domain: &str) -> Result<String, OktaError> 
         }
         path = &rest[host.len()..];
     }
+    // A relative path is relative to `/api/v1`.
+    let relative;
+    if !path.starts_with('/') && !path.is_empty() && !path.contains("://") {
+        relative = format!("/api/v1/{path}");
+        path = &relative;
+    }
     if !path.starts_with('/') || path.starts_with("//") {
         return Err(invalid_input(
-            "path must start with `/`, such as /api/v1/users/me",
+            "path must be on the org, such as /api/v1/users/me or users/me",
         ));
     }
     if path.contains(['?', '#']) {
@@ -93,6 +101,107 @@ fn check_headers(headers: &[Pair]) -> Result<Vec<(String, String)>, OktaError> {
         .collect()
 }
 
+/// The request body: JSON checked, form fields encoded, multipart parts decoded and framed.
+/// A blank JSON body is no body.
+fn body(body: &RawBody) -> Result<Option<Body>, OktaError> {
+    Ok(Some(match body {
+        RawBody::Json(text) if text.trim().is_empty() => return Ok(None),
+        RawBody::Json(text) => Body::Json(
+            serde_json::from_str(text)
+                .map_err(|e| invalid_input(format!("body is not JSON: {e}")))?,
+        ),
+        RawBody::Form(fields) => Body::Bytes {
+            content_type: "application/x-www-form-urlencoded".into(),
+            bytes: encode::query_string(
+                &fields
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.value.clone()))
+                    .collect::<Vec<_>>(),
+            )
+            .into_bytes(),
+        },
+        RawBody::Multipart(parts) => multipart(parts)?,
+    }))
+}
+
+/// A `multipart/form-data` body (RFC 7578), with a boundary that no part contains.
+fn multipart(parts: &[MultipartPart]) -> Result<Body, OktaError> {
+    use base64::Engine as _;
+    let mut decoded = Vec::with_capacity(parts.len());
+    for part in parts {
+        let name = part.name.trim();
+        let quotable = |s: &str| !s.chars().any(|c| c.is_control() || c == '"');
+        if name.is_empty() || !quotable(name) {
+            return Err(invalid_input(
+                "a multipart part needs a name without quotes or control characters",
+            ));
+        }
+        if part.filename.as_deref().is_some_and(|f| !quotable(f))
+            || part.content_type.as_deref().is_some_and(|c| !quotable(c))
+        {
+            return Err(invalid_input(format!(
+                "multipart part `{name}`: a filename or content type holds a quote or a control character"
+            )));
+        }
+        let data = base64::engine::general_purpose::STANDARD
+            .decode(part.data_base64.trim())
+            .map_err(|e| invalid_input(format!("multipart part `{name}` is not base64: {e}")))?;
+        decoded.push((name, part, data));
+    }
+    // Random (from the host's randomness, through std's hasher keys) and checked.
+    let mut boundary;
+    loop {
+        use std::hash::{BuildHasher, Hasher};
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        boundary = format!("okta-nodes-{random:016x}");
+        if !decoded.iter().any(|(_, _, data)| {
+            data.windows(boundary.len())
+                .any(|w| w == boundary.as_bytes())
+        }) {
+            break;
+        }
+    }
+    let mut bytes = Vec::new();
+    for (name, part, data) in &decoded {
+        bytes.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let mut disposition = format!("Content-Disposition: form-data; name=\"{name}\"");
+        if let Some(filename) = &part.filename {
+            disposition.push_str(&format!("; filename=\"{filename}\""));
+        }
+        bytes.extend_from_slice(disposition.as_bytes());
+        bytes.extend_from_slice(b"\r\n");
+        let content_type = part
+            .content_type
+            .as_deref()
+            .or(part.filename.as_ref().map(|_| "application/octet-stream"));
+        if let Some(content_type) = content_type {
+            bytes.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+        }
+        bytes.extend_from_slice(b"\r\n");
+        bytes.extend_from_slice(data);
+        bytes.extend_from_slice(b"\r\n");
+    }
+    bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok(Body::Bytes {
+        content_type: format!("multipart/form-data; boundary={boundary}"),
+        bytes,
+    })
+}
+
+/// Whether a body of this content type is text: JSON, text or XML (or no type at all).
+fn is_text(content_type: Option<&str>) -> bool {
+    content_type.is_none_or(|t| {
+        let t = t.to_ascii_lowercase();
+        t.starts_with("text/")
+            || t.contains("json")
+            || t.contains("xml")
+            || t.starts_with("application/x-www-form-urlencoded")
+            || t.starts_with("application/javascript")
+    })
+}
+
 /// Builds the request, checked, with its retry policy.
 pub(crate) fn build_request(
     req: &RawRequest,
@@ -115,11 +224,7 @@ pub(crate) fn build_request(
         spec = spec.query(pair.name.clone(), &pair.value);
     }
     spec.headers = check_headers(req.headers.as_deref().unwrap_or_default())?;
-    if let Some(body) = req.body.as_deref().filter(|b| !b.trim().is_empty()) {
-        let json = serde_json::from_str(body)
-            .map_err(|e| invalid_input(format!("body is not JSON: {e}")))?;
-        spec = spec.json(json);
-    }
+    spec.body = req.body.as_ref().map(body).transpose()?.flatten();
     let retries = req.retries.unwrap_or(defaults.max_retries);
     if retries > MAX_RETRIES {
         return Err(invalid_input(format!("retries is at most {MAX_RETRIES}")));
@@ -163,6 +268,13 @@ pub(crate) fn request<T: Transport>(
         client.connection().policy,
     )?;
     let resp = client.send(&spec)?;
+    let content_type = resp.header("content-type").map(str::to_string);
+    let (body, body_base64) = match String::from_utf8(resp.body) {
+        Ok(text) if is_text(content_type.as_deref()) => (text, None),
+        Ok(text) => (String::new(), Some(text.into_bytes())),
+        Err(binary) => (String::new(), Some(binary.into_bytes())),
+    };
+    use base64::Engine as _;
     Ok(RawResponse {
         status: resp.status,
         headers: resp
@@ -170,7 +282,9 @@ pub(crate) fn request<T: Transport>(
             .into_iter()
             .map(|(name, value)| Pair { name, value })
             .collect(),
-        body: String::from_utf8_lossy(&resp.body).into_owned(),
+        content_type,
+        body,
+        body_base64: body_base64.map(|b| base64::engine::general_purpose::STANDARD.encode(b)),
     })
 }
 
@@ -205,12 +319,18 @@ mod tests {
             check_path("https://X.okta.com/api/v1/users", org).unwrap(),
             "/api/v1/users"
         );
+        // A path relative to `/api/v1`.
+        assert_eq!(check_path("users/me", org).unwrap(), "/api/v1/users/me");
+        assert_eq!(
+            check_path(" groups/00g1/users ", org).unwrap(),
+            "/api/v1/groups/00g1/users"
+        );
+        assert!(check_path("users/../../admin", org).is_err());
         for bad in [
             "https://evil.com/api/v1/users",
             "http://x.okta.com/api/v1/users",
             "ftp://x.okta.com/a",
             "//evil.com/a",
-            "api/v1/users",
             "/api/v1/../admin",
             "/api/v1/%2E%2E/admin",
             "/api/v1/users?limit=1",
@@ -220,6 +340,99 @@ mod tests {
         ] {
             assert!(check_path(bad, org).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn form_and_multipart_bodies() {
+        let form = RawRequest {
+            body: Some(RawBody::Form(vec![
+                Pair {
+                    name: "grant_type".into(),
+                    value: "client_credentials".into(),
+                },
+                Pair {
+                    name: "scope".into(),
+                    value: "okta.users.read okta.groups.read".into(),
+                },
+            ])),
+            ..raw(HttpMethod::Post, "/oauth2/v1/token")
+        };
+        let spec = build_request(&form, "x.okta.com", Policy::default()).unwrap();
+        let body = spec.body.unwrap();
+        assert_eq!(body.content_type(), "application/x-www-form-urlencoded");
+        assert_eq!(
+            String::from_utf8(body.to_bytes()).unwrap(),
+            "grant_type=client_credentials&scope=okta.users.read%20okta.groups.read"
+        );
+        let logo = RawRequest {
+            body: Some(RawBody::Multipart(vec![MultipartPart {
+                name: "file".into(),
+                filename: Some("logo.png".into()),
+                content_type: Some("image/png".into()),
+                data_base64: "iVBORw0KGgo=".into(),
+            }])),
+            ..raw(HttpMethod::Post, "apps/0oa1/logo")
+        };
+        let spec = build_request(&logo, "x.okta.com", Policy::default()).unwrap();
+        assert_eq!(spec.path(), "/api/v1/apps/0oa1/logo");
+        let body = spec.body.unwrap();
+        let boundary = body
+            .content_type()
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap()
+            .to_string();
+        let mut want = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n"
+        )
+        .into_bytes();
+        want.extend_from_slice(&[0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n']);
+        want.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        assert_eq!(body.to_bytes(), want);
+        for bad in [
+            MultipartPart {
+                name: "file".into(),
+                filename: None,
+                content_type: None,
+                data_base64: "not base64!".into(),
+            },
+            MultipartPart {
+                name: "a\"b".into(),
+                filename: None,
+                content_type: None,
+                data_base64: String::new(),
+            },
+        ] {
+            let req = RawRequest {
+                body: Some(RawBody::Multipart(vec![bad])),
+                ..raw(HttpMethod::Post, "/a")
+            };
+            let err = build_request(&req, "x.okta.com", Policy::default()).unwrap_err();
+            assert_eq!(err.kind, crate::wit::types::ErrorKind::InvalidInput);
+        }
+    }
+
+    #[test]
+    fn a_binary_answer_comes_back_in_base64_with_its_type() {
+        let mut c = client(
+            FakeTransport::default()
+                .respond(200, &[("content-type", "image/png")], "PNG")
+                .respond(200, &[("content-type", "application/json")], r#"{"a":1}"#),
+        );
+        let png = request(&mut c, raw(HttpMethod::Get, "/bg.png")).unwrap();
+        assert_eq!(
+            (
+                png.content_type.as_deref(),
+                png.body.as_str(),
+                png.body_base64.as_deref()
+            ),
+            (Some("image/png"), "", Some("UE5H"))
+        );
+        let json = request(&mut c, raw(HttpMethod::Get, "users/me")).unwrap();
+        assert_eq!((json.body.as_str(), json.body_base64), (r#"{"a":1}"#, None));
+        assert_eq!(
+            c.transport().seen[1].url,
+            "https://x.okta.com/api/v1/users/me"
+        );
     }
 
     #[test]
@@ -239,7 +452,7 @@ mod tests {
                 name: "Accept-Language".into(),
                 value: "en".into(),
             }]),
-            body: Some(r#"{"a": 1}"#.into()),
+            body: Some(RawBody::Json(r#"{"a": 1}"#.into())),
             retries: Some(4),
             retry_delay_ms: Some(100),
             backoff: Some(WitBackoff::Fixed),
@@ -278,7 +491,7 @@ mod tests {
                 ..raw(HttpMethod::Get, "/a")
             },
             RawRequest {
-                body: Some("{nope".into()),
+                body: Some(RawBody::Json("{nope".into())),
                 ..raw(HttpMethod::Post, "/a")
             },
             RawRequest {

@@ -17,7 +17,7 @@ pub(crate) fn build_list_realms(
         .query_opt("search", encode::non_blank(&req.search))
         .query_opt("sortBy", encode::non_blank(&req.sort_by))
         .query_opt("sortOrder", req.sort_order.map(spec::sort_order_param));
-    Ok((spec, paging::plan(req.page.as_ref())?))
+    Ok((spec, paging::plan(req.page.as_ref(), req.include_raw)?))
 }
 
 /// Parses a realm.
@@ -32,7 +32,7 @@ pub(crate) fn realm(raw: &[u8]) -> Result<Realm, OktaError> {
         domains: objects::strings(profile.get("domains")),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
-        raw: objects::raw_text(raw),
+        raw: Some(objects::raw_text(raw)),
     })
 }
 
@@ -58,6 +58,7 @@ mod tests {
             sort_by: Some("profile.name".into()),
             sort_order: Some(SortOrder::Descending),
             page: None,
+            include_raw: None,
         };
         let (spec, _) = build_list_realms(&req).unwrap();
         assert_eq!(

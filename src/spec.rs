@@ -6,7 +6,7 @@
 use crate::encode;
 use crate::error::{Operation, invalid_input};
 use crate::retry::Policy;
-use crate::wit::types::{OktaError, SortOrder};
+use crate::wit::types::{OktaError, Pair, SortOrder};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -52,6 +52,45 @@ pub(crate) enum Target {
     Raw(String),
 }
 
+/// A request body.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Body {
+    /// JSON, sent as `application/json`: what every typed node sends.
+    Json(Value),
+    /// Bytes of another type (the raw node's form and multipart bodies).
+    Bytes {
+        /// The `Content-Type`.
+        content_type: String,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+impl Body {
+    /// The content type.
+    pub(crate) fn content_type(&self) -> &str {
+        match self {
+            Body::Json(_) => "application/json",
+            Body::Bytes { content_type, .. } => content_type,
+        }
+    }
+
+    /// The bytes on the wire.
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Body::Json(value) => value.to_string().into_bytes(),
+            Body::Bytes { bytes, .. } => bytes.clone(),
+        }
+    }
+}
+
+/// A JSON body compares with the JSON it holds (for tests of request building).
+impl PartialEq<Value> for Body {
+    fn eq(&self, other: &Value) -> bool {
+        matches!(self, Body::Json(value) if value == other)
+    }
+}
+
 /// One request to the org, without host or credentials.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct RequestSpec {
@@ -59,8 +98,8 @@ pub(crate) struct RequestSpec {
     pub method: Method,
     /// The path and query.
     pub target: Target,
-    /// The JSON body, if any.
-    pub body: Option<Value>,
+    /// The body, if any.
+    pub body: Option<Body>,
     /// Whether a 5xx or transport error may be retried.
     pub retry: Retry,
     /// How to read an ambiguous error for this operation.
@@ -173,9 +212,37 @@ impl RequestSpec {
         }
     }
 
+    /// Adds the caller's extra query parameters. A name that paging or one of the node's
+    /// fields sends (`typed`, `limit`, `after`) is refused, even when that field is unset,
+    /// so an extra parameter never overrides a typed one.
+    pub(crate) fn extra_query(
+        mut self,
+        extra: Option<&[Pair]>,
+        typed: &[&str],
+    ) -> Result<Self, OktaError> {
+        for pair in extra.unwrap_or_default() {
+            let name = pair.name.trim();
+            if name.is_empty() {
+                return Err(invalid_input("extra-query has a parameter without a name"));
+            }
+            if typed.contains(&name) || ["limit", "after"].contains(&name) {
+                return Err(invalid_input(format!(
+                    "extra-query cannot set `{name}`: use the node's own field"
+                )));
+            }
+            if name.chars().chain(pair.value.chars()).any(char::is_control) {
+                return Err(invalid_input(format!(
+                    "extra-query `{name}` holds a control character"
+                )));
+            }
+            self = self.query(name.to_string(), &pair.value);
+        }
+        Ok(self)
+    }
+
     /// Sets the JSON body.
     pub(crate) fn json(mut self, body: Value) -> Self {
-        self.body = Some(body);
+        self.body = Some(Body::Json(body));
         self
     }
 

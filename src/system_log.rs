@@ -19,7 +19,7 @@ const MAX_LIMIT: u32 = 1000;
 pub(crate) fn build_list_events(
     req: &ListEventsRequest,
 ) -> Result<(RequestSpec, Paging), OktaError> {
-    let paging = paging::plan(req.page.as_ref())?;
+    let paging = paging::plan(req.page.as_ref(), req.include_raw)?;
     if paging.limit.is_some_and(|l| l > MAX_LIMIT) {
         return Err(invalid_input(format!(
             "page.limit is at most {MAX_LIMIT} for the system log"
@@ -103,7 +103,7 @@ pub(crate) fn log_event(raw: &[u8]) -> Result<LogEvent, OktaError> {
             .and_then(Value::as_array)
             .map(|targets| targets.iter().filter_map(entity).collect())
             .unwrap_or_default(),
-        raw: objects::raw_text(raw),
+        raw: Some(objects::raw_text(raw)),
     })
 }
 
@@ -130,6 +130,7 @@ mod tests {
             q: None,
             sort_order: None,
             page: None,
+            include_raw: None,
         }
     }
 

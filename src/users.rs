@@ -9,18 +9,17 @@ use crate::error::{invalid_input, not_found};
 use crate::objects;
 use crate::paging::{self, Paging};
 use crate::spec::{RequestSpec, Response, Retry};
-use crate::wit::types::{
-    AppLink, Group, OktaError, User, UserPage, UserProfile, UserStatus, UserType,
-};
+use crate::wit::types::{ErrorKind, Group, OktaError, User, UserPage, UserStatus, UserType};
 use crate::wit::users::{
     ActivateUserRequest, ActivationResult, ChangePasswordRequest, ChangeRecoveryQuestionRequest,
     ClearUserSessionsRequest, ClearUserSessionsResult, CreateUserRequest, CredentialsResult,
-    DeactivateUserRequest, DeleteOutcome, DeleteUserRequest, DeleteUserResult, DigestAlgorithm,
-    ExpirePasswordRequest, ExpirePasswordResult, ForgotPasswordRequest, ForgotPasswordResult,
-    GetUserRequest, HashAlgorithm, LifecycleResult, ListUserAppsRequest, ListUserGroupsRequest,
-    ListUsersRequest, NextLogin, PasswordHash, PasswordInput, ReactivateUserRequest,
-    RecoveryQuestion, ResetPasswordRequest, ResetPasswordResult, SaltOrder, SetPasswordRequest,
-    SuspendUserRequest, UnlockUserRequest, UnsuspendUserRequest, UpdateUserRequest,
+    DeactivateUserRequest, DeleteMode, DeleteOutcome, DeleteUserRequest, DeleteUserResult,
+    DigestAlgorithm, ExpirePasswordRequest, ExpirePasswordResult, ForgotPasswordRequest,
+    ForgotPasswordResult, GetUserRequest, HashAlgorithm, LifecycleResult, ListUserAppsRequest,
+    ListUserGroupsRequest, ListUserTypesRequest, ListUsersRequest, NextLogin, PasswordHash,
+    PasswordInput, ReactivateUserRequest, RecoveryQuestion, ResetPasswordRequest,
+    ResetPasswordResult, SaltOrder, SetPasswordRequest, SuspendUserRequest, UnlockUserRequest,
+    UnsuspendUserRequest, UpdateUserRequest, UserApps, UserAppsView,
 };
 use serde_json::{Map, Value, json};
 
@@ -72,7 +71,8 @@ pub(crate) fn build_find_by_login(login: &str) -> RequestSpec {
 
 /// Finds a user by exact login with a search.
 fn find_by_login<T: Transport>(client: &mut Client<T>, login: &str) -> Result<User, OktaError> {
-    let paging = paging::plan(None)?;
+    // The user found may be the node's answer: it keeps its raw object.
+    let paging = paging::plan(None, Some(true))?;
     let (users, _) = client.list(build_find_by_login(login), &paging, objects::user)?;
     users
         .into_iter()
@@ -112,22 +112,13 @@ pub(crate) fn resolve_id<T: Transport>(
     }
 }
 
-/// The user's id as a path segment, for endpoints whose `{userId}` takes only an id
-/// (credentials, sessions, factors, group members, app assignments).
-pub(crate) fn user_id<T: Transport>(
-    client: &mut Client<T>,
-    user: &UserRef,
-) -> Result<String, OktaError> {
-    encode::segment("user-id", &resolve_id(client, user)?)
-}
-
 /// `/api/v1/users/{userId}` for a user's id.
 fn id_path(id: &str) -> Result<String, OktaError> {
     Ok(format!("{USERS}/{}", encode::segment("user-id", id)?))
 }
 
 /// The resolved user's id and `/api/v1/users/{userId}`.
-fn id_and_path<T: Transport>(
+pub(crate) fn id_and_path<T: Transport>(
     client: &mut Client<T>,
     user: &UserRef,
 ) -> Result<(String, String), OktaError> {
@@ -145,8 +136,12 @@ pub(crate) fn build_list_users(req: &ListUsersRequest) -> Result<(RequestSpec, P
         &req.search,
         &req.sort_by,
         req.sort_order,
+    )?
+    .extra_query(
+        req.extra_query.as_deref(),
+        &["q", "filter", "search", "sortBy", "sortOrder"],
     )?;
-    Ok((spec, paging::plan(req.page.as_ref())?))
+    Ok((spec, paging::plan(req.page.as_ref(), req.include_raw)?))
 }
 
 /// `users.list-users`.
@@ -292,16 +287,14 @@ fn recovery_json(field: &str, q: &RecoveryQuestion) -> Result<Value, OktaError> 
 
 /// `POST /api/v1/users?activate=&provider=&nextLogin=` with the profile and credentials.
 pub(crate) fn build_create_user(req: &CreateUserRequest) -> Result<RequestSpec, OktaError> {
-    if req
-        .profile
-        .login
-        .as_deref()
-        .is_none_or(|l| l.trim().is_empty())
-    {
-        return Err(invalid_input("profile.login is required"));
+    let mut profile = req.profile.clone();
+    if encode::non_blank(&profile.login).is_none() {
+        // As Okta's own sign-up does, an email is the login when no login is given.
+        let email = encode::non_blank(&profile.email)
+            .ok_or_else(|| invalid_input("profile.login is required (or profile.email)"))?;
+        profile.login = Some(email.to_string());
     }
-    let profile =
-        objects::profile_object(&req.profile, req.profile_extra.as_deref(), "profile-extra")?;
+    let profile = objects::profile_object(&profile, req.profile_extra.as_deref(), "profile-extra")?;
     let activate = req.activate.unwrap_or(true);
     let mut credentials = Map::new();
     if let Some(password) = &req.password {
@@ -385,18 +378,50 @@ pub(crate) fn create_user<T: Transport>(
     objects::user(&resp.body)
 }
 
-/// The partial-update body; only the given attributes.
-pub(crate) fn build_update_body(
-    profile: &UserProfile,
-    extra: Option<&str>,
-) -> Result<Value, OktaError> {
-    let profile = objects::profile_object(profile, extra, "profile-extra")?;
-    if profile.is_empty() {
+/// The partial update: only the given attributes, credentials and realm. `strict` applies
+/// to a password only. The path is put under the user's path once the user is found.
+pub(crate) fn build_update(req: &UpdateUserRequest) -> Result<RequestSpec, OktaError> {
+    let profile =
+        objects::profile_object(&req.profile, req.profile_extra.as_deref(), "profile-extra")?;
+    let mut body = Map::new();
+    if !profile.is_empty() {
+        body.insert("profile".into(), Value::Object(profile));
+    }
+    let mut credentials = Map::new();
+    if let Some(password) = &req.password {
+        credentials.insert("password".into(), password_json("password", password)?);
+    }
+    if let Some(question) = &req.recovery_question {
+        credentials.insert(
+            "recovery_question".into(),
+            recovery_json("recovery-question", question)?,
+        );
+    }
+    if !credentials.is_empty() {
+        body.insert("credentials".into(), Value::Object(credentials));
+    }
+    if let Some(realm) = encode::non_blank(&req.realm_id) {
+        body.insert("realmId".into(), realm.into());
+    }
+    if body.is_empty() {
         return Err(invalid_input(
-            "nothing to update: set a profile field or profile-extra",
+            "nothing to update: set a profile field, profile-extra, password, recovery-question or realm-id",
         ));
     }
-    Ok(json!({ "profile": profile }))
+    if req.strict.is_some() && req.password.is_none() {
+        return Err(invalid_input("strict works only with a password"));
+    }
+    // The same attributes twice leave the same user; a password twice can trip the
+    // password history policy.
+    let retry = if req.password.is_some() {
+        Retry::Unsafe
+    } else {
+        Retry::Safe
+    };
+    Ok(RequestSpec::post(String::new())
+        .query_opt("strict", req.strict)
+        .json(Value::Object(body))
+        .retry(retry))
 }
 
 /// `users.update-user`: a partial `POST`, so attributes not given keep their values.
@@ -405,15 +430,14 @@ pub(crate) fn update_user<T: Transport>(
     req: UpdateUserRequest,
 ) -> Result<User, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
-    let body = build_update_body(&req.profile, req.profile_extra.as_deref())?;
-    let path = user_path(client, &user)?;
-    // Sending the same attributes twice leaves the same profile.
-    let resp = client.send(&RequestSpec::post(path).json(body).retry(Retry::Safe))?;
-    objects::user(&resp.body)
+    let spec = build_update(&req)?;
+    let spec = spec.under(&user_path(client, &user)?);
+    objects::user(&client.send(&spec)?.body)
 }
 
-/// `users.delete-user`: reads the status, then deletes once (a DEPROVISIONED user) or
-/// deactivates and, with `permanently`, deletes.
+/// `users.delete-user`: reads the status, then sends only the DELETEs its mode still
+/// needs (Okta deactivates on the first and deletes a DEPROVISIONED user on the second),
+/// so a repeat never goes further than the first call.
 pub(crate) fn delete_user<T: Transport>(
     client: &mut Client<T>,
     req: DeleteUserRequest,
@@ -426,18 +450,20 @@ pub(crate) fn delete_user<T: Transport>(
     let delete = RequestSpec::delete(id_path(&current.id)?)
         .query("sendEmail", req.send_email.unwrap_or(false))
         .retry(Retry::Unsafe);
-    client.send(&delete)?;
-    let outcome = if current.status == UserStatus::Deprovisioned {
-        DeleteOutcome::Deleted
-    } else if req.permanently.unwrap_or(false) {
-        client.send(&delete)?;
-        DeleteOutcome::Deleted
-    } else {
-        DeleteOutcome::Deactivated
+    let deprovisioned = current.status == UserStatus::Deprovisioned;
+    let (outcome, deletes) = match (req.mode.unwrap_or(DeleteMode::Deactivate), deprovisioned) {
+        (DeleteMode::Deactivate, true) => (DeleteOutcome::Deactivated, 0),
+        (DeleteMode::Deactivate, false) => (DeleteOutcome::Deactivated, 1),
+        (DeleteMode::Delete, true) => (DeleteOutcome::Deleted, 1),
+        (DeleteMode::Delete, false) => (DeleteOutcome::Deleted, 2),
     };
+    for _ in 0..deletes {
+        client.send(&delete)?;
+    }
     Ok(DeleteUserResult {
         user_id: current.id,
         outcome,
+        changed: deletes > 0,
     })
 }
 
@@ -463,29 +489,68 @@ fn transition<T: Transport>(
     for (key, value) in query {
         spec = spec.query(*key, value);
     }
-    client.send(&spec)?;
+    let changed = match client.send(&spec) {
+        Ok(_) => true,
+        Err(refusal) => already(client, &path, status, refusal)?,
+    };
     Ok(LifecycleResult {
         user_id: id,
         status,
+        changed,
     })
 }
 
+/// After Okta refused a transition: `Ok(false)` when the user is already in the status it
+/// leads to (a repeat), otherwise the refusal.
+fn already<T: Transport>(
+    client: &mut Client<T>,
+    path: &str,
+    status: UserStatus,
+    refusal: OktaError,
+) -> Result<bool, OktaError> {
+    if refusal.kind != ErrorKind::InvalidState {
+        return Err(refusal);
+    }
+    let current = client
+        .send(&RequestSpec::get(path.to_string()))
+        .and_then(|resp| objects::user(&resp.body));
+    match current {
+        Ok(user) if user.status == status => Ok(false),
+        _ => Err(refusal),
+    }
+}
+
+/// Runs an activation, which answers with a token. `target` is the status a repeat finds
+/// the user in, when Okta refuses a repeat.
 fn activation<T: Transport>(
     client: &mut Client<T>,
     user_id: &str,
     action: &str,
     send_email: bool,
+    target: Option<UserStatus>,
 ) -> Result<ActivationResult, OktaError> {
     let user = user_ref("user-id", user_id)?;
     let (id, path) = id_and_path(client, &user)?;
     // Each call mints a new token and may send an email: never retried.
     let spec = lifecycle(&path, action, Retry::Unsafe).query("sendEmail", send_email);
-    let resp = client.send(&spec)?;
-    let token = objects::parse_or_empty(&resp.body, "an activation token")?;
+    let token = match (client.send(&spec), target) {
+        (Ok(resp), _) => objects::parse_or_empty(&resp.body, "an activation token")?,
+        (Err(refusal), Some(status)) => {
+            already(client, &path, status, refusal)?;
+            return Ok(ActivationResult {
+                user_id: id,
+                activation_url: None,
+                activation_token: None,
+                changed: false,
+            });
+        }
+        (Err(err), None) => return Err(err),
+    };
     Ok(ActivationResult {
         user_id: id,
         activation_url: objects::text(&token, "activationUrl"),
         activation_token: objects::text(&token, "activationToken"),
+        changed: true,
     })
 }
 
@@ -499,6 +564,7 @@ pub(crate) fn activate_user<T: Transport>(
         &req.user_id,
         "activate",
         req.send_email.unwrap_or(true),
+        Some(UserStatus::Active),
     )
 }
 
@@ -512,6 +578,7 @@ pub(crate) fn reactivate_user<T: Transport>(
         &req.user_id,
         "reactivate",
         req.send_email.unwrap_or(false),
+        None,
     )
 }
 
@@ -749,34 +816,70 @@ pub(crate) fn list_user_groups<T: Transport>(
     let path = user_path(client, &user)?;
     let (groups, _) = client.list(
         RequestSpec::get(format!("{path}/groups")),
-        &paging::everything(),
+        &paging::everything(req.include_raw),
         objects::group,
     )?;
     Ok(groups)
+}
+
+/// The `apps` view of a user's apps: the app records assigned to the user, with the
+/// assignment embedded (the pairing the spec documents under `expand`).
+pub(crate) fn build_user_app_records(user_id: &str) -> RequestSpec {
+    RequestSpec::get("/api/v1/apps".into())
+        .query(
+            "filter",
+            format!("user.id eq {}", encode::filter_literal(user_id)),
+        )
+        .query("expand", format!("user/{user_id}"))
 }
 
 /// `users.list-user-apps`.
 pub(crate) fn list_user_apps<T: Transport>(
     client: &mut Client<T>,
     req: ListUserAppsRequest,
-) -> Result<Vec<AppLink>, OktaError> {
+) -> Result<UserApps, OktaError> {
     let user = user_ref("user-id", &req.user_id)?;
-    let path = user_path(client, &user)?;
-    let (links, _) = client.list(
-        RequestSpec::get(format!("{path}/appLinks")),
-        &paging::everything(),
-        objects::app_link,
-    )?;
-    Ok(links)
+    match req.view.unwrap_or(UserAppsView::Links) {
+        UserAppsView::Links => {
+            if req.page.is_some() {
+                return Err(invalid_input(
+                    "page works only with view apps: Okta does not page the links",
+                ));
+            }
+            let path = user_path(client, &user)?;
+            let (links, _) = client.list(
+                RequestSpec::get(format!("{path}/appLinks")),
+                &paging::everything(req.include_raw),
+                objects::app_link,
+            )?;
+            Ok(UserApps {
+                links,
+                apps: Vec::new(),
+                next_cursor: None,
+            })
+        }
+        UserAppsView::Apps => {
+            let paging = paging::plan(req.page.as_ref(), req.include_raw)?;
+            let id = resolve_id(client, &user)?;
+            let (apps, next_cursor) =
+                client.list(build_user_app_records(&id), &paging, crate::apps::app)?;
+            Ok(UserApps {
+                links: Vec::new(),
+                apps,
+                next_cursor,
+            })
+        }
+    }
 }
 
 /// `users.list-user-types`.
 pub(crate) fn list_user_types<T: Transport>(
     client: &mut Client<T>,
+    req: ListUserTypesRequest,
 ) -> Result<Vec<UserType>, OktaError> {
     let spec = RequestSpec::get("/api/v1/meta/types/user".into());
-    let (types, _) = client.list(spec, &paging::everything(), objects::user_type)?;
-    Ok(types)
+    let paging = paging::everything(req.include_raw);
+    Ok(client.list(spec, &paging, objects::user_type)?.0)
 }
 
 #[cfg(test)]
@@ -784,7 +887,7 @@ mod tests {
     use super::*;
     use crate::client::fake::{FakeTransport, client};
     use crate::objects::empty_profile;
-    use crate::spec::Method;
+    use crate::spec::{Body, Method};
     use crate::wit::types::{AuthProvider, ErrorKind, PageRequest, ProviderType, SortOrder};
 
     fn create(login: &str) -> CreateUserRequest {
@@ -812,6 +915,8 @@ mod tests {
             search: search.map(Into::into),
             sort_by: None,
             sort_order: None,
+            extra_query: None,
+            include_raw: None,
             page: None,
         }
     }
@@ -911,8 +1016,13 @@ mod tests {
 
     #[test]
     fn create_checks_its_input_before_sending() {
-        let mut no_login = create("a@x.com");
-        no_login.profile.login = Some(" ".into());
+        // Without a login, the email is the login; without either, nothing is sent.
+        let mut email_only = create("a@x.com");
+        email_only.profile.login = Some(" ".into());
+        let body = build_create_user(&email_only).unwrap().body.unwrap();
+        assert!(matches!(body, Body::Json(body) if body["profile"]["login"] == "a@x.com"));
+        let mut no_login = email_only.clone();
+        no_login.profile.email = None;
         assert!(
             matches!(build_create_user(&no_login), Err(e) if e.kind == ErrorKind::InvalidInput && e.message.contains("login"))
         );
@@ -1005,19 +1115,53 @@ mod tests {
 
     #[test]
     fn update_sends_only_what_changes() {
+        let update = |profile, extra: Option<&str>| UpdateUserRequest {
+            user_id: ID.into(),
+            profile,
+            profile_extra: extra.map(str::to_string),
+            password: None,
+            recovery_question: None,
+            strict: None,
+            realm_id: None,
+        };
         let mut profile = empty_profile();
         profile.title = Some("CTO".into());
+        let spec = build_update(&update(profile, Some(r#"{"team":"core"}"#))).unwrap();
         assert_eq!(
-            build_update_body(&profile, Some(r#"{"team":"core"}"#)).unwrap(),
+            spec.body.unwrap(),
             json!({"profile": {"title": "CTO", "team": "core"}})
         );
+        assert_eq!(spec.retry, Retry::Safe);
         assert!(matches!(
-            build_update_body(&empty_profile(), None),
+            build_update(&update(empty_profile(), None)),
             Err(OktaError {
                 kind: ErrorKind::InvalidInput,
                 ..
             })
         ));
+        // Credentials and the realm, as Okta's `UpdateUserRequest` takes them.
+        let mut credentials = update(empty_profile(), None);
+        credentials.password = Some(PasswordInput::Value("N3w!password".into()));
+        credentials.recovery_question = Some(RecoveryQuestion {
+            question: "q?".into(),
+            answer: "a".into(),
+        });
+        credentials.strict = Some(true);
+        credentials.realm_id = Some("guo1".into());
+        let spec = build_update(&credentials).unwrap().under("/api/v1/users/x");
+        assert_eq!(spec.path_and_query(), "/api/v1/users/x?strict=true");
+        assert_eq!(
+            spec.body.unwrap(),
+            json!({"credentials": {"password": {"value": "N3w!password"}, "recovery_question": {"question": "q?", "answer": "a"}}, "realmId": "guo1"})
+        );
+        assert_eq!(
+            spec.retry,
+            Retry::Unsafe,
+            "a password twice can trip the history policy"
+        );
+        let mut strict_alone = update(empty_profile(), Some(r#"{"a":1}"#));
+        strict_alone.strict = Some(true);
+        assert!(build_update(&strict_alone).is_err());
     }
 
     #[test]
@@ -1065,13 +1209,13 @@ mod tests {
         let transport =
             FakeTransport::default().respond(200, &[], &user_json("00u7", "a@x.com", "ACTIVE"));
         let mut c = client(transport);
-        let id = user_id(&mut c, &user_ref("user-id", "a@x.com").unwrap()).unwrap();
+        let id = resolve_id(&mut c, &user_ref("user-id", "a@x.com").unwrap()).unwrap();
         assert_eq!(id, "00u7");
         assert_eq!(
             c.transport().seen[0].url,
             "https://x.okta.com/api/v1/users/a%40x.com"
         );
-        let id = user_id(
+        let id = resolve_id(
             &mut c,
             &user_ref("user-id", "00u8aaaaaaaaaaaaaaaa").unwrap(),
         )
@@ -1157,7 +1301,7 @@ mod tests {
             &mut c,
             DeleteUserRequest {
                 user_id: "00u1aaaaaaaaaaaaaaaa".into(),
-                permanently: Some(true),
+                mode: Some(DeleteMode::Delete),
                 send_email: None,
             },
         )
@@ -1179,7 +1323,7 @@ mod tests {
             &mut c,
             DeleteUserRequest {
                 user_id: "00u1aaaaaaaaaaaaaaaa".into(),
-                permanently: None,
+                mode: None,
                 send_email: Some(true),
             },
         )
@@ -1196,7 +1340,7 @@ mod tests {
             &mut c,
             DeleteUserRequest {
                 user_id: "00u1aaaaaaaaaaaaaaaa".into(),
-                permanently: Some(true),
+                mode: Some(DeleteMode::Delete),
                 send_email: None,
             },
         )
@@ -1219,7 +1363,7 @@ mod tests {
             &mut c,
             DeleteUserRequest {
                 user_id: "00u1aaaaaaaaaaaaaaaa".into(),
-                permanently: Some(true),
+                mode: Some(DeleteMode::Delete),
                 send_email: None,
             },
         )
@@ -1361,13 +1505,18 @@ mod tests {
                 UpdateUserRequest {
                     user_id: "a/b".into(),
                     profile: empty_profile(),
-                    profile_extra: None
+                    profile_extra: None,
+                    password: None,
+                    recovery_question: None,
+                    strict: None,
+                    realm_id: None,
                 }
             )
             .is_err()
         );
         let req = ListUserGroupsRequest {
             user_id: "a\nb".into(),
+            include_raw: None,
         };
         assert!(list_user_groups(&mut c, req).is_err());
         assert!(c.transport().seen.is_empty());

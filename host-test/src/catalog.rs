@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
 use wasmtime::Engine;
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Component, ComponentExportIndex, Val};
+use wasmtime::component::{Component, ComponentExportIndex, Type, Val};
 
 /// The WIT package whose interfaces are nodes.
 const PACKAGE: &str = "okta:management/";
@@ -34,9 +34,14 @@ pub enum Outcome {
     Err(Value),
 }
 
-/// Every node the component exports, in WIT order.
-pub(crate) fn read_catalog(engine: &Engine, component: &Component) -> Result<Vec<NodeInfo>> {
+/// Every node the component exports, in WIT order, and the package they belong to, such
+/// as `okta:management@0.2.0`.
+pub(crate) fn read_catalog(
+    engine: &Engine,
+    component: &Component,
+) -> Result<(Vec<NodeInfo>, String)> {
     let mut nodes = Vec::new();
+    let mut package = None;
     for (name, export) in component.component_type().exports(engine) {
         let Some(rest) = name.strip_prefix(PACKAGE) else {
             continue;
@@ -44,7 +49,8 @@ pub(crate) fn read_catalog(engine: &Engine, component: &Component) -> Result<Vec
         let ComponentItem::ComponentInstance(instance) = export.ty else {
             continue;
         };
-        let interface = rest.split('@').next().unwrap_or(rest);
+        let (interface, version) = rest.split_once('@').unwrap_or((rest, ""));
+        package.get_or_insert_with(|| format!("{}@{version}", PACKAGE.trim_end_matches('/')));
         let instance_index = component
             .get_export_index(None, name)
             .ok_or_else(|| anyhow!("export {name} has no index"))?;
@@ -63,7 +69,8 @@ pub(crate) fn read_catalog(engine: &Engine, component: &Component) -> Result<Vec
             });
         }
     }
-    Ok(nodes)
+    let package = package.ok_or_else(|| anyhow!("the component exports no {PACKAGE} node"))?;
+    Ok((nodes, package))
 }
 
 /// `create-user` → `Create user`.
@@ -82,15 +89,19 @@ fn connection_json(conn: &Connection) -> Value {
         Credential::ApiToken(token) => json!({ "api-token": token }),
         Credential::Bearer(token) => json!({ "bearer-token": token }),
     };
+    let options = json!({
+        "max-retries": conn.max_retries,
+        "max-rate-limit-wait-ms": conn.max_rate_limit_wait_ms,
+        "timeout-ms": conn.timeout_ms,
+        "max-response-bytes": conn.max_response_bytes,
+    });
+    let defaults = options
+        .as_object()
+        .is_some_and(|o| o.values().all(Value::is_null));
     json!({
         "domain": conn.domain,
         "auth": auth,
-        "options": {
-            "max-retries": conn.max_retries,
-            "max-rate-limit-wait-ms": conn.max_rate_limit_wait_ms,
-            "timeout-ms": conn.timeout_ms,
-            "max-response-bytes": conn.max_response_bytes,
-        },
+        "options": if defaults { Value::Null } else { options },
     })
 }
 
@@ -107,8 +118,9 @@ impl Host {
 
     /// Runs a node by id with a JSON request (WIT field names) in a fresh instance.
     ///
-    /// Errors are input the component's types reject (a missing field, a wrong type) and
-    /// failures of the host; a node's own error is `Outcome::Err`.
+    /// A request the component's types reject (a missing field, a wrong type, an unknown
+    /// enum case) is the node's `invalid-input` error naming the field, as a bad value is:
+    /// one error channel. Errors are an unknown node and failures of the host.
     pub async fn call_json(
         &self,
         conn: &Connection,
@@ -118,23 +130,26 @@ impl Host {
         let node = self
             .find_node(node_id)
             .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
-        if !node.takes_request
-            && !matches!(input, Value::Null)
-            && input.as_object().is_none_or(|o| !o.is_empty())
-        {
-            bail!("{node_id} takes no request");
-        }
         let mut store = self.store(conn);
         let instance = self.instance(&mut store).await?;
         let func = instance
             .get_func(&mut store, node.index)
             .ok_or_else(|| anyhow!("{node_id} is not a function"))?;
         let ty = func.ty(&store);
+        if !node.takes_request
+            && !matches!(input, Value::Null)
+            && input.as_object().is_none_or(|o| !o.is_empty())
+        {
+            return invalid_input(&ty, format!("{node_id} takes no request"));
+        }
         let mut params = Vec::new();
         for (name, param_ty) in ty.params() {
             let value = match name {
                 "conn" => to_val(&connection_json(conn), &param_ty, "conn")?,
-                "request" => to_val(input, &param_ty, "request")?,
+                "request" => match to_val(input, &param_ty, "request") {
+                    Ok(value) => value,
+                    Err(err) => return invalid_input(&ty, format!("{err:#}")),
+                },
                 other => bail!("{node_id} takes an unexpected parameter `{other}`"),
             };
             params.push(value);
@@ -156,6 +171,28 @@ impl Host {
     }
 }
 
+/// The node's own `invalid-input` error for a request its types reject: nothing was sent.
+/// Read through the function's error type, so it has exactly the shape the node returns.
+fn invalid_input(
+    ty: &wasmtime::component::types::ComponentFunc,
+    message: String,
+) -> Result<Outcome> {
+    let error = json!({
+        "kind": "invalid-input",
+        "message": message,
+        "error-causes": [],
+        "retryable": false,
+        "attempts": 0,
+    });
+    let Some(Type::Result(result)) = ty.results().next() else {
+        bail!("a node returns a result");
+    };
+    let err_ty = result
+        .err()
+        .ok_or_else(|| anyhow!("a node's result has an error type"))?;
+    Ok(Outcome::Err(to_json(&to_val(&error, &err_ty, "error")?)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +207,9 @@ mod tests {
     fn the_connection_json_carries_the_credential_kind() {
         let json = connection_json(&Connection::bearer("x.okta.com", "t"));
         assert_eq!(json["auth"], json!({"bearer-token": "t"}));
-        assert_eq!(json["options"]["max-retries"], Value::Null);
+        assert_eq!(json["options"], Value::Null, "every default: no options");
+        let mut tuned = Connection::bearer("x.okta.com", "t");
+        tuned.max_retries = Some(0);
+        assert_eq!(connection_json(&tuned)["options"]["max-retries"], 0);
     }
 }

@@ -10,9 +10,29 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::path::Path;
 
+/// Whether a component of package `have` runs what was written for `wanted`: the same
+/// package, the same major version (the same minor too while the major is 0, when a minor
+/// version may break callers), and not older.
+pub fn compatible(wanted: &str, have: &str) -> bool {
+    fn parse(package: &str) -> Option<(&str, [u64; 3])> {
+        let (name, version) = package.trim().split_once('@')?;
+        let mut parts = version.split('.').map(|p| p.parse::<u64>().ok());
+        let version = [parts.next()??, parts.next()??, parts.next()??];
+        parts.next().is_none().then_some((name, version))
+    }
+    let (Some((want_name, want)), Some((have_name, has))) = (parse(wanted), parse(have)) else {
+        return false;
+    };
+    let line = if want[0] == 0 { 2 } else { 1 };
+    want_name == have_name && want[..line] == has[..line] && has >= want
+}
+
 /// A flow file.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Flow {
+    /// The WIT package the flow was written for, such as `okta:management@0.2.0`; a
+    /// component it is not compatible with refuses to run it.
+    pub package: String,
     /// The flow's name.
     pub name: String,
     /// What the flow does, for people.
@@ -73,13 +93,23 @@ impl Flow {
     }
 
     /// Runs every step; stops at the first node error. `report` sees each call's outcome
-    /// before the next one starts. Returns the outputs by step id.
+    /// before the next one starts. Returns the outputs by step id. A flow written for a
+    /// package the component is not compatible with does not start.
     pub async fn run(
         &self,
         host: &Host,
         conn: &Connection,
         mut report: impl FnMut(usize, &Step, &Value, &Outcome),
     ) -> Result<Map<String, Value>> {
+        if !compatible(&self.package, host.package()) {
+            bail!(
+                "the flow `{}` was written for {}, and this component is {}: see the README's \
+                 compatibility policy and the CHANGELOG for what changed",
+                self.name,
+                self.package,
+                host.package()
+            );
+        }
         let mut outputs = Map::new();
         outputs.insert("vars".into(), Value::Object(self.vars.clone()));
         for (i, step) in self.steps.iter().enumerate() {
@@ -221,9 +251,34 @@ mod tests {
     }
 
     #[test]
-    fn step_ids_are_unique() {
-        let text =
-            r#"{"name": "x", "steps": [{"id": "a", "node": "n"}, {"id": "a", "node": "n"}]}"#;
+    fn step_ids_are_unique_and_the_package_is_named() {
+        let text = r#"{"package": "okta:management@0.2.0", "name": "x", "steps": [{"id": "a", "node": "n"}, {"id": "a", "node": "n"}]}"#;
         assert!(Flow::parse(text).is_err());
+        let unnamed = r#"{"name": "x", "steps": []}"#;
+        let err = Flow::parse(unnamed).unwrap_err();
+        assert!(format!("{err:#}").contains("package"), "{err:#}");
+    }
+
+    #[test]
+    fn compatible_versions() {
+        let have = "okta:management@0.2.3";
+        for wanted in ["okta:management@0.2.0", "okta:management@0.2.3"] {
+            assert!(compatible(wanted, have), "{wanted}");
+        }
+        for wanted in [
+            "okta:management@0.1.0",
+            "okta:management@0.3.0",
+            "okta:management@0.2.4",
+            "okta:other@0.2.0",
+            "okta:management@0.2",
+            "okta:management",
+        ] {
+            assert!(!compatible(wanted, have), "{wanted}");
+        }
+        assert!(compatible("okta:management@1.0.0", "okta:management@1.4.2"));
+        assert!(!compatible(
+            "okta:management@1.0.0",
+            "okta:management@2.0.0"
+        ));
     }
 }

@@ -115,12 +115,18 @@ impl Connection {
                 Credential::ApiToken(t) => wit::types::Auth::ApiToken(t.clone()),
                 Credential::Bearer(t) => wit::types::Auth::BearerToken(t.clone()),
             },
-            options: wit::types::Options {
+            options: Some(wit::types::Options {
                 max_retries: self.max_retries,
                 max_rate_limit_wait_ms: self.max_rate_limit_wait_ms,
                 timeout_ms: self.timeout_ms,
                 max_response_bytes: self.max_response_bytes,
-            },
+            })
+            .filter(|o| {
+                o.max_retries.is_some()
+                    || o.max_rate_limit_wait_ms.is_some()
+                    || o.timeout_ms.is_some()
+                    || o.max_response_bytes.is_some()
+            }),
         }
     }
 }
@@ -158,6 +164,7 @@ pub struct Host {
     engine: Engine,
     pre: OktaNodesPre<Ctx>,
     nodes: Vec<NodeInfo>,
+    package: String,
     route: Option<Route>,
     config: HostConfig,
 }
@@ -184,11 +191,12 @@ impl Host {
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         let pre = OktaNodesPre::new(linker.instantiate_pre(&component)?)?;
         let route = config.route_to.as_deref().map(Route::parse).transpose()?;
-        let nodes = read_catalog(&engine, &component)?;
+        let (nodes, package) = read_catalog(&engine, &component)?;
         Ok(Host {
             engine,
             pre,
             nodes,
+            package,
             route,
             config,
         })
@@ -197,6 +205,11 @@ impl Host {
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The WIT package the component's nodes belong to, such as `okta:management@0.2.0`.
+    pub fn package(&self) -> &str {
+        &self.package
     }
 
     /// The nodes the component exports.

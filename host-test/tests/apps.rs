@@ -39,6 +39,7 @@ async fn list_and_get_apps() {
         use_optimization: None,
         include_non_deleted: None,
         page: None,
+        include_raw: None,
     };
     let page = call!(env, okta_management_apps, call_list_apps, &all).unwrap();
     let labels: Vec<_> = page.items.iter().map(|a| a.label.as_str()).collect();
@@ -127,7 +128,9 @@ async fn assign_read_update_and_remove_a_user() {
         profile: Some(r#"{"role": "host"}"#.into()),
         ..assign(&zoom, "new.hire@example.com")
     };
-    let assigned = call!(env, okta_management_apps, call_assign_user_to_app, &request).unwrap();
+    let result = call!(env, okta_management_apps, call_assign_user_to_app, &request).unwrap();
+    assert!(result.changed);
+    let assigned = result.assignment;
     assert_eq!(assigned.id, ada);
     assert_eq!(
         (assigned.scope, assigned.username.as_deref()),
@@ -141,14 +144,27 @@ async fn assign_read_update_and_remove_a_user() {
     assert_eq!(sent["credentials"]["password"]["value"], "Zo0m!pass");
     assert_eq!(sent["id"], ada.as_str());
 
+    // A repeat: Okta refuses (`E0000062`), the node reads the assignment as it is.
+    env.mock.clear_requests();
     let again = call!(
         env,
         okta_management_apps,
         call_assign_user_to_app,
         &assign(&zoom, &ada)
     )
-    .unwrap_err();
-    assert_error(&again, ErrorKind::Conflict, Some("E0000062"));
+    .unwrap();
+    assert!(!again.changed);
+    assert_eq!(again.assignment.username.as_deref(), Some("new.hire"));
+    let statuses: Vec<_> = env
+        .mock
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [("POST".to_string(), 409), ("GET".to_string(), 200)]
+    );
 
     let got = call!(
         env,
@@ -209,7 +225,8 @@ async fn assign_read_update_and_remove_a_user() {
             app_id: zoom.clone(),
             q: None,
             expand: None,
-            page: None
+            page: None,
+            include_raw: None,
         }
     )
     .unwrap();
@@ -227,13 +244,17 @@ async fn assign_read_update_and_remove_a_user() {
         user_id: ada.clone(),
         send_email: Some(false),
     };
-    call!(
+    let removed = call!(
         env,
         okta_management_apps,
         call_remove_user_from_app,
         &remove
     )
     .unwrap();
+    assert_eq!(
+        (removed.app_id.as_str(), removed.user_id.as_str()),
+        (zoom.as_str(), ada.as_str())
+    );
     assert_eq!(
         env.mock.requests().last().unwrap().query.as_deref(),
         Some("sendEmail=false")
@@ -299,6 +320,7 @@ async fn app_users_page_and_filter() {
             fetch_all: None,
             max_items: None,
         }),
+        include_raw: None,
     };
     let page = call!(env, okta_management_apps, call_list_app_users, &first).unwrap();
     assert_eq!(page.items.len(), 2);
@@ -323,6 +345,7 @@ async fn app_users_page_and_filter() {
         q: Some("grace".into()),
         expand: None,
         page: None,
+        include_raw: None,
     };
     assert_eq!(
         call!(env, okta_management_apps, call_list_app_users, &q)
@@ -344,6 +367,7 @@ async fn app_users_page_and_filter() {
         use_optimization: None,
         include_non_deleted: None,
         page: None,
+        include_raw: None,
     };
     let err = call!(env, okta_management_apps, call_list_apps, &bad).unwrap_err();
     assert_error(&err, ErrorKind::BadRequest, None);

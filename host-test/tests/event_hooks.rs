@@ -89,7 +89,10 @@ async fn a_verified_active_hook_receives_the_events_it_subscribes_to() {
             .collect::<Vec<_>>(),
         [("X-Tenant", "acme")]
     );
-    assert!(!hook.raw.contains(SECRET), "the secret never comes back");
+    assert!(
+        !hook.raw.as_deref().unwrap().contains(SECRET),
+        "the secret never comes back"
+    );
     let sent: Value = serde_json::from_str(&env.mock.requests().last().unwrap().body).unwrap();
     assert_eq!(
         sent["channel"]["config"]["authScheme"]["value"], SECRET,
@@ -160,7 +163,10 @@ async fn a_verified_active_hook_receives_the_events_it_subscribes_to() {
         }
     )
     .unwrap();
-    assert_eq!(inactive.status, LifecycleStatus::Inactive);
+    assert_eq!(
+        (inactive.hook.status, inactive.changed),
+        (LifecycleStatus::Inactive, true)
+    );
     users!(
         env,
         call_unsuspend_user,
@@ -176,16 +182,35 @@ async fn a_verified_active_hook_receives_the_events_it_subscribes_to() {
     )
     .unwrap();
     assert_eq!(received.lock().unwrap().len(), 1);
+    let activate = EventHookRequest {
+        event_hook_id: hook.id,
+    };
     let active = call!(
         env,
         okta_management_event_hooks,
         call_activate_event_hook,
-        &EventHookRequest {
-            event_hook_id: hook.id
-        }
+        &activate
     )
     .unwrap();
-    assert_eq!(active.status, LifecycleStatus::Active);
+    assert_eq!(
+        (active.hook.status, active.changed),
+        (LifecycleStatus::Active, true)
+    );
+    // A repeat finds the hook ACTIVE and sends nothing.
+    env.mock.clear_requests();
+    let again = call!(
+        env,
+        okta_management_event_hooks,
+        call_activate_event_hook,
+        &activate
+    )
+    .unwrap();
+    assert_eq!(
+        (again.hook.status, again.changed),
+        (LifecycleStatus::Active, false)
+    );
+    let methods: Vec<_> = env.mock.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["GET"]);
 }
 
 #[tokio::test]
@@ -363,7 +388,13 @@ async fn delete_one_and_delete_all_by_uri() {
     )
     .unwrap();
     assert_eq!(deleted.ids, ids[..2]);
-    let left = call!(env, okta_management_event_hooks, call_list_event_hooks).unwrap();
+    let left = call!(
+        env,
+        okta_management_event_hooks,
+        call_list_event_hooks,
+        ListEventHooksRequest { include_raw: None }
+    )
+    .unwrap();
     assert_eq!(
         left.iter().map(|h| h.id.clone()).collect::<Vec<_>>(),
         [ids[2].clone()]
@@ -416,9 +447,14 @@ async fn delete_one_and_delete_all_by_uri() {
     .unwrap();
     assert_eq!(rest.ids, [more[1].clone()]);
     assert!(
-        call!(env, okta_management_event_hooks, call_list_event_hooks)
-            .unwrap()
-            .is_empty()
+        call!(
+            env,
+            okta_management_event_hooks,
+            call_list_event_hooks,
+            ListEventHooksRequest { include_raw: None }
+        )
+        .unwrap()
+        .is_empty()
     );
     assert_error(
         &call!(

@@ -16,6 +16,8 @@ fn list() -> ListGroupsRequest {
         sort_order: None,
         expand: None,
         page: None,
+        include_raw: None,
+        extra_query: None,
     }
 }
 
@@ -316,7 +318,8 @@ async fn members_are_added_listed_and_removed() {
         call_list_group_members,
         &ListGroupMembersRequest {
             group_id: group.id.clone(),
-            page: None
+            page: None,
+            include_raw: None,
         }
     )
     .unwrap();
@@ -330,6 +333,7 @@ async fn members_are_added_listed_and_removed() {
             fetch_all: None,
             max_items: None,
         }),
+        include_raw: None,
     };
     let pending = call!(
         env,
@@ -380,7 +384,8 @@ async fn members_are_added_listed_and_removed() {
         call_list_group_members,
         &ListGroupMembersRequest {
             group_id: "00gnope".into(),
-            page: None
+            page: None,
+            include_raw: None,
         }
     )
     .unwrap_err();
@@ -392,7 +397,8 @@ async fn members_are_added_listed_and_removed() {
         call_list_pending_approvals,
         &ListGroupMembersRequest {
             group_id: " ".into(),
-            page: None
+            page: None,
+            include_raw: None,
         }
     )
     .unwrap_err();

@@ -16,6 +16,7 @@ fn policies(kind: PolicyType) -> ListPoliciesRequest {
         resource_id: None,
         sort_by: None,
         page: None,
+        include_raw: None,
     }
 }
 
@@ -99,6 +100,7 @@ async fn list_realms_with_search_sort_and_paging() {
         sort_by: None,
         sort_order: None,
         page: None,
+        include_raw: None,
     };
     let realms = call!(env, okta_management_realms, call_list_realms, &all).unwrap();
     assert_eq!(realms.items.len(), 3);
@@ -108,6 +110,7 @@ async fn list_realms_with_search_sort_and_paging() {
         sort_by: Some("profile.name".into()),
         sort_order: Some(SortOrder::Ascending),
         page: None,
+        include_raw: None,
     };
     let found = call!(env, okta_management_realms, call_list_realms, &partners).unwrap();
     assert_eq!(
@@ -140,6 +143,7 @@ async fn list_realms_with_search_sort_and_paging() {
         sort_by: None,
         sort_order: None,
         page: None,
+        include_raw: None,
     };
     assert_error(
         &call!(env, okta_management_realms, call_list_realms, &bad).unwrap_err(),

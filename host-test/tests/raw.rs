@@ -31,7 +31,7 @@ async fn requests_any_endpoint_on_the_org() {
     let create = RawRequest {
         query: Some(vec![Pair { name: "activate".into(), value: "false".into() }]),
         headers: Some(vec![Pair { name: "Accept-Language".into(), value: "en".into() }]),
-        body: Some(r#"{"profile": {"login": "raw@example.com", "email": "raw@example.com", "firstName": "R", "lastName": "Aw"}}"#.into()),
+        body: Some(RawBody::Json(r#"{"profile": {"login": "raw@example.com", "email": "raw@example.com", "firstName": "R", "lastName": "Aw"}}"#.into())),
         ..raw(HttpMethod::Post, &format!("https://{ORG}/api/v1/users"))
     };
     let created = call!(env, okta_management_raw, call_request, &create).unwrap();
@@ -77,7 +77,7 @@ async fn never_leaves_the_org() {
             ..raw(HttpMethod::Get, "/api/v1/users")
         },
         RawRequest {
-            body: Some("{not json".into()),
+            body: Some(RawBody::Json("{not json".into())),
             ..raw(HttpMethod::Post, "/api/v1/users")
         },
     ] {
@@ -93,7 +93,7 @@ async fn retries_the_way_it_is_told() {
     // A POST is not repeated after a 5xx by default...
     env.mock.fail_next("POST", "/api/v1/users", 502, 1);
     let post = RawRequest {
-        body: Some(r#"{"profile": {}}"#.into()),
+        body: Some(RawBody::Json(r#"{"profile": {}}"#.into())),
         ..raw(HttpMethod::Post, "/api/v1/users")
     };
     assert_error(

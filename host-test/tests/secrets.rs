@@ -103,7 +103,7 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
             "users.list-user-apps",
             json!({"user-id": grace}),
         ),
-        ("types", "users.list-user-types", Value::Null),
+        ("types", "users.list-user-types", json!({})),
         ("group", "groups.create-group", json!({"name": "Sentinels"})),
         ("groups", "groups.list-groups", json!({"q": "Sen"})),
         (
@@ -214,7 +214,7 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
                 "auth-header-key": "Authorization", "auth-header-value": SENTINEL
             }),
         ),
-        ("hooks", "event-hooks.list-event-hooks", Value::Null),
+        ("hooks", "event-hooks.list-event-hooks", json!({})),
         (
             "get-hook",
             "event-hooks.get-event-hook",
@@ -259,7 +259,7 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
         (
             "delete",
             "users.delete-user",
-            json!({"user-id": "new@example.com", "permanently": true}),
+            json!({"user-id": "new@example.com", "mode": "delete"}),
         ),
     ]
 }

@@ -16,6 +16,7 @@ fn request() -> ListEventsRequest {
         q: None,
         sort_order: None,
         page: None,
+        include_raw: None,
     }
 }
 
@@ -81,9 +82,10 @@ async fn every_write_is_in_the_log_and_polling_continues_from_the_cursor() {
     };
     let first = call!(env, okta_management_system_log, call_list_events, &poll).unwrap();
     let cursor = first.next_cursor.clone().expect("polling keeps a cursor");
+    // The cursor goes back with the request that returned it.
     let nothing_new = ListEventsRequest {
         page: page(None, Some(cursor.clone()), false),
-        ..request()
+        ..poll.clone()
     };
     let empty = call!(
         env,
@@ -107,7 +109,7 @@ async fn every_write_is_in_the_log_and_polling_continues_from_the_cursor() {
         call_list_events,
         &ListEventsRequest {
             page: page(None, empty.next_cursor, false),
-            ..request()
+            ..poll
         }
     )
     .unwrap();

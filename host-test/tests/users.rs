@@ -52,6 +52,8 @@ fn list_request() -> ListUsersRequest {
         sort_by: None,
         sort_order: None,
         page: None,
+        include_raw: None,
+        extra_query: None,
     }
 }
 
@@ -78,7 +80,7 @@ async fn create_user_staged_keeps_the_whole_profile() {
     );
     let extra: Value = serde_json::from_str(&user.profile_extra).unwrap();
     assert_eq!(extra, json!({"favoriteColor": "teal", "badge": 7}));
-    let raw: Value = serde_json::from_str(&user.raw).unwrap();
+    let raw: Value = serde_json::from_str(user.raw.as_deref().unwrap()).unwrap();
     assert_eq!(raw["id"], user.id.as_str());
     assert!(!user.has_password);
     let sent = &env.mock.requests()[0];
@@ -211,6 +213,7 @@ async fn create_user_bad_input_sends_nothing() {
     let env = Env::start().await;
     let mut no_login = create_request("x@example.com");
     no_login.profile.login = None;
+    no_login.profile.email = None;
     let mut bad_extra = create_request("x@example.com");
     bad_extra.profile_extra = Some("[1, 2]".into());
     let mut short_bcrypt = create_request("x@example.com");
@@ -400,6 +403,10 @@ async fn update_user_changes_only_what_is_given() {
             ..empty_profile()
         },
         profile_extra: Some(r#"{"level": 3}"#.into()),
+        password: None,
+        recovery_question: None,
+        strict: None,
+        realm_id: None,
     };
     let user = users!(env, call_update_user, &update).unwrap();
     assert_eq!(user.profile.title.as_deref(), Some("Staff Engineer"));
@@ -416,6 +423,10 @@ async fn update_user_changes_only_what_is_given() {
         user_id: id.clone(),
         profile: empty_profile(),
         profile_extra: None,
+        password: None,
+        recovery_question: None,
+        strict: None,
+        realm_id: None,
     };
     assert_error(
         &users!(env, call_update_user, &nothing).unwrap_err(),
@@ -445,6 +456,10 @@ async fn update_user_to_a_taken_login_is_conflict() {
             ..empty_profile()
         },
         profile_extra: None,
+        password: None,
+        recovery_question: None,
+        strict: None,
+        realm_id: None,
     };
     assert_error(
         &users!(env, call_update_user, &update).unwrap_err(),
@@ -454,35 +469,40 @@ async fn update_user_to_a_taken_login_is_conflict() {
 }
 
 #[tokio::test]
-async fn delete_user_deactivates_then_deletes() {
+async fn delete_user_goes_as_far_as_its_mode_and_a_repeat_never_further() {
     let env = Env::start().await;
     let id = active_user(&env, "leaver@example.com").await;
-    let once = DeleteUserRequest {
+    let deactivate = DeleteUserRequest {
         user_id: id.clone(),
-        permanently: None,
+        mode: None,
         send_email: None,
     };
-    let out = users!(env, call_delete_user, &once).unwrap();
+    let out = users!(env, call_delete_user, &deactivate).unwrap();
     assert_eq!(
-        (out.user_id.as_str(), out.outcome),
-        (id.as_str(), DeleteOutcome::Deactivated)
+        (out.user_id.as_str(), out.outcome, out.changed),
+        (id.as_str(), DeleteOutcome::Deactivated, true)
     );
     assert_eq!(status_of(&env, &id), Status::Deprovisioned);
-    let out = users!(env, call_delete_user, &once).unwrap();
-    assert_eq!(out.outcome, DeleteOutcome::Deleted);
-    assert!(!env.mock.state().users.contains_key(&id));
+    // An engine repeats the call after a lost answer: the user is not deleted.
+    env.mock.clear_requests();
+    let again = users!(env, call_delete_user, &deactivate).unwrap();
+    assert_eq!(
+        (again.outcome, again.changed),
+        (DeleteOutcome::Deactivated, false)
+    );
+    assert_eq!(status_of(&env, &id), Status::Deprovisioned);
+    let methods: Vec<_> = env.mock.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["GET"], "a repeat sends no DELETE");
 
     let id = active_user(&env, "gone@example.com").await;
     env.mock.clear_requests();
-    let both = DeleteUserRequest {
+    let delete = DeleteUserRequest {
         user_id: id.clone(),
-        permanently: Some(true),
+        mode: Some(DeleteMode::Delete),
         send_email: Some(true),
     };
-    assert_eq!(
-        users!(env, call_delete_user, &both).unwrap().outcome,
-        DeleteOutcome::Deleted
-    );
+    let out = users!(env, call_delete_user, &delete).unwrap();
+    assert_eq!((out.outcome, out.changed), (DeleteOutcome::Deleted, true));
     let methods: Vec<_> = env
         .mock
         .requests()
@@ -495,9 +515,9 @@ async fn delete_user_deactivates_then_deletes() {
         Some("sendEmail=true")
     );
     assert!(!env.mock.state().users.contains_key(&id));
-
-    let err = users!(env, call_delete_user, &both).unwrap_err();
+    let err = users!(env, call_delete_user, &delete).unwrap_err();
     assert_error(&err, ErrorKind::NotFound, Some("E0000007"));
+    assert!(!err.retryable);
 }
 
 #[tokio::test]
@@ -513,17 +533,37 @@ async fn activate_user_from_staged_and_already_active() {
     assert!(out.activation_token.is_some());
     assert_eq!(status_of(&env, &id), Status::Provisioned);
 
+    // A repeat: Okta refuses an ACTIVE user (`E0000016`); the node says nothing changed.
     let active = active_user(&env, "already@example.com").await;
+    env.mock.clear_requests();
+    let again = users!(
+        env,
+        call_activate_user,
+        &ActivateUserRequest {
+            user_id: active.clone(),
+            send_email: None
+        }
+    )
+    .unwrap();
+    assert_eq!(
+        (again.user_id.as_str(), again.changed, again.activation_url),
+        (active.as_str(), false, None)
+    );
+    let answered: Vec<_> = env.mock.requests().into_iter().map(|r| r.status).collect();
+    assert_eq!(answered, [403, 200], "the refusal, then the user's status");
+    // A status Okta refuses that is not the target stays an error.
+    let suspended = active_user(&env, "away@example.com").await;
+    env.mock.state().users.get_mut(&suspended).unwrap().status = Status::Suspended;
     let err = users!(
         env,
         call_activate_user,
         &ActivateUserRequest {
-            user_id: active,
+            user_id: suspended,
             send_email: None
         }
     )
     .unwrap_err();
-    assert_error(&err, ErrorKind::InvalidState, Some("E0000016"));
+    assert_error(&err, ErrorKind::InvalidState, Some("E0000038"));
     let err = users!(
         env,
         call_activate_user,
@@ -584,8 +624,12 @@ async fn deactivate_user_and_again() {
         env.mock.requests().last().unwrap().query.as_deref(),
         Some("sendEmail=true")
     );
-    let err = users!(env, call_deactivate_user, &request).unwrap_err();
-    assert_error(&err, ErrorKind::InvalidState, Some("E0000038"));
+    // A repeat: Okta refuses (`E0000038`); the user is already there.
+    let again = users!(env, call_deactivate_user, &request).unwrap();
+    assert_eq!(
+        (again.status, again.changed),
+        (UserStatus::Deprovisioned, false)
+    );
 }
 
 #[tokio::test]
@@ -605,16 +649,21 @@ async fn suspend_and_unsuspend_follow_the_state_machine() {
         (id.as_str(), UserStatus::Suspended)
     );
     assert_eq!(status_of(&env, &id), Status::Suspended);
-    // Okta answers a suspend of a user who is not ACTIVE with 400 E0000001.
-    let err = users!(
+    assert!(out.changed);
+    // Okta answers a suspend of a user who is not ACTIVE with 400 E0000001; a SUSPENDED
+    // user is where the call leads, so the repeat succeeds with nothing changed.
+    let again = users!(
         env,
         call_suspend_user,
         &SuspendUserRequest {
             user_id: id.clone()
         }
     )
-    .unwrap_err();
-    assert_error(&err, ErrorKind::InvalidState, Some("E0000001"));
+    .unwrap();
+    assert_eq!(
+        (again.status, again.changed),
+        (UserStatus::Suspended, false)
+    );
     let out = users!(
         env,
         call_unsuspend_user,
@@ -623,16 +672,16 @@ async fn suspend_and_unsuspend_follow_the_state_machine() {
         }
     )
     .unwrap();
-    assert_eq!(out.status, UserStatus::Active);
-    let err = users!(
+    assert_eq!((out.status, out.changed), (UserStatus::Active, true));
+    let again = users!(
         env,
         call_unsuspend_user,
         &UnsuspendUserRequest {
             user_id: id.clone()
         }
     )
-    .unwrap_err();
-    assert_error(&err, ErrorKind::InvalidState, Some("E0000001"));
+    .unwrap();
+    assert!(!again.changed);
     let staged = create(&env, create_request("staged@example.com")).await.id;
     let err = users!(
         env,
@@ -1041,6 +1090,7 @@ async fn list_user_groups_returns_every_group_and_sends_no_paging() {
         call_list_user_groups,
         &ListUserGroupsRequest {
             user_id: "ada.lovelace@example.com".into(),
+            include_raw: None,
         }
     )
     .unwrap();
@@ -1066,24 +1116,33 @@ async fn list_user_groups_returns_every_group_and_sends_no_paging() {
         call_list_user_groups,
         &ListUserGroupsRequest {
             user_id: "nobody".into(),
+            include_raw: None,
         }
     )
     .unwrap_err();
     assert_error(&err, ErrorKind::NotFound, None);
 }
 
+fn user_apps(user: &str, view: Option<UserAppsView>) -> ListUserAppsRequest {
+    ListUserAppsRequest {
+        user_id: user.into(),
+        view,
+        page: None,
+        include_raw: None,
+    }
+}
+
 #[tokio::test]
 async fn list_user_apps_returns_dashboard_links() {
     let env = Env::seeded().await;
-    let links = users!(
+    let apps = users!(
         env,
         call_list_user_apps,
-        &ListUserAppsRequest {
-            user_id: "katherine.johnson@example.com".into()
-        }
+        &user_apps("katherine.johnson@example.com", None)
     )
     .unwrap();
-    assert_eq!(links.len(), 1);
+    let links = &apps.links;
+    assert_eq!((links.len(), apps.apps.len()), (1, 0));
     assert_eq!(links[0].label, "Salesforce.com");
     assert_eq!(links[0].app_name.as_deref(), Some("salesforce"));
     assert!(
@@ -1101,21 +1160,80 @@ async fn list_user_apps_returns_dashboard_links() {
             .path
             .ends_with("/appLinks")
     );
-    let err = users!(
-        env,
-        call_list_user_apps,
-        &ListUserAppsRequest {
-            user_id: "nobody".into()
-        }
-    )
-    .unwrap_err();
+    let err = users!(env, call_list_user_apps, &user_apps("nobody", None)).unwrap_err();
     assert_error(&err, ErrorKind::NotFound, None);
+    let paged_links = ListUserAppsRequest {
+        page: Some(page(Some(1), None, false, None)),
+        ..user_apps("katherine.johnson@example.com", None)
+    };
+    let before = env.requests();
+    let err = users!(env, call_list_user_apps, &paged_links).unwrap_err();
+    assert_error(&err, ErrorKind::InvalidInput, None);
+    assert_eq!(env.requests(), before);
+}
+
+#[tokio::test]
+async fn list_user_apps_returns_app_records_a_page_at_a_time() {
+    let env = Env::seeded().await;
+    let ada = env
+        .mock
+        .state()
+        .user_id("ada.lovelace@example.com")
+        .unwrap();
+    let (zoom, salesforce) = {
+        let mut state = env.mock.state();
+        let ids: Vec<String> = state.apps.keys().cloned().collect();
+        // Ada has Slack; give her Salesforce and Zoom too.
+        state.assign(&ids[1], &ada);
+        state.assign(&ids[2], &ada);
+        (ids[2].clone(), ids[1].clone())
+    };
+    let first = ListUserAppsRequest {
+        page: Some(page(Some(2), None, false, None)),
+        include_raw: Some(true),
+        ..user_apps("ada.lovelace@example.com", Some(UserAppsView::Apps))
+    };
+    let one = users!(env, call_list_user_apps, &first).unwrap();
+    assert!(one.links.is_empty());
+    let labels: Vec<_> = one.apps.iter().map(|a| a.label.as_str()).collect();
+    assert_eq!(labels, ["Slack", "Salesforce.com"]);
+    let sent = env.mock.requests().last().unwrap().clone();
+    assert_eq!(sent.path, "/api/v1/apps");
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(sent.query.as_deref().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    assert_eq!(
+        query,
+        [
+            ("filter".to_string(), format!("user.id eq \"{ada}\"")),
+            ("expand".to_string(), format!("user/{ada}")),
+            ("limit".to_string(), "2".to_string()),
+        ]
+    );
+    // The assignment is embedded in each app's raw object.
+    let raw: Value = serde_json::from_str(one.apps[1].raw.as_deref().unwrap()).unwrap();
+    assert_eq!(raw["id"], salesforce.as_str());
+    assert_eq!(raw["_embedded"]["user"]["id"], ada.as_str());
+    let next = ListUserAppsRequest {
+        page: Some(page(Some(2), one.next_cursor.clone(), false, None)),
+        ..first
+    };
+    let two = users!(env, call_list_user_apps, &next).unwrap();
+    let ids: Vec<_> = two.apps.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, [zoom.as_str()]);
+    assert_eq!(two.next_cursor, None);
 }
 
 #[tokio::test]
 async fn list_user_types_lists_the_default_and_custom_types() {
     let env = Env::start().await;
-    let types = users!(env, call_list_user_types).unwrap();
+    let types = users!(
+        env,
+        call_list_user_types,
+        ListUserTypesRequest { include_raw: None }
+    )
+    .unwrap();
     let names: Vec<_> = types
         .iter()
         .map(|t| (t.name.as_str(), t.is_default))
@@ -1133,7 +1251,11 @@ async fn list_user_types_as(
     let mut node = env.node_for(conn).await;
     node.nodes
         .okta_management_users()
-        .call_list_user_types(&mut node.store, &node.conn)
+        .call_list_user_types(
+            &mut node.store,
+            &node.conn,
+            ListUserTypesRequest { include_raw: None },
+        )
         .await
         .unwrap()
         .unwrap_err()
@@ -1349,7 +1471,12 @@ async fn a_429_is_waited_out_then_the_call_succeeds() {
 async fn a_429_longer_than_the_cap_fails_at_once_with_the_reset_time() {
     let env = Env::start().await;
     env.mock.rate_limit_next(5, Duration::from_secs(600));
-    let err = users!(env, call_list_user_types).unwrap_err();
+    let err = users!(
+        env,
+        call_list_user_types,
+        ListUserTypesRequest { include_raw: None }
+    )
+    .unwrap_err();
     assert_error(&err, ErrorKind::RateLimited, Some("E0000047"));
     let reset = err.reset_at.unwrap();
     assert!(reset >= okta_mock::state::unix(std::time::SystemTime::now()) + 590);
@@ -1361,7 +1488,12 @@ async fn retries_stop_after_max_retries() {
     let mut env = Env::start().await;
     env.conn.max_retries = Some(1);
     env.mock.rate_limit_next(5, Duration::from_secs(1));
-    let err = users!(env, call_list_user_types).unwrap_err();
+    let err = users!(
+        env,
+        call_list_user_types,
+        ListUserTypesRequest { include_raw: None }
+    )
+    .unwrap_err();
     assert_error(&err, ErrorKind::RateLimited, None);
     assert_eq!(env.requests(), 2);
 }

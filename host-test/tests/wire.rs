@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use okta_host::wit::raw::{HttpMethod, RawRequest};
+use okta_host::wit::raw::{HttpMethod, RawBody, RawRequest};
 use okta_host::wit::users::{
     ClearUserSessionsRequest, GetUserRequest, SuspendUserRequest, UpdateUserRequest,
 };
@@ -52,6 +52,10 @@ async fn each_method_is_framed_as_okta_sdks_frame_it() {
         user_id: id.clone(),
         profile: empty_profile(),
         profile_extra: None,
+        password: None,
+        recovery_question: None,
+        strict: None,
+        realm_id: None,
     };
     update.profile.title = Some("Engineer".into());
     users!(env, call_update_user, &update).unwrap();
@@ -93,7 +97,7 @@ async fn a_raw_request_is_framed_the_same_way() {
         (HttpMethod::Patch, Some(r#"{"a":1}"#)),
     ] {
         let request = RawRequest {
-            body: body.map(str::to_string),
+            body: body.map(|b| RawBody::Json(b.into())),
             retries: Some(0),
             ..raw(method, &format!("/api/v1/users/{id}/sessions"))
         };

@@ -69,20 +69,44 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
         .transpose()
         .map_err(MockError::bad_search)?;
     let cursor = page::Cursor::of(&call)?;
+    // `filter=user.id eq "{id}"`: the apps assigned to a user, each with the assignment
+    // embedded when asked with `expand=user/{id}` (the pairing Okta's spec documents).
+    let user = expr
+        .as_ref()
+        .and_then(|expr| filter::equality(expr, "user.id"));
+    let embed = user.filter(|id| call.param("expand") == Some(&format!("user/{id}")));
+    let assigned: Option<std::collections::BTreeSet<&str>> =
+        user.map(|id| state.apps_of(id).collect());
     // An org has few apps: each is matched as Okta returns it.
     let walk = state
         .apps
         .range(cursor.range())
+        .filter(|(id, _)| {
+            assigned
+                .as_ref()
+                .is_none_or(|apps| apps.contains(id.as_str()))
+        })
         .filter(|(_, a)| every || a.status == "ACTIVE")
         .filter(|(_, a)| {
             q.as_ref().is_none_or(|q| {
                 a.name.to_lowercase().starts_with(q) || a.label.to_lowercase().starts_with(q)
             })
         })
-        .map(|(id, a)| (id, app_json(a, &call.base)))
+        .map(|(id, a)| {
+            let mut json = app_json(a, &call.base);
+            if let Some(user) = embed
+                && let Some(assignment) = state.assignment(id, user)
+            {
+                json["_embedded"] =
+                    json!({ "user": assignment_json(id, user, assignment, &call.base) });
+            }
+            (id, json)
+        })
         .filter(|(_, json)| {
-            expr.as_ref()
-                .is_none_or(|expr| filter::matches(expr, json, false))
+            user.is_some()
+                || expr
+                    .as_ref()
+                    .is_none_or(|expr| filter::matches(expr, json, false))
         });
     Ok(cursor.page(&call, walk, |json| json))
 }
