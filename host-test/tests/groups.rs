@@ -405,3 +405,32 @@ async fn members_are_added_listed_and_removed() {
     assert_error(&err, ErrorKind::InvalidInput, None);
     assert_eq!(env.requests(), before);
 }
+
+#[tokio::test]
+async fn list_groups_passes_extra_query_parameters_but_never_over_a_field() {
+    let env = Env::seeded().await;
+    let request = ListGroupsRequest {
+        extra_query: Some(vec![okta_host::wit::types::Pair {
+            name: "filter[type]".into(),
+            value: "OKTA_GROUP".into(),
+        }]),
+        ..list()
+    };
+    call!(env, okta_management_groups, call_list_groups, &request).unwrap();
+    assert_eq!(
+        env.mock.requests()[0].query.as_deref(),
+        Some("filter%5Btype%5D=OKTA_GROUP")
+    );
+    for typed in ["expand", "q", "filter"] {
+        let overriding = ListGroupsRequest {
+            extra_query: Some(vec![okta_host::wit::types::Pair {
+                name: typed.into(),
+                value: "x".into(),
+            }]),
+            ..list()
+        };
+        let err = call!(env, okta_management_groups, call_list_groups, &overriding).unwrap_err();
+        assert_error(&err, ErrorKind::InvalidInput, None);
+    }
+    assert_eq!(env.requests(), 1);
+}

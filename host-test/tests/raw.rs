@@ -151,3 +151,98 @@ async fn retries_the_way_it_is_told() {
         None,
     );
 }
+
+#[tokio::test]
+async fn relative_paths_form_and_multipart_bodies_and_binary_answers() {
+    let env = Env::seeded().await;
+    // A path relative to /api/v1.
+    let me = call!(
+        env,
+        okta_management_raw,
+        call_request,
+        &raw(HttpMethod::Get, "users/me")
+    )
+    .unwrap();
+    assert_eq!(env.mock.requests()[0].path, "/api/v1/users/me");
+    let me: Value = serde_json::from_str(&me.body).unwrap();
+    assert_eq!(me["profile"]["login"], "admin@example.com");
+
+    // Multipart: an app logo, as Okta takes it.
+    let slack = env.mock.state().apps.keys().next().unwrap().clone();
+    const PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgAB5Sfe/AAAAABJRU5ErkJggg==";
+    let logo = RawRequest {
+        body: Some(RawBody::Multipart(vec![MultipartPart {
+            name: "file".into(),
+            filename: Some("logo.png".into()),
+            content_type: Some("image/png".into()),
+            data_base64: PNG_BASE64.into(),
+        }])),
+        ..raw(HttpMethod::Post, &format!("apps/{slack}/logo"))
+    };
+    let uploaded = call!(env, okta_management_raw, call_request, &logo).unwrap();
+    assert_eq!((uploaded.status, uploaded.body.as_str()), (201, ""));
+    let sent = env.mock.requests().last().unwrap().clone();
+    assert!(
+        sent.content_type
+            .as_deref()
+            .unwrap()
+            .starts_with("multipart/form-data; boundary=")
+    );
+
+    // A form body goes out form-encoded (this endpoint wants a file, so Okta refuses it).
+    let form = RawRequest {
+        body: Some(RawBody::Form(vec![Pair {
+            name: "file".into(),
+            value: "not an image & more".into(),
+        }])),
+        ..raw(HttpMethod::Post, &format!("/api/v1/apps/{slack}/logo"))
+    };
+    let err = call!(env, okta_management_raw, call_request, &form).unwrap_err();
+    assert_error(&err, ErrorKind::BadRequest, Some("E0000001"));
+    let sent = env.mock.requests().last().unwrap().clone();
+    assert_eq!(
+        (sent.content_type.as_deref(), sent.body.as_str()),
+        (
+            Some("application/x-www-form-urlencoded"),
+            "file=not%20an%20image%20%26%20more"
+        )
+    );
+
+    // A binary answer: the QR code a TOTP enrollment links to.
+    let user = env.add_user("qr@example.com");
+    let factor = call!(
+        env,
+        okta_management_factors,
+        call_enroll_factor,
+        &okta_host::wit::factors::EnrollFactorRequest {
+            user_id: user,
+            factor_type: okta_host::wit::factors::FactorType::TokenSoftwareTotp,
+            provider: None,
+            phone_number: None,
+            email: None,
+            question: None,
+            answer: None,
+            factor_profile_id: None,
+            shared_secret: None,
+            activate: None,
+            update_phone: None,
+            token_lifetime_seconds: None,
+        }
+    )
+    .unwrap();
+    // The link is on the org: the raw node takes the org's own URL.
+    let qr = factor.totp_qr_code_url.unwrap();
+    assert!(qr.starts_with(&format!("https://{ORG}/")), "{qr}");
+    let image = call!(
+        env,
+        okta_management_raw,
+        call_request,
+        &raw(HttpMethod::Get, &qr)
+    )
+    .unwrap();
+    assert_eq!(
+        (image.content_type.as_deref(), image.body.as_str()),
+        (Some("image/png"), "")
+    );
+    assert_eq!(image.body_base64.as_deref(), Some(PNG_BASE64));
+}

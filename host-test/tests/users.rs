@@ -1679,3 +1679,100 @@ async fn a_standard_attribute_sent_as_a_number_stays_in_profile_extra() {
     let extra: Value = serde_json::from_str(&user.profile_extra).unwrap();
     assert_eq!(extra, json!({"zipCode": 10013, "employeeNumber": 4711}));
 }
+
+#[tokio::test]
+async fn update_user_sets_credentials_strictly_and_moves_the_realm() {
+    let env = Env::start().await;
+    let id = env.add_user("creds@example.com");
+    let update = UpdateUserRequest {
+        user_id: "creds@example.com".into(),
+        profile: empty_profile(),
+        profile_extra: None,
+        password: Some(PasswordInput::Value("N3w!Passw0rd".into())),
+        recovery_question: Some(RecoveryQuestion {
+            question: "Tree?".into(),
+            answer: "oak".into(),
+        }),
+        strict: Some(true),
+        realm_id: Some("guo1realm".into()),
+    };
+    let user = users!(env, call_update_user, &update).unwrap();
+    assert_eq!(user.realm_id.as_deref(), Some("guo1realm"));
+    assert_eq!(user.recovery_question.as_deref(), Some("Tree?"));
+    let sent = env.mock.requests().last().unwrap().clone();
+    assert_eq!(sent.query.as_deref(), Some("strict=true"));
+    let body: Value = serde_json::from_str(&sent.body).unwrap();
+    assert_eq!(
+        body,
+        json!({
+            "credentials": {"password": {"value": "N3w!Passw0rd"}, "recovery_question": {"question": "Tree?", "answer": "oak"}},
+            "realmId": "guo1realm",
+        })
+    );
+    assert_eq!(
+        env.mock.state().users[&id].password,
+        Some(okta_mock::state::Password::Value("N3w!Passw0rd".into()))
+    );
+    // A hash is for STAGED users only: Okta says so, not the node.
+    let hashed = UpdateUserRequest {
+        password: Some(PasswordInput::Hash(PasswordHash {
+            algorithm: HashAlgorithm::Sha256,
+            value: "aGFzaA==".into(),
+            salt: None,
+            salt_order: None,
+            work_factor: None,
+            iteration_count: None,
+            key_size: None,
+            digest_algorithm: None,
+        })),
+        recovery_question: None,
+        strict: None,
+        realm_id: None,
+        ..update
+    };
+    let err = users!(env, call_update_user, &hashed).unwrap_err();
+    assert_error(&err, ErrorKind::BadRequest, Some("E0000001"));
+}
+
+#[tokio::test]
+async fn create_user_takes_the_email_as_login_when_none_is_given() {
+    let env = Env::start().await;
+    let mut request = create_request("mail.only@example.com");
+    request.profile.login = None;
+    let user = create(&env, request).await;
+    assert_eq!(user.profile.login.as_deref(), Some("mail.only@example.com"));
+    let body: Value = serde_json::from_str(&env.mock.requests()[0].body).unwrap();
+    assert_eq!(body["profile"]["login"], "mail.only@example.com");
+}
+
+#[tokio::test]
+async fn list_users_passes_extra_query_parameters_but_never_over_a_field() {
+    let env = Env::seeded().await;
+    let request = ListUsersRequest {
+        search: Some(r#"profile.department eq "Sales""#.into()),
+        extra_query: Some(vec![okta_host::wit::types::Pair {
+            name: "fields".into(),
+            value: "id,profile:(login)".into(),
+        }]),
+        ..list_request()
+    };
+    let page = users!(env, call_list_users, &request).unwrap();
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(
+        env.mock.requests()[0].query.as_deref(),
+        Some("search=profile.department%20eq%20%22Sales%22&fields=id%2Cprofile%3A%28login%29")
+    );
+    for typed in ["search", "limit", "after", "sortBy"] {
+        let overriding = ListUsersRequest {
+            extra_query: Some(vec![okta_host::wit::types::Pair {
+                name: typed.into(),
+                value: "x".into(),
+            }]),
+            ..list_request()
+        };
+        let err = users!(env, call_list_users, &overriding).unwrap_err();
+        assert_error(&err, ErrorKind::InvalidInput, None);
+        assert!(err.message.contains(typed), "{}", err.message);
+    }
+    assert_eq!(env.requests(), 1);
+}

@@ -5,6 +5,7 @@ use super::filter;
 use super::state::{MockApp, MockAssignment, State, Status, timestamp};
 use super::{Call, Mock, Reply, page};
 use axum::extract::{Path, State as Extract};
+use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 use std::time::SystemTime;
 
@@ -138,6 +139,39 @@ pub async fn users(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: C
     Ok(cursor.page(&call, assigned, |(user, a)| {
         assignment_json(&id, user, a, &call.base)
     }))
+}
+
+/// The largest logo Okta takes.
+const MAX_LOGO: usize = 1 << 20;
+
+/// `POST /api/v1/apps/{id}/logo`: one `multipart/form-data` part named `file`, an image
+/// under 1 MB. Answers 201 with no body.
+pub async fn upload_logo(
+    Extract(mock): Extract<Mock>,
+    Path(id): Path<String>,
+    call: Call,
+) -> Reply {
+    find_app(&mock.lock(), &id)?;
+    let invalid = |why: &str| MockError::validation("file", format!("file: {why}"));
+    let boundary = call
+        .content_type()
+        .and_then(|t| t.strip_prefix("multipart/form-data; boundary="))
+        .ok_or_else(|| invalid("the request must be multipart/form-data"))?;
+    let body = String::from_utf8_lossy(call.body());
+    let file = body
+        .split(&format!("--{boundary}"))
+        .find(|part| part.contains("name=\"file\""))
+        .and_then(|part| part.split_once("\r\n\r\n"))
+        .map(|(head, data)| (head.to_ascii_lowercase(), data.len().saturating_sub(2)))
+        .ok_or_else(|| invalid("a part named file is required"))?;
+    let (head, size) = file;
+    let image = ["image/png", "image/jpeg", "image/gif", "image/svg+xml"]
+        .iter()
+        .any(|t| head.contains(&format!("content-type: {t}")));
+    if !image || size == 0 || size > MAX_LOGO {
+        return Err(invalid("a PNG, JPG, SVG or GIF image under 1 MB"));
+    }
+    Ok(axum::http::StatusCode::CREATED.into_response())
 }
 
 /// The app username and profile an assignment request sets.

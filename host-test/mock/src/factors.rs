@@ -5,6 +5,7 @@ use super::errors::MockError;
 use super::state::{MockFactor, OutboxMessage, State, timestamp};
 use super::{Call, Mock, Reply, page};
 use axum::extract::{Path, State as Extract};
+use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 use std::time::SystemTime;
 
@@ -327,6 +328,32 @@ pub async fn unenroll(
         vec![target],
     );
     Ok(page::no_content())
+}
+
+/// A 1×1 PNG: the QR code image of a TOTP enrollment.
+const QR_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b,
+    0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00,
+    0x02, 0x00, 0x01, 0xe5, 0x27, 0xde, 0xfc, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+/// `GET /api/v1/users/{id}/factors/{factorId}/qr/{secret}`: the QR code a TOTP
+/// enrollment links to, as an image.
+pub async fn qr_code(
+    Extract(mock): Extract<Mock>,
+    Path((id, factor_id, secret)): Path<(String, String, String)>,
+) -> Reply {
+    let state = mock.lock();
+    let pending = state.factors.get(&id).is_some_and(|fs| {
+        fs.iter()
+            .any(|f| f.id == factor_id && f.shared_secret.as_deref() == Some(secret.as_str()))
+    });
+    if !pending {
+        return Err(MockError::not_found(&factor_id, "UserFactor"));
+    }
+    Ok(([(axum::http::header::CONTENT_TYPE, "image/png")], QR_PNG).into_response())
 }
 
 /// `GET /mock/outbox`: the codes the mock "sent", newest last (a mock control route).

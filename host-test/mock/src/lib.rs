@@ -281,6 +281,10 @@ fn router(shared: Mock) -> Router {
             "/api/v1/users/{id}/factors/{factor}/lifecycle/activate",
             post(factors::activate),
         )
+        .route(
+            "/api/v1/users/{id}/factors/{factor}/qr/{secret}",
+            get(factors::qr_code),
+        )
         .route("/api/v1/groups", get(groups::list).post(groups::create))
         .route(
             "/api/v1/groups/{id}",
@@ -293,6 +297,7 @@ fn router(shared: Mock) -> Router {
         )
         .route("/api/v1/apps", get(apps::list))
         .route("/api/v1/apps/{id}", get(apps::get))
+        .route("/api/v1/apps/{id}/logo", post(apps::upload_logo))
         .route(
             "/api/v1/apps/{id}/users",
             get(apps::users).post(apps::assign),
@@ -466,6 +471,7 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         query: parts.uri.query().map(str::to_string),
         content_length: header(header::CONTENT_LENGTH),
         transfer_encoding: header(header::TRANSFER_ENCODING),
+        content_type: header(header::CONTENT_TYPE),
         body: LoggedRequest::logged_body(&bytes),
         auth_scheme: auth.split_once(' ').map(|(scheme, _)| scheme.to_string()),
         at: now,
@@ -507,6 +513,7 @@ pub struct Call {
     query: Option<String>,
     params: Vec<(String, String)>,
     body: Bytes,
+    content_type: Option<String>,
     bearer: bool,
 }
 
@@ -558,6 +565,16 @@ impl Call {
         serde_json::from_slice(&self.body).map_err(|_| MockError::unreadable_body())
     }
 
+    /// The body as received.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The `Content-Type` header.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
     /// The path as received, still percent-encoded.
     pub fn raw_path(&self) -> &str {
         &self.path
@@ -597,6 +614,11 @@ impl<S: Send + Sync> FromRequest<S> for Call {
         let params = form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes())
             .into_owned()
             .collect();
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -611,6 +633,7 @@ impl<S: Send + Sync> FromRequest<S> for Call {
             query,
             params,
             body,
+            content_type,
             bearer,
         })
     }

@@ -37,6 +37,8 @@ pub struct LoggedRequest {
     pub content_length: Option<String>,
     /// The `Transfer-Encoding` header, if any.
     pub transfer_encoding: Option<String>,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
     /// The body, as text (at most 64 KiB of it).
     pub body: String,
     /// `SSWS`, `Bearer`, or `None`.
@@ -418,6 +420,7 @@ mod tests {
                 query: None,
                 content_length: None,
                 transfer_encoding: None,
+                content_type: None,
                 body: LoggedRequest::logged_body(&[b'x'; 100 << 10]),
                 auth_scheme: None,
                 at: SystemTime::UNIX_EPOCH,

@@ -458,6 +458,9 @@ pub async fn update(Extract(mock): Extract<Mock>, Path(key): Path<String>, call:
     if let Some(recovery) = recovery {
         user.recovery = Some(recovery);
     }
+    if let Some(realm) = body.get("realmId").and_then(Value::as_str) {
+        user.realm_id = Some(realm.to_string());
+    }
     user.last_updated = now;
     let reply = page::json(user.to_json(&call.base));
     let target = state.user_target(&id);
