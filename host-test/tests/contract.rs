@@ -145,12 +145,13 @@ async fn a_cursor_is_refused_by_another_list_or_other_filters() {
         assert_error(&err, ErrorKind::InvalidInput, None);
         assert!(err.message.contains("page.after"), "{}", err.message);
     }
+    let everyone = env.mock.state().everyone_id.clone();
     let groups = call!(
         env,
         okta_management_groups,
         call_list_group_members,
         &okta_host::wit::groups::ListGroupMembersRequest {
-            group_id: env.mock.state().everyone_id.clone(),
+            group_id: everyone,
             page: page(None, Some(cursor), false),
             include_raw: None,
         }
