@@ -714,8 +714,18 @@ async fn unlock_user_unlocks_a_locked_out_user() {
         }
     )
     .unwrap();
-    assert_eq!(out.status, UserStatus::Active);
+    assert_eq!((out.status, out.changed), (UserStatus::Active, true));
     assert_eq!(status_of(&env, &id), Status::Active);
+    // A repeat: Okta refuses an ACTIVE user (`E0000032`); it is already unlocked.
+    let again = users!(
+        env,
+        call_unlock_user,
+        &UnlockUserRequest {
+            user_id: id.clone()
+        }
+    )
+    .unwrap();
+    assert_eq!((again.status, again.changed), (UserStatus::Active, false));
     let staged = create(&env, create_request("nolock@example.com")).await.id;
     let err = users!(
         env,
