@@ -285,6 +285,25 @@ fn recovery_json(field: &str, q: &RecoveryQuestion) -> Result<Value, OktaError> 
     Ok(json!({ "question": q.question, "answer": q.answer }))
 }
 
+/// The `credentials` object of a create or an update: a password and a recovery question,
+/// each when given.
+fn credentials(
+    password: Option<&PasswordInput>,
+    question: Option<&RecoveryQuestion>,
+) -> Result<Map<String, Value>, OktaError> {
+    let mut credentials = Map::new();
+    if let Some(password) = password {
+        credentials.insert("password".into(), password_json("password", password)?);
+    }
+    if let Some(question) = question {
+        credentials.insert(
+            "recovery_question".into(),
+            recovery_json("recovery-question", question)?,
+        );
+    }
+    Ok(credentials)
+}
+
 /// `POST /api/v1/users?activate=&provider=&nextLogin=` with the profile and credentials.
 pub(crate) fn build_create_user(req: &CreateUserRequest) -> Result<RequestSpec, OktaError> {
     let mut profile = req.profile.clone();
@@ -296,16 +315,7 @@ pub(crate) fn build_create_user(req: &CreateUserRequest) -> Result<RequestSpec, 
     }
     let profile = objects::profile_object(&profile, req.profile_extra.as_deref(), "profile-extra")?;
     let activate = req.activate.unwrap_or(true);
-    let mut credentials = Map::new();
-    if let Some(password) = &req.password {
-        credentials.insert("password".into(), password_json("password", password)?);
-    }
-    if let Some(question) = &req.recovery_question {
-        credentials.insert(
-            "recovery_question".into(),
-            recovery_json("recovery-question", question)?,
-        );
-    }
+    let mut credentials = credentials(req.password.as_ref(), req.recovery_question.as_ref())?;
     if let Some(provider) = &req.provider {
         use crate::wit::types::ProviderType;
         let kind = objects::provider_type_name(provider.provider_type)
@@ -387,16 +397,7 @@ pub(crate) fn build_update(req: &UpdateUserRequest) -> Result<RequestSpec, OktaE
     if !profile.is_empty() {
         body.insert("profile".into(), Value::Object(profile));
     }
-    let mut credentials = Map::new();
-    if let Some(password) = &req.password {
-        credentials.insert("password".into(), password_json("password", password)?);
-    }
-    if let Some(question) = &req.recovery_question {
-        credentials.insert(
-            "recovery_question".into(),
-            recovery_json("recovery-question", question)?,
-        );
-    }
+    let credentials = credentials(req.password.as_ref(), req.recovery_question.as_ref())?;
     if !credentials.is_empty() {
         body.insert("credentials".into(), Value::Object(credentials));
     }

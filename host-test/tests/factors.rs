@@ -6,23 +6,6 @@ use common::*;
 use okta_host::wit::factors::*;
 use okta_host::wit::types::ErrorKind;
 
-fn enroll(user: &str, kind: FactorType) -> EnrollFactorRequest {
-    EnrollFactorRequest {
-        user_id: user.into(),
-        factor_type: kind,
-        provider: None,
-        phone_number: None,
-        email: None,
-        question: None,
-        answer: None,
-        factor_profile_id: None,
-        shared_secret: None,
-        activate: None,
-        update_phone: None,
-        token_lifetime_seconds: None,
-    }
-}
-
 fn code_for(env: &Env, factor_id: &str) -> String {
     env.mock
         .state()

@@ -214,20 +214,10 @@ async fn relative_paths_form_and_multipart_bodies_and_binary_answers() {
         env,
         okta_management_factors,
         call_enroll_factor,
-        &okta_host::wit::factors::EnrollFactorRequest {
-            user_id: user,
-            factor_type: okta_host::wit::factors::FactorType::TokenSoftwareTotp,
-            provider: None,
-            phone_number: None,
-            email: None,
-            question: None,
-            answer: None,
-            factor_profile_id: None,
-            shared_secret: None,
-            activate: None,
-            update_phone: None,
-            token_lifetime_seconds: None,
-        }
+        &enroll(
+            &user,
+            okta_host::wit::factors::FactorType::TokenSoftwareTotp
+        )
     )
     .unwrap();
     // The link is on the org: the raw node takes the org's own URL.

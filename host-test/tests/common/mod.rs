@@ -1,6 +1,7 @@
 //! Shared test setup: a mock Okta, a host routed to it, and a connection for its org.
 #![allow(dead_code)]
 
+use okta_host::wit::factors::{EnrollFactorRequest, FactorType};
 use okta_host::wit::raw::{HttpMethod, RawRequest};
 use okta_host::wit::types::{ErrorKind, OktaError, UserProfile};
 use okta_host::wit::users::CreateUserRequest;
@@ -203,6 +204,24 @@ pub fn raw(method: HttpMethod, path: &str) -> RawRequest {
         backoff: None,
         retry_on_all_errors: None,
         timeout_ms: None,
+    }
+}
+
+/// An enrollment of a factor type with nothing else set.
+pub fn enroll(user: &str, kind: FactorType) -> EnrollFactorRequest {
+    EnrollFactorRequest {
+        user_id: user.into(),
+        factor_type: kind,
+        provider: None,
+        phone_number: None,
+        email: None,
+        question: None,
+        answer: None,
+        factor_profile_id: None,
+        shared_secret: None,
+        activate: None,
+        update_phone: None,
+        token_lifetime_seconds: None,
     }
 }
 
