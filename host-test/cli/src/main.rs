@@ -12,6 +12,21 @@ use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Prints a line on stdout. When the reader has gone (`okta-nodes call ... | head -c 10`),
+/// the command ends quietly instead of panicking: there is no one left to tell.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(err) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if err.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: writing the output: {err}");
+            std::process::exit(2);
+        }
+    }};
+}
+
 /// The demo flows, from `examples/flows/`, in the order the demo runs them.
 const DEMO_FLOWS: &[&str] = &[
     include_str!("../../../examples/flows/user-lifecycle.json"),
@@ -204,7 +219,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             let host = Host::new(HostConfig::default())?;
             let width = host.catalog().iter().map(|n| n.id.len()).max().unwrap_or(0);
             for node in host.catalog() {
-                println!("{:width$}  {}", node.id, node.label);
+                say!("{:width$}  {}", node.id, node.label);
             }
             Ok(())
         }
@@ -214,11 +229,11 @@ async fn run(command: Command) -> Result<(), Failure> {
             let host = conn.host()?;
             match host.call_json(&connection, &node, &input).await? {
                 Outcome::Ok(output) => {
-                    println!("{}", pretty(&output));
+                    say!("{}", pretty(&output));
                     Ok(())
                 }
                 Outcome::Err(error) => {
-                    println!("{}", pretty(&error));
+                    say!("{}", pretty(&error));
                     Err(Failure::Node)
                 }
             }
@@ -274,8 +289,8 @@ async fn run(command: Command) -> Result<(), Failure> {
             })
             .await
             .context("starting the mock")?;
-            println!("mock Okta listening on {}", mock.url());
-            println!(
+            say!("mock Okta listening on {}", mock.url());
+            say!(
                 "try: okta-nodes call users.list-users --domain {DEMO_DOMAIN} --token {token} --route-to {}",
                 mock.url()
             );
@@ -302,18 +317,18 @@ async fn run(command: Command) -> Result<(), Failure> {
                 ..HostConfig::default()
             })?;
             let connection = Connection::api_token(DEMO_DOMAIN, mock.token());
-            println!(
+            say!(
                 "org {DEMO_DOMAIN}, served by the mock Okta at {}",
                 mock.url()
             );
             for flow in &flows {
-                println!("\n== {} ==", flow.name);
+                say!("\n== {} ==", flow.name);
                 if !flow.description.is_empty() {
-                    println!("{}\n", flow.description);
+                    say!("{}\n", flow.description);
                 }
                 run_flow(&host, &connection, flow).await?;
             }
-            println!(
+            say!(
                 "\n{} requests reached the mock; every step ran in a fresh instance of the component.",
                 mock.requests().len()
             );
@@ -377,7 +392,7 @@ fn print_step(i: usize, step: &Step, outcome: &Outcome) {
                     Some(format!("{path}={value}"))
                 })
                 .collect();
-            println!(
+            say!(
                 "{:>2}. {title}\n    {}  ok  {}",
                 i + 1,
                 step.node,
@@ -385,7 +400,7 @@ fn print_step(i: usize, step: &Step, outcome: &Outcome) {
             );
         }
         Outcome::Err(error) => {
-            println!(
+            say!(
                 "{:>2}. {title}\n    {}  FAILED\n{}",
                 i + 1,
                 step.node,

@@ -393,3 +393,20 @@ async fn the_served_mock_takes_a_large_org_and_faults_from_its_flags() {
     );
     served.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_cli_ends_quietly_when_its_reader_goes_away() {
+    // `okta-nodes list | head -c 0`: the reader is gone before the first line.
+    let mut child = std::process::Command::new(CLI)
+        .arg("list")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(out.status.code(), Some(0));
+}
