@@ -3,7 +3,9 @@
 //!
 //! Records are objects keyed by WIT field name; an `option` is `null` or absent when empty;
 //! an `enum` is its case name; a `variant` is `"case"` without a payload or
-//! `{"case": payload}`; lists and tuples are arrays; flags are arrays of names.
+//! `{"case": payload}`; lists and tuples are arrays; flags are arrays of names. Where a
+//! string is wanted, a number, boolean, object or array is taken as its JSON text, so a
+//! field that holds JSON (`profile-extra`) can be written as JSON.
 
 use anyhow::{Result, anyhow, bail};
 use serde_json::{Map, Value};
@@ -16,11 +18,15 @@ pub fn to_val(json: &Value, ty: &Type, at: &str) -> Result<Val> {
             json.as_bool()
                 .ok_or_else(|| expected(at, "true or false", json))?,
         ),
-        Type::String => Val::String(
-            json.as_str()
-                .ok_or_else(|| expected(at, "a string", json))?
-                .to_string(),
-        ),
+        // A number or boolean where text is wanted is its JSON text (an employee number
+        // from a flow variable); an object or array is its JSON (a `profile-extra`).
+        Type::String => Val::String(match json {
+            Value::String(text) => text.clone(),
+            Value::Number(_) | Value::Bool(_) | Value::Object(_) | Value::Array(_) => {
+                json.to_string()
+            }
+            Value::Null => return Err(expected(at, "a string", json)),
+        }),
         Type::Char => {
             let s = json
                 .as_str()

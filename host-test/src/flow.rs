@@ -27,6 +27,12 @@ pub fn compatible(wanted: &str, have: &str) -> bool {
     want_name == have_name && want[..line] == has[..line] && has >= want
 }
 
+/// A flow variable from the command line (`--var name=value`): JSON when the value is
+/// JSON (`3`, `true`, `"3"`, `[1]`), a string otherwise (`2026-12-01`, `ada@example.com`).
+pub fn var_value(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+}
+
 /// A flow file.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Flow {
@@ -173,8 +179,16 @@ pub fn lookup(outputs: &Map<String, Value>, path: &str) -> Option<Value> {
     Some(value)
 }
 
-/// Replaces `${step.path}` references. A string that is exactly one reference takes the
-/// referenced value as it is; references inside longer strings are spliced in as text.
+/// Replaces `${step.path}` references with values, never with text that could change the
+/// shape of the input:
+///
+/// - a string that is exactly one reference takes the referenced value as it is (a number
+///   stays a number);
+/// - a string that holds a JSON object or array (such as a `profile-extra` written as a
+///   string) is parsed, its references replaced as values inside it, and written back, so
+///   a value with quotes in it stays one JSON string and cannot add a field;
+/// - in any other string (a filter expression, a message), references are spliced in as
+///   text.
 pub fn substitute(value: &Value, outputs: &Map<String, Value>) -> Result<Value> {
     Ok(match value {
         Value::String(s) => {
@@ -186,6 +200,14 @@ pub fn substitute(value: &Value, outputs: &Map<String, Value>) -> Result<Value> 
                 return lookup(outputs, path).ok_or_else(|| {
                     anyhow!("`${{{path}}}` names nothing an earlier step returned")
                 });
+            }
+            if !s.contains("${") {
+                return Ok(value.clone());
+            }
+            if let Ok(document @ (Value::Object(_) | Value::Array(_))) =
+                serde_json::from_str::<Value>(s)
+            {
+                return Ok(Value::String(substitute(&document, outputs)?.to_string()));
             }
             let mut out = String::new();
             let mut rest = s.as_str();
@@ -238,6 +260,26 @@ mod tests {
         );
         assert!(substitute(&json!("${nope.id}"), outputs).is_err());
         assert!(substitute(&json!("x ${create.id"), outputs).is_err());
+    }
+
+    #[test]
+    fn a_value_never_changes_the_shape_of_the_input() {
+        let vars = json!({"vars": {"start": "2026\", \"costCenter\": \"HACKED", "limit": 3}});
+        let outputs = vars.as_object().unwrap();
+        let input = json!({
+            "profile-extra": "{\"startDate\": \"${vars.start}\"}",
+            "page": {"limit": "${vars.limit}"},
+            "filter": "profile.x eq \"${vars.limit}\"",
+        });
+        let out = substitute(&input, outputs).unwrap();
+        let extra: Value = serde_json::from_str(out["profile-extra"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            extra,
+            json!({"startDate": "2026\", \"costCenter\": \"HACKED"}),
+            "still one field"
+        );
+        assert_eq!(out["page"]["limit"], 3);
+        assert_eq!(out["filter"], "profile.x eq \"3\"");
     }
 
     #[test]

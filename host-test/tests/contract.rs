@@ -318,7 +318,11 @@ async fn nodes_that_change_something_name_what_they_did() {
 async fn input_of_the_wrong_shape_is_the_nodes_invalid_input() {
     let env = Env::start().await;
     for (node, input, field) in [
-        ("users.get-user", json!({"user-id": 7}), "request.user-id"),
+        (
+            "users.get-user",
+            json!({"user-id": null}),
+            "request.user-id",
+        ),
         ("users.get-user", json!({"usr-id": "x"}), "usr-id"),
         (
             "users.delete-user",

@@ -5,7 +5,7 @@
 
 use anyhow::{Context as _, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
-use okta_host::flow::{Flow, Step, lookup};
+use okta_host::flow::{Flow, Step, lookup, var_value};
 use okta_host::{Connection, Host, HostConfig, Outcome};
 use okta_mock::{Fault, MockConfig, MockOkta};
 use serde_json::{Map, Value};
@@ -244,8 +244,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 let (name, value) = var
                     .split_once('=')
                     .ok_or_else(|| anyhow!("--var takes NAME=VALUE, not {var}"))?;
-                flow.vars
-                    .insert(name.to_string(), Value::String(value.to_string()));
+                flow.vars.insert(name.to_string(), var_value(value));
             }
             let connection = conn.connection()?;
             let host = conn.host()?;

@@ -122,21 +122,18 @@ async fn a_node_error_is_json_on_stdout_and_exit_1() {
 #[tokio::test]
 async fn input_of_the_wrong_shape_is_the_nodes_invalid_input_and_exit_1() {
     // Nothing is sent, so the org need not exist.
-    for (input, field) in [
-        (r#"{"usr-id": "x"}"#, "usr-id"),
-        (r#"{"user-id": 7}"#, "request.user-id"),
-        (r#"{"user-id": "x", "expand": ["a"]}"#, "request.expand"),
+    for (node, input, field) in [
+        ("users.get-user", r#"{"usr-id": "x"}"#, "usr-id"),
+        ("users.get-user", r#"{"user-id": null}"#, "request.user-id"),
+        (
+            "users.list-users",
+            r#"{"page": {"limit": "ten"}}"#,
+            "request.page.limit",
+        ),
     ] {
         let out = run(
             &[
-                "call",
-                "users.get-user",
-                "--input",
-                input,
-                "--domain",
-                ORG,
-                "--token",
-                "t",
+                "call", node, "--input", input, "--domain", ORG, "--token", "t",
             ],
             &[],
         )
@@ -409,4 +406,73 @@ async fn the_cli_ends_quietly_when_its_reader_goes_away() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn a_flow_variable_is_a_value_and_never_adds_a_field() {
+    let mock = okta_mock::MockOkta::start(MockConfig::default())
+        .await
+        .unwrap();
+    let (token, url) = (mock.token(), mock.url());
+    let flow = std::env::temp_dir().join(format!("okta-nodes-vars-{}.json", std::process::id()));
+    std::fs::write(
+        &flow,
+        serde_json::json!({
+            "package": "okta:management@0.2.0",
+            "name": "Variables",
+            "steps": [
+                {
+                    "id": "create",
+                    "node": "users.create-user",
+                    "input": {
+                        "profile": {"login": "v@example.com", "email": "v@example.com", "first-name": "V", "last-name": "Ar"},
+                        "profile-extra": "{\"startDate\": \"${vars.start}\"}",
+                        "activate": false
+                    }
+                },
+                {"id": "list", "node": "users.list-users", "input": {"page": {"limit": "${vars.limit}"}}}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "flow",
+            flow.to_str().unwrap(),
+            "--var",
+            r#"start=2026", "costCenter": "HACKED"#,
+            "--var",
+            "limit=1",
+            "--domain",
+            ORG,
+            "--token",
+            &token,
+            "--route-to",
+            &url,
+        ],
+        &[],
+    )
+    .await;
+    std::fs::remove_file(&flow).ok();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let state = mock.state();
+    let user = state.find_user("v@example.com").unwrap();
+    assert_eq!(user.profile.get("costCenter"), None, "no field was added");
+    assert_eq!(
+        user.profile["startDate"], r#"2026", "costCenter": "HACKED"#,
+        "the value stayed one string"
+    );
+    let list = state.traffic.logged().last().unwrap().clone();
+    assert_eq!(
+        list.query.as_deref(),
+        Some("limit=1"),
+        "a number, where one is wanted"
+    );
 }
