@@ -116,6 +116,7 @@ fn outgoing(request: &HttpRequest<'_>) -> Result<OutgoingRequest, TransportError
     let out = OutgoingRequest::new(fields);
     let method = match request.method {
         Method::Get => waki::Method::Get,
+        Method::Head => waki::Method::Head,
         Method::Post => waki::Method::Post,
         Method::Put => waki::Method::Put,
         Method::Patch => waki::Method::Patch,

@@ -211,12 +211,21 @@ pub(crate) fn build_request(
     let path = check_path(&req.path, domain)?;
     let method = match req.method {
         HttpMethod::Get => Method::Get,
+        HttpMethod::Head => Method::Head,
         HttpMethod::Post => Method::Post,
         HttpMethod::Put => Method::Put,
         HttpMethod::Patch => Method::Patch,
         HttpMethod::Delete => Method::Delete,
     };
-    let mut spec = RequestSpec::with_method(method, path);
+    // The raw node cannot know whether an endpoint is safe to repeat (a second DELETE of
+    // a user deletes for good what the first only deactivated): after a 5xx or a
+    // transport failure, only a read is sent again, unless the caller says otherwise.
+    let read = matches!(method, Method::Get | Method::Head);
+    let mut spec = RequestSpec::with_method(method, path).retry(if read {
+        Retry::Safe
+    } else {
+        Retry::Unsafe
+    });
     for pair in req.query.as_deref().unwrap_or_default() {
         if pair.name.is_empty() {
             return Err(invalid_input("query has a parameter without a name"));

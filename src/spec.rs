@@ -15,6 +15,8 @@ use std::borrow::Cow;
 pub(crate) enum Method {
     /// `GET`
     Get,
+    /// `HEAD`
+    Head,
     /// `POST`
     Post,
     /// `PUT`
@@ -113,10 +115,11 @@ pub(crate) struct RequestSpec {
 }
 
 impl RequestSpec {
-    /// A request with any method; `GET`, `PUT` and `DELETE` are safe to repeat.
+    /// A request with any method; `GET`, `HEAD`, `PUT` and `DELETE` are safe to repeat
+    /// unless marked otherwise (a typed node knows its endpoint; the raw node does not).
     pub(crate) fn with_method(method: Method, path: String) -> Self {
         let retry = match method {
-            Method::Get | Method::Put | Method::Delete => Retry::Safe,
+            Method::Get | Method::Head | Method::Put | Method::Delete => Retry::Safe,
             Method::Post | Method::Patch => Retry::Unsafe,
         };
         RequestSpec {

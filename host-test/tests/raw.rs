@@ -236,3 +236,41 @@ async fn relative_paths_form_and_multipart_bodies_and_binary_answers() {
     );
     assert_eq!(image.body_base64.as_deref(), Some(PNG_BASE64));
 }
+
+#[tokio::test]
+async fn a_raw_write_is_not_sent_again_unless_the_caller_says_so() {
+    let env = Env::start().await;
+    let id = env.add_user("raw-delete@example.com");
+    let delete = raw(HttpMethod::Delete, &format!("users/{id}"));
+    // A lost answer to a DELETE: sending it again could delete what it deactivated.
+    env.mock
+        .fail_next("DELETE", &format!("/api/v1/users/{id}"), 503, 3);
+    let err = call!(env, okta_management_raw, call_request, &delete).unwrap_err();
+    assert_error(&err, ErrorKind::Server, Some("E0000010"));
+    assert_eq!((err.attempts, err.retryable), (1, false));
+    assert_eq!(env.requests(), 1);
+    // A read is sent again.
+    env.mock.clear_requests();
+    env.mock.fail_next("GET", "/api/v1/users/me", 503, 1);
+    call!(
+        env,
+        okta_management_raw,
+        call_request,
+        &raw(HttpMethod::Get, "users/me")
+    )
+    .unwrap();
+    assert_eq!(env.requests(), 2);
+    // The caller may say otherwise, knowing what a repeat does.
+    env.mock.clear_requests();
+    let told = RawRequest {
+        retry_on_all_errors: Some(true),
+        retry_delay_ms: Some(1),
+        ..delete
+    };
+    call!(env, okta_management_raw, call_request, &told).unwrap();
+    assert_eq!(env.requests(), 3, "two more 503s, then the DELETE");
+    assert_eq!(
+        env.mock.state().users[&id].status,
+        okta_mock::Status::Deprovisioned
+    );
+}
