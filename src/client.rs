@@ -79,6 +79,12 @@ pub(crate) trait Transport {
     fn now(&self) -> SystemTime;
 }
 
+/// The longest URL sent: servers (Okta's included) refuse longer ones as "URI too long".
+pub(crate) const MAX_URL: usize = 16 << 10;
+
+/// The largest request body sent.
+pub(crate) const MAX_BODY: usize = 8 << 20;
+
 /// A connection and a transport, and what one node call has sent so far.
 pub(crate) struct Client<T> {
     connection: Connection,
@@ -131,7 +137,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// Sends a request, retrying as the connection's policy and the request allow. A non-2xx
-    /// answer becomes the matching error.
+    /// answer becomes the matching error. A request too large to send (a URL past
+    /// [`MAX_URL`], a body past [`MAX_BODY`]) is `invalid-input`, and nothing is sent.
     pub(crate) fn send(&mut self, spec: &RequestSpec) -> Result<Response, OktaError> {
         let body = spec
             .body
@@ -150,6 +157,20 @@ impl<T: Transport> Client<T> {
             connect_timeout: spec.timeout.unwrap_or(self.connection.timeout),
             max_response_bytes: self.connection.max_response_bytes,
         };
+        if request.url.len() > MAX_URL {
+            return Err(error::invalid_input(format!(
+                "the request's URL would be longer than {MAX_URL} bytes: shorten the id, query or expression"
+            )));
+        }
+        if request
+            .body
+            .as_ref()
+            .is_some_and(|(_, b)| b.len() > MAX_BODY)
+        {
+            return Err(error::invalid_input(format!(
+                "the request's body would be larger than {MAX_BODY} bytes"
+            )));
+        }
         let policy = spec.policy.unwrap_or(self.connection.policy);
         self.repeatable = spec.retry != Retry::Unsafe;
         let mut attempt = 0;

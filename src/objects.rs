@@ -96,6 +96,10 @@ fn take_string(map: &mut Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
+/// The largest `profile-extra` (or app profile) taken, in bytes: far beyond what an Okta
+/// profile holds, small enough to parse in the instance.
+const MAX_PROFILE_EXTRA: usize = 1 << 20;
+
 /// Parses `profile-extra`: a JSON object of custom attributes.
 pub(crate) fn parse_profile_extra(
     field: &str,
@@ -104,6 +108,11 @@ pub(crate) fn parse_profile_extra(
     let Some(extra) = extra.map(str::trim).filter(|e| !e.is_empty()) else {
         return Ok(Map::new());
     };
+    if extra.len() > MAX_PROFILE_EXTRA {
+        return Err(invalid_input(format!(
+            "{field} is larger than {MAX_PROFILE_EXTRA} bytes"
+        )));
+    }
     match serde_json::from_str::<Value>(extra) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(invalid_input(format!("{field} must be a JSON object"))),

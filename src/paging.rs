@@ -16,6 +16,13 @@ pub(crate) const DEFAULT_MAX_ITEMS: u32 = 1_000;
 /// The largest `max-items`; past it, a list is paged with `next-cursor`.
 pub(crate) const MAX_ITEMS: u32 = 10_000;
 
+/// The most bytes of items `fetch-all` keeps across pages; past it the list stops with the
+/// cursor to resume from, as it does at `max-items`.
+pub(crate) const MAX_LIST_BYTES: usize = 16 << 20;
+
+/// The largest page every Okta list accepts.
+const SAFE_PAGE: u32 = 200;
+
 /// Query parameters that say where a page starts rather than what the list holds: a cursor
 /// may differ from its request in these only.
 const POSITION: &[&str] = &["after", "limit", "since"];
@@ -148,7 +155,7 @@ pub(crate) fn first_request(
                      with the request that returned it",
                 ));
             }
-            let target = match paging.limit {
+            let target = match first_limit(paging) {
                 Some(limit) => with_limit(cursor, limit as usize),
                 None => cursor.clone(),
             };
@@ -158,7 +165,18 @@ pub(crate) fn first_request(
         Some(Start::After(after)) => spec = spec.query("after", after),
         None => {}
     }
-    Ok(spec.query_opt("limit", paging.limit))
+    Ok(spec.query_opt("limit", first_limit(paging)))
+}
+
+/// The first page's limit: with `fetch-all`, never more than `max-items`, so no page is
+/// cut in the middle (a cut page's cursor would skip the rest of it).
+fn first_limit(paging: &Paging) -> Option<u32> {
+    let max = u32::try_from(paging.max_items).unwrap_or(u32::MAX);
+    match paging.limit {
+        Some(limit) if paging.fetch_all => Some(limit.min(max)),
+        None if paging.fetch_all && max <= SAFE_PAGE => Some(max),
+        limit => limit,
+    }
 }
 
 /// Fetches one page, or with `fetch-all` every page up to `max-items`.
@@ -175,8 +193,10 @@ pub(crate) fn collect<T>(
     let mut items = Vec::new();
     // Few pages are fetched in one call: a list is smaller than a hash set here.
     let mut seen = vec![spec.path_and_query()];
+    let mut kept_bytes = 0;
     loop {
         let resp = fetch(&spec)?;
+        kept_bytes += resp.body.len();
         let page = parse(&resp)?;
         let page_len = page.len();
         items.extend(page);
@@ -193,8 +213,8 @@ pub(crate) fn collect<T>(
         let Some(next) = next else {
             return Ok((items, None));
         };
-        if page_len == 0 {
-            // Nothing more for now; the cursor is where to look next time.
+        if page_len == 0 || kept_bytes >= MAX_LIST_BYTES {
+            // Nothing more for now, or enough to carry: the cursor is where to go on.
             return Ok((items, Some(next)));
         }
         if seen.contains(&next) {
@@ -604,6 +624,49 @@ mod tests {
         let (rest, next) = run(&mut list, page(next.as_deref(), Some(3), true, None));
         assert_eq!(rest, vec![5, 6, 7, 8, 9]);
         assert_eq!(next, None);
+    }
+
+    #[test]
+    fn a_first_page_larger_than_max_items_is_never_cut() {
+        // An explicit limit over max-items is lowered to it.
+        let mut list = fake(10);
+        let (items, next) = run(&mut list, page(None, Some(8), true, Some(3)));
+        assert_eq!(items, vec![0, 1, 2]);
+        assert_eq!(list.requests[0], "/api/v1/users?limit=3");
+        assert_eq!(next.as_deref(), Some("/api/v1/users?after=3&limit=3"));
+        // No limit and a max-items under every list's page size: the page asks for it.
+        let mut list = fake(500);
+        let (items, next) = run(&mut list, page(None, None, true, Some(150)));
+        assert_eq!(items.len(), 150);
+        assert_eq!(list.requests, vec!["/api/v1/users?limit=150"]);
+        assert_eq!(next.as_deref(), Some("/api/v1/users?after=150&limit=150"));
+    }
+
+    #[test]
+    fn fetch_all_stops_at_the_byte_budget_with_the_cursor() {
+        // Pages of about 4 MiB each: the budget of 16 MiB is reached after four.
+        let item = "x".repeat(1 << 20);
+        let mut pages = 0;
+        let paging = plan(Some(&page(None, None, true, Some(MAX_ITEMS))), None).unwrap();
+        let (items, next) = collect(
+            RequestSpec::get("/api/v1/users".into()),
+            &paging,
+            &mut |_| {
+                pages += 1;
+                Ok(Response {
+                    status: 200,
+                    headers: vec![(
+                        "link".into(),
+                        format!("<https://x/api/v1/users?after={pages}>; rel=next"),
+                    )],
+                    body: serde_json::to_vec(&vec![item.as_str(); 4]).unwrap(),
+                })
+            },
+            &mut |resp| Ok(serde_json::from_slice::<Vec<String>>(&resp.body).unwrap()),
+        )
+        .unwrap();
+        assert_eq!((pages, items.len()), (4, 16));
+        assert_eq!(next.as_deref(), Some("/api/v1/users?after=4"));
     }
 
     #[test]

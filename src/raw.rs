@@ -72,11 +72,32 @@ pub(crate) fn check_path(path: &str, domain: &str) -> Result<String, OktaError> 
     Ok(path.to_string())
 }
 
-/// Checks extra headers.
+/// The most extra headers a raw request may carry.
+const MAX_HEADERS: usize = 32;
+
+/// The longest extra header value, in bytes.
+const MAX_HEADER_VALUE: usize = 8 << 10;
+
+/// The largest JSON or multipart body a raw request takes, in bytes (Okta's image uploads
+/// are under 1 MB).
+const MAX_BODY: usize = 8 << 20;
+
+/// Checks extra headers: names are tokens, values hold no control character, and both are
+/// bounded.
 fn check_headers(headers: &[Pair]) -> Result<Vec<(String, String)>, OktaError> {
+    if headers.len() > MAX_HEADERS {
+        return Err(invalid_input(format!(
+            "headers holds more than {MAX_HEADERS} headers"
+        )));
+    }
     headers
         .iter()
         .map(|h| {
+            if h.name.len() > 256 || h.value.len() > MAX_HEADER_VALUE {
+                return Err(invalid_input(format!(
+                    "a header is longer than {MAX_HEADER_VALUE} bytes"
+                )));
+            }
             let name = h.name.trim().to_ascii_lowercase();
             let token = !name.is_empty()
                 && name
@@ -91,9 +112,9 @@ fn check_headers(headers: &[Pair]) -> Result<Vec<(String, String)>, OktaError> {
             if FORBIDDEN_HEADERS.contains(&name.as_str()) {
                 return Err(invalid_input(format!("the {name} header cannot be set")));
             }
-            if h.value.contains(['\r', '\n']) {
+            if h.value.chars().any(char::is_control) {
                 return Err(invalid_input(format!(
-                    "the {name} header's value holds a line break"
+                    "the {name} header's value holds a control character"
                 )));
             }
             Ok((name, h.value.clone()))
@@ -104,6 +125,16 @@ fn check_headers(headers: &[Pair]) -> Result<Vec<(String, String)>, OktaError> {
 /// The request body: JSON checked, form fields encoded, multipart parts decoded and framed.
 /// A blank JSON body is no body.
 fn body(body: &RawBody) -> Result<Option<Body>, OktaError> {
+    let size = match body {
+        RawBody::Json(text) => text.len(),
+        RawBody::Form(fields) => fields.iter().map(|f| f.name.len() + f.value.len()).sum(),
+        RawBody::Multipart(parts) => parts.iter().map(|p| p.data_base64.len() / 4 * 3).sum(),
+    };
+    if size > MAX_BODY {
+        return Err(invalid_input(format!(
+            "body is larger than {MAX_BODY} bytes"
+        )));
+    }
     Ok(Some(match body {
         RawBody::Json(text) if text.trim().is_empty() => return Ok(None),
         RawBody::Json(text) => Body::Json(

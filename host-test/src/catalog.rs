@@ -10,6 +10,10 @@ use wasmtime::Engine;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, ComponentExportIndex, Type, Val};
 
+/// The largest JSON request `call_json` hands to a node, in bytes. Larger input is the
+/// node's `invalid-input` before it reaches the instance, whose memory it could exhaust.
+pub const MAX_INPUT_BYTES: usize = 16 << 20;
+
 /// The WIT package whose interfaces are nodes.
 const PACKAGE: &str = "okta:management/";
 
@@ -136,6 +140,12 @@ impl Host {
             .get_func(&mut store, node.index)
             .ok_or_else(|| anyhow!("{node_id} is not a function"))?;
         let ty = func.ty(&store);
+        if json_size(input, MAX_INPUT_BYTES).is_none() {
+            return invalid_input(
+                &ty,
+                format!("the request is larger than {MAX_INPUT_BYTES} bytes"),
+            );
+        }
         if !node.takes_request
             && !matches!(input, Value::Null)
             && input.as_object().is_none_or(|o| !o.is_empty())
@@ -169,6 +179,27 @@ impl Host {
             other => bail!("{node_id} returned {other:?}, not a result"),
         }
     }
+}
+
+/// The size of a value as JSON text, or `None` past `max`, without writing it anywhere.
+fn json_size(value: &Value, max: usize) -> Option<usize> {
+    struct Count(usize, usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            if self.0 > self.1 {
+                return Err(std::io::Error::other("too large"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0, max);
+    serde_json::to_writer(&mut count, value)
+        .ok()
+        .map(|()| count.0)
 }
 
 /// The node's own `invalid-input` error for a request its types reject: nothing was sent.

@@ -27,7 +27,7 @@ pub mod flow;
 pub mod hooks;
 pub mod host;
 
-pub use catalog::{NodeInfo, Outcome};
+pub use catalog::{MAX_INPUT_BYTES, NodeInfo, Outcome};
 pub use hooks::{Route, TimeoutCaps};
 pub use host::{COMPONENT_WASM, Connection, Credential, Host, HostConfig, Node};
 

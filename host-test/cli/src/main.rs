@@ -3,7 +3,7 @@
 //! Exit status: 0 success, 1 a node returned an error (printed as JSON on stdout), 2 a usage
 //! or host error.
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use okta_host::flow::{Flow, Step, lookup, var_value};
 use okta_host::{Connection, Host, HostConfig, Outcome};
@@ -409,9 +409,22 @@ fn print_step(i: usize, step: &Step, outcome: &Outcome) {
     }
 }
 
+/// Reads `--input`: JSON, or `@file` holding JSON. A file larger than a node takes is
+/// refused before it is read.
 fn read_input(input: &str) -> Result<Value> {
     let text = match input.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
+        Some(path) => {
+            let size = std::fs::metadata(path)
+                .with_context(|| format!("reading {path}"))?
+                .len();
+            if size > okta_host::MAX_INPUT_BYTES as u64 {
+                bail!(
+                    "{path} is larger than a node takes ({} bytes)",
+                    okta_host::MAX_INPUT_BYTES
+                );
+            }
+            std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?
+        }
         None => input.to_string(),
     };
     serde_json::from_str(&text).context("--input is not valid JSON")
