@@ -5,7 +5,8 @@
 //! `Transfer-Encoding: chunked` with an empty body. Here a request without a body never
 //! opens one, so it goes out as Okta's SDKs send it: no body and no framing headers (`GET`,
 //! `DELETE`), or `Content-Length: 0` (a bodiless `POST`, which Okta answers with 411
-//! otherwise). The response is read with waki.
+//! otherwise). The response is read on the same bindings, so a failure while the body
+//! streams keeps its `wasi:http` error code (a between-bytes timeout is a timeout).
 
 use crate::client::{HttpRequest, Transport, TransportError};
 use crate::spec::{Method, Response};
@@ -13,8 +14,10 @@ use std::time::{Duration, SystemTime};
 use waki::ErrorCode;
 use waki::bindings::wasi::http::outgoing_handler;
 use waki::bindings::wasi::http::types::{
-    Fields, IncomingResponse, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
+    Fields, IncomingBody, IncomingResponse, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
+    http_error_code,
 };
+use waki::bindings::wasi::io::streams::StreamError;
 
 /// The size of each read from the response body.
 const CHUNK: u64 = 64 * 1024;
@@ -31,25 +34,24 @@ pub(crate) struct WasiHttp;
 impl Transport for WasiHttp {
     fn send(&mut self, request: &HttpRequest<'_>) -> Result<Response, TransportError> {
         let incoming = exchange(request)?;
-        let resp = waki::Response::try_from(incoming).map_err(|e| transport_error(&e))?;
-        let status = resp.status_code();
-        let headers = resp
+        let status = incoming.status();
+        let headers = incoming
             .headers()
-            .iter()
+            .entries()
+            .into_iter()
             .map(|(name, value)| {
                 (
-                    name.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    name.to_ascii_lowercase(),
+                    String::from_utf8_lossy(&value).into_owned(),
                 )
             })
             .collect();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk(CHUNK).map_err(|e| transport_error(&e))? {
-            if bytes.len() + chunk.len() > request.max_response_bytes {
-                return Err(TransportError::TooLarge(request.max_response_bytes));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
+        let body = incoming
+            .consume()
+            .map_err(|()| TransportError::Failed("the response body was taken".into()))?;
+        let bytes = read_body(&body, request.max_response_bytes)?;
+        drop(incoming);
+        let _trailers = IncomingBody::finish(body);
         Ok(Response {
             status,
             headers,
@@ -172,11 +174,28 @@ fn exchange(request: &HttpRequest<'_>) -> Result<IncomingResponse, TransportErro
     }
 }
 
-/// Reads a `wasi:http` error code out of a waki error.
-fn transport_error(err: &anyhow::Error) -> TransportError {
-    match err.downcast_ref::<ErrorCode>() {
-        Some(code) => code_error(code.clone()),
-        None => TransportError::Failed(format!("{err:#}")),
+/// Reads a whole response body, up to `max` bytes.
+fn read_body(body: &IncomingBody, max: usize) -> Result<Vec<u8>, TransportError> {
+    let stream = body
+        .stream()
+        .map_err(|()| TransportError::Failed("the response body could not be read".into()))?;
+    let mut bytes = Vec::new();
+    loop {
+        match stream.blocking_read(CHUNK) {
+            Ok(chunk) => {
+                if bytes.len() + chunk.len() > max {
+                    return Err(TransportError::TooLarge(max));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Err(StreamError::Closed) => return Ok(bytes),
+            Err(StreamError::LastOperationFailed(err)) => {
+                return Err(match http_error_code(&err) {
+                    Some(code) => code_error(code),
+                    None => TransportError::Failed(err.to_debug_string()),
+                });
+            }
+        }
     }
 }
 
