@@ -35,7 +35,6 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
-use axum::serve::ListenerExt;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -146,22 +145,9 @@ impl MockOkta {
             .build_http(),
         });
         let connections = Arc::new(AtomicUsize::new(0));
-        let counter = connections.clone();
-        let listener = listener.tap_io(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
         let (shutdown, stop) = oneshot::channel::<()>();
         let app = router(shared.clone());
-        tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stop.await;
-                })
-                .await;
-            if let Err(err) = served {
-                eprintln!("mock okta stopped: {err}");
-            }
-        });
+        tokio::spawn(serve(listener, app, connections.clone(), stop));
         Ok(MockOkta {
             addr,
             shared,
@@ -247,6 +233,153 @@ impl Drop for MockOkta {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// Marks an answer the connection drops instead of sending (a `hangup` fault).
+#[derive(Clone, Copy, Debug)]
+struct Hangup;
+
+impl std::fmt::Display for Hangup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the mock hung up")
+    }
+}
+
+impl std::error::Error for Hangup {}
+
+/// Accepts connections until `stop` and serves each over HTTP/1.1. An answer marked
+/// [`Hangup`] is not sent: the connection closes instead, as when a server or a proxy drops
+/// it after doing the work.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    connections: Arc<AtomicUsize>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    use tower::ServiceExt as _;
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    eprintln!("mock okta: accept failed: {err}");
+                    continue;
+                }
+            },
+            _ = &mut stop => return,
+        };
+        connections.fetch_add(1, Ordering::Relaxed);
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service =
+                hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
+                    let app = app.clone();
+                    async move {
+                        let response = app
+                            .oneshot(request.map(Body::new))
+                            .await
+                            .unwrap_or_else(|never| match never {});
+                        match response.extensions().get::<Hangup>() {
+                            Some(hangup) => Err(*hangup),
+                            None => Ok(response),
+                        }
+                    }
+                });
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(io, service)
+                .await;
+        });
+    }
+}
+
+/// The answer a fault gives in place of the route's.
+fn replacement(effect: &Effect) -> Response {
+    match effect {
+        Effect::Html(status) => (
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY),
+            [(header::CONTENT_TYPE, "text/html")],
+            format!("<html><body><h1>{status}</h1><p>The gateway could not reach Okta.</p></body></html>"),
+        )
+            .into_response(),
+        Effect::Huge(bytes) => {
+            let body = format!("[\"{}\"]", "x".repeat(bytes.saturating_sub(4)));
+            ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
+        Effect::Redirect(location) => (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(header::LOCATION, location.as_str())],
+        )
+            .into_response(),
+        other => MockError::new(500, "E0000009", format!("{other:?} does not answer"))
+            .into_response(),
+    }
+}
+
+/// Changes the route's answer as a fault says: drops it, cuts it, drips it, pads it, or
+/// points its `next` link somewhere else.
+async fn reshape(effect: &Effect, response: Response, own_url: &str) -> Response {
+    use futures_util::stream;
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let body = match effect {
+        Effect::Hangup => {
+            parts.extensions.insert(Hangup);
+            Body::empty()
+        }
+        Effect::ResetMidBody => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let half = bytes.slice(..bytes.len() / 2);
+            Body::from_stream(stream::iter([
+                Ok(half),
+                Err(std::io::Error::other("the mock reset the connection")),
+            ]))
+        }
+        Effect::Drip(interval) => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let interval = *interval;
+            Body::from_stream(stream::unfold(0, move |at| {
+                let bytes = bytes.clone();
+                async move {
+                    if at >= bytes.len() {
+                        return None;
+                    }
+                    if at > 0 {
+                        tokio::time::sleep(interval).await;
+                    }
+                    Some((Ok::<_, std::io::Error>(bytes.slice(at..at + 1)), at + 1))
+                }
+            }))
+        }
+        Effect::Truncate => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Body::from(bytes.slice(..bytes.len() / 2))
+        }
+        Effect::HugeHeader(size) => {
+            if let Ok(value) = HeaderValue::from_str(&"x".repeat(*size)) {
+                parts.headers.insert("x-mock-padding", value);
+            }
+            Body::from(bytes)
+        }
+        Effect::NextLoop | Effect::ForeignNext => {
+            let next = match effect {
+                Effect::NextLoop => own_url.to_string(),
+                _ => format!(
+                    "https://evil.example.com{}",
+                    &own_url[own_url.find("/api/").unwrap_or(0)..]
+                ),
+            };
+            parts.headers.remove(header::LINK);
+            if let Ok(value) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")) {
+                parts.headers.insert(header::LINK, value);
+            }
+            Body::from(bytes)
+        }
+        _ => Body::from(bytes),
+    };
+    Response::from_parts(parts, body)
 }
 
 /// The mock's routes.
@@ -432,14 +565,24 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
             .unwrap_or_default()
             .as_nanos()
     );
-    let mut response = match early {
-        Some(error) => error.into_response(),
-        None => {
-            next.run(Request::from_parts(
-                parts.clone(),
-                Body::from(bytes.clone()),
-            ))
-            .await
+    let mut response = match (early, &admission.reshape) {
+        (Some(error), _) => error.into_response(),
+        (None, Some(effect)) if effect.replaces() => replacement(effect),
+        (None, reshaped) => {
+            let served = next
+                .run(Request::from_parts(
+                    parts.clone(),
+                    Body::from(bytes.clone()),
+                ))
+                .await;
+            match reshaped {
+                Some(effect) => {
+                    let host = header(header::HOST).unwrap_or_default();
+                    let own_url = format!("https://{host}{}", parts.uri);
+                    reshape(effect, served, &own_url).await
+                }
+                None => served,
+            }
         }
     };
     let headers = response.headers_mut();

@@ -68,6 +68,42 @@ pub enum Effect {
     RateLimit(Duration),
     /// Answer this much later (the request is then served or failed as usual).
     Delay(Duration),
+    /// Serve the request, then close the connection without answering: the write is
+    /// done and its answer lost.
+    Hangup,
+    /// Serve the request, then send the head and half the body and drop the connection.
+    ResetMidBody,
+    /// Serve the request, then send the body one byte at a time, this far apart.
+    Drip(Duration),
+    /// Serve the request, then cut the JSON body in half (a complete HTTP answer whose
+    /// JSON does not parse).
+    Truncate,
+    /// Answer with this status and an HTML page, as a proxy in front of Okta does.
+    Html(u16),
+    /// Answer 200 with a JSON array this many bytes long.
+    Huge(usize),
+    /// Serve the request, then add a header this many bytes long.
+    HugeHeader(usize),
+    /// Serve the request, then point its `next` link at itself.
+    NextLoop,
+    /// Serve the request, then point its `next` link at another host.
+    ForeignNext,
+    /// Answer 307 to this location.
+    Redirect(String),
+}
+
+impl Effect {
+    /// Whether the effect answers in place of the route (the request is not served).
+    pub fn replaces(&self) -> bool {
+        matches!(
+            self,
+            Effect::Fail(_)
+                | Effect::RateLimit(_)
+                | Effect::Html(_)
+                | Effect::Huge(_)
+                | Effect::Redirect(_)
+        )
+    }
 }
 
 /// One fault switch.
@@ -90,7 +126,36 @@ impl Fault {
     /// `path-prefix` (default `/`) and `count` (default: until cleared).
     pub fn from_json(value: &Value) -> Result<Fault, String> {
         let number = |key: &str| value.get(key).and_then(Value::as_u64);
+        let text = |key: &str| value.get(key).and_then(Value::as_str);
         let effect = match value.get("effect").and_then(Value::as_str) {
+            Some("hangup") => Effect::Hangup,
+            Some("reset-mid-body") => Effect::ResetMidBody,
+            Some("drip") => Effect::Drip(Duration::from_millis(
+                number("interval-ms").ok_or("a drip fault needs `interval-ms`")?,
+            )),
+            Some("truncate") => Effect::Truncate,
+            Some("html") => {
+                let status = number("status").unwrap_or(502);
+                match u16::try_from(status) {
+                    Ok(status @ 400..=599) => Effect::Html(status),
+                    _ => return Err(format!("status {status} is not a 4xx or 5xx")),
+                }
+            }
+            Some("huge") => Effect::Huge(
+                usize::try_from(number("bytes").ok_or("a huge fault needs `bytes`")?)
+                    .map_err(|_| "bytes is too large")?,
+            ),
+            Some("huge-header") => Effect::HugeHeader(
+                usize::try_from(number("bytes").ok_or("a huge-header fault needs `bytes`")?)
+                    .map_err(|_| "bytes is too large")?,
+            ),
+            Some("next-loop") => Effect::NextLoop,
+            Some("foreign-next") => Effect::ForeignNext,
+            Some("redirect") => Effect::Redirect(
+                text("location")
+                    .ok_or("a redirect fault needs `location`")?
+                    .to_string(),
+            ),
             Some("fail") => {
                 let status = number("status").ok_or("a fail fault needs `status`")?;
                 match u16::try_from(status) {
@@ -106,7 +171,9 @@ impl Fault {
             )),
             other => {
                 return Err(format!(
-                    "effect must be fail, rate-limit or delay, not {other:?}"
+                    "effect must be fail, rate-limit, delay, hangup, reset-mid-body, drip, \
+                     truncate, html, huge, huge-header, next-loop, foreign-next or redirect, \
+                     not {other:?}"
                 ));
             }
         };
@@ -133,12 +200,24 @@ impl Fault {
 
     /// The fault as the admin endpoint shows it.
     pub fn to_json(&self) -> Value {
-        let mut out = match self.effect {
+        let mut out = match &self.effect {
             Effect::Fail(status) => json!({ "effect": "fail", "status": status }),
             Effect::RateLimit(reset) => {
                 json!({ "effect": "rate-limit", "reset-seconds": reset.as_secs() })
             }
             Effect::Delay(delay) => json!({ "effect": "delay", "delay-ms": delay.as_millis() }),
+            Effect::Hangup => json!({ "effect": "hangup" }),
+            Effect::ResetMidBody => json!({ "effect": "reset-mid-body" }),
+            Effect::Drip(interval) => {
+                json!({ "effect": "drip", "interval-ms": interval.as_millis() })
+            }
+            Effect::Truncate => json!({ "effect": "truncate" }),
+            Effect::Html(status) => json!({ "effect": "html", "status": status }),
+            Effect::Huge(bytes) => json!({ "effect": "huge", "bytes": bytes }),
+            Effect::HugeHeader(bytes) => json!({ "effect": "huge-header", "bytes": bytes }),
+            Effect::NextLoop => json!({ "effect": "next-loop" }),
+            Effect::ForeignNext => json!({ "effect": "foreign-next" }),
+            Effect::Redirect(location) => json!({ "effect": "redirect", "location": location }),
         };
         out["method"] = self.method.clone().into();
         out["path-prefix"] = self.path_prefix.clone().into();
@@ -178,6 +257,8 @@ pub struct Admission {
     pub delay: Duration,
     /// Answer with this error instead of the route.
     pub refusal: Option<MockError>,
+    /// Answer in place of the route, or change the route's answer, so.
+    pub reshape: Option<Effect>,
     /// The rate-limit headers to send.
     pub headers: RateHeaders,
 }
@@ -257,18 +338,23 @@ impl Traffic {
         self.in_flight += 1;
         let mut delay = Duration::ZERO;
         let mut refusal = None;
+        let mut reshape = None;
         for fault in self.faults.iter_mut().filter(|f| f.matches(method, path)) {
-            match fault.effect {
+            match &fault.effect {
                 Effect::Delay(d) => {
-                    delay += d;
+                    delay += *d;
                     fault.spend();
                 }
-                Effect::Fail(status) if refusal.is_none() => {
-                    refusal = Some((MockError::scripted(status), None));
+                Effect::Fail(status) if refusal.is_none() && reshape.is_none() => {
+                    refusal = Some((MockError::scripted(*status), None));
                     fault.spend();
                 }
-                Effect::RateLimit(reset) if refusal.is_none() => {
-                    refusal = Some((MockError::rate_limited(), Some(reset)));
+                Effect::RateLimit(reset) if refusal.is_none() && reshape.is_none() => {
+                    refusal = Some((MockError::rate_limited(), Some(*reset)));
+                    fault.spend();
+                }
+                effect if refusal.is_none() && reshape.is_none() => {
+                    reshape = Some(effect.clone());
                     fault.spend();
                 }
                 _ => {}
@@ -285,6 +371,7 @@ impl Traffic {
             return Admission {
                 delay,
                 refusal: Some(MockError::rate_limited()),
+                reshape: None,
                 headers: RateHeaders {
                     limit,
                     remaining: 0,
@@ -323,17 +410,20 @@ impl Traffic {
                 Admission {
                     delay,
                     refusal: Some(error),
+                    reshape: None,
                     headers,
                 }
             }
             None if self.scale > 0.0 && window.used > limit => Admission {
                 delay,
                 refusal: Some(MockError::rate_limited()),
+                reshape: None,
                 headers,
             },
             None => Admission {
                 delay,
                 refusal: None,
+                reshape,
                 headers,
             },
         }
