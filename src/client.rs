@@ -31,15 +31,29 @@ pub(crate) struct HttpRequest<'a> {
     pub max_response_bytes: usize,
 }
 
-/// Why an exchange failed before a response arrived.
+/// Why an exchange failed before a whole response arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum TransportError {
-    /// The host's connect, first-byte or between-bytes timeout expired.
+    /// The request never left: the name did not resolve, the connection was refused or
+    /// not made in time (`timeout` says which), the TLS handshake failed. Sending again
+    /// cannot do anything twice.
+    Unsent {
+        /// The connect or DNS timeout expired.
+        timeout: bool,
+        /// What happened.
+        what: String,
+    },
+    /// The request was sent, and no answer (or no whole answer) came within the host's
+    /// first-byte or between-bytes timeout.
     Timeout(String),
     /// The host refused to send the request.
     Denied(String),
-    /// The request could not be sent or the response not read.
+    /// The request was sent, or may have been, and the answer was lost (a dropped
+    /// connection, a broken answer).
     Failed(String),
+    /// The host says the request itself cannot be sent (a URI, headers or a body too
+    /// large): sending it again would fail the same way.
+    Refused(String),
     /// The response body was larger than allowed.
     TooLarge(usize),
 }
@@ -47,14 +61,34 @@ pub(crate) enum TransportError {
 impl TransportError {
     /// Whether sending again might work.
     pub(crate) fn is_transient(&self) -> bool {
-        matches!(self, TransportError::Timeout(_) | TransportError::Failed(_))
+        matches!(
+            self,
+            TransportError::Unsent { .. } | TransportError::Timeout(_) | TransportError::Failed(_)
+        )
+    }
+
+    /// Whether the request may have reached Okta (and a write been applied).
+    pub(crate) fn may_have_been_sent(&self) -> bool {
+        matches!(
+            self,
+            TransportError::Timeout(_) | TransportError::Failed(_) | TransportError::TooLarge(_)
+        )
     }
 }
 
 impl From<TransportError> for OktaError {
     fn from(err: TransportError) -> Self {
         match err {
-            TransportError::Timeout(what) => failure(ErrorKind::Timeout, what),
+            TransportError::Unsent {
+                timeout: true,
+                what,
+            }
+            | TransportError::Timeout(what) => failure(ErrorKind::Timeout, what),
+            TransportError::Unsent { what, .. } => failure(ErrorKind::Transport, what),
+            TransportError::Refused(what) => failure(
+                ErrorKind::InvalidInput,
+                format!("the request cannot be sent: {what}"),
+            ),
             TransportError::Denied(what) => failure(
                 ErrorKind::Transport,
                 format!("the host denied the request: {what}"),
@@ -125,6 +159,11 @@ impl<T: Transport> Client<T> {
         err
     }
 
+    /// The transport's clock.
+    pub(crate) fn now(&self) -> SystemTime {
+        self.transport.now()
+    }
+
     /// The connection.
     pub(crate) fn connection(&self) -> &Connection {
         &self.connection
@@ -192,6 +231,16 @@ impl<T: Transport> Client<T> {
                     next => next,
                 },
                 Err(err) => match retry::after_error(policy, spec.retry, attempt, &err) {
+                    // A write that is not safe to repeat may have been applied: say so.
+                    Next::Done if spec.retry == Retry::Unsafe && err.may_have_been_sent() => {
+                        return Err(error::failure(
+                            ErrorKind::OutcomeUnknown,
+                            format!(
+                                "the answer was lost after the request was sent, so it may have been applied: {}",
+                                OktaError::from(err).message
+                            ),
+                        ));
+                    }
                     Next::Done => return Err(err.into()),
                     next => next,
                 },
@@ -405,10 +454,37 @@ mod tests {
             .send(&RequestSpec::get("/x".into()).retry(Retry::Safe))
             .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Decode);
-        let mut c =
-            client(FakeTransport::default().fail(TransportError::Timeout("connect".into())));
+        // A create that never left is sent again, even though it is not safe to repeat.
+        let unsent = || TransportError::Unsent {
+            timeout: true,
+            what: "connect".into(),
+        };
+        let mut c = client(
+            FakeTransport::default()
+                .fail(unsent())
+                .fail(unsent())
+                .fail(unsent()),
+        );
         let err = c.send(&RequestSpec::post("/x".into())).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Timeout);
+        assert_eq!(c.transport().seen.len(), 3);
+        // A create whose answer was lost may have been applied: it is not sent again.
+        for lost in [
+            TransportError::Timeout("first byte".into()),
+            TransportError::Failed("connection reset".into()),
+        ] {
+            let mut c = client(FakeTransport::default().fail(lost));
+            let err = c.send(&RequestSpec::post("/x".into())).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::OutcomeUnknown);
+            assert!(!c.settle(err).retryable);
+            assert_eq!(c.transport().seen.len(), 1);
+        }
+        // A request the host cannot send at all is bad input, sent once.
+        let mut c = client(
+            FakeTransport::default().fail(TransportError::Refused("HttpRequestUriTooLong".into())),
+        );
+        let err = c.send(&RequestSpec::get("/x".into())).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
         assert_eq!(c.transport().seen.len(), 1);
     }
 

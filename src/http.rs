@@ -192,24 +192,54 @@ fn read_body(body: &IncomingBody, max: usize) -> Result<Vec<u8>, TransportError>
             Err(StreamError::LastOperationFailed(err)) => {
                 return Err(match http_error_code(&err) {
                     Some(code) => code_error(code),
-                    None => TransportError::Failed(err.to_debug_string()),
+                    // A host may give the stream's error without its code; its words still
+                    // tell a timeout (such as wasmtime's "connection read timeout").
+                    None => {
+                        let what = err.to_debug_string();
+                        if what.to_ascii_lowercase().contains("timeout") {
+                            TransportError::Timeout(what)
+                        } else {
+                            TransportError::Failed(what)
+                        }
+                    }
                 });
             }
         }
     }
 }
 
-/// Maps a `wasi:http` error code.
+/// Maps a `wasi:http` error code, by whether the request can have left.
 fn code_error(code: ErrorCode) -> TransportError {
+    let what = format!("{code:?}");
     match code {
-        code @ (ErrorCode::ConnectionTimeout
-        | ErrorCode::ConnectionReadTimeout
+        ErrorCode::ConnectionTimeout | ErrorCode::DnsTimeout => TransportError::Unsent {
+            timeout: true,
+            what,
+        },
+        ErrorCode::DnsError(_)
+        | ErrorCode::DestinationNotFound
+        | ErrorCode::DestinationUnavailable
+        | ErrorCode::DestinationIpProhibited
+        | ErrorCode::DestinationIpUnroutable
+        | ErrorCode::ConnectionRefused
+        | ErrorCode::TlsProtocolError
+        | ErrorCode::TlsCertificateError
+        | ErrorCode::TlsAlertReceived(_) => TransportError::Unsent {
+            timeout: false,
+            what,
+        },
+        ErrorCode::ConnectionReadTimeout
         | ErrorCode::ConnectionWriteTimeout
-        | ErrorCode::HttpResponseTimeout
-        | ErrorCode::DnsTimeout) => TransportError::Timeout(format!("{code:?}")),
+        | ErrorCode::HttpResponseTimeout => TransportError::Timeout(what),
         ErrorCode::HttpRequestDenied => {
             TransportError::Denied("only the connection's org may be reached".into())
         }
-        code => TransportError::Failed(format!("{code:?}")),
+        ErrorCode::HttpRequestUriTooLong
+        | ErrorCode::HttpRequestHeaderSectionSize(_)
+        | ErrorCode::HttpRequestHeaderSize(_)
+        | ErrorCode::HttpRequestBodySize(_)
+        | ErrorCode::HttpRequestMethodInvalid
+        | ErrorCode::HttpRequestUriInvalid => TransportError::Refused(what),
+        _ => TransportError::Failed(what),
     }
 }

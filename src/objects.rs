@@ -9,6 +9,7 @@ use crate::wit::types::{
     UserProfile, UserStatus, UserType,
 };
 use serde_json::{Map, Value};
+use std::time::SystemTime;
 
 /// Reads one standard attribute of a profile.
 type Read = fn(&UserProfile) -> &Option<String>;
@@ -218,6 +219,39 @@ pub(crate) fn scalar_text(object: &Value, key: &str) -> Option<String> {
         value @ (Value::Number(_) | Value::Bool(_)) => Some(value.to_string()),
         _ => None,
     }
+}
+
+/// An Okta timestamp (`2026-11-24T09:10:00.123Z`, UTC) as a time. `None` for any other
+/// form.
+pub(crate) fn timestamp(text: &str) -> Option<SystemTime> {
+    let b = text.as_bytes();
+    let digits = |from: usize, len: usize| -> Option<u64> {
+        let part = text.get(from..from + len)?;
+        part.bytes()
+            .all(|d| d.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || !text.ends_with('Z') {
+        return None;
+    }
+    let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
+    let (hour, minute, second) = (digits(11, 2)?, digits(14, 2)?, digits(17, 2)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+        return None;
+    }
+    // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * m + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
+    SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(seconds))
 }
 
 /// The strings of an array (absent or not an array: empty; other items are skipped).
@@ -461,6 +495,25 @@ pub(crate) fn user_type(raw: &[u8]) -> Result<UserType, OktaError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn reads_okta_timestamps() {
+        let at = |t: &str| {
+            timestamp(t).map(|t| t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs())
+        };
+        assert_eq!(at("1970-01-01T00:00:00.000Z"), Some(0));
+        assert_eq!(at("2026-12-01T15:36:42.090Z"), Some(1_796_139_402));
+        assert_eq!(at("2000-02-29T23:59:59Z"), Some(951_868_799));
+        for bad in [
+            "",
+            "2026-12-01",
+            "2026-13-01T00:00:00Z",
+            "2026-12-01T00:00:00+01:00",
+            "x026-12-01T00:00:00Z",
+        ] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
+    }
     use crate::wit::types::ErrorKind;
 
     fn raw(json: &str) -> &[u8] {

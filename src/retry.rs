@@ -164,9 +164,14 @@ pub(crate) fn after_error(
     err: &TransportError,
 ) -> Next {
     let retried = match retry {
+        // A request that never left can be sent again, whatever it is.
+        _ if matches!(err, TransportError::Unsent { .. }) => true,
         Retry::Safe => err.is_transient(),
         // A refusal or an oversized body comes back the same however often it is asked for.
-        Retry::Always => !matches!(err, TransportError::Denied(_) | TransportError::TooLarge(_)),
+        Retry::Always => !matches!(
+            err,
+            TransportError::Denied(_) | TransportError::Refused(_) | TransportError::TooLarge(_)
+        ),
         Retry::Unsafe => false,
     };
     if attempt < policy.max_retries && retried {

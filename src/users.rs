@@ -8,7 +8,7 @@ use crate::encode;
 use crate::error::{invalid_input, not_found};
 use crate::objects;
 use crate::paging::{self, Paging};
-use crate::spec::{RequestSpec, Response, Retry};
+use crate::spec::{Body, RequestSpec, Response, Retry};
 use crate::wit::types::{ErrorKind, Group, OktaError, User, UserPage, UserStatus, UserType};
 use crate::wit::users::{
     ActivateUserRequest, ActivationResult, ChangePasswordRequest, ChangeRecoveryQuestionRequest,
@@ -22,6 +22,7 @@ use crate::wit::users::{
     UnsuspendUserRequest, UpdateUserRequest, UserApps, UserAppsView,
 };
 use serde_json::{Map, Value, json};
+use std::time::{Duration, SystemTime};
 
 /// The users collection.
 pub(crate) const USERS: &str = "/api/v1/users";
@@ -384,8 +385,50 @@ pub(crate) fn create_user<T: Transport>(
     req: CreateUserRequest,
 ) -> Result<User, OktaError> {
     let spec = build_create_user(&req)?;
-    let resp = client.send(&spec)?;
-    objects::user(&resp.body)
+    let started = client.now();
+    match client.send(&spec) {
+        Ok(resp) => objects::user(&resp.body),
+        Err(lost) if lost.kind == ErrorKind::OutcomeUnknown => {
+            let login = match &spec.body {
+                Some(Body::Json(body)) => body["profile"]["login"].as_str().map(str::to_string),
+                _ => None,
+            };
+            match login {
+                Some(login) => reconcile_create(client, &login, started, lost),
+                None => Err(lost),
+            }
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// How far Okta's clock may be from the instance's when a lost create is reconciled.
+const CLOCK_SLACK: Duration = Duration::from_secs(300);
+
+/// After a create whose answer was lost: a login is unique, so the user with this login,
+/// created since the call started (give or take the clocks' slack), is the one this call
+/// created. Otherwise the lost answer stands.
+fn reconcile_create<T: Transport>(
+    client: &mut Client<T>,
+    login: &str,
+    started: SystemTime,
+    lost: OktaError,
+) -> Result<User, OktaError> {
+    let since = started
+        .checked_sub(CLOCK_SLACK)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    match find_by_login(client, login) {
+        Ok(user)
+            if user
+                .created
+                .as_deref()
+                .and_then(objects::timestamp)
+                .is_some_and(|created| created >= since) =>
+        {
+            Ok(user)
+        }
+        _ => Err(lost),
+    }
 }
 
 /// The partial update: only the given attributes, credentials and realm. `strict` applies

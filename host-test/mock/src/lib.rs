@@ -367,8 +367,9 @@ async fn reshape(effect: &Effect, response: Response, own_url: &str) -> Response
             let next = match effect {
                 Effect::NextLoop => own_url.to_string(),
                 _ => format!(
-                    "https://evil.example.com{}",
-                    &own_url[own_url.find("/api/").unwrap_or(0)..]
+                    "https://evil.example.com{}{}after=zzz",
+                    &own_url[own_url.find("/api/").unwrap_or(0)..],
+                    if own_url.contains('?') { "&" } else { "?" }
                 ),
             };
             parts.headers.remove(header::LINK);

@@ -305,6 +305,8 @@ pub struct Traffic {
     concurrency: usize,
     /// Requests in flight now.
     in_flight: usize,
+    /// Requests that arrived (counted on arrival, before any delay).
+    arrived: u64,
 }
 
 impl Traffic {
@@ -324,6 +326,7 @@ impl Traffic {
             },
             concurrency,
             in_flight: 0,
+            arrived: 0,
         }
     }
 
@@ -336,6 +339,7 @@ impl Traffic {
     /// Every admitted request must be [`Traffic::finish`]ed.
     pub fn admit(&mut self, method: &str, path: &str, now: SystemTime) -> Admission {
         self.in_flight += 1;
+        self.arrived += 1;
         let mut delay = Duration::ZERO;
         let mut refusal = None;
         let mut reshape = None;
@@ -455,6 +459,12 @@ impl Traffic {
     /// Forgets the logged requests.
     pub fn clear_log(&mut self) {
         self.log.clear();
+    }
+
+    /// Requests that reached the mock since it started, counted as they arrive: one that
+    /// is still being answered (a delayed one) counts.
+    pub fn arrived(&self) -> u64 {
+        self.arrived
     }
 
     /// Requests being answered now.

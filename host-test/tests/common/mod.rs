@@ -35,11 +35,16 @@ impl Env {
 
     /// A mock with this configuration.
     pub async fn with(config: MockConfig) -> Env {
+        Self::with_host(config, HostConfig::default()).await
+    }
+
+    /// A mock with this configuration, and a host with this one (routed to the mock).
+    pub async fn with_host(config: MockConfig, host: HostConfig) -> Env {
         let mock = MockOkta::start(config).await.expect("mock starts");
         let host = Host::new(HostConfig {
             route_to: Some(mock.url()),
             max_instances: 8,
-            ..HostConfig::default()
+            ..host
         })
         .expect("host loads the component");
         let conn = Connection::api_token(ORG, mock.token());
