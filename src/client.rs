@@ -10,7 +10,7 @@ use crate::paging::{self, Paging};
 use crate::retry::{self, Next};
 use crate::spec::{Method, RequestSpec, Response, Retry};
 use crate::wit::types::{ErrorKind, OktaError};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 /// One HTTP exchange, as the transport sees it.
 #[derive(Debug)]
@@ -27,6 +27,8 @@ pub(crate) struct HttpRequest<'a> {
     pub body: Option<(&'a str, Vec<u8>)>,
     /// The connect timeout to ask the host for.
     pub connect_timeout: Duration,
+    /// What is left of the call's deadline: no wait for the answer may last longer.
+    pub time_left: Duration,
     /// The largest response body to read.
     pub max_response_bytes: usize,
 }
@@ -111,6 +113,8 @@ pub(crate) trait Transport {
     fn sleep(&mut self, duration: Duration);
     /// The current time, used when Okta sends no `Date` header.
     fn now(&self) -> SystemTime;
+    /// The monotonic clock the call's deadline is kept on.
+    fn clock(&self) -> Instant;
 }
 
 /// The longest URL sent: servers (Okta's included) refuse longer ones as "URI too long".
@@ -129,18 +133,44 @@ pub(crate) struct Client<T> {
     applied: bool,
     /// Whether the request that failed last may be sent again as it was.
     repeatable: bool,
+    /// When the call must have ended, on the transport's clock.
+    deadline: Instant,
+    /// The longest one exchange has taken in this call.
+    slowest: Duration,
+}
+
+/// Why an attempt did not succeed: an answer, or a failure on the way.
+enum Failure {
+    Answer(Response),
+    Lost(TransportError),
 }
 
 impl<T: Transport> Client<T> {
     /// A client for a checked connection.
     pub(crate) fn new(connection: Connection, transport: T) -> Self {
+        let deadline = transport.clock() + connection.deadline;
         Client {
             connection,
             transport,
             sent: 0,
             applied: false,
             repeatable: false,
+            deadline,
+            slowest: Duration::ZERO,
         }
+    }
+
+    /// What is left of the call's deadline; `None` once it has passed.
+    fn time_left(&self) -> Option<Duration> {
+        self.deadline
+            .checked_duration_since(self.transport.clock())
+            .filter(|left| !left.is_zero())
+    }
+
+    /// Whether another exchange is likely to end before the deadline: more time is left
+    /// than the slowest exchange of this call took.
+    pub(crate) fn has_time_for_another(&self) -> bool {
+        self.time_left().is_some_and(|left| left > self.slowest)
     }
 
     /// Completes a node's error with what the engine may do about it: how many requests
@@ -178,12 +208,17 @@ impl<T: Transport> Client<T> {
     /// Sends a request, retrying as the connection's policy and the request allow. A non-2xx
     /// answer becomes the matching error. A request too large to send (a URL past
     /// [`MAX_URL`], a body past [`MAX_BODY`]) is `invalid-input`, and nothing is sent.
+    ///
+    /// Nothing waits past the call's deadline: a request is not begun once it has passed
+    /// (`timeout`), each exchange is given only the time left, and a retry whose wait would
+    /// pass it is not made (the error that asked for it is returned).
     pub(crate) fn send(&mut self, spec: &RequestSpec) -> Result<Response, OktaError> {
         let body = spec
             .body
             .as_ref()
             .map(|body| (body.content_type(), body.to_bytes()));
-        let request = HttpRequest {
+        let connect_timeout = spec.timeout.unwrap_or(self.connection.timeout);
+        let mut request = HttpRequest {
             method: spec.method,
             url: format!(
                 "https://{}{}",
@@ -193,7 +228,8 @@ impl<T: Transport> Client<T> {
             authorization: &self.connection.authorization,
             headers: &spec.headers,
             body,
-            connect_timeout: spec.timeout.unwrap_or(self.connection.timeout),
+            connect_timeout,
+            time_left: Duration::ZERO,
             max_response_bytes: self.connection.max_response_bytes,
         };
         if request.url.len() > MAX_URL {
@@ -214,41 +250,72 @@ impl<T: Transport> Client<T> {
         self.repeatable = spec.retry != Retry::Unsafe;
         let mut attempt = 0;
         loop {
+            let Some(time_left) = self.time_left() else {
+                return Err(error::failure(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the call reached its deadline of {} ms before {} {} was sent",
+                        self.connection.deadline.as_millis(),
+                        spec.method.as_str(),
+                        spec.path()
+                    ),
+                ));
+            };
+            request.time_left = time_left;
+            request.connect_timeout = connect_timeout.min(time_left);
             self.sent = self.sent.saturating_add(1);
-            let next = match self.transport.send(&request) {
+            let began = self.transport.clock();
+            let result = self.transport.send(&request);
+            self.slowest = self
+                .slowest
+                .max(self.transport.clock().saturating_duration_since(began));
+            let (next, failure) = match result {
                 Ok(resp) if resp.is_success() => {
                     self.applied |= spec.retry == Retry::Unsafe;
                     return Ok(resp);
                 }
-                Ok(resp) => match retry::after_response(
-                    policy,
-                    spec.retry,
-                    attempt,
-                    &resp,
-                    self.transport.now(),
-                ) {
-                    Next::Done => return Err(error::from_response(&resp, spec.operation)),
-                    next => next,
-                },
-                Err(err) => match retry::after_error(policy, spec.retry, attempt, &err) {
-                    // A write that is not safe to repeat may have been applied: say so.
-                    Next::Done if spec.retry == Retry::Unsafe && err.may_have_been_sent() => {
-                        return Err(error::failure(
-                            ErrorKind::OutcomeUnknown,
-                            format!(
-                                "the answer was lost after the request was sent, so it may have been applied: {}",
-                                OktaError::from(err).message
-                            ),
-                        ));
-                    }
-                    Next::Done => return Err(err.into()),
-                    next => next,
-                },
+                Ok(resp) => (
+                    retry::after_response(policy, spec.retry, attempt, &resp, self.transport.now()),
+                    Failure::Answer(resp),
+                ),
+                Err(err) => (
+                    retry::after_error(policy, spec.retry, attempt, &err),
+                    Failure::Lost(err),
+                ),
             };
-            if let Next::RetryAfter(wait) = next {
-                self.transport.sleep(wait);
+            match next {
+                Next::RetryAfter(wait) if self.time_left().is_some_and(|left| wait < left) => {
+                    self.transport.sleep(wait);
+                    attempt += 1;
+                }
+                Next::RetryAfter(wait) => {
+                    let mut err = self.failed(spec, failure);
+                    err.message.push_str(&format!(
+                        " (not retried: a wait of {} ms would pass the call's deadline)",
+                        wait.as_millis()
+                    ));
+                    return Err(err);
+                }
+                Next::Done => return Err(self.failed(spec, failure)),
             }
-            attempt += 1;
+        }
+    }
+
+    /// The error for a request's last failed attempt. A write that is not safe to repeat
+    /// and may have reached Okta is `outcome-unknown`: it may have been applied.
+    fn failed(&self, spec: &RequestSpec, failure: Failure) -> OktaError {
+        match failure {
+            Failure::Answer(resp) => error::from_response(&resp, spec.operation),
+            Failure::Lost(err) if spec.retry == Retry::Unsafe && err.may_have_been_sent() => {
+                error::failure(
+                    ErrorKind::OutcomeUnknown,
+                    format!(
+                        "the answer was lost after the request was sent, so it may have been applied: {}",
+                        OktaError::from(err).message
+                    ),
+                )
+            }
+            Failure::Lost(err) => err.into(),
         }
     }
 
@@ -281,7 +348,15 @@ impl<T: Transport> Client<T> {
         paging: &Paging,
     ) -> Result<(Vec<Vec<u8>>, Option<String>), OktaError> {
         let first = paging::first_request(spec, paging)?;
-        paging::collect(first, paging, &mut |spec| self.send(spec), &mut |resp| {
+        let mut first_page = true;
+        let mut fetch = |spec: &RequestSpec| {
+            // The first page is always asked for; a later one only with time for it.
+            if !std::mem::take(&mut first_page) && !self.has_time_for_another() {
+                return Ok(None);
+            }
+            self.send(spec).map(Some)
+        };
+        paging::collect(first, paging, &mut fetch, &mut |resp| {
             let items = objects::array_items(&resp.body)
                 .ok_or_else(|| decode("a list page", "it is not a JSON array"))?;
             Ok(items.into_iter().map(<[u8]>::to_vec).collect())
@@ -305,13 +380,20 @@ pub(crate) mod fake {
         pub authorization: String,
     }
 
-    /// Answers requests from a script, in order, and records them and any sleeps.
+    /// Answers requests from a script, in order, and records them and any sleeps. Its
+    /// clock moves only by the sleeps and by `latency` for each exchange.
     #[derive(Default)]
     pub(crate) struct FakeTransport {
         pub script: VecDeque<Result<Response, TransportError>>,
         pub seen: Vec<Seen>,
         pub slept: Vec<Duration>,
         pub now: Option<SystemTime>,
+        /// How long each exchange takes.
+        pub latency: Duration,
+        /// How far the clock has moved.
+        pub elapsed: Duration,
+        /// The time left each exchange was given.
+        pub time_left: Vec<Duration>,
     }
 
     impl FakeTransport {
@@ -346,6 +428,8 @@ pub(crate) mod fake {
                     .map(|(_, b)| String::from_utf8_lossy(b).into_owned()),
                 authorization: request.authorization.expose().to_string(),
             });
+            self.time_left.push(request.time_left);
+            self.elapsed += self.latency;
             self.script
                 .pop_front()
                 .unwrap_or_else(|| Err(TransportError::Failed("the script ran out".into())))
@@ -353,20 +437,34 @@ pub(crate) mod fake {
 
         fn sleep(&mut self, duration: Duration) {
             self.slept.push(duration);
+            self.elapsed += duration;
         }
 
         fn now(&self) -> SystemTime {
             self.now.unwrap_or(SystemTime::UNIX_EPOCH)
         }
+
+        fn clock(&self) -> Instant {
+            static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+            *START.get_or_init(Instant::now) + self.elapsed
+        }
     }
 
     /// A client for `x.okta.com` with an API token and default options.
     pub(crate) fn client(transport: FakeTransport) -> Client<FakeTransport> {
+        client_with(transport, None)
+    }
+
+    /// A client for `x.okta.com` with an API token and these options.
+    pub(crate) fn client_with(
+        transport: FakeTransport,
+        options: Option<crate::wit::types::Options>,
+    ) -> Client<FakeTransport> {
         use crate::wit::types::{Auth, Connection as WitConnection};
         let conn = Connection::from_wit(&WitConnection {
             domain: "x.okta.com".into(),
             auth: Auth::ApiToken("00token".into()),
-            options: None,
+            options,
         })
         .expect("valid test connection");
         Client::new(conn, transport)
@@ -575,5 +673,124 @@ mod tests {
             (err.kind, c.settle(err).retryable),
             (ErrorKind::NotFound, false)
         );
+    }
+
+    /// A client whose call has `ms` milliseconds, and exchanges that take `latency_ms`.
+    fn client_due_in(ms: u32, latency_ms: u64, transport: FakeTransport) -> Client<FakeTransport> {
+        let transport = FakeTransport {
+            latency: Duration::from_millis(latency_ms),
+            now: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
+            ..transport
+        };
+        super::fake::client_with(
+            transport,
+            Some(crate::wit::types::Options {
+                max_retries: Some(5),
+                max_rate_limit_wait_ms: Some(300_000),
+                timeout_ms: None,
+                max_response_bytes: None,
+                deadline_ms: Some(ms),
+            }),
+        )
+    }
+
+    #[test]
+    fn each_exchange_gets_only_the_time_left() {
+        let transport = FakeTransport::default()
+            .respond(200, &[], "{}")
+            .respond(200, &[], "{}");
+        let mut c = client_due_in(10_000, 4_000, transport);
+        c.send(&RequestSpec::get("/api/v1/users/a".into())).unwrap();
+        c.send(&RequestSpec::get("/api/v1/users/b".into())).unwrap();
+        assert_eq!(
+            c.transport().time_left,
+            vec![Duration::from_secs(10), Duration::from_secs(6)]
+        );
+        // 2 s are left: another exchange of 4 s is unlikely to end in time.
+        assert!(!c.has_time_for_another());
+    }
+
+    #[test]
+    fn a_wait_that_would_pass_the_deadline_is_not_begun() {
+        // Okta asks for a wait of 61 s; the call has 30 s.
+        let transport = FakeTransport::default().respond(
+            429,
+            &[("x-rate-limit-reset", "1700000060")],
+            r#"{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit"}"#,
+        );
+        let mut c = client_due_in(30_000, 10, transport);
+        let err = c
+            .send(&RequestSpec::get("/api/v1/users".into()))
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::RateLimited);
+        assert_eq!(err.reset_at, Some(1_700_000_060));
+        assert!(
+            err.message.contains("would pass the call's deadline"),
+            "{}",
+            err.message
+        );
+        assert!(c.transport().slept.is_empty());
+        // A 5xx on a read: the backoff fits, the third try does not.
+        let transport = FakeTransport::default()
+            .respond(503, &[], "")
+            .respond(503, &[], "")
+            .respond(503, &[], "");
+        let mut c = client_due_in(1_000, 300, transport);
+        let err = c
+            .send(&RequestSpec::get("/api/v1/users".into()))
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Server);
+        assert_eq!(c.transport().slept, vec![Duration::from_millis(250)]);
+        assert_eq!(c.transport().seen.len(), 2);
+    }
+
+    #[test]
+    fn nothing_is_sent_after_the_deadline() {
+        let transport = FakeTransport::default().respond(200, &[], "{}");
+        let mut c = client_due_in(1_000, 1_500, transport);
+        c.send(&RequestSpec::get("/api/v1/users/a".into())).unwrap();
+        let err = c
+            .send(&RequestSpec::post("/api/v1/users".into()))
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Timeout);
+        assert!(
+            err.message
+                .contains("deadline of 1000 ms before POST /api/v1/users"),
+            "{}",
+            err.message
+        );
+        assert_eq!(c.transport().seen.len(), 1);
+    }
+
+    #[test]
+    fn fetch_all_stops_with_the_cursor_when_no_page_fits() {
+        let page = |after: u32| {
+            (
+                "link",
+                format!("<https://x.okta.com/api/v1/users?after={after}&limit=1>; rel=\"next\""),
+            )
+        };
+        let mut transport = FakeTransport::default();
+        for after in 1..=5 {
+            let link = page(after);
+            transport = transport.respond(200, &[(link.0, &link.1)], r#"[{"id":"00u1"}]"#);
+        }
+        // Pages of 3 s in a call of 10 s: the fourth would end after the deadline.
+        let mut c = client_due_in(10_000, 3_000, transport);
+        let paging = crate::paging::plan(
+            Some(&crate::wit::types::PageRequest {
+                limit: Some(1),
+                after: None,
+                fetch_all: Some(true),
+                max_items: None,
+            }),
+            None,
+        )
+        .unwrap();
+        let (items, next) = c
+            .list_raw(RequestSpec::get("/api/v1/users".into()), &paging)
+            .unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(next.as_deref(), Some("/api/v1/users?after=3&limit=1"));
     }
 }

@@ -16,6 +16,9 @@ const MAX_TIMEOUT_MS: u32 = 120_000;
 const MAX_RETRIES: u32 = 10;
 const MAX_RATE_LIMIT_WAIT_MS: u32 = 300_000;
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 << 20;
+/// The whole call's deadline when the connection gives none (the reference host's too).
+pub(crate) const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+const MAX_DEADLINE_MS: u32 = 3_600_000;
 const MIN_RESPONSE_BYTES: u32 = 1024;
 const MAX_RESPONSE_BYTES: u32 = 256 << 20;
 
@@ -60,6 +63,8 @@ pub(crate) struct Connection {
     pub timeout: Duration,
     /// The largest response body read.
     pub max_response_bytes: usize,
+    /// The longest the whole call may take.
+    pub deadline: Duration,
 }
 
 impl Connection {
@@ -81,6 +86,7 @@ impl Connection {
             max_rate_limit_wait_ms: None,
             timeout_ms: None,
             max_response_bytes: None,
+            deadline_ms: None,
         });
         let max_retries = bounded("options.max-retries", options.max_retries, 0, MAX_RETRIES)?
             .unwrap_or(retry::DEFAULT_MAX_RETRIES);
@@ -102,6 +108,13 @@ impl Connection {
             MAX_RESPONSE_BYTES,
         )?
         .map_or(DEFAULT_MAX_RESPONSE_BYTES, |n| n as usize);
+        let deadline = bounded(
+            "options.deadline-ms",
+            options.deadline_ms,
+            1,
+            MAX_DEADLINE_MS,
+        )?
+        .map_or(DEFAULT_DEADLINE, |ms| Duration::from_millis(ms.into()));
         Ok(Connection {
             domain,
             kind,
@@ -113,6 +126,7 @@ impl Connection {
             },
             timeout,
             max_response_bytes,
+            deadline,
         })
     }
 }
@@ -353,6 +367,7 @@ mod tests {
             max_rate_limit_wait_ms: None,
             timeout_ms: None,
             max_response_bytes: None,
+            deadline_ms: None,
         };
         w.options = Some(options);
         assert!(Connection::from_wit(&w).is_err());
@@ -369,5 +384,19 @@ mod tests {
         assert_eq!(c.policy.max_wait, Duration::from_millis(1500));
         assert_eq!(c.timeout, Duration::from_millis(500));
         assert_eq!(c.max_response_bytes, 2048);
+        assert_eq!(c.deadline, DEFAULT_DEADLINE);
+        for (ms, ok) in [(0, false), (1, true), (3_600_000, true), (3_600_001, false)] {
+            options.deadline_ms = Some(ms);
+            w.options = Some(options);
+            let got = Connection::from_wit(&w);
+            assert_eq!(got.is_ok(), ok, "deadline-ms {ms}");
+            if let Err(err) = got {
+                assert!(
+                    err.message.starts_with("options.deadline-ms"),
+                    "{}",
+                    err.message
+                );
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@
 
 use crate::client::{HttpRequest, Transport, TransportError};
 use crate::spec::{Method, Response};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use waki::ErrorCode;
 use waki::bindings::wasi::http::outgoing_handler;
 use waki::bindings::wasi::http::types::{
@@ -33,6 +33,7 @@ pub(crate) struct WasiHttp;
 
 impl Transport for WasiHttp {
     fn send(&mut self, request: &HttpRequest<'_>) -> Result<Response, TransportError> {
+        let until = Instant::now() + request.time_left;
         let incoming = exchange(request)?;
         let status = incoming.status();
         let headers = incoming
@@ -49,7 +50,7 @@ impl Transport for WasiHttp {
         let body = incoming
             .consume()
             .map_err(|()| TransportError::Failed("the response body was taken".into()))?;
-        let bytes = read_body(&body, request.max_response_bytes)?;
+        let bytes = read_body(&body, request.max_response_bytes, until)?;
         drop(incoming);
         let _trailers = IncomingBody::finish(body);
         Ok(Response {
@@ -65,6 +66,10 @@ impl Transport for WasiHttp {
 
     fn now(&self) -> SystemTime {
         SystemTime::now()
+    }
+
+    fn clock(&self) -> Instant {
+        Instant::now()
     }
 }
 
@@ -147,11 +152,15 @@ fn exchange(request: &HttpRequest<'_>) -> Result<IncomingResponse, TransportErro
         )),
         None => None,
     };
+    // The host caps each timeout; the time left of the call's deadline bounds each wait for
+    // the head and between body chunks, and `read_body` the whole body.
+    let nanos = |d: Duration| Some(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
     let options = RequestOptions::new();
-    let nanos = u64::try_from(request.connect_timeout.as_nanos()).unwrap_or(u64::MAX);
     options
-        .set_connect_timeout(Some(nanos))
-        .map_err(|()| TransportError::Failed("the connect timeout was refused".into()))?;
+        .set_connect_timeout(nanos(request.connect_timeout))
+        .and_then(|()| options.set_first_byte_timeout(nanos(request.time_left)))
+        .and_then(|()| options.set_between_bytes_timeout(nanos(request.time_left)))
+        .map_err(|()| TransportError::Failed("a timeout was refused".into()))?;
     let future = outgoing_handler::handle(out, Some(options)).map_err(code_error)?;
     if let Some((body, bytes)) = body {
         let stream = body
@@ -174,8 +183,8 @@ fn exchange(request: &HttpRequest<'_>) -> Result<IncomingResponse, TransportErro
     }
 }
 
-/// Reads a whole response body, up to `max` bytes.
-fn read_body(body: &IncomingBody, max: usize) -> Result<Vec<u8>, TransportError> {
+/// Reads a whole response body, up to `max` bytes, until the call's deadline.
+fn read_body(body: &IncomingBody, max: usize, until: Instant) -> Result<Vec<u8>, TransportError> {
     let stream = body
         .stream()
         .map_err(|()| TransportError::Failed("the response body could not be read".into()))?;
@@ -187,6 +196,11 @@ fn read_body(body: &IncomingBody, max: usize) -> Result<Vec<u8>, TransportError>
                     return Err(TransportError::TooLarge(max));
                 }
                 bytes.extend_from_slice(&chunk);
+                if Instant::now() >= until {
+                    return Err(TransportError::Timeout(
+                        "the call reached its deadline while the response body was arriving".into(),
+                    ));
+                }
             }
             Err(StreamError::Closed) => return Ok(bytes),
             Err(StreamError::LastOperationFailed(err)) => {

@@ -181,12 +181,13 @@ fn first_limit(paging: &Paging) -> Option<u32> {
 
 /// Fetches one page, or with `fetch-all` every page up to `max-items`.
 ///
-/// `fetch` sends a request and returns a 2xx response (or the error); `parse` reads a
-/// page's items. Returns the items and the cursor of the page after them.
+/// `fetch` sends a request and returns a 2xx response (or the error), or `None` when the
+/// call has no time left for it: the list then stops with that page as the cursor. `parse`
+/// reads a page's items. Returns the items and the cursor of the page after them.
 pub(crate) fn collect<T>(
     first: RequestSpec,
     paging: &Paging,
-    fetch: &mut dyn FnMut(&RequestSpec) -> Result<Response, OktaError>,
+    fetch: &mut dyn FnMut(&RequestSpec) -> Result<Option<Response>, OktaError>,
     parse: &mut dyn FnMut(&Response) -> Result<Vec<T>, OktaError>,
 ) -> Result<(Vec<T>, Option<String>), OktaError> {
     let mut spec = first;
@@ -195,7 +196,9 @@ pub(crate) fn collect<T>(
     let mut seen = vec![spec.path_and_query()];
     let mut kept_bytes = 0;
     loop {
-        let resp = fetch(&spec)?;
+        let Some(resp) = fetch(&spec)? else {
+            return Ok((items, Some(spec.path_and_query())));
+        };
         kept_bytes += resp.body.len();
         let page = parse(&resp)?;
         let page_len = page.len();
@@ -578,9 +581,12 @@ mod tests {
     fn run(list: &mut FakeList, request: PageRequest) -> (Vec<usize>, Option<String>) {
         let paging = plan(Some(&request), None).unwrap();
         let first = first_request(RequestSpec::get("/api/v1/users".into()), &paging).unwrap();
-        collect(first, &paging, &mut |spec| list.fetch(spec), &mut |resp| {
-            Ok(serde_json::from_slice(&resp.body).unwrap())
-        })
+        collect(
+            first,
+            &paging,
+            &mut |spec| list.fetch(spec).map(Some),
+            &mut |resp| Ok(serde_json::from_slice(&resp.body).unwrap()),
+        )
         .unwrap()
     }
 
@@ -653,20 +659,45 @@ mod tests {
             &paging,
             &mut |_| {
                 pages += 1;
-                Ok(Response {
+                Ok(Some(Response {
                     status: 200,
                     headers: vec![(
                         "link".into(),
                         format!("<https://x/api/v1/users?after={pages}>; rel=next"),
                     )],
                     body: serde_json::to_vec(&vec![item.as_str(); 4]).unwrap(),
-                })
+                }))
             },
             &mut |resp| Ok(serde_json::from_slice::<Vec<String>>(&resp.body).unwrap()),
         )
         .unwrap();
         assert_eq!((pages, items.len()), (4, 16));
         assert_eq!(next.as_deref(), Some("/api/v1/users?after=4"));
+    }
+
+    #[test]
+    fn fetch_all_without_time_for_a_page_returns_it_as_the_cursor() {
+        let mut list = fake(10);
+        let paging = plan(Some(&page(None, Some(3), true, None)), None).unwrap();
+        let first = first_request(RequestSpec::get("/api/v1/users".into()), &paging).unwrap();
+        let (items, next) = collect(
+            first,
+            &paging,
+            &mut |spec| {
+                if list.requests.len() == 2 {
+                    return Ok(None);
+                }
+                list.fetch(spec).map(Some)
+            },
+            &mut |resp| Ok(serde_json::from_slice::<Vec<usize>>(&resp.body).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(items, vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(next.as_deref(), Some("/api/v1/users?after=6&limit=3"));
+        // Resuming from the cursor misses nothing.
+        let (rest, next) = run(&mut list, page(next.as_deref(), Some(3), true, None));
+        assert_eq!(rest, vec![6, 7, 8, 9]);
+        assert_eq!(next, None);
     }
 
     #[test]
@@ -687,14 +718,14 @@ mod tests {
             RequestSpec::get("/api/v1/users".into()),
             &paging,
             &mut |_| {
-                Ok(Response {
+                Ok(Some(Response {
                     status: 200,
                     headers: vec![(
                         "link".into(),
                         "<https://x/api/v1/groups?after=1>; rel=next".into(),
                     )],
                     body: b"[1]".to_vec(),
-                })
+                }))
             },
             &mut |resp| Ok(serde_json::from_slice::<Vec<u8>>(&resp.body).unwrap()),
         )

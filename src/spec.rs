@@ -27,6 +27,20 @@ pub(crate) enum Method {
     Delete,
 }
 
+impl Method {
+    /// The method as it goes on the wire.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
 /// Whether a request may be sent again after a 5xx or a transport error.
 ///
 /// A 429 is always retried: Okta refused the request before doing anything.

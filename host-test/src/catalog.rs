@@ -2,13 +2,14 @@
 //! JSON in and out. One table serves every node: a new WIT function is a new node here
 //! without any code.
 
+use crate::deadline::DeadlinePassed;
 use crate::dynamic::{to_json, to_val};
-use crate::host::{Connection, Credential, Host};
+use crate::host::{Connection, Credential, Ctx, Host};
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
-use wasmtime::Engine;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, ComponentExportIndex, Type, Val};
+use wasmtime::{Engine, Store};
 
 /// The largest JSON request `call_json` hands to a node, in bytes. Larger input is the
 /// node's `invalid-input` before it reaches the instance, whose memory it could exhaust.
@@ -98,6 +99,7 @@ fn connection_json(conn: &Connection) -> Value {
         "max-rate-limit-wait-ms": conn.max_rate_limit_wait_ms,
         "timeout-ms": conn.timeout_ms,
         "max-response-bytes": conn.max_response_bytes,
+        "deadline-ms": conn.deadline_ms,
     });
     let defaults = options
         .as_object()
@@ -124,7 +126,9 @@ impl Host {
     ///
     /// A request the component's types reject (a missing field, a wrong type, an unknown
     /// enum case) is the node's `invalid-input` error naming the field, as a bad value is:
-    /// one error channel. Errors are an unknown node and failures of the host.
+    /// one error channel. A call the host stops at its deadline (a guest that does not end
+    /// by itself) is the node's `timeout` error too. Errors are an unknown node and failures
+    /// of the host.
     pub async fn call_json(
         &self,
         conn: &Connection,
@@ -134,6 +138,7 @@ impl Host {
         let node = self
             .find_node(node_id)
             .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
+        let conn = &self.bounded(conn);
         let mut store = self.store(conn);
         let instance = self.instance(&mut store).await?;
         let func = instance
@@ -165,10 +170,16 @@ impl Host {
             params.push(value);
         }
         let mut results = vec![Val::Bool(false); ty.results().len()];
-        func.call_async(&mut store, &params, &mut results)
-            .await
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("{node_id} trapped"))?;
+        let stop_at = store.data().deadline().stop_at();
+        let call = func.call_async(&mut store, &params, &mut results);
+        match tokio::time::timeout_at(stop_at.into(), call).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) if err.downcast_ref::<DeadlinePassed>().is_none() => {
+                return Err(anyhow::Error::from(err)).with_context(|| format!("{node_id} trapped"));
+            }
+            // Stopped running, or dropped while it waited in the host.
+            Ok(Err(_)) | Err(_) => return stopped(&ty, &store),
+        }
         match results.first() {
             Some(Val::Result(Ok(value))) => {
                 Ok(Outcome::Ok(value.as_deref().map_or(Value::Null, to_json)))
@@ -203,18 +214,55 @@ fn json_size(value: &Value, max: usize) -> Option<usize> {
 }
 
 /// The node's own `invalid-input` error for a request its types reject: nothing was sent.
-/// Read through the function's error type, so it has exactly the shape the node returns.
 fn invalid_input(
     ty: &wasmtime::component::types::ComponentFunc,
     message: String,
 ) -> Result<Outcome> {
-    let error = json!({
-        "kind": "invalid-input",
-        "message": message,
-        "error-causes": [],
-        "retryable": false,
-        "attempts": 0,
-    });
+    node_error(
+        ty,
+        json!({
+            "kind": "invalid-input",
+            "message": message,
+            "error-causes": [],
+            "retryable": false,
+            "attempts": 0,
+        }),
+    )
+}
+
+/// The node's `timeout` error for a call the host stopped at its deadline, with what the
+/// host saw: the requests sent, and whether any was a write (which may have been applied,
+/// so the call is not retryable).
+fn stopped(ty: &wasmtime::component::types::ComponentFunc, store: &Store<Ctx>) -> Result<Outcome> {
+    let (hooks, deadline) = (store.data().hooks(), store.data().deadline());
+    let mut message = format!(
+        "{} after {} requests",
+        DeadlinePassed {
+            deadline: deadline.length
+        },
+        hooks.sent()
+    );
+    if hooks.writes() > 0 {
+        message.push_str(&format!(
+            "; {} of them writes, which may have been applied",
+            hooks.writes()
+        ));
+    }
+    node_error(
+        ty,
+        json!({
+            "kind": "timeout",
+            "message": message,
+            "error-causes": [],
+            "retryable": hooks.writes() == 0,
+            "attempts": hooks.sent(),
+        }),
+    )
+}
+
+/// An error the host gives in the node's place, read through the function's error type so
+/// it has exactly the shape the node returns.
+fn node_error(ty: &wasmtime::component::types::ComponentFunc, error: Value) -> Result<Outcome> {
     let Some(Type::Result(result)) = ty.results().next() else {
         bail!("a node returns a result");
     };

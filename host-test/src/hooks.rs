@@ -1,10 +1,16 @@
 //! The outbound HTTP hook: a call may reach only its connection's org, over HTTPS, within
-//! the host's timeout caps; optionally routed to another base URL (a mock).
+//! the host's timeout caps and the call's deadline; optionally routed to another base URL
+//! (a mock).
 
-use http::Uri;
+use crate::deadline::Deadline;
+use bytes::Bytes;
 use http::uri::{Authority, PathAndQuery, Scheme};
+use http::{Method, Uri};
+use http_body::{Body, Frame, SizeHint};
 use http_body_util::BodyExt;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks, default_send_request};
 
@@ -60,11 +66,14 @@ impl Route {
     }
 }
 
-/// The per-call hook state: which org the call may reach, and how.
+/// The per-call hook state: which org the call may reach, and how; what it has sent.
 pub struct OrgHooks {
     org: Option<String>,
     route: Option<Route>,
     caps: TimeoutCaps,
+    deadline: Option<Deadline>,
+    sent: u32,
+    writes: u32,
 }
 
 impl OrgHooks {
@@ -74,7 +83,28 @@ impl OrgHooks {
             org: org.map(|o| normalize_org(&o)),
             route,
             caps,
+            deadline: None,
+            sent: 0,
+            writes: 0,
         }
+    }
+
+    /// The same hooks, holding every request to the call's deadline.
+    pub fn until(self, deadline: Deadline) -> Self {
+        OrgHooks {
+            deadline: Some(deadline),
+            ..self
+        }
+    }
+
+    /// The requests this call has sent (each admitted request counts).
+    pub fn sent(&self) -> u32 {
+        self.sent
+    }
+
+    /// The requests this call has sent other than `GET` and `HEAD`.
+    pub fn writes(&self) -> u32 {
+        self.writes
     }
 
     /// Checks and rewrites one outgoing request; returns the capped options.
@@ -90,8 +120,15 @@ impl OrgHooks {
         if !allowed {
             return Err(Error::HttpRequestDenied);
         }
+        // Past the deadline nothing is begun: the guest hears a connect timeout.
+        let left = match &self.deadline {
+            Some(deadline) => deadline.time_left().ok_or(Error::ConnectionTimeout)?,
+            None => Duration::MAX,
+        };
         let asked = options.unwrap_or_default();
-        let cap = |asked: Option<Duration>, cap: Duration| Some(asked.map_or(cap, |a| a.min(cap)));
+        let cap = |asked: Option<Duration>, cap: Duration| {
+            Some(asked.map_or(cap, |a| a.min(cap)).min(left))
+        };
         let options = RequestOptions {
             connect_timeout: cap(asked.connect_timeout, self.caps.connect),
             first_byte_timeout: cap(asked.first_byte_timeout, self.caps.first_byte),
@@ -139,14 +176,56 @@ impl WasiHttpHooks for OrgHooks {
         _fut: IoFuture,
     ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, IoFuture), Error>> + Send> {
         let admitted = self.admit(&mut request, options);
+        if admitted.is_ok() {
+            self.sent = self.sent.saturating_add(1);
+            if !matches!(*request.method(), Method::GET | Method::HEAD) {
+                self.writes = self.writes.saturating_add(1);
+            }
+        }
+        let deadline = self.deadline;
         Box::new(async move {
             let options = admitted?;
             let (response, io) = default_send_request(request, Some(options)).await?;
-            Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as IoFuture,
-            ))
+            let response = response.map(|body| match deadline {
+                Some(deadline) => UntilDeadline {
+                    body: body.boxed_unsync(),
+                    expiry: Box::pin(tokio::time::sleep_until(deadline.at.into())),
+                }
+                .boxed_unsync(),
+                None => body.boxed_unsync(),
+            });
+            Ok((response, Box::new(io) as IoFuture))
         })
+    }
+}
+
+/// A response body that fails with a read timeout once the call's deadline passes, however
+/// steadily it drips.
+struct UntilDeadline {
+    body: WasiBody,
+    expiry: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Body for UntilDeadline {
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        if self.expiry.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Some(Err(Error::ConnectionReadTimeout)));
+        }
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
     }
 }
 

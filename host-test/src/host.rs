@@ -1,14 +1,17 @@
-//! The embedding: one engine with the pooling allocator, the component compiled once (and
-//! cached as `.cwasm`), an `InstancePre`, and a fresh `Store` per call.
+//! The embedding: one engine with the pooling allocator and epoch interruption, the
+//! component compiled once (and cached as `.cwasm`), an `InstancePre`, and a fresh `Store`
+//! per call, armed with the call's deadline.
 
 use crate::bindings::{OktaNodes, OktaNodesPre};
 use crate::catalog::{NodeInfo, read_catalog};
+use crate::deadline::{Deadline, Ticker};
 use crate::hooks::{OrgHooks, Route, TimeoutCaps};
 use crate::wit;
 use anyhow::{Context as _, Result};
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimits,
@@ -29,6 +32,9 @@ pub struct HostConfig {
     pub route_to: Option<String>,
     /// The host's caps on the guest's timeouts.
     pub timeouts: TimeoutCaps,
+    /// The longest one call may take, every request, retry and wait included; a connection
+    /// may ask for less (`deadline_ms`), never more. At most [`MAX_DEADLINE`].
+    pub deadline: Duration,
     /// The most instances alive at once.
     pub max_instances: u32,
     /// The most linear memory one instance may use, in bytes.
@@ -43,12 +49,19 @@ impl Default for HostConfig {
             component: PathBuf::from(COMPONENT_WASM),
             route_to: None,
             timeouts: TimeoutCaps::default(),
+            deadline: DEFAULT_DEADLINE,
             max_instances: 1000,
             max_memory: 256 << 20,
             cache_dir: None,
         }
     }
 }
+
+/// The default deadline of a call.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The longest deadline the component takes (`options.deadline-ms`).
+pub const MAX_DEADLINE: Duration = Duration::from_secs(3600);
 
 /// A credential for an org. Its `Debug` never shows the token.
 #[derive(Clone, PartialEq, Eq)]
@@ -83,6 +96,8 @@ pub struct Connection {
     pub timeout_ms: Option<u32>,
     /// The largest response body, in bytes.
     pub max_response_bytes: Option<u32>,
+    /// The call's deadline, in milliseconds, when shorter than the host's.
+    pub deadline_ms: Option<u32>,
 }
 
 impl Connection {
@@ -104,6 +119,7 @@ impl Connection {
             max_rate_limit_wait_ms: None,
             timeout_ms: None,
             max_response_bytes: None,
+            deadline_ms: None,
         }
     }
 
@@ -120,24 +136,39 @@ impl Connection {
                 max_rate_limit_wait_ms: self.max_rate_limit_wait_ms,
                 timeout_ms: self.timeout_ms,
                 max_response_bytes: self.max_response_bytes,
+                deadline_ms: self.deadline_ms,
             })
             .filter(|o| {
                 o.max_retries.is_some()
                     || o.max_rate_limit_wait_ms.is_some()
                     || o.timeout_ms.is_some()
                     || o.max_response_bytes.is_some()
+                    || o.deadline_ms.is_some()
             }),
         }
     }
 }
 
-/// What each store holds: WASI, wasi-http, the hook and the limits.
+/// What each store holds: WASI, wasi-http, the hook, the limits and the call's deadline.
 pub struct Ctx {
     table: ResourceTable,
     wasi: WasiCtx,
     http: WasiHttpCtx,
     hooks: OrgHooks,
     limits: StoreLimits,
+    deadline: Deadline,
+}
+
+impl Ctx {
+    /// The outbound hook's state: what the call has sent.
+    pub fn hooks(&self) -> &OrgHooks {
+        &self.hooks
+    }
+
+    /// The call's deadline.
+    pub fn deadline(&self) -> Deadline {
+        self.deadline
+    }
 }
 
 impl WasiView for Ctx {
@@ -167,6 +198,7 @@ pub struct Host {
     package: String,
     route: Option<Route>,
     config: HostConfig,
+    _ticker: Ticker,
 }
 
 /// One instance with its store, for typed calls.
@@ -175,8 +207,16 @@ pub struct Node {
     pub store: Store<Ctx>,
     /// The typed exports.
     pub nodes: OktaNodes,
-    /// The WIT connection to pass to each call.
+    /// The WIT connection to pass to each call; it carries the call's deadline.
     pub conn: wit::types::Connection,
+}
+
+impl Node {
+    /// The call's deadline. The store stops a guest that runs past it (and the grace) with
+    /// [`crate::DeadlinePassed`]; a call may also be dropped at `deadline().stop_at()`.
+    pub fn deadline(&self) -> Deadline {
+        self.store.data().deadline
+    }
 }
 
 impl Host {
@@ -192,6 +232,7 @@ impl Host {
         let pre = OktaNodesPre::new(linker.instantiate_pre(&component)?)?;
         let route = config.route_to.as_deref().map(Route::parse).transpose()?;
         let (nodes, package) = read_catalog(&engine, &component)?;
+        let ticker = Ticker::start(&engine)?;
         Ok(Host {
             engine,
             pre,
@@ -199,6 +240,7 @@ impl Host {
             package,
             route,
             config,
+            _ticker: ticker,
         })
     }
 
@@ -222,8 +264,29 @@ impl Host {
         self.pre.instance_pre().component()
     }
 
-    /// A fresh store whose calls may reach only `conn`'s org.
+    /// A call's deadline: the host's, or the connection's when shorter.
+    fn deadline_for(&self, conn: &Connection) -> Duration {
+        conn.deadline_ms
+            .map(|ms| Duration::from_millis(ms.into()))
+            .map_or(self.config.deadline, |asked| {
+                asked.min(self.config.deadline)
+            })
+            .min(MAX_DEADLINE)
+    }
+
+    /// The connection as the guest gets it: with the call's deadline.
+    pub(crate) fn bounded(&self, conn: &Connection) -> Connection {
+        let ms = self.deadline_for(conn).as_millis();
+        Connection {
+            deadline_ms: Some(u32::try_from(ms).unwrap_or(u32::MAX)),
+            ..conn.clone()
+        }
+    }
+
+    /// A fresh store whose calls may reach only `conn`'s org, armed with the call's
+    /// deadline, which starts now.
     pub(crate) fn store(&self, conn: &Connection) -> Store<Ctx> {
+        let deadline = Deadline::after(self.deadline_for(conn));
         let ctx = Ctx {
             table: ResourceTable::new(),
             wasi: WasiCtx::builder().inherit_stderr().build(),
@@ -232,20 +295,25 @@ impl Host {
                 Some(conn.domain.clone()),
                 self.route.clone(),
                 self.config.timeouts,
-            ),
+            )
+            .until(deadline),
             limits: StoreLimitsBuilder::new()
                 .memory_size(self.config.max_memory)
                 .instances(16)
                 .build(),
+            deadline,
         };
         let mut store = Store::new(&self.engine, ctx);
         store.limiter(|ctx| &mut ctx.limits);
+        deadline.arm(&mut store);
         store
     }
 
-    /// Instantiates the component for one call against `conn`'s org.
+    /// Instantiates the component for one call against `conn`'s org; the call's deadline
+    /// starts now.
     pub async fn node(&self, conn: &Connection) -> Result<Node> {
-        let mut store = self.store(conn);
+        let conn = self.bounded(conn);
+        let mut store = self.store(&conn);
         let nodes = self.pre.instantiate_async(&mut store).await?;
         Ok(Node {
             store,
@@ -263,7 +331,8 @@ impl Host {
     }
 }
 
-/// The engine: component model, pooling allocator, no component-model concurrency.
+/// The engine: component model, pooling allocator, epoch interruption (for deadlines), no
+/// component-model concurrency.
 fn engine(config: &HostConfig) -> Result<Engine> {
     let mut pool = PoolingAllocationConfig::default();
     pool.total_component_instances(config.max_instances)
@@ -275,6 +344,7 @@ fn engine(config: &HostConfig) -> Result<Engine> {
     let mut wasm = Config::new();
     wasm.wasm_component_model(true)
         .concurrency_support(false)
+        .epoch_interruption(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Ok(Engine::new(&wasm)?)
 }

@@ -22,14 +22,18 @@
 #![deny(missing_docs)]
 
 pub mod catalog;
+pub mod deadline;
 pub mod dynamic;
 pub mod flow;
 pub mod hooks;
 pub mod host;
 
 pub use catalog::{MAX_INPUT_BYTES, NodeInfo, Outcome};
+pub use deadline::{Deadline, DeadlinePassed};
 pub use hooks::{Route, TimeoutCaps};
-pub use host::{COMPONENT_WASM, Connection, Credential, Host, HostConfig, Node};
+pub use host::{
+    COMPONENT_WASM, Connection, Credential, DEFAULT_DEADLINE, Host, HostConfig, MAX_DEADLINE, Node,
+};
 
 /// Typed bindings to the component's exports.
 pub mod bindings {

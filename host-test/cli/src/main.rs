@@ -11,6 +11,7 @@ use okta_mock::{Fault, MockConfig, MockOkta};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Prints a line on stdout. When the reader has gone (`okta-nodes call ... | head -c 10`),
 /// the command ends quietly instead of panicking: there is no one left to tell.
@@ -146,6 +147,10 @@ struct ConnArgs {
     /// The connect timeout, in milliseconds (default 10000).
     #[arg(long)]
     timeout_ms: Option<u32>,
+    /// The longest a call may take, in milliseconds: every request, retry and wait
+    /// (default 120000, the host's deadline; at most 3600000).
+    #[arg(long)]
+    deadline_ms: Option<u32>,
 }
 
 impl ConnArgs {
@@ -166,14 +171,20 @@ impl ConnArgs {
         conn.max_retries = self.max_retries;
         conn.max_rate_limit_wait_ms = self.max_rate_limit_wait_ms;
         conn.timeout_ms = self.timeout_ms;
+        conn.deadline_ms = self.deadline_ms;
         Ok(conn)
     }
 
     fn host(&self) -> Result<Host> {
-        Host::new(HostConfig {
+        // --deadline-ms sets the host's deadline too, so it may be longer than the default.
+        let mut config = HostConfig {
             route_to: self.route_to.clone(),
             ..HostConfig::default()
-        })
+        };
+        if let Some(ms) = self.deadline_ms {
+            config.deadline = Duration::from_millis(ms.into()).min(okta_host::MAX_DEADLINE);
+        }
+        Host::new(config)
     }
 }
 
