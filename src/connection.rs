@@ -220,11 +220,14 @@ pub(crate) fn normalize_domain(input: &str) -> Result<String, OktaError> {
     if !labels.iter().all(valid_label) {
         return Err(bad("is not a valid host name"));
     }
+    // A host whose last label is a number in any base (`1`, `0x7f`, `0177`) is an IPv4
+    // address to URL parsers and to `inet_aton` (`127.1`, `0x7f.0x1`, `127.0.0.0x1`). Every
+    // top-level domain begins with a letter.
     if labels
         .last()
-        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+        .is_some_and(|tld| !tld.starts_with(|c: char| c.is_ascii_alphabetic()))
     {
-        return Err(bad("cannot be an IP address"));
+        return Err(bad("cannot be an IP address, in any spelling"));
     }
     if labels.iter().any(|l| l.ends_with("-admin")) {
         return Err(bad(
@@ -318,6 +321,13 @@ mod tests {
             "dev..okta.com",
             "dev-1.okta.com?x=1",
             "dév.okta.com",
+            "127.0.0.0x1",
+            "0x7f.0x1",
+            "0177.0.0.0x1",
+            "169.254.169.0xfe",
+            "127.1",
+            "example.0X7F",
+            "example.09",
         ] {
             assert!(
                 matches!(normalize_domain(input), Err(e) if e.kind == ErrorKind::InvalidInput && e.message.starts_with("domain")),

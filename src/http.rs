@@ -233,7 +233,6 @@ fn code_error(code: ErrorCode) -> TransportError {
         ErrorCode::DnsError(_)
         | ErrorCode::DestinationNotFound
         | ErrorCode::DestinationUnavailable
-        | ErrorCode::DestinationIpProhibited
         | ErrorCode::DestinationIpUnroutable
         | ErrorCode::ConnectionRefused
         | ErrorCode::TlsProtocolError
@@ -248,6 +247,11 @@ fn code_error(code: ErrorCode) -> TransportError {
         ErrorCode::HttpRequestDenied => {
             TransportError::Denied("only the connection's org may be reached".into())
         }
+        ErrorCode::DestinationIpProhibited => TransportError::Denied(
+            "the org's name resolves to an address a call may not reach (loopback, private, \
+             link-local or metadata)"
+                .into(),
+        ),
         ErrorCode::HttpRequestUriTooLong
         | ErrorCode::HttpRequestHeaderSectionSize(_)
         | ErrorCode::HttpRequestHeaderSize(_)

@@ -1,18 +1,14 @@
 //! The outbound HTTP hook: a call may reach only its connection's org, over HTTPS, within
 //! the host's timeout caps and the call's deadline; optionally routed to another base URL
-//! (a mock).
+//! (a mock). [`crate::connect`] sends what the hook admits.
 
+use crate::connect::{self, Destination, IoFuture};
 use crate::deadline::Deadline;
-use bytes::Bytes;
-use http::uri::{Authority, PathAndQuery, Scheme};
+use http::uri::{Authority, Scheme};
 use http::{Method, Uri};
-use http_body::{Body, Frame, SizeHint};
-use http_body_util::BodyExt;
 use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
-use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks, default_send_request};
+use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 /// The most time a guest may ask for at each stage of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +60,25 @@ impl Route {
         );
         Ok(Route { scheme, authority })
     }
+
+    /// The `host:port` to connect to.
+    pub(crate) fn socket_address(&self) -> String {
+        let default = if self.scheme == Scheme::HTTPS {
+            443
+        } else {
+            80
+        };
+        format!(
+            "{}:{}",
+            self.authority.host(),
+            self.authority.port_u16().unwrap_or(default)
+        )
+    }
+
+    /// The name TLS verifies, for an https route.
+    pub(crate) fn tls_name(&self) -> Option<&str> {
+        (self.scheme == Scheme::HTTPS).then(|| self.authority.host())
+    }
 }
 
 /// The per-call hook state: which org the call may reach, and how; what it has sent.
@@ -107,12 +122,12 @@ impl OrgHooks {
         self.writes
     }
 
-    /// Checks and rewrites one outgoing request; returns the capped options.
+    /// Checks one outgoing request; returns the capped options and where it goes.
     fn admit(
         &self,
-        request: &mut http::Request<WasiBody>,
+        request: &http::Request<WasiBody>,
         options: Option<RequestOptions>,
-    ) -> Result<RequestOptions, Error> {
+    ) -> Result<(RequestOptions, Destination), Error> {
         let uri = request.uri();
         let allowed = uri.scheme() == Some(&Scheme::HTTPS)
             && uri.port().is_none()
@@ -134,35 +149,29 @@ impl OrgHooks {
             first_byte_timeout: cap(asked.first_byte_timeout, self.caps.first_byte),
             between_bytes_timeout: cap(asked.between_bytes_timeout, self.caps.between_bytes),
         };
-        if let Some(route) = &self.route {
-            let path = uri
-                .path_and_query()
-                .cloned()
-                .unwrap_or_else(|| PathAndQuery::from_static("/"));
-            let routed = Uri::builder()
-                .scheme(route.scheme.clone())
-                .authority(route.authority.clone())
-                .path_and_query(path)
-                .build()
-                .map_err(|_| Error::HttpRequestUriInvalid)?;
-            *request.uri_mut() = routed;
-        }
-        Ok(options)
+        let to = match (&self.route, uri.host()) {
+            (Some(route), _) => Destination::Route(route.clone()),
+            // An IPv6 literal keeps no brackets, so it is checked as the address it is.
+            (None, Some(host)) => Destination::Org(
+                host.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_ascii_lowercase(),
+            ),
+            (None, None) => return Err(Error::HttpRequestUriInvalid),
+        };
+        Ok((options, to))
     }
 }
 
 /// The org host as the component normalizes it: no scheme, no trailing slash, lower case.
 pub fn normalize_org(domain: &str) -> String {
     let d = domain.trim();
-    let d = if d.len() >= 8 && d[..8].eq_ignore_ascii_case("https://") {
-        &d[8..]
-    } else {
-        d
+    let d = match d.get(..8) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("https://") => &d[8..],
+        _ => d,
     };
     d.strip_suffix('/').unwrap_or(d).to_ascii_lowercase()
 }
-
-type IoFuture = Box<dyn Future<Output = Result<(), Error>> + Send>;
 
 impl WasiHttpHooks for OrgHooks {
     fn is_supported_scheme(&mut self, scheme: &Scheme) -> bool {
@@ -171,11 +180,11 @@ impl WasiHttpHooks for OrgHooks {
 
     fn send_request(
         &mut self,
-        mut request: http::Request<WasiBody>,
+        request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
         _fut: IoFuture,
     ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, IoFuture), Error>> + Send> {
-        let admitted = self.admit(&mut request, options);
+        let admitted = self.admit(&request, options);
         if admitted.is_ok() {
             self.sent = self.sent.saturating_add(1);
             if !matches!(*request.method(), Method::GET | Method::HEAD) {
@@ -184,55 +193,16 @@ impl WasiHttpHooks for OrgHooks {
         }
         let deadline = self.deadline;
         Box::new(async move {
-            let options = admitted?;
-            let (response, io) = default_send_request(request, Some(options)).await?;
-            let response = response.map(|body| match deadline {
-                Some(deadline) => UntilDeadline {
-                    body: body.boxed_unsync(),
-                    expiry: Box::pin(tokio::time::sleep_until(deadline.at.into())),
-                }
-                .boxed_unsync(),
-                None => body.boxed_unsync(),
-            });
-            Ok((response, Box::new(io) as IoFuture))
+            let (options, to) = admitted?;
+            connect::send(request, options, to, deadline).await
         })
-    }
-}
-
-/// A response body that fails with a read timeout once the call's deadline passes, however
-/// steadily it drips.
-struct UntilDeadline {
-    body: WasiBody,
-    expiry: Pin<Box<tokio::time::Sleep>>,
-}
-
-impl Body for UntilDeadline {
-    type Data = Bytes;
-    type Error = Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
-        if self.expiry.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(Some(Err(Error::ConnectionReadTimeout)));
-        }
-        Pin::new(&mut self.body).poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.body.size_hint()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http_body_util::Empty;
+    use http_body_util::{BodyExt, Empty};
 
     fn request(uri: &str) -> http::Request<WasiBody> {
         http::Request::builder()
@@ -254,7 +224,7 @@ mod tests {
         );
         assert!(
             hooks
-                .admit(&mut request("https://dev-1.okta.com/api/v1/users"), None)
+                .admit(&request("https://dev-1.okta.com/api/v1/users"), None)
                 .is_ok()
         );
         for denied in [
@@ -265,7 +235,7 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    hooks.admit(&mut request(denied), None),
+                    hooks.admit(&request(denied), None),
                     Err(Error::HttpRequestDenied)
                 ),
                 "{denied}"
@@ -274,7 +244,7 @@ mod tests {
         let nobody = OrgHooks::new(None, None, TimeoutCaps::default());
         assert!(
             nobody
-                .admit(&mut request("https://dev-1.okta.com/"), None)
+                .admit(&request("https://dev-1.okta.com/"), None)
                 .is_err()
         );
     }
@@ -292,8 +262,8 @@ mod tests {
             first_byte_timeout: Some(Duration::from_secs(1)),
             between_bytes_timeout: None,
         };
-        let got = hooks
-            .admit(&mut request("https://dev-1.okta.com/"), Some(asked))
+        let (got, _) = hooks
+            .admit(&request("https://dev-1.okta.com/"), Some(asked))
             .unwrap();
         assert_eq!(got.connect_timeout, Some(Duration::from_secs(5)));
         assert_eq!(got.first_byte_timeout, Some(Duration::from_secs(1)));
@@ -308,12 +278,20 @@ mod tests {
             Some(route),
             TimeoutCaps::default(),
         );
-        let mut req = request("https://dev-1.okta.com/api/v1/users?limit=2");
-        hooks.admit(&mut req, None).unwrap();
-        assert_eq!(
-            req.uri().to_string(),
-            "http://127.0.0.1:9999/api/v1/users?limit=2"
-        );
+        let req = request("https://dev-1.okta.com/api/v1/users?limit=2");
+        let (_, to) = hooks.admit(&req, None).unwrap();
+        let Destination::Route(route) = to else {
+            panic!("{to:?}");
+        };
+        assert_eq!(route.socket_address(), "127.0.0.1:9999");
+        assert_eq!(route.tls_name(), None);
+        let https = Route::parse("https://mock.example.com").unwrap();
+        assert_eq!(https.socket_address(), "mock.example.com:443");
+        assert_eq!(https.tls_name(), Some("mock.example.com"));
+        // Without a route, the org itself, by name.
+        let direct = OrgHooks::new(Some("dev-1.okta.com".into()), None, TimeoutCaps::default());
+        let (_, to) = direct.admit(&req, None).unwrap();
+        assert!(matches!(to, Destination::Org(host) if host == "dev-1.okta.com"));
         assert!(Route::parse("127.0.0.1:9999").is_err());
         assert!(Route::parse("ftp://x").is_err());
         assert!(Route::parse("http://x/api").is_err());

@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 pub mod catalog;
+pub mod connect;
 pub mod deadline;
 pub mod dynamic;
 pub mod flow;

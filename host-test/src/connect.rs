@@ -1,0 +1,344 @@
+//! How a request leaves the host. For an org, the host resolves the name itself, refuses
+//! every address a sandboxed call must not reach (loopback, private, link-local and cloud
+//! metadata, CGNAT, multicast and the other special ranges, in IPv4, IPv6 and the IPv6
+//! forms that carry an IPv4 address), and connects to an address that passed, verifying
+//! TLS against the org's name: a DNS answer cannot swap the address after the check. A
+//! route to a mock is the one explicit exception: it goes where the host was told.
+
+use crate::deadline::Deadline;
+use crate::hooks::Route;
+use bytes::Bytes;
+use http::uri::PathAndQuery;
+use http::{Request, Response, Uri};
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use std::future::{Future, poll_fn};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::{Pin, pin};
+use std::sync::{Arc, LazyLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::time::{Sleep, sleep, timeout};
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::ServerName;
+use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+use wasmtime_wasi_http::io::TokioIo;
+use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
+
+/// The future that drives a connection after its response head has arrived.
+pub(crate) type IoFuture = Box<dyn Future<Output = Result<(), Error>> + Send>;
+
+/// Why an address may not be reached from a sandboxed call; `None` when it may.
+pub fn refusal(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(ip) => refusal_v4(ip),
+        IpAddr::V6(ip) => refusal_v6(ip),
+    }
+}
+
+fn refusal_v4(ip: Ipv4Addr) -> Option<&'static str> {
+    let [a, b, c, _] = ip.octets();
+    let why = match () {
+        () if a == 0 => "\"this network\" (0.0.0.0/8)",
+        () if ip.is_loopback() => "loopback",
+        () if ip.is_private() => "private",
+        () if ip.is_link_local() => "link-local, where cloud metadata services listen",
+        () if a == 100 && b & 0xc0 == 64 => "shared address space (CGNAT, 100.64.0.0/10)",
+        () if a == 192 && b == 0 && c == 0 => "IETF protocol assignments (192.0.0.0/24)",
+        () if ip.is_documentation() => "documentation",
+        () if a == 198 && b & 0xfe == 18 => "benchmarking (198.18.0.0/15)",
+        () if ip.is_multicast() => "multicast",
+        () if a >= 240 => "reserved (240.0.0.0/4 and broadcast)",
+        () => return None,
+    };
+    Some(why)
+}
+
+fn refusal_v6(ip: Ipv6Addr) -> Option<&'static str> {
+    let s = ip.segments();
+    let embedded = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    let why = match () {
+        () if ip.is_unspecified() => "unspecified",
+        () if ip.is_loopback() => "loopback",
+        // ::ffff:a.b.c.d reaches the IPv4 address it carries; ::a.b.c.d is deprecated.
+        () if s[..6] == [0, 0, 0, 0, 0, 0xffff] => return refusal_v4(embedded(s[6], s[7])),
+        () if s[..6] == [0; 6] => "IPv4-compatible (deprecated, ::/96)",
+        // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) reach an IPv4 address too.
+        () if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] => return refusal_v4(embedded(s[6], s[7])),
+        () if s[0] == 0x2002 => return refusal_v4(embedded(s[1], s[2])),
+        () if s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1 => "local-use NAT64 (64:ff9b:1::/48)",
+        () if s[0] == 0x2001 && s[1] == 0 => "Teredo (2001::/32)",
+        () if s[0] == 0x2001 && s[1] == 0xdb8 => "documentation (2001:db8::/32)",
+        () if s[..4] == [0x100, 0, 0, 0] => "discard (100::/64)",
+        () if ip.is_unique_local() => "unique local (fc00::/7), where cloud metadata may listen",
+        () if ip.is_unicast_link_local() => "link-local (fe80::/10)",
+        () if s[0] & 0xffc0 == 0xfec0 => "site-local (fec0::/10)",
+        () if ip.is_multicast() => "multicast",
+        () => return None,
+    };
+    Some(why)
+}
+
+/// The addresses of `host` a call may reach. Every address the name resolves to is checked;
+/// none left is `destination-ip-prohibited`, and no connection is made.
+pub async fn checked_addresses(host: &str, port: u16) -> Result<Vec<SocketAddr>, Error> {
+    let resolved = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|err| Error::DnsError {
+            rcode: Some(err.to_string()),
+            info_code: None,
+        })?;
+    let (mut allowed, mut refused) = (Vec::new(), false);
+    for addr in resolved {
+        match refusal(addr.ip()) {
+            None => allowed.push(addr),
+            Some(_) => refused = true,
+        }
+    }
+    match (allowed.is_empty(), refused) {
+        (false, _) => Ok(allowed),
+        (true, true) => Err(Error::DestinationIpProhibited),
+        (true, false) => Err(Error::DestinationNotFound),
+    }
+}
+
+/// Where one request goes.
+#[derive(Clone, Debug)]
+pub(crate) enum Destination {
+    /// The org, by name, over TLS, at a checked address only.
+    Org(String),
+    /// A mock, where the host was told to send every org's traffic.
+    Route(Route),
+}
+
+trait Stream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Stream for T {}
+
+/// The TLS client: the web's root certificates, built once.
+static TLS: LazyLock<TlsConnector> = LazyLock::new(|| {
+    let roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.into(),
+    };
+    let config = ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    TlsConnector::from(Arc::new(config))
+});
+
+/// Opens a TLS session with `name` over `tcp`.
+async fn tls(name: &str, tcp: TcpStream) -> Result<Box<dyn Stream>, Error> {
+    let name = ServerName::try_from(name.to_string()).map_err(|_| Error::HttpRequestUriInvalid)?;
+    let session = TLS.connect(name, tcp).await.map_err(Error::Tls)?;
+    Ok(Box::new(session))
+}
+
+/// Connects to the destination: TCP, then TLS for an org or an https route.
+async fn connect(to: &Destination) -> Result<Box<dyn Stream>, Error> {
+    match to {
+        Destination::Org(host) => {
+            let mut last = Error::DestinationNotFound;
+            for addr in checked_addresses(host, 443).await? {
+                match TcpStream::connect(addr).await {
+                    Ok(tcp) => return tls(host, tcp).await,
+                    Err(err) => last = Error::Connect(err),
+                }
+            }
+            Err(last)
+        }
+        Destination::Route(route) => {
+            let tcp = TcpStream::connect(route.socket_address())
+                .await
+                .map_err(Error::Connect)?;
+            match route.tls_name() {
+                Some(name) => tls(name, tcp).await,
+                None => Ok(Box::new(tcp)),
+            }
+        }
+    }
+}
+
+/// Sends one request to its destination within the options' timeouts and the call's
+/// deadline; returns the response head with a body that keeps both, and the future that
+/// drives the connection.
+pub(crate) async fn send(
+    mut request: Request<WasiBody>,
+    options: RequestOptions,
+    to: Destination,
+    deadline: Option<Deadline>,
+) -> Result<(Response<WasiBody>, IoFuture), Error> {
+    let never = Duration::from_secs(3600);
+    let connect_timeout = options.connect_timeout.unwrap_or(never);
+    let stream = timeout(connect_timeout, connect(&to))
+        .await
+        .map_err(|_| Error::ConnectionTimeout)??;
+    let (mut sender, connection) = timeout(
+        connect_timeout,
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)),
+    )
+    .await
+    .map_err(|_| Error::ConnectionTimeout)??;
+    // The request line carries the path only; the Host header names the org.
+    let path = request
+        .uri()
+        .path_and_query()
+        .cloned()
+        .unwrap_or_else(|| PathAndQuery::from_static("/"));
+    *request.uri_mut() = Uri::from(path);
+
+    let mut connection = Box::pin(connection);
+    let mut ended: Option<Result<(), hyper::Error>> = None;
+    let first_byte = options.first_byte_timeout.unwrap_or(never);
+    let mut response = pin!(timeout(first_byte, sender.send_request(request)));
+    // The connection is driven while the head is awaited; it may end first.
+    let response = poll_fn(|cx| {
+        if ended.is_none()
+            && let Poll::Ready(result) = connection.as_mut().poll(cx)
+        {
+            ended = Some(result);
+        }
+        response.as_mut().poll(cx)
+    })
+    .await
+    .map_err(|_| Error::HttpResponseTimeout)??;
+    let between_bytes = options.between_bytes_timeout.unwrap_or(never);
+    let response = response.map(|body| {
+        Timed {
+            body,
+            between_bytes,
+            idle: Box::pin(sleep(between_bytes)),
+            deadline: deadline.map(|d| Box::pin(tokio::time::sleep_until(d.at.into()))),
+        }
+        .boxed_unsync()
+    });
+    let io = async move {
+        match ended {
+            Some(result) => result,
+            None => connection.await,
+        }
+        .map_err(Error::from)
+    };
+    Ok((response, Box::new(io)))
+}
+
+/// A response body held to the between-bytes timeout and the call's deadline, however
+/// steadily it drips.
+struct Timed {
+    body: Incoming,
+    between_bytes: Duration,
+    idle: Pin<Box<Sleep>>,
+    deadline: Option<Pin<Box<Sleep>>>,
+}
+
+impl Body for Timed {
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        if let Some(deadline) = self.deadline.as_mut()
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            return Poll::Ready(Some(Err(Error::ConnectionReadTimeout)));
+        }
+        match Pin::new(&mut self.body).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                let next = tokio::time::Instant::now() + self.between_bytes;
+                self.idle.as_mut().reset(next);
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(Some(Err(err))) => Poll::Ready(Some(Err(Error::from(err)))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => match self.idle.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err(Error::ConnectionReadTimeout))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_every_special_range() {
+        for refused in [
+            "0.0.0.0",
+            "0.1.2.3",
+            "127.0.0.1",
+            "127.255.255.254",
+            "10.0.0.1",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "169.254.0.1",
+            "100.64.0.1",
+            "100.100.100.200",
+            "100.127.255.255",
+            "192.0.0.192",
+            "192.0.2.1",
+            "198.18.0.1",
+            "198.51.100.1",
+            "203.0.113.1",
+            "224.0.0.1",
+            "239.255.255.250",
+            "240.0.0.1",
+            "255.255.255.255",
+            "::",
+            "::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "::ffff:10.0.0.1",
+            "::127.0.0.1",
+            "::0.0.0.2",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::1",
+            "2002:7f00:1::",
+            "2002:a9fe:a9fe::1",
+            "2001::1",
+            "2001:db8::1",
+            "100::1",
+            "fc00::1",
+            "fd00:ec2::254",
+            "fe80::1",
+            "febf::1",
+            "fec0::1",
+            "ff02::1",
+        ] {
+            let ip: IpAddr = refused.parse().unwrap();
+            assert!(refusal(ip).is_some(), "{refused} is allowed");
+        }
+        for allowed in [
+            "8.8.8.8",
+            "52.1.2.3",
+            "100.63.255.255",
+            "100.128.0.1",
+            "172.32.0.1",
+            "192.0.1.1",
+            "198.20.0.1",
+            "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2600:1f18::1",
+            "2606:4700::1111",
+        ] {
+            let ip: IpAddr = allowed.parse().unwrap();
+            assert_eq!(refusal(ip), None, "{allowed}");
+        }
+    }
+}
