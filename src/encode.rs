@@ -149,4 +149,65 @@ mod tests {
         assert!(!is_wire_safe("/api/v1/users#x"));
         assert!(!is_wire_safe(""));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Unescapes a filter literal written by `filter_literal`.
+        fn unquote(literal: &str) -> Option<String> {
+            let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+            let mut out = String::new();
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => out.push(chars.next()?),
+                    // An unescaped quote would end the literal early.
+                    '"' => return None,
+                    c => out.push(c),
+                }
+            }
+            Some(out)
+        }
+
+        proptest! {
+            #[test]
+            fn any_value_is_one_segment_and_comes_back(value in any::<String>()) {
+                match segment("user-id", &value) {
+                    Ok(encoded) => {
+                        prop_assert!(is_wire_safe(&encoded));
+                        prop_assert!(!encoded.contains(['/', '?', '#', '&', '+', ';']));
+                        prop_assert!(encoded != "." && encoded != "..");
+                        let decoded = percent_decode_str(&encoded).decode_utf8().unwrap();
+                        prop_assert_eq!(decoded, value.trim());
+                    }
+                    Err(err) => {
+                        let trimmed = value.trim();
+                        prop_assert!(
+                            trimmed.is_empty()
+                                || trimmed == "."
+                                || trimmed == ".."
+                                || trimmed.len() > MAX_SEGMENT_LEN
+                                || trimmed.chars().any(char::is_control),
+                            "{:?} refused: {}", value, err.message
+                        );
+                    }
+                }
+            }
+
+            #[test]
+            fn any_query_pair_comes_back(name in "[a-zA-Z]{1,12}", value in any::<String>()) {
+                let query = query_string(&[(name.as_str(), value.clone())]);
+                prop_assert!(query.is_empty() || is_wire_safe(&query));
+                let (got_name, got_value) = query.split_once('=').unwrap();
+                prop_assert_eq!(decode_query(got_name), name.as_str());
+                prop_assert_eq!(decode_query(got_value), value.as_str());
+            }
+
+            #[test]
+            fn any_filter_literal_is_one_literal(value in any::<String>()) {
+                prop_assert_eq!(unquote(&filter_literal(&value)), Some(value));
+            }
+        }
+    }
 }

@@ -28,6 +28,35 @@ mod spec;
 mod system_log;
 mod users;
 
+/// The parsers that read what Okta and the caller send, for the fuzz targets in `fuzz/`.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::spec::Response;
+
+    /// The `rel="next"` cursor among `Link` header values, as paging follows it.
+    pub fn next_cursor(values: &[&str]) -> Option<String> {
+        crate::paging::next_link(values.iter().copied())
+            .and_then(|url| crate::paging::cursor_from_url(&url))
+    }
+
+    /// The error kind and message a non-2xx answer becomes.
+    pub fn error_of(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> String {
+        let resp = Response {
+            status,
+            headers,
+            body,
+        };
+        let err = crate::error::from_response(&resp, crate::error::Operation::General);
+        format!("{:?}: {}", err.kind, err.message)
+    }
+
+    /// The org host a connection's domain normalizes to, or why it is refused.
+    pub fn domain(input: &str) -> Result<String, String> {
+        crate::connection::normalize_domain(input).map_err(|err| err.message)
+    }
+}
+
 mod bindings {
     wit_bindgen::generate!({
         path: "wit",

@@ -2,7 +2,8 @@
 //! through the real component against the mock's fault switches. Each case asserts the
 //! outcome's kind, how many requests reached the mock, what the org holds afterwards (no
 //! write done twice), and that the call ended within the configured caps (measured with a
-//! wide margin, not a timing assertion). The token is a sentinel that no outcome may carry.
+//! wide margin, not a timing assertion). The token is a sentinel that no outcome and no line
+//! of the mock's request log may carry.
 
 mod common;
 
@@ -576,6 +577,15 @@ async fn the_nodes_hold_under_every_fault() {
         let requests = (env.mock.state().traffic.arrived() - before) as usize;
         let state_ok = (case.state)(&env.mock.state());
         assert!(!text.contains("SENTINEL"), "{}: {text}", case.name);
+        let log = format!(
+            "{:?}",
+            env.mock.state().traffic.logged().collect::<Vec<_>>()
+        );
+        assert!(
+            !log.contains("SENTINEL"),
+            "{}: the request log: {log}",
+            case.name
+        );
         if !verdict || requests != case.requests || !state_ok || elapsed > cap {
             failed.push(format!(
                 "{}: outcome {text}; {requests} requests (want {}); state {}; {elapsed:?}",
