@@ -8,36 +8,19 @@
 // The exports exist only in the wasm32 build; a native build compiles the mapping for tests.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-mod apps;
 mod client;
-mod connection;
-mod encode;
-mod error;
-mod event_hooks;
-mod factors;
-mod groups;
-#[cfg(target_arch = "wasm32")]
-mod http;
-mod objects;
-mod paging;
-mod policies;
-mod raw;
-mod realms;
-mod retry;
-mod spec;
-mod system_log;
-mod users;
+mod nodes;
 
 /// The parsers that read what Okta and the caller send, for the fuzz targets in `fuzz/`.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
-    use crate::spec::Response;
+    use crate::client::spec::Response;
 
     /// The `rel="next"` cursor among `Link` header values, as paging follows it.
     pub fn next_cursor(values: &[&str]) -> Option<String> {
-        crate::paging::next_link(values.iter().copied())
-            .and_then(|url| crate::paging::cursor_from_url(&url))
+        crate::client::paging::next_link(values.iter().copied())
+            .and_then(|url| crate::client::paging::cursor_from_url(&url))
     }
 
     /// The error kind and message a non-2xx answer becomes.
@@ -47,13 +30,14 @@ pub mod fuzzing {
             headers,
             body,
         };
-        let err = crate::error::from_response(&resp, crate::error::Operation::General);
+        let err =
+            crate::client::error::from_response(&resp, crate::client::error::Operation::General);
         format!("{:?}: {}", err.kind, err.message)
     }
 
     /// The org host a connection's domain normalizes to, or why it is refused.
     pub fn domain(input: &str) -> Result<String, String> {
-        crate::connection::normalize_domain(input).map_err(|err| err.message)
+        crate::client::connection::normalize_domain(input).map_err(|err| err.message)
     }
 }
 
@@ -78,7 +62,7 @@ mod exports {
         apps, connection, event_hooks, factors, groups, policies, raw, realms, system_log, users,
     };
     use crate::client::Client;
-    use crate::http::WasiHttp;
+    use crate::client::http::WasiHttp;
     use crate::wit::types::{Connection, Group, GroupPage, OktaError, User, UserPage, UserType};
     use crate::wit::users::*;
 
@@ -90,130 +74,132 @@ mod exports {
         conn: &Connection,
         node: impl FnOnce(&mut Client<WasiHttp>) -> Result<R, OktaError>,
     ) -> Result<R, OktaError> {
-        let connection = crate::connection::Connection::from_wit(conn)?;
+        let connection = crate::client::connection::Connection::from_wit(conn)?;
         let mut client = Client::new(connection, WasiHttp);
         node(&mut client).map_err(|err| client.settle(err))
     }
 
     impl connection::Guest for Nodes {
         fn test_connection(conn: Connection) -> Result<connection::ConnectionInfo, OktaError> {
-            run(&conn, crate::connection::test_connection)
+            run(&conn, crate::nodes::connection::test_connection)
         }
     }
 
     impl users::Guest for Nodes {
         fn list_users(conn: Connection, request: ListUsersRequest) -> Result<UserPage, OktaError> {
-            run(&conn, |c| crate::users::list_users(c, request))
+            run(&conn, |c| crate::nodes::users::list_users(c, request))
         }
         fn get_user(conn: Connection, request: GetUserRequest) -> Result<User, OktaError> {
-            run(&conn, |c| crate::users::get_user(c, request))
+            run(&conn, |c| crate::nodes::users::get_user(c, request))
         }
         fn create_user(conn: Connection, request: CreateUserRequest) -> Result<User, OktaError> {
-            run(&conn, |c| crate::users::create_user(c, request))
+            run(&conn, |c| crate::nodes::users::create_user(c, request))
         }
         fn update_user(conn: Connection, request: UpdateUserRequest) -> Result<User, OktaError> {
-            run(&conn, |c| crate::users::update_user(c, request))
+            run(&conn, |c| crate::nodes::users::update_user(c, request))
         }
         fn delete_user(
             conn: Connection,
             request: DeleteUserRequest,
         ) -> Result<DeleteUserResult, OktaError> {
-            run(&conn, |c| crate::users::delete_user(c, request))
+            run(&conn, |c| crate::nodes::users::delete_user(c, request))
         }
         fn activate_user(
             conn: Connection,
             request: ActivateUserRequest,
         ) -> Result<ActivationResult, OktaError> {
-            run(&conn, |c| crate::users::activate_user(c, request))
+            run(&conn, |c| crate::nodes::users::activate_user(c, request))
         }
         fn reactivate_user(
             conn: Connection,
             request: ReactivateUserRequest,
         ) -> Result<ActivationResult, OktaError> {
-            run(&conn, |c| crate::users::reactivate_user(c, request))
+            run(&conn, |c| crate::nodes::users::reactivate_user(c, request))
         }
         fn deactivate_user(
             conn: Connection,
             request: DeactivateUserRequest,
         ) -> Result<LifecycleResult, OktaError> {
-            run(&conn, |c| crate::users::deactivate_user(c, request))
+            run(&conn, |c| crate::nodes::users::deactivate_user(c, request))
         }
         fn suspend_user(
             conn: Connection,
             request: SuspendUserRequest,
         ) -> Result<LifecycleResult, OktaError> {
-            run(&conn, |c| crate::users::suspend_user(c, request))
+            run(&conn, |c| crate::nodes::users::suspend_user(c, request))
         }
         fn unsuspend_user(
             conn: Connection,
             request: UnsuspendUserRequest,
         ) -> Result<LifecycleResult, OktaError> {
-            run(&conn, |c| crate::users::unsuspend_user(c, request))
+            run(&conn, |c| crate::nodes::users::unsuspend_user(c, request))
         }
         fn unlock_user(
             conn: Connection,
             request: UnlockUserRequest,
         ) -> Result<LifecycleResult, OktaError> {
-            run(&conn, |c| crate::users::unlock_user(c, request))
+            run(&conn, |c| crate::nodes::users::unlock_user(c, request))
         }
         fn reset_password(
             conn: Connection,
             request: ResetPasswordRequest,
         ) -> Result<ResetPasswordResult, OktaError> {
-            run(&conn, |c| crate::users::reset_password(c, request))
+            run(&conn, |c| crate::nodes::users::reset_password(c, request))
         }
         fn expire_password(
             conn: Connection,
             request: ExpirePasswordRequest,
         ) -> Result<ExpirePasswordResult, OktaError> {
-            run(&conn, |c| crate::users::expire_password(c, request))
+            run(&conn, |c| crate::nodes::users::expire_password(c, request))
         }
         fn forgot_password(
             conn: Connection,
             request: ForgotPasswordRequest,
         ) -> Result<ForgotPasswordResult, OktaError> {
-            run(&conn, |c| crate::users::forgot_password(c, request))
+            run(&conn, |c| crate::nodes::users::forgot_password(c, request))
         }
         fn change_password(
             conn: Connection,
             request: ChangePasswordRequest,
         ) -> Result<CredentialsResult, OktaError> {
-            run(&conn, |c| crate::users::change_password(c, request))
+            run(&conn, |c| crate::nodes::users::change_password(c, request))
         }
         fn set_password(conn: Connection, request: SetPasswordRequest) -> Result<User, OktaError> {
-            run(&conn, |c| crate::users::set_password(c, request))
+            run(&conn, |c| crate::nodes::users::set_password(c, request))
         }
         fn change_recovery_question(
             conn: Connection,
             request: ChangeRecoveryQuestionRequest,
         ) -> Result<CredentialsResult, OktaError> {
             run(&conn, |c| {
-                crate::users::change_recovery_question(c, request)
+                crate::nodes::users::change_recovery_question(c, request)
             })
         }
         fn clear_user_sessions(
             conn: Connection,
             request: ClearUserSessionsRequest,
         ) -> Result<ClearUserSessionsResult, OktaError> {
-            run(&conn, |c| crate::users::clear_user_sessions(c, request))
+            run(&conn, |c| {
+                crate::nodes::users::clear_user_sessions(c, request)
+            })
         }
         fn list_user_groups(
             conn: Connection,
             request: ListUserGroupsRequest,
         ) -> Result<Vec<Group>, OktaError> {
-            run(&conn, |c| crate::users::list_user_groups(c, request))
+            run(&conn, |c| crate::nodes::users::list_user_groups(c, request))
         }
         fn list_user_apps(
             conn: Connection,
             request: ListUserAppsRequest,
         ) -> Result<UserApps, OktaError> {
-            run(&conn, |c| crate::users::list_user_apps(c, request))
+            run(&conn, |c| crate::nodes::users::list_user_apps(c, request))
         }
         fn list_user_types(
             conn: Connection,
             request: ListUserTypesRequest,
         ) -> Result<Vec<UserType>, OktaError> {
-            run(&conn, |c| crate::users::list_user_types(c, request))
+            run(&conn, |c| crate::nodes::users::list_user_types(c, request))
         }
     }
 
@@ -222,55 +208,63 @@ mod exports {
             conn: Connection,
             request: groups::ListGroupsRequest,
         ) -> Result<GroupPage, OktaError> {
-            run(&conn, |c| crate::groups::list_groups(c, request))
+            run(&conn, |c| crate::nodes::groups::list_groups(c, request))
         }
         fn get_group(
             conn: Connection,
             request: groups::GetGroupRequest,
         ) -> Result<Group, OktaError> {
-            run(&conn, |c| crate::groups::get_group(c, request))
+            run(&conn, |c| crate::nodes::groups::get_group(c, request))
         }
         fn create_group(
             conn: Connection,
             request: groups::CreateGroupRequest,
         ) -> Result<Group, OktaError> {
-            run(&conn, |c| crate::groups::create_group(c, request))
+            run(&conn, |c| crate::nodes::groups::create_group(c, request))
         }
         fn update_group(
             conn: Connection,
             request: groups::UpdateGroupRequest,
         ) -> Result<Group, OktaError> {
-            run(&conn, |c| crate::groups::update_group(c, request))
+            run(&conn, |c| crate::nodes::groups::update_group(c, request))
         }
         fn delete_group(
             conn: Connection,
             request: groups::DeleteGroupRequest,
         ) -> Result<groups::DeletedGroup, OktaError> {
-            run(&conn, |c| crate::groups::delete_group(c, request))
+            run(&conn, |c| crate::nodes::groups::delete_group(c, request))
         }
         fn list_group_members(
             conn: Connection,
             request: groups::ListGroupMembersRequest,
         ) -> Result<UserPage, OktaError> {
-            run(&conn, |c| crate::groups::list_group_members(c, request))
+            run(&conn, |c| {
+                crate::nodes::groups::list_group_members(c, request)
+            })
         }
         fn list_pending_approvals(
             conn: Connection,
             request: groups::ListGroupMembersRequest,
         ) -> Result<UserPage, OktaError> {
-            run(&conn, |c| crate::groups::list_group_members(c, request))
+            run(&conn, |c| {
+                crate::nodes::groups::list_group_members(c, request)
+            })
         }
         fn add_user_to_group(
             conn: Connection,
             request: groups::MembershipRequest,
         ) -> Result<groups::Membership, OktaError> {
-            run(&conn, |c| crate::groups::add_user_to_group(c, request))
+            run(&conn, |c| {
+                crate::nodes::groups::add_user_to_group(c, request)
+            })
         }
         fn remove_user_from_group(
             conn: Connection,
             request: groups::MembershipRequest,
         ) -> Result<groups::Membership, OktaError> {
-            run(&conn, |c| crate::groups::remove_user_from_group(c, request))
+            run(&conn, |c| {
+                crate::nodes::groups::remove_user_from_group(c, request)
+            })
         }
     }
 
@@ -279,42 +273,48 @@ mod exports {
             conn: Connection,
             request: apps::ListAppsRequest,
         ) -> Result<apps::AppPage, OktaError> {
-            run(&conn, |c| crate::apps::list_apps(c, request))
+            run(&conn, |c| crate::nodes::apps::list_apps(c, request))
         }
         fn get_app(conn: Connection, request: apps::GetAppRequest) -> Result<apps::App, OktaError> {
-            run(&conn, |c| crate::apps::get_app(c, request))
+            run(&conn, |c| crate::nodes::apps::get_app(c, request))
         }
         fn list_app_users(
             conn: Connection,
             request: apps::ListAppUsersRequest,
         ) -> Result<apps::AppUserPage, OktaError> {
-            run(&conn, |c| crate::apps::list_app_users(c, request))
+            run(&conn, |c| crate::nodes::apps::list_app_users(c, request))
         }
         fn assign_user_to_app(
             conn: Connection,
             request: apps::AssignUserToAppRequest,
         ) -> Result<apps::AssignmentResult, OktaError> {
-            run(&conn, |c| crate::apps::assign_user_to_app(c, request))
+            run(&conn, |c| {
+                crate::nodes::apps::assign_user_to_app(c, request)
+            })
         }
         fn get_app_user_assignment(
             conn: Connection,
             request: apps::GetAppUserAssignmentRequest,
         ) -> Result<apps::AppUser, OktaError> {
-            run(&conn, |c| crate::apps::get_app_user_assignment(c, request))
+            run(&conn, |c| {
+                crate::nodes::apps::get_app_user_assignment(c, request)
+            })
         }
         fn update_app_user_assignment(
             conn: Connection,
             request: apps::UpdateAppUserAssignmentRequest,
         ) -> Result<apps::AppUser, OktaError> {
             run(&conn, |c| {
-                crate::apps::update_app_user_assignment(c, request)
+                crate::nodes::apps::update_app_user_assignment(c, request)
             })
         }
         fn remove_user_from_app(
             conn: Connection,
             request: apps::RemoveUserFromAppRequest,
         ) -> Result<apps::Unassignment, OktaError> {
-            run(&conn, |c| crate::apps::remove_user_from_app(c, request))
+            run(&conn, |c| {
+                crate::nodes::apps::remove_user_from_app(c, request)
+            })
         }
     }
 
@@ -323,31 +323,37 @@ mod exports {
             conn: Connection,
             request: factors::ListFactorsRequest,
         ) -> Result<Vec<factors::Factor>, OktaError> {
-            run(&conn, |c| crate::factors::list_factors(c, request))
+            run(&conn, |c| crate::nodes::factors::list_factors(c, request))
         }
         fn enroll_factor(
             conn: Connection,
             request: factors::EnrollFactorRequest,
         ) -> Result<factors::Factor, OktaError> {
-            run(&conn, |c| crate::factors::enroll_factor(c, request))
+            run(&conn, |c| crate::nodes::factors::enroll_factor(c, request))
         }
         fn activate_factor(
             conn: Connection,
             request: factors::ActivateFactorRequest,
         ) -> Result<factors::Factor, OktaError> {
-            run(&conn, |c| crate::factors::activate_factor(c, request))
+            run(&conn, |c| {
+                crate::nodes::factors::activate_factor(c, request)
+            })
         }
         fn unenroll_factor(
             conn: Connection,
             request: factors::UnenrollFactorRequest,
         ) -> Result<factors::UnenrolledFactor, OktaError> {
-            run(&conn, |c| crate::factors::unenroll_factor(c, request))
+            run(&conn, |c| {
+                crate::nodes::factors::unenroll_factor(c, request)
+            })
         }
         fn reset_all_factors(
             conn: Connection,
             request: factors::ResetAllFactorsRequest,
         ) -> Result<factors::FactorsReset, OktaError> {
-            run(&conn, |c| crate::factors::reset_all_factors(c, request))
+            run(&conn, |c| {
+                crate::nodes::factors::reset_all_factors(c, request)
+            })
         }
     }
 
@@ -356,7 +362,7 @@ mod exports {
             conn: Connection,
             request: system_log::ListEventsRequest,
         ) -> Result<system_log::LogPage, OktaError> {
-            run(&conn, |c| crate::system_log::list_events(c, request))
+            run(&conn, |c| crate::nodes::system_log::list_events(c, request))
         }
     }
 
@@ -365,26 +371,32 @@ mod exports {
             conn: Connection,
             request: event_hooks::ListEventHooksRequest,
         ) -> Result<Vec<event_hooks::EventHook>, OktaError> {
-            run(&conn, |c| crate::event_hooks::list_event_hooks(c, request))
+            run(&conn, |c| {
+                crate::nodes::event_hooks::list_event_hooks(c, request)
+            })
         }
         fn get_event_hook(
             conn: Connection,
             request: event_hooks::EventHookRequest,
         ) -> Result<event_hooks::EventHook, OktaError> {
-            run(&conn, |c| crate::event_hooks::get_event_hook(c, request))
+            run(&conn, |c| {
+                crate::nodes::event_hooks::get_event_hook(c, request)
+            })
         }
         fn create_event_hook(
             conn: Connection,
             request: event_hooks::CreateEventHookRequest,
         ) -> Result<event_hooks::EventHook, OktaError> {
-            run(&conn, |c| crate::event_hooks::create_event_hook(c, request))
+            run(&conn, |c| {
+                crate::nodes::event_hooks::create_event_hook(c, request)
+            })
         }
         fn activate_event_hook(
             conn: Connection,
             request: event_hooks::EventHookRequest,
         ) -> Result<event_hooks::EventHookChange, OktaError> {
             run(&conn, |c| {
-                crate::event_hooks::activate_event_hook(c, request)
+                crate::nodes::event_hooks::activate_event_hook(c, request)
             })
         }
         fn deactivate_event_hook(
@@ -392,27 +404,31 @@ mod exports {
             request: event_hooks::EventHookRequest,
         ) -> Result<event_hooks::EventHookChange, OktaError> {
             run(&conn, |c| {
-                crate::event_hooks::deactivate_event_hook(c, request)
+                crate::nodes::event_hooks::deactivate_event_hook(c, request)
             })
         }
         fn verify_event_hook(
             conn: Connection,
             request: event_hooks::EventHookRequest,
         ) -> Result<event_hooks::EventHook, OktaError> {
-            run(&conn, |c| crate::event_hooks::verify_event_hook(c, request))
+            run(&conn, |c| {
+                crate::nodes::event_hooks::verify_event_hook(c, request)
+            })
         }
         fn delete_event_hook(
             conn: Connection,
             request: event_hooks::EventHookRequest,
         ) -> Result<event_hooks::DeletedEventHook, OktaError> {
-            run(&conn, |c| crate::event_hooks::delete_event_hook(c, request))
+            run(&conn, |c| {
+                crate::nodes::event_hooks::delete_event_hook(c, request)
+            })
         }
         fn delete_all_event_hooks(
             conn: Connection,
             request: event_hooks::DeleteAllEventHooksRequest,
         ) -> Result<event_hooks::DeletedEventHooks, OktaError> {
             run(&conn, |c| {
-                crate::event_hooks::delete_all_event_hooks(c, request)
+                crate::nodes::event_hooks::delete_all_event_hooks(c, request)
             })
         }
     }
@@ -422,7 +438,7 @@ mod exports {
             conn: Connection,
             request: policies::ListPoliciesRequest,
         ) -> Result<policies::PolicyPage, OktaError> {
-            run(&conn, |c| crate::policies::list_policies(c, request))
+            run(&conn, |c| crate::nodes::policies::list_policies(c, request))
         }
     }
 
@@ -431,7 +447,7 @@ mod exports {
             conn: Connection,
             request: realms::ListRealmsRequest,
         ) -> Result<realms::RealmPage, OktaError> {
-            run(&conn, |c| crate::realms::list_realms(c, request))
+            run(&conn, |c| crate::nodes::realms::list_realms(c, request))
         }
     }
 
@@ -440,7 +456,7 @@ mod exports {
             conn: Connection,
             request: raw::RawRequest,
         ) -> Result<raw::RawResponse, OktaError> {
-            run(&conn, |c| crate::raw::request(c, request))
+            run(&conn, |c| crate::nodes::raw::request(c, request))
         }
     }
 

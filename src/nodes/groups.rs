@@ -1,12 +1,12 @@
 //! The `groups` interface: WIT requests → request specs, Okta answers → WIT outputs.
 
+use crate::client::encode;
+use crate::client::error::invalid_input;
+use crate::client::paging::{self, Paging};
+use crate::client::spec::RequestSpec;
 use crate::client::{Client, Transport};
-use crate::encode;
-use crate::error::invalid_input;
-use crate::objects;
-use crate::paging::{self, Paging};
-use crate::spec::RequestSpec;
-use crate::users::{self, user_ref};
+use crate::nodes::objects;
+use crate::nodes::users::{self, user_ref};
 use crate::wit::groups::{
     CreateGroupRequest, DeleteGroupRequest, DeletedGroup, GetGroupRequest, GroupExpand,
     ListGroupMembersRequest, ListGroupsRequest, Membership, MembershipRequest, UpdateGroupRequest,

@@ -1,11 +1,11 @@
 //! The `system-log` interface: WIT requests → request specs, Okta answers → WIT outputs.
 
+use crate::client::encode;
+use crate::client::error::invalid_input;
+use crate::client::paging::{self, Paging};
+use crate::client::spec::RequestSpec;
 use crate::client::{Client, Transport};
-use crate::encode;
-use crate::error::invalid_input;
-use crate::objects::{self, parse, scalar_text, text};
-use crate::paging::{self, Paging};
-use crate::spec::RequestSpec;
+use crate::nodes::objects::{self, parse, scalar_text, text};
 use crate::wit::system_log::{
     ListEventsRequest, LogClient, LogEntity, LogEvent, LogGeo, LogPage, LogSeverity,
 };

@@ -3,7 +3,7 @@
 //! Everything but RFC 3986's unreserved characters is percent-encoded, so an id or login is
 //! always exactly one path segment, and `+` in a query value arrives as `+` (not a space).
 
-use crate::error::invalid_input;
+use crate::client::error::invalid_input;
 use crate::wit::types::OktaError;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use std::borrow::Cow;

@@ -3,12 +3,21 @@
 //!
 //! The client knows nothing of any node; the [`Transport`] knows nothing of Okta.
 
-use crate::connection::{Connection, Secret};
-use crate::error::{self, decode, failure};
-use crate::objects::{self, Raw};
-use crate::paging::{self, Paging};
-use crate::retry::{self, Next};
-use crate::spec::{Method, RequestSpec, Response, Retry};
+pub(crate) mod connection;
+pub(crate) mod encode;
+pub(crate) mod error;
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod http;
+pub(crate) mod paging;
+pub(crate) mod retry;
+pub(crate) mod spec;
+
+use crate::client::connection::{Connection, Secret};
+use crate::client::error::{decode, failure};
+use crate::client::paging::Paging;
+use crate::client::retry::Next;
+use crate::client::spec::{Method, RequestSpec, Response, Retry};
+use crate::nodes::objects::{self, Raw};
 use crate::wit::types::{ErrorKind, OktaError};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -475,7 +484,7 @@ pub(crate) mod fake {
 mod tests {
     use super::fake::{FakeTransport, client};
     use super::*;
-    use crate::spec::Retry;
+    use crate::client::spec::Retry;
 
     #[test]
     fn sends_to_the_org_with_the_credential() {
@@ -777,7 +786,7 @@ mod tests {
         }
         // Pages of 3 s in a call of 10 s: the fourth would end after the deadline.
         let mut c = client_due_in(10_000, 3_000, transport);
-        let paging = crate::paging::plan(
+        let paging = crate::client::paging::plan(
             Some(&crate::wit::types::PageRequest {
                 limit: Some(1),
                 after: None,

@@ -1,10 +1,10 @@
 //! The `realms` interface: WIT requests → request specs, Okta answers → WIT outputs.
 
+use crate::client::encode;
+use crate::client::paging::{self, Paging};
+use crate::client::spec::{self, RequestSpec};
 use crate::client::{Client, Transport};
-use crate::encode;
-use crate::objects::{self, parse, text};
-use crate::paging::{self, Paging};
-use crate::spec::{self, RequestSpec};
+use crate::nodes::objects::{self, parse, text};
 use crate::wit::realms::{ListRealmsRequest, Realm, RealmPage};
 use crate::wit::types::OktaError;
 use serde_json::Value;

@@ -3,9 +3,9 @@
 //! A node builds a [`RequestSpec`] from its WIT request, the client sends it, and the node
 //! parses the [`Response`]. Both are plain data, so building and parsing are tested natively.
 
-use crate::encode;
-use crate::error::{Operation, invalid_input};
-use crate::retry::Policy;
+use crate::client::encode;
+use crate::client::error::{Operation, invalid_input};
+use crate::client::retry::Policy;
 use crate::wit::types::{OktaError, Pair, SortOrder};
 use serde_json::Value;
 use std::borrow::Cow;

@@ -1,12 +1,12 @@
 //! The `apps` interface: WIT requests → request specs, Okta answers → WIT outputs.
 
+use crate::client::encode;
+use crate::client::error::invalid_input;
+use crate::client::paging;
+use crate::client::spec::{RequestSpec, Retry};
 use crate::client::{Client, Transport};
-use crate::encode;
-use crate::error::invalid_input;
-use crate::objects::{self, parse, text};
-use crate::paging;
-use crate::spec::{RequestSpec, Retry};
-use crate::users::{self, user_ref};
+use crate::nodes::objects::{self, parse, text};
+use crate::nodes::users::{self, user_ref};
 use crate::wit::apps::{
     App, AppPage, AppStatus, AppUser, AppUserPage, AssignUserToAppRequest, AssignmentResult,
     AssignmentScope, GetAppRequest, GetAppUserAssignmentRequest, ListAppUsersRequest,

@@ -8,8 +8,8 @@
 //! otherwise). The response is read on the same bindings, so a failure while the body
 //! streams keeps its `wasi:http` error code (a between-bytes timeout is a timeout).
 
+use crate::client::spec::{Method, Response};
 use crate::client::{HttpRequest, Transport, TransportError};
-use crate::spec::{Method, Response};
 use std::time::{Duration, Instant, SystemTime};
 use waki::ErrorCode;
 use waki::bindings::wasi::http::outgoing_handler;

@@ -3,12 +3,12 @@
 //! Every `build_*` function is pure and checks its input before anything is sent; the node
 //! functions only chain builds, sends and parses.
 
+use crate::client::encode;
+use crate::client::error::{invalid_input, not_found};
+use crate::client::paging::{self, Paging};
+use crate::client::spec::{Body, RequestSpec, Response, Retry};
 use crate::client::{Client, Transport};
-use crate::encode;
-use crate::error::{invalid_input, not_found};
-use crate::objects;
-use crate::paging::{self, Paging};
-use crate::spec::{Body, RequestSpec, Response, Retry};
+use crate::nodes::objects;
 use crate::wit::types::{ErrorKind, Group, OktaError, User, UserPage, UserStatus, UserType};
 use crate::wit::users::{
     ActivateUserRequest, ActivationResult, ChangePasswordRequest, ChangeRecoveryQuestionRequest,
@@ -905,8 +905,11 @@ pub(crate) fn list_user_apps<T: Transport>(
         UserAppsView::Apps => {
             let paging = paging::plan(req.page.as_ref(), req.include_raw)?;
             let id = resolve_id(client, &user)?;
-            let (apps, next_cursor) =
-                client.list(build_user_app_records(&id), &paging, crate::apps::app)?;
+            let (apps, next_cursor) = client.list(
+                build_user_app_records(&id),
+                &paging,
+                crate::nodes::apps::app,
+            )?;
             Ok(UserApps {
                 links: Vec::new(),
                 apps,
@@ -930,8 +933,8 @@ pub(crate) fn list_user_types<T: Transport>(
 mod tests {
     use super::*;
     use crate::client::fake::{FakeTransport, client};
-    use crate::objects::empty_profile;
-    use crate::spec::{Body, Method};
+    use crate::client::spec::{Body, Method};
+    use crate::nodes::objects::empty_profile;
     use crate::wit::types::{AuthProvider, ErrorKind, PageRequest, ProviderType, SortOrder};
 
     fn create(login: &str) -> CreateUserRequest {

@@ -4,9 +4,9 @@
 //! the list ends or `max-items` is reached. The cursor is the `next` link's path and query,
 //! followed verbatim: Okta's links are opaque. Paging stops when a cursor repeats.
 
-use crate::encode;
-use crate::error::invalid_input;
-use crate::spec::{RequestSpec, Response, Target, path_of};
+use crate::client::encode;
+use crate::client::error::invalid_input;
+use crate::client::spec::{RequestSpec, Response, Target, path_of};
 use crate::wit::types::{OktaError, PageRequest};
 use std::borrow::Cow;
 
@@ -366,7 +366,7 @@ fn skip_to_comma(bytes: &[u8], mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::Method;
+    use crate::client::spec::Method;
 
     #[test]
     fn finds_next_among_separate_headers() {

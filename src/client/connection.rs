@@ -1,12 +1,7 @@
-//! The connection: domain validation, the credential and the options, and the
-//! `connection` interface's `test-connection` node.
+//! The connection: domain validation, the credential and the options.
 
-use crate::client::{Client, Transport};
-use crate::error::invalid_input;
-use crate::objects;
-use crate::retry::{self, Policy};
-use crate::spec::RequestSpec;
-use crate::wit::connection::ConnectionInfo;
+use crate::client::error::invalid_input;
+use crate::client::retry::{self, Policy};
 use crate::wit::types::{self as wit, Auth, OktaError, Options};
 use std::fmt;
 use std::time::Duration;
@@ -240,36 +235,6 @@ pub(crate) fn normalize_domain(input: &str) -> Result<String, OktaError> {
 fn has_prefix(s: &str, prefix: &str) -> bool {
     s.get(..prefix.len())
         .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-}
-
-/// `connection.test-connection`: one cheap authenticated call.
-pub(crate) fn test_connection<T: Transport>(
-    client: &mut Client<T>,
-) -> Result<ConnectionInfo, OktaError> {
-    let spec = match client.connection().kind {
-        AuthKind::ApiToken => RequestSpec::get("/api/v1/users/me".into()),
-        AuthKind::Bearer => RequestSpec::get("/api/v1/users".into()).query("limit", 1),
-    };
-    let resp = client.send(&spec)?;
-    let rate_limit_remaining = resp
-        .header("x-rate-limit-remaining")
-        .and_then(|v| v.trim().parse().ok());
-    let (principal_id, principal_login) = match client.connection().kind {
-        AuthKind::ApiToken => {
-            let me = objects::parse(&resp.body, "the current user")?;
-            (
-                objects::text(&me, "id"),
-                me.get("profile").and_then(|p| objects::text(p, "login")),
-            )
-        }
-        AuthKind::Bearer => (None, None),
-    };
-    Ok(ConnectionInfo {
-        domain: client.connection().domain.clone(),
-        principal_id,
-        principal_login,
-        rate_limit_remaining,
-    })
 }
 
 #[cfg(test)]

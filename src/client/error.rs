@@ -3,8 +3,8 @@
 //! The only module that reads Okta's error body. No message built here contains a
 //! credential: the inputs are Okta's own words, status codes and header values.
 
-use crate::retry;
-use crate::spec::Response;
+use crate::client::retry;
+use crate::client::spec::Response;
 use crate::wit::types::{ErrorKind, OktaError};
 use serde_json::Value;
 use std::fmt::Display;

@@ -3,12 +3,12 @@
 //! The authorization secret goes to Okta in a create request and never comes back: it is
 //! removed from every hook's raw JSON, should Okta ever send it.
 
+use crate::client::encode;
+use crate::client::error::invalid_input;
+use crate::client::paging;
+use crate::client::spec::{RequestSpec, Retry};
 use crate::client::{Client, Transport};
-use crate::encode;
-use crate::error::invalid_input;
-use crate::objects::{self, parse, text};
-use crate::paging;
-use crate::spec::{RequestSpec, Retry};
+use crate::nodes::objects::{self, parse, text};
 use crate::wit::event_hooks::{
     CreateEventHookRequest, DeleteAllEventHooksRequest, DeletedEventHook, DeletedEventHooks,
     EventFilter, EventHook, EventHookChange, EventHookRequest, ListEventHooksRequest,
@@ -412,7 +412,7 @@ mod tests {
                 )
             })
             .collect();
-        use crate::spec::Method::*;
+        use crate::client::spec::Method::*;
         assert_eq!(
             seen,
             vec![

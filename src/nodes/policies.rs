@@ -1,10 +1,10 @@
 //! The `policies` interface: WIT requests → request specs, Okta answers → WIT outputs.
 
+use crate::client::encode;
+use crate::client::paging::{self, Paging};
+use crate::client::spec::RequestSpec;
 use crate::client::{Client, Transport};
-use crate::encode;
-use crate::objects::{self, parse, text};
-use crate::paging::{self, Paging};
-use crate::spec::RequestSpec;
+use crate::nodes::objects::{self, parse, text};
 use crate::wit::policies::{ListPoliciesRequest, Policy, PolicyPage, PolicyType};
 use crate::wit::types::{LifecycleStatus, OktaError};
 use serde_json::Value;
@@ -36,7 +36,7 @@ pub(crate) fn build_list_policies(
         Some(LifecycleStatus::Active) => Some("ACTIVE"),
         Some(LifecycleStatus::Inactive) => Some("INACTIVE"),
         Some(LifecycleStatus::Unknown) => {
-            return Err(crate::error::invalid_input(
+            return Err(crate::client::error::invalid_input(
                 "status must be active or inactive",
             ));
         }

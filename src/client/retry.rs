@@ -5,7 +5,7 @@
 //! only for a request that is safe to repeat, after a short exponential backoff.
 
 use crate::client::TransportError;
-use crate::spec::{Response, Retry};
+use crate::client::spec::{Response, Retry};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The default number of retries.

@@ -1,11 +1,11 @@
 //! The `raw` interface: any request to the org, through the same transport, credential,
 //! retries and 429 handling as the typed nodes.
 
+use crate::client::encode;
+use crate::client::error::invalid_input;
+use crate::client::retry::{Backoff, DEFAULT_BACKOFF, Policy};
+use crate::client::spec::{Body, Method, RequestSpec, Retry};
 use crate::client::{Client, Transport};
-use crate::encode;
-use crate::error::invalid_input;
-use crate::retry::{Backoff, DEFAULT_BACKOFF, Policy};
-use crate::spec::{Body, Method, RequestSpec, Retry};
 use crate::wit::raw::{
     Backoff as WitBackoff, HttpMethod, MultipartPart, RawBody, RawRequest, RawResponse,
 };

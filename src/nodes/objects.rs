@@ -3,7 +3,7 @@
 //!
 //! Every parser keeps the object's raw JSON, so nothing Okta sends is lost.
 
-use crate::error::{decode, invalid_input};
+use crate::client::error::{decode, invalid_input};
 use crate::wit::types::{
     AppLink, AuthProvider, Group, GroupType, LifecycleStatus, OktaError, ProviderType, User,
     UserProfile, UserStatus, UserType,
