@@ -14,10 +14,9 @@ pub(crate) mod spec;
 
 use crate::client::connection::{Connection, Secret};
 use crate::client::error::{decode, failure};
-use crate::client::paging::Paging;
+use crate::client::paging::{Paging, Raw};
 use crate::client::retry::Next;
 use crate::client::spec::{Method, RequestSpec, Response, Retry};
-use crate::nodes::objects::{self, Raw};
 use crate::wit::types::{ErrorKind, OktaError};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -366,7 +365,7 @@ impl<T: Transport> Client<T> {
             self.send(spec).map(Some)
         };
         paging::collect(first, paging, &mut fetch, &mut |resp| {
-            let items = objects::array_items(&resp.body)
+            let items = paging::array_items(&resp.body)
                 .ok_or_else(|| decode("a list page", "it is not a JSON array"))?;
             Ok(items.into_iter().map(<[u8]>::to_vec).collect())
         })
@@ -613,7 +612,7 @@ mod tests {
             c.list(
                 RequestSpec::get("/api/v1/users".into()),
                 &paging,
-                objects::user,
+                crate::nodes::objects::user,
             )
             .unwrap()
         };

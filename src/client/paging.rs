@@ -238,6 +238,53 @@ pub(crate) fn collect<T>(
     }
 }
 
+/// Splits a JSON array into the raw text of its elements without parsing them, so each
+/// element is parsed once, by the parser of its type. `None` when the text is not one
+/// array: another value, an unclosed string or bracket, an empty element or text after it.
+pub(crate) fn array_items(text: &[u8]) -> Option<Vec<&[u8]>> {
+    let inner = text.trim_ascii().strip_prefix(b"[")?.strip_suffix(b"]")?;
+    let mut items = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut from) = (0usize, false, false, 0);
+    for (at, &byte) in inner.iter().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.checked_sub(1)?,
+            b',' if depth == 0 => {
+                items.push(inner.get(from..at)?.trim_ascii());
+                from = at + 1;
+            }
+            _ => {}
+        }
+    }
+    if in_string || depth != 0 {
+        return None;
+    }
+    let last = inner.get(from..)?.trim_ascii();
+    if !(last.is_empty() && items.is_empty()) {
+        items.push(last);
+    }
+    if items.iter().any(|item| item.is_empty()) {
+        return None;
+    }
+    Some(items)
+}
+
+/// A record that carries the whole Okta object it was read from, in `raw`.
+pub(crate) trait Raw {
+    /// The record's `raw`.
+    fn raw_mut(&mut self) -> &mut Option<String>;
+}
+
 /// Replaces (or adds) the `limit` query parameter of a path-and-query, leaving the rest as
 /// Okta wrote it.
 pub(crate) fn with_limit(path_and_query: &str, limit: usize) -> String {
@@ -608,6 +655,40 @@ mod tests {
         let (items, next) = run(&mut list, page(next.as_deref(), None, false, None));
         assert_eq!(items, vec![2, 3]);
         assert_eq!(next.as_deref(), Some("/api/v1/users?after=4&limit=2"));
+    }
+
+    #[test]
+    fn splits_an_array_into_its_raw_elements() {
+        let text = br#" [ {"a": [1, {"b": "],}"}]} , "x\"]," ,3,[[]]]
+"#;
+        let items = array_items(text).unwrap();
+        assert_eq!(
+            items,
+            [
+                &br#"{"a": [1, {"b": "],}"}]}"#[..],
+                br#""x\"],""#,
+                b"3",
+                b"[[]]"
+            ]
+        );
+        assert_eq!(array_items(b"[]").unwrap(), Vec::<&[u8]>::new());
+        assert_eq!(array_items(b" [ ] ").unwrap(), Vec::<&[u8]>::new());
+        for bad in [
+            &b""[..],
+            b"{}",
+            b"[",
+            b"]",
+            b"[1,]",
+            b"[,1]",
+            b"[1,,2]",
+            b"[\"]",
+            b"[{]",
+            b"[}]",
+            b"[1] x",
+            b"[]]",
+        ] {
+            assert_eq!(array_items(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
     }
 
     #[test]

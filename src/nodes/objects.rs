@@ -4,6 +4,7 @@
 //! Every parser keeps the object's raw JSON, so nothing Okta sends is lost.
 
 use crate::client::error::{decode, invalid_input};
+use crate::client::paging::Raw;
 use crate::wit::types::{
     AppLink, AuthProvider, Group, GroupType, LifecycleStatus, OktaError, ProviderType, User,
     UserProfile, UserStatus, UserType,
@@ -285,53 +286,6 @@ pub(crate) fn take_object(object: &mut Value, key: &str) -> Map<String, Value> {
     }
 }
 
-/// Splits a JSON array into the raw text of its elements without parsing them, so each
-/// element is parsed once, by the parser of its type. `None` when the text is not one
-/// array: another value, an unclosed string or bracket, an empty element or text after it.
-pub(crate) fn array_items(text: &[u8]) -> Option<Vec<&[u8]>> {
-    let inner = text.trim_ascii().strip_prefix(b"[")?.strip_suffix(b"]")?;
-    let mut items = Vec::new();
-    let (mut depth, mut in_string, mut escaped, mut from) = (0usize, false, false, 0);
-    for (at, &byte) in inner.iter().enumerate() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => depth = depth.checked_sub(1)?,
-            b',' if depth == 0 => {
-                items.push(inner.get(from..at)?.trim_ascii());
-                from = at + 1;
-            }
-            _ => {}
-        }
-    }
-    if in_string || depth != 0 {
-        return None;
-    }
-    let last = inner.get(from..)?.trim_ascii();
-    if !(last.is_empty() && items.is_empty()) {
-        items.push(last);
-    }
-    if items.iter().any(|item| item.is_empty()) {
-        return None;
-    }
-    Some(items)
-}
-
-/// A record that carries the whole Okta object it was read from, in `raw`.
-pub(crate) trait Raw {
-    /// The record's `raw`.
-    fn raw_mut(&mut self) -> &mut Option<String>;
-}
-
 /// Implements [`Raw`] for each record with a `raw` field.
 macro_rules! raw_records {
     ($($record:ty),* $(,)?) => {
@@ -518,40 +472,6 @@ pub(crate) mod tests {
 
     fn raw(json: &str) -> &[u8] {
         json.as_bytes()
-    }
-
-    #[test]
-    fn splits_an_array_into_its_raw_elements() {
-        let text = br#" [ {"a": [1, {"b": "],}"}]} , "x\"]," ,3,[[]]]
-"#;
-        let items = array_items(text).unwrap();
-        assert_eq!(
-            items,
-            [
-                &br#"{"a": [1, {"b": "],}"}]}"#[..],
-                br#""x\"],""#,
-                b"3",
-                b"[[]]"
-            ]
-        );
-        assert_eq!(array_items(b"[]").unwrap(), Vec::<&[u8]>::new());
-        assert_eq!(array_items(b" [ ] ").unwrap(), Vec::<&[u8]>::new());
-        for bad in [
-            &b""[..],
-            b"{}",
-            b"[",
-            b"]",
-            b"[1,]",
-            b"[,1]",
-            b"[1,,2]",
-            b"[\"]",
-            b"[{]",
-            b"[}]",
-            b"[1] x",
-            b"[]]",
-        ] {
-            assert_eq!(array_items(bad), None, "{}", String::from_utf8_lossy(bad));
-        }
     }
 
     #[test]
