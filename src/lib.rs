@@ -83,6 +83,9 @@ mod exports {
         fn test_connection(conn: Connection) -> Result<connection::ConnectionInfo, OktaError> {
             run(&conn, crate::nodes::connection::test_connection)
         }
+        fn get_access_token(conn: Connection) -> Result<crate::wit::types::AccessToken, OktaError> {
+            run(&conn, crate::nodes::connection::get_access_token)
+        }
     }
 
     impl users::Guest for Nodes {

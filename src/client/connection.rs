@@ -1,8 +1,9 @@
 //! The connection: domain validation, the credential and the options.
 
+use crate::client::auth::Credential;
 use crate::client::error::invalid_input;
 use crate::client::retry::{self, Policy};
-use crate::wit::types::{self as wit, Auth, OktaError, Options};
+use crate::wit::types::{self as wit, OktaError, Options};
 use std::fmt;
 use std::time::Duration;
 
@@ -22,6 +23,11 @@ const MAX_RESPONSE_BYTES: u32 = 256 << 20;
 pub(crate) struct Secret(String);
 
 impl Secret {
+    /// Wraps a secret value.
+    pub(crate) fn new(value: String) -> Self {
+        Secret(value)
+    }
+
     /// The value, for the `Authorization` header only.
     pub(crate) fn expose(&self) -> &str {
         &self.0
@@ -34,24 +40,13 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Which kind of credential a connection carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AuthKind {
-    /// `SSWS` API token: acts for the admin who created it.
-    ApiToken,
-    /// OAuth 2.0 access token.
-    Bearer,
-}
-
 /// A checked connection, ready to send requests with.
 #[derive(Clone, Debug)]
 pub(crate) struct Connection {
     /// The org's host, lower case, without scheme or slash.
     pub domain: String,
-    /// The kind of credential.
-    pub kind: AuthKind,
-    /// The whole `Authorization` header value.
-    pub authorization: Secret,
+    /// The credential.
+    pub credential: Credential,
     /// Retries and the longest rate-limit wait.
     pub policy: Policy,
     /// The connect timeout passed to the host.
@@ -66,16 +61,7 @@ impl Connection {
     /// Checks a WIT connection. Nothing is sent when this fails.
     pub(crate) fn from_wit(conn: &wit::Connection) -> Result<Self, OktaError> {
         let domain = normalize_domain(&conn.domain)?;
-        let (kind, authorization) = match &conn.auth {
-            Auth::ApiToken(token) => (
-                AuthKind::ApiToken,
-                format!("SSWS {}", credential("api-token", token, "SSWS")?),
-            ),
-            Auth::BearerToken(token) => (
-                AuthKind::Bearer,
-                format!("Bearer {}", credential("bearer-token", token, "Bearer")?),
-            ),
-        };
+        let credential = Credential::from_wit(&conn.auth)?;
         let options = conn.options.unwrap_or(Options {
             max_retries: None,
             max_rate_limit_wait_ms: None,
@@ -112,8 +98,7 @@ impl Connection {
         .map_or(DEFAULT_DEADLINE, |ms| Duration::from_millis(ms.into()));
         Ok(Connection {
             domain,
-            kind,
-            authorization: Secret(authorization),
+            credential,
             policy: Policy {
                 max_retries,
                 max_wait,
@@ -134,32 +119,6 @@ fn bounded(field: &str, value: Option<u32>, min: u32, max: u32) -> Result<Option
         ))),
         other => Ok(other),
     }
-}
-
-/// Checks a token and strips a pasted scheme prefix. The error never quotes the token.
-fn credential<'a>(field: &str, token: &'a str, scheme: &str) -> Result<&'a str, OktaError> {
-    let token = token.trim();
-    if token.eq_ignore_ascii_case(scheme) {
-        return Err(invalid_input(format!("auth.{field} is empty")));
-    }
-    let token = match token.get(..scheme.len() + 1) {
-        Some(prefix) if prefix.eq_ignore_ascii_case(&format!("{scheme} ")) => {
-            token[scheme.len() + 1..].trim_start()
-        }
-        _ => token,
-    };
-    if token.is_empty() {
-        return Err(invalid_input(format!("auth.{field} is empty")));
-    }
-    if token
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
-    {
-        return Err(invalid_input(format!(
-            "auth.{field} contains spaces or characters a token cannot have"
-        )));
-    }
-    Ok(token)
 }
 
 /// Normalizes and checks an org domain: `https://` and one trailing `/` are stripped; a
@@ -240,7 +199,15 @@ fn has_prefix(s: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wit::types::ErrorKind;
+    use crate::wit::types::{Auth, ErrorKind};
+
+    /// The fixed `Authorization` value of an API or bearer token connection.
+    fn header(c: &Connection) -> &str {
+        match &c.credential {
+            Credential::Fixed(secret) => secret.expose(),
+            other => panic!("{other:?}"),
+        }
+    }
 
     fn conn(domain: &str, auth: Auth) -> wit::Connection {
         wit::Connection {
@@ -304,14 +271,14 @@ mod tests {
     #[test]
     fn builds_the_authorization_header_and_strips_a_pasted_scheme() {
         let c = Connection::from_wit(&conn("x.okta.com", Auth::ApiToken("00abc".into()))).unwrap();
-        assert_eq!(c.authorization.expose(), "SSWS 00abc");
-        assert_eq!(c.kind, AuthKind::ApiToken);
+        assert_eq!(header(&c), "SSWS 00abc");
+        assert!(c.credential.is_api_token());
         let c =
             Connection::from_wit(&conn("x.okta.com", Auth::ApiToken("SSWS 00abc".into()))).unwrap();
-        assert_eq!(c.authorization.expose(), "SSWS 00abc");
+        assert_eq!(header(&c), "SSWS 00abc");
         let c = Connection::from_wit(&conn("x.okta.com", Auth::BearerToken("bearer eyJ".into())))
             .unwrap();
-        assert_eq!(c.authorization.expose(), "Bearer eyJ");
+        assert_eq!(header(&c), "Bearer eyJ");
         for bad in ["", "  ", "SSWS ", "a b", "a\r\nX-Evil: 1"] {
             let err =
                 Connection::from_wit(&conn("x.okta.com", Auth::ApiToken(bad.into()))).unwrap_err();
@@ -326,7 +293,7 @@ mod tests {
     fn debug_never_shows_the_token() {
         let token = "00SENTINEL-token-value";
         let c = Connection::from_wit(&conn("x.okta.com", Auth::ApiToken(token.into()))).unwrap();
-        let debug = format!("{c:?} {:?} {:#?}", c.authorization, c);
+        let debug = format!("{c:?} {:?} {:#?}", c.credential, c);
         assert!(!debug.contains(token), "{debug}");
         assert!(debug.contains("x.okta.com"));
     }

@@ -78,11 +78,58 @@ pub(crate) fn not_found(summary: String) -> OktaError {
     }
 }
 
+/// The value of one parameter of a `WWW-Authenticate` challenge (RFC 9110 §11.6.1), such
+/// as `error` or `scope` in `Bearer error="insufficient_scope", scope="okta.users.read"`.
+pub(crate) fn challenge_param(resp: &Response, name: &str) -> Option<String> {
+    resp.header_values("www-authenticate").find_map(|value| {
+        let mut rest = value;
+        while let Some(at) = rest.find(name) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + name.len()..].trim_start();
+            rest = &rest[at + name.len()..];
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let Some(after) = after.strip_prefix('=') else {
+                continue;
+            };
+            let after = after.trim_start();
+            return Some(match after.strip_prefix('"') {
+                Some(quoted) => quoted.split('"').next().unwrap_or_default().to_string(),
+                None => after
+                    .split([',', ' '])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            });
+        }
+        None
+    })
+}
+
+/// The OAuth 2.0 `error` code of an authorization server's answer (RFC 6749 §5.2), such
+/// as `invalid_client` or `use_dpop_nonce`.
+pub(crate) fn oauth_error(resp: &Response) -> Option<String> {
+    let body: Value = serde_json::from_slice(&resp.body).ok()?;
+    body.get("error")?.as_str().map(str::to_string)
+}
+
 /// Okta's error body as an error of `kind`; a body that is not Okta's error JSON becomes
-/// the message (or the status, when it is empty or long).
+/// the message (or the status, when it is empty or long). An authorization server's OAuth
+/// error (`error`, `error_description`) is read the same way; a 403 for a missing scope
+/// names the scope Okta asked for.
 fn okta_error(kind: ErrorKind, resp: &Response, body: &Value) -> OktaError {
     let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_string);
-    let message = text("errorSummary").unwrap_or_else(|| {
+    let summary = text("errorSummary").or_else(|| text("error_description"));
+    let summary = match challenge_param(resp, "error").as_deref() {
+        Some("insufficient_scope") => Some(format!(
+            "the access token lacks the scope {} this request needs{}",
+            challenge_param(resp, "scope").unwrap_or_else(|| "(not named)".into()),
+            summary.map(|s| format!(": {s}")).unwrap_or_default()
+        )),
+        _ => summary,
+    };
+    let message = summary.unwrap_or_else(|| {
         let raw = String::from_utf8_lossy(&resp.body);
         let raw = raw.trim();
         if raw.is_empty() || raw.len() > 200 {
@@ -109,7 +156,7 @@ fn okta_error(kind: ErrorKind, resp: &Response, body: &Value) -> OktaError {
         kind,
         message,
         status: Some(resp.status),
-        error_code: text("errorCode"),
+        error_code: text("errorCode").or_else(|| text("error")),
         error_causes,
         error_id: text("errorId"),
         request_id: resp.header("x-okta-request-id").map(str::to_string),

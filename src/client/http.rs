@@ -87,10 +87,11 @@ fn outgoing(request: &HttpRequest<'_>) -> Result<OutgoingRequest, TransportError
             .iter()
             .any(|(n, _)| n.eq_ignore_ascii_case(name))
     };
-    let mut headers: Vec<(String, Vec<u8>)> = vec![(
-        "authorization".into(),
-        request.authorization.expose().as_bytes().to_vec(),
-    )];
+    let mut headers: Vec<(String, Vec<u8>)> = request
+        .credentials
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.expose().as_bytes().to_vec()))
+        .collect();
     let content_type = request.body.as_ref().map(|(content_type, _)| *content_type);
     let defaults = [
         ("accept", Some("application/json")),

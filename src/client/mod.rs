@@ -3,15 +3,18 @@
 //!
 //! The client knows nothing of any node; the [`Transport`] knows nothing of Okta.
 
+pub(crate) mod auth;
 pub(crate) mod connection;
 pub(crate) mod encode;
 pub(crate) mod error;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod http;
+pub(crate) mod jose;
 pub(crate) mod paging;
 pub(crate) mod retry;
 pub(crate) mod spec;
 
+use crate::client::auth::Session;
 use crate::client::connection::{Connection, Secret};
 use crate::client::error::{decode, failure};
 use crate::client::paging::{Paging, Raw};
@@ -27,8 +30,8 @@ pub(crate) struct HttpRequest<'a> {
     pub method: Method,
     /// The full URL: `https://{domain}{path-and-query}`.
     pub url: String,
-    /// The `Authorization` header value.
-    pub authorization: &'a Secret,
+    /// `Authorization` and, for DPoP, `DPoP`: secrets, shown by no `Debug`.
+    pub credentials: Vec<(&'static str, Secret)>,
     /// Extra headers.
     pub headers: &'a [(String, String)],
     /// The body and its content type, if any.
@@ -145,6 +148,8 @@ pub(crate) struct Client<T> {
     deadline: Instant,
     /// The longest one exchange has taken in this call.
     slowest: Duration,
+    /// The token this call minted, and the DPoP nonces the servers gave.
+    session: Session,
 }
 
 /// Why an attempt did not succeed: an answer, or a failure on the way.
@@ -165,6 +170,7 @@ impl<T: Transport> Client<T> {
             repeatable: false,
             deadline,
             slowest: Duration::ZERO,
+            session: Session::default(),
         }
     }
 
@@ -233,7 +239,7 @@ impl<T: Transport> Client<T> {
                 self.connection.domain,
                 spec.path_and_query()
             ),
-            authorization: &self.connection.authorization,
+            credentials: Vec::new(),
             headers: &spec.headers,
             body,
             connect_timeout,
@@ -257,6 +263,8 @@ impl<T: Transport> Client<T> {
         let policy = spec.policy.unwrap_or(self.connection.policy);
         self.repeatable = spec.retry != Retry::Unsafe;
         let mut attempt = 0;
+        // Challenges met by sending again at once: a DPoP nonce, Okta requiring DPoP.
+        let mut challenges = 0;
         loop {
             let Some(time_left) = self.time_left() else {
                 return Err(error::failure(
@@ -271,6 +279,11 @@ impl<T: Transport> Client<T> {
             };
             request.time_left = time_left;
             request.connect_timeout = connect_timeout.min(time_left);
+            let presented = self.present(spec, &request.url)?;
+            request.credentials = presented.headers;
+            if let Some(form) = presented.form {
+                request.body = Some(("application/x-www-form-urlencoded", form));
+            }
             self.sent = self.sent.saturating_add(1);
             let began = self.transport.clock();
             let result = self.transport.send(&request);
@@ -281,6 +294,10 @@ impl<T: Transport> Client<T> {
                 Ok(resp) if resp.is_success() => {
                     self.applied |= spec.retry == Retry::Unsafe;
                     return Ok(resp);
+                }
+                Ok(resp) if challenges < 2 && self.met_challenge(spec, &resp) => {
+                    challenges += 1;
+                    continue;
                 }
                 Ok(resp) => (
                     retry::after_response(policy, spec.retry, attempt, &resp, self.transport.now()),
@@ -386,6 +403,8 @@ pub(crate) mod fake {
         pub url: String,
         pub body: Option<String>,
         pub authorization: String,
+        /// The DPoP proof, if any.
+        pub dpop: Option<String>,
     }
 
     /// Answers requests from a script, in order, and records them and any sleeps. Its
@@ -434,7 +453,17 @@ pub(crate) mod fake {
                     .body
                     .as_ref()
                     .map(|(_, b)| String::from_utf8_lossy(b).into_owned()),
-                authorization: request.authorization.expose().to_string(),
+                authorization: request
+                    .credentials
+                    .iter()
+                    .find(|(name, _)| *name == "authorization")
+                    .map(|(_, value)| value.expose().to_string())
+                    .unwrap_or_default(),
+                dpop: request
+                    .credentials
+                    .iter()
+                    .find(|(name, _)| *name == "dpop")
+                    .map(|(_, value)| value.expose().to_string()),
             });
             self.time_left.push(request.time_left);
             self.elapsed += self.latency;

@@ -126,6 +126,9 @@ pub(crate) struct RequestSpec {
     pub policy: Option<Policy>,
     /// The connect timeout for this request instead of the connection's.
     pub timeout: Option<std::time::Duration>,
+    /// Whether this is a service app's token request: it carries a fresh client assertion
+    /// (and DPoP proof) each attempt instead of the credential.
+    pub token_request: bool,
 }
 
 impl RequestSpec {
@@ -148,6 +151,7 @@ impl RequestSpec {
             headers: Vec::new(),
             policy: None,
             timeout: None,
+            token_request: false,
         }
     }
 
@@ -267,6 +271,19 @@ impl RequestSpec {
     pub(crate) fn retry(mut self, retry: Retry) -> Self {
         self.retry = retry;
         self
+    }
+
+    /// Marks a service app's token request: safe to repeat (a token more is harmless), and
+    /// authenticated by the assertion in its body, made afresh for each attempt.
+    pub(crate) fn token_request(mut self) -> Self {
+        self.token_request = true;
+        self.retry = Retry::Safe;
+        self
+    }
+
+    /// Whether this is a service app's token request.
+    pub(crate) fn is_token_request(&self) -> bool {
+        self.token_request
     }
 
     /// Marks a lifecycle transition: Okta's `E0000001` then means the user's status is wrong.
