@@ -5,6 +5,7 @@
 use crate::deadline::DeadlinePassed;
 use crate::dynamic::{to_json, to_val};
 use crate::host::{Connection, Credential, Ctx, Host};
+use crate::wit;
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
 use wasmtime::component::types::ComponentItem;
@@ -90,9 +91,32 @@ fn label(function: &str) -> String {
 
 /// The connection as the JSON of the WIT `connection` record.
 fn connection_json(conn: &Connection) -> Value {
+    let dpop = |mode: &wit::types::DpopMode| match mode {
+        wit::types::DpopMode::Off => "off",
+        wit::types::DpopMode::On => "on",
+        wit::types::DpopMode::Auto => "auto",
+    };
     let auth = match &conn.credential {
         Credential::ApiToken(token) => json!({ "api-token": token }),
         Credential::Bearer(token) => json!({ "bearer-token": token }),
+        Credential::ServiceApp(app) => json!({ "client-credentials": {
+            "client-id": app.client_id,
+            "private-key": app.private_key,
+            "key-id": app.key_id,
+            "scopes": app.scopes,
+            "dpop": app.dpop.as_ref().map(dpop),
+            "dpop-key": app.dpop_key,
+        }}),
+        Credential::AccessToken(token) => json!({ "access-token": {
+            "token": token.token,
+            "token-type": match token.token_type {
+                wit::types::TokenType::Bearer => "bearer",
+                wit::types::TokenType::Dpop => "dpop",
+            },
+            "expires-at": token.expires_at,
+            "scopes": token.scopes,
+            "dpop-key": token.dpop_key,
+        }}),
     };
     let options = json!({
         "max-retries": conn.max_retries,
@@ -129,7 +153,44 @@ impl Host {
     /// one error channel. A call the host stops at its deadline (a guest that does not end
     /// by itself) is the node's `timeout` error too. Errors are an unknown node and failures
     /// of the host.
+    ///
+    /// A service app's connection uses the host's cached token ([`Host::authorized`]); a
+    /// refused mint is the node's error. When Okta refuses a cached token on the call's
+    /// first request (revoked, or expired early), the host mints once more and runs the
+    /// call once more: nothing was done.
     pub async fn call_json(
+        &self,
+        conn: &Connection,
+        node_id: &str,
+        input: &Value,
+    ) -> Result<Outcome> {
+        let mut retried = false;
+        loop {
+            let authorized = match self.authorized(conn).await? {
+                Ok(authorized) => authorized,
+                Err(refused) => return Ok(Outcome::Err(error_json(&refused))),
+            };
+            let outcome = self.call_as_given(&authorized, node_id, input).await?;
+            let refused_token = match (&outcome, &authorized.credential) {
+                (Outcome::Err(err), Credential::AccessToken(token))
+                    if err["kind"] == "unauthorized" && err["attempts"] == 1 =>
+                {
+                    Some(token.token.clone())
+                }
+                _ => None,
+            };
+            match refused_token {
+                Some(token) if !retried && matches!(conn.credential, Credential::ServiceApp(_)) => {
+                    self.forget_token(conn, &token).await;
+                    retried = true;
+                }
+                _ => return Ok(outcome),
+            }
+        }
+    }
+
+    /// Runs a node with the connection as it is.
+    async fn call_as_given(
         &self,
         conn: &Connection,
         node_id: &str,
@@ -211,6 +272,30 @@ fn json_size(value: &Value, max: usize) -> Option<usize> {
     serde_json::to_writer(&mut count, value)
         .ok()
         .map(|()| count.0)
+}
+
+/// A typed `okta-error` as JSON, as a node's error reads.
+fn error_json(err: &wit::types::OktaError) -> Value {
+    let kind = format!("{:?}", err.kind);
+    let mut kebab = String::new();
+    for (i, c) in kind.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            kebab.push('-');
+        }
+        kebab.push(c.to_ascii_lowercase());
+    }
+    json!({
+        "kind": kebab,
+        "message": err.message,
+        "status": err.status,
+        "error-code": err.error_code,
+        "error-causes": err.error_causes,
+        "error-id": err.error_id,
+        "request-id": err.request_id,
+        "reset-at": err.reset_at,
+        "retryable": err.retryable,
+        "attempts": err.attempts,
+    })
 }
 
 /// The node's own `invalid-input` error for a request its types reject: nothing was sent.

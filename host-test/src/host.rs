@@ -6,6 +6,7 @@ use crate::bindings::{OktaNodes, OktaNodesPre};
 use crate::catalog::{NodeInfo, read_catalog};
 use crate::deadline::{Deadline, Ticker};
 use crate::hooks::{OrgHooks, Route, TimeoutCaps};
+use crate::tokens::Tokens;
 use crate::wit;
 use anyhow::{Context as _, Result};
 use std::fmt;
@@ -63,13 +64,18 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 /// The longest deadline the component takes (`options.deadline-ms`).
 pub const MAX_DEADLINE: Duration = Duration::from_secs(3600);
 
-/// A credential for an org. Its `Debug` never shows the token.
-#[derive(Clone, PartialEq, Eq)]
+/// A credential for an org. Its `Debug` never shows a token or a key.
+#[derive(Clone)]
 pub enum Credential {
     /// An Okta API token (`SSWS`).
     ApiToken(String),
     /// An OAuth 2.0 access token (`Bearer`).
     Bearer(String),
+    /// An OAuth 2.0 service app: the host mints its token (through the component), keeps
+    /// it until a minute before it expires, and passes it to each call.
+    ServiceApp(wit::types::ClientCredentials),
+    /// A token minted earlier (`connection.get-access-token`).
+    AccessToken(wit::types::AccessToken),
 }
 
 impl fmt::Debug for Credential {
@@ -77,12 +83,22 @@ impl fmt::Debug for Credential {
         match self {
             Credential::ApiToken(_) => f.write_str("ApiToken(<redacted>)"),
             Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Credential::ServiceApp(app) => write!(
+                f,
+                "ServiceApp {{ client_id: {:?}, scopes: {:?}, dpop: {:?}, private_key: <redacted> }}",
+                app.client_id, app.scopes, app.dpop
+            ),
+            Credential::AccessToken(token) => write!(
+                f,
+                "AccessToken {{ token_type: {:?}, expires_at: {:?}, token: <redacted> }}",
+                token.token_type, token.expires_at
+            ),
         }
     }
 }
 
 /// Which org a call reaches, and how.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Connection {
     /// The org's host, such as `dev-123456.okta.com`.
     pub domain: String,
@@ -111,7 +127,13 @@ impl Connection {
         Self::new(domain, Credential::Bearer(token.into()))
     }
 
-    fn new(domain: impl Into<String>, credential: Credential) -> Self {
+    /// A service app connection with default options.
+    pub fn service_app(domain: impl Into<String>, app: wit::types::ClientCredentials) -> Self {
+        Self::new(domain, Credential::ServiceApp(app))
+    }
+
+    /// A connection with any credential and default options.
+    pub fn new(domain: impl Into<String>, credential: Credential) -> Self {
         Connection {
             domain: domain.into(),
             credential,
@@ -130,6 +152,8 @@ impl Connection {
             auth: match &self.credential {
                 Credential::ApiToken(t) => wit::types::Auth::ApiToken(t.clone()),
                 Credential::Bearer(t) => wit::types::Auth::BearerToken(t.clone()),
+                Credential::ServiceApp(app) => wit::types::Auth::ClientCredentials(app.clone()),
+                Credential::AccessToken(token) => wit::types::Auth::AccessToken(token.clone()),
             },
             options: Some(wit::types::Options {
                 max_retries: self.max_retries,
@@ -198,6 +222,7 @@ pub struct Host {
     package: String,
     route: Option<Route>,
     config: HostConfig,
+    pub(crate) tokens: Tokens,
     _ticker: Ticker,
 }
 
@@ -240,6 +265,7 @@ impl Host {
             package,
             route,
             config,
+            tokens: Tokens::default(),
             _ticker: ticker,
         })
     }
@@ -310,8 +336,18 @@ impl Host {
     }
 
     /// Instantiates the component for one call against `conn`'s org; the call's deadline
-    /// starts now.
+    /// starts now. A service app's connection carries the host's cached token (see
+    /// [`Host::authorized`]); when the org refuses to mint one, the node gets the
+    /// connection as given and reports the refusal as its typed error.
     pub async fn node(&self, conn: &Connection) -> Result<Node> {
+        match self.authorized(conn).await? {
+            Ok(authorized) => self.node_as_given(&authorized).await,
+            Err(_) => self.node_as_given(conn).await,
+        }
+    }
+
+    /// Instantiates the component with the connection as it is (no token cache).
+    pub(crate) async fn node_as_given(&self, conn: &Connection) -> Result<Node> {
         let conn = self.bounded(conn);
         let mut store = self.store(&conn);
         let nodes = self.pre.instantiate_async(&mut store).await?;

@@ -28,6 +28,7 @@ pub mod dynamic;
 pub mod flow;
 pub mod hooks;
 pub mod host;
+pub mod tokens;
 
 pub use catalog::{MAX_INPUT_BYTES, NodeInfo, Outcome};
 pub use deadline::{Deadline, DeadlinePassed};

@@ -6,8 +6,13 @@
 //!   `DELETE /mock/faults`: the fault switches, to rehearse a 429 storm, an outage or a
 //!   slow org.
 //! - `GET /mock/requests?limit=`: the newest logged requests, oldest first.
+//! - `POST /mock/oauth-apps`: registers a service app (see [`ServiceApp::from_json`]);
+//!   `GET /mock/oauth-apps` lists them with the tokens issued so far.
+//! - `POST /mock/clock` `{"advance-seconds": n}`: moves the mock's clock on (tokens and
+//!   assertions expire by it).
 
 use super::errors::MockError;
+use super::oauth::ServiceApp;
 use super::traffic::Fault;
 use super::{Call, Mock, Reply, page};
 use axum::extract::State as Extract;
@@ -58,4 +63,41 @@ pub async fn requests(Extract(mock): Extract<Mock>, call: Call) -> Reply {
         })
         .collect();
     Ok(page::json(Value::Array(items)))
+}
+
+/// `POST /mock/oauth-apps`: registers (or replaces) a service app.
+pub async fn register_app(Extract(mock): Extract<Mock>, call: Call) -> Reply {
+    let app = ServiceApp::from_json(&call.json()?)
+        .map_err(|why| MockError::validation("service app", why))?;
+    mock.lock().oauth.register(app);
+    oauth_apps(Extract(mock)).await
+}
+
+/// `GET /mock/oauth-apps`: the service apps, and how many tokens the mock has issued.
+pub async fn oauth_apps(Extract(mock): Extract<Mock>) -> Reply {
+    let state = mock.lock();
+    let apps: Vec<Value> = state
+        .oauth
+        .apps
+        .values()
+        .map(|app| {
+            json!({
+                "client-id": app.client_id,
+                "keys": app.keys,
+                "scopes": app.scopes,
+                "dpop": app.dpop,
+            })
+        })
+        .collect();
+    Ok(page::json(json!({"apps": apps, "tokens-issued": state.oauth.issued})))
+}
+
+/// `POST /mock/clock` `{"advance-seconds": n}`: moves the clock on.
+pub async fn advance_clock(Extract(mock): Extract<Mock>, call: Call) -> Reply {
+    let seconds = call.json()?["advance-seconds"]
+        .as_u64()
+        .ok_or_else(|| MockError::validation("clock", "advance-seconds must be a whole number"))?;
+    let mut state = mock.lock();
+    state.oauth.clock_offset += seconds;
+    Ok(page::json(json!({"now": state.oauth.now()})))
 }

@@ -18,6 +18,7 @@ pub mod filter;
 mod groups;
 mod hooks;
 mod logs;
+pub mod oauth;
 mod page;
 mod policies;
 pub mod state;
@@ -462,6 +463,12 @@ fn router(shared: Mock) -> Router {
                 .delete(admin::clear_faults),
         )
         .route("/mock/requests", get(admin::requests))
+        .route(
+            "/mock/oauth-apps",
+            get(admin::oauth_apps).post(admin::register_app),
+        )
+        .route("/mock/clock", post(admin::advance_clock))
+        .route(oauth::TOKEN_PATH, post(token))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_method)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
@@ -528,6 +535,10 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         auth.split_once(' ')
             .is_some_and(|(scheme, given)| matches!(scheme, "SSWS" | "Bearer") && given == token)
     };
+    // The token endpoint authenticates the client itself; an access token is checked with
+    // its binding and the route's scope.
+    let token_request = path == oauth::TOKEN_PATH;
+    let host_name = header(header::HOST).unwrap_or_default();
     let admin = path.starts_with("/mock/");
     if admin {
         if !authorized {
@@ -544,9 +555,18 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
     let unframed_write = matches!(parts.method, Method::POST | Method::PUT)
         && header(header::CONTENT_LENGTH).is_none()
         && header(header::TRANSFER_ENCODING).is_none();
-    let early = if !authorized {
-        Some(MockError::invalid_token())
-    } else if let Some(refusal) = admission.refusal {
+    let refused_token = if authorized || token_request {
+        None
+    } else if matches!(auth.split_once(' '), Some(("Bearer" | "DPoP", _))) {
+        let dpop = header(header::HeaderName::from_static("dpop"));
+        mock.lock()
+            .oauth
+            .authorize(&method, &path, &host_name, &auth, dpop.as_deref())
+            .err()
+    } else {
+        Some(MockError::invalid_token().into_response())
+    };
+    let early = if let Some(refusal) = admission.refusal {
         Some(refusal)
     } else if unframed_write {
         Some(
@@ -566,10 +586,11 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
             .unwrap_or_default()
             .as_nanos()
     );
-    let mut response = match (early, &admission.reshape) {
-        (Some(error), _) => error.into_response(),
-        (None, Some(effect)) if effect.replaces() => replacement(effect),
-        (None, reshaped) => {
+    let mut response = match (refused_token, early, &admission.reshape) {
+        (Some(refusal), _, _) => refusal,
+        (None, Some(error), _) => error.into_response(),
+        (None, None, Some(effect)) if effect.replaces() => replacement(effect),
+        (None, None, reshaped) => {
             let served = next
                 .run(Request::from_parts(
                     parts.clone(),
@@ -616,13 +637,34 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         content_length: header(header::CONTENT_LENGTH),
         transfer_encoding: header(header::TRANSFER_ENCODING),
         content_type: header(header::CONTENT_TYPE),
-        body: LoggedRequest::logged_body(&bytes),
+        // A token request's body holds a client assertion: a credential, never logged.
+        body: if token_request {
+            "<a token request>".into()
+        } else {
+            LoggedRequest::logged_body(&bytes)
+        },
         auth_scheme: auth.split_once(' ').map(|(scheme, _)| scheme.to_string()),
         at: now,
         status,
         matched,
     });
     response
+}
+
+/// `POST /oauth2/v1/token`: the org authorization server's token endpoint.
+async fn token(Extract(mock): Extract<Mock>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let text = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let host = text("host").unwrap_or_default();
+    let dpop = text("dpop");
+    let form = axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    mock.lock().oauth.token(&host, &form, dpop.as_deref())
 }
 
 /// Sends the queued event deliveries to their hooks' loopback endpoints before the write

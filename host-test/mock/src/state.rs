@@ -1,6 +1,7 @@
 //! The mock org's state: users with Okta's lifecycle, groups, apps, user types, the request
 //! log and the fault switches. Plain data and rules; HTTP lives in the route modules.
 
+use crate::oauth::OAuth;
 use super::errors::MockError;
 use super::filter;
 use super::traffic::{DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY, Traffic};
@@ -426,6 +427,8 @@ pub struct State {
     pub user_types: BTreeMap<String, MockUserType>,
     /// Rate limits, fault switches and the request log.
     pub traffic: Traffic,
+    /// Service apps, the tokens issued to them, and the mock's clock.
+    pub oauth: OAuth,
     counter: u64,
 }
 
@@ -474,6 +477,7 @@ impl State {
             realms: Vec::new(),
             user_types: BTreeMap::new(),
             traffic: Traffic::new(1.0, DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY),
+            oauth: OAuth::default(),
             counter: 0,
         };
         state.default_type_id = state.add_user_type("user", "User", "The default user type", true);
