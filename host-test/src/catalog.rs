@@ -276,7 +276,8 @@ fn json_size(value: &Value, max: usize) -> Option<usize> {
 
 /// A typed `okta-error` as JSON, as a node's error reads.
 fn error_json(err: &wit::types::OktaError) -> Value {
-    let kind = format!("{:?}", err.kind);
+    let debug = format!("{:?}", err.kind);
+    let kind = debug.rsplit("::").next().unwrap_or(&debug);
     let mut kebab = String::new();
     for (i, c) in kind.chars().enumerate() {
         if c.is_ascii_uppercase() && i > 0 {

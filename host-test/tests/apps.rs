@@ -140,7 +140,7 @@ async fn assign_read_update_and_remove_a_user() {
         serde_json::from_str::<Value>(&assigned.profile).unwrap(),
         json!({"role": "host"})
     );
-    let sent: Value = serde_json::from_str(&env.mock.requests().last().unwrap().body).unwrap();
+    let sent: Value = serde_json::from_str(&env.api_requests().last().unwrap().body).unwrap();
     assert_eq!(sent["credentials"]["password"]["value"], "Zo0m!pass");
     assert_eq!(sent["id"], ada.as_str());
 
@@ -256,7 +256,7 @@ async fn assign_read_update_and_remove_a_user() {
         (zoom.as_str(), ada.as_str())
     );
     assert_eq!(
-        env.mock.requests().last().unwrap().query.as_deref(),
+        env.api_requests().last().unwrap().query.as_deref(),
         Some("sendEmail=false")
     );
     let err = call!(

@@ -12,11 +12,21 @@ use okta_host::wit::users::GetUserRequest;
 async fn test_connection_reports_the_org_and_the_admin() {
     let env = Env::start().await;
     let info = connection!(env.node().await, call_test_connection).unwrap();
+    let mode = AuthMode::from_env();
     assert_eq!(info.domain, ORG);
-    assert_eq!(info.principal_login.as_deref(), Some("admin@example.com"));
-    assert!(info.principal_id.is_some_and(|id| id.starts_with("00u")));
+    assert_eq!(info.principal_login.as_deref(), mode.principal_login());
+    assert_eq!(
+        info.principal_id.is_some_and(|id| id.starts_with("00u")),
+        mode == AuthMode::ApiToken
+    );
     assert!(info.rate_limit_remaining.is_some());
-    assert_eq!(env.mock.requests()[0].path, "/api/v1/users/me");
+    // An API token names its admin; a service app's token lists one user.
+    let path = if mode == AuthMode::ApiToken {
+        "/api/v1/users/me"
+    } else {
+        "/api/v1/users"
+    };
+    assert_eq!(env.api_requests()[0].path, path);
 }
 
 #[tokio::test]
@@ -26,7 +36,7 @@ async fn test_connection_with_a_bearer_token_lists_one_user() {
     let info = connection!(env.node_for(&bearer).await, call_test_connection).unwrap();
     assert_eq!(info.domain, ORG);
     assert_eq!(info.principal_id, None);
-    let sent = &env.mock.requests()[0];
+    let sent = &env.api_requests()[0];
     assert_eq!(
         (sent.path.as_str(), sent.query.as_deref()),
         ("/api/v1/users", Some("limit=1"))

@@ -51,7 +51,10 @@ async fn a_connection_without_options_takes_every_default() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(info.principal_login.as_deref(), Some("admin@example.com"));
+    assert_eq!(
+        info.principal_login.as_deref(),
+        AuthMode::from_env().principal_login()
+    );
 }
 
 #[tokio::test]
@@ -377,7 +380,10 @@ async fn a_flow_names_its_package_and_another_version_is_refused() {
         .run(&env.host, &env.conn, |_, _, _, _| {})
         .await
         .unwrap();
-    assert_eq!(outputs["me"]["principal-login"], "admin@example.com");
+    assert_eq!(
+        outputs["me"]["principal-login"].as_str(),
+        AuthMode::from_env().principal_login()
+    );
     for old in ["okta:management@0.1.0", "okta:management@0.3.0"] {
         let err = flow(old)
             .run(&env.host, &env.conn, |_, _, _, _| {})

@@ -93,7 +93,7 @@ async fn a_verified_active_hook_receives_the_events_it_subscribes_to() {
         !hook.raw.as_deref().unwrap().contains(SECRET),
         "the secret never comes back"
     );
-    let sent: Value = serde_json::from_str(&env.mock.requests().last().unwrap().body).unwrap();
+    let sent: Value = serde_json::from_str(&env.api_requests().last().unwrap().body).unwrap();
     assert_eq!(
         sent["channel"]["config"]["authScheme"]["value"], SECRET,
         "the secret went to Okta"
@@ -209,7 +209,7 @@ async fn a_verified_active_hook_receives_the_events_it_subscribes_to() {
         (again.hook.status, again.changed),
         (LifecycleStatus::Active, false)
     );
-    let methods: Vec<_> = env.mock.requests().into_iter().map(|r| r.method).collect();
+    let methods: Vec<_> = env.api_requests().into_iter().map(|r| r.method).collect();
     assert_eq!(methods, ["GET"]);
 }
 

@@ -135,7 +135,7 @@ async fn sms_call_email_and_custom_totp_activate_at_enrollment() {
         };
         let factor = call!(env, okta_management_factors, call_enroll_factor, &request).unwrap();
         assert_eq!(factor.status, FactorStatus::Active, "{kind:?}");
-        let sent = env.mock.requests().last().unwrap().clone();
+        let sent = env.api_requests().last().unwrap().clone();
         assert_eq!(sent.query.as_deref(), Some("activate=true"));
     }
     let user = env.add_user("hotp@example.com");
@@ -151,7 +151,7 @@ async fn sms_call_email_and_custom_totp_activate_at_enrollment() {
         (factor.factor_type, factor.status, factor.provider.as_str()),
         (FactorType::TokenHotp, FactorStatus::Active, "CUSTOM")
     );
-    let sent = env.mock.requests().last().unwrap().clone();
+    let sent = env.api_requests().last().unwrap().clone();
     let body: serde_json::Value = serde_json::from_str(&sent.body).unwrap();
     assert_eq!(body["factorProfileId"], "fpr20l2mDyaUGWGCa0g4");
     assert_eq!(body["profile"]["sharedSecret"], secret);
@@ -281,7 +281,7 @@ async fn list_unenroll_and_reset_factors() {
     };
     call!(env, okta_management_factors, call_unenroll_factor, &remove).unwrap();
     assert_eq!(
-        env.mock.requests().last().unwrap().query.as_deref(),
+        env.api_requests().last().unwrap().query.as_deref(),
         Some("removeRecoveryEnrollment=true")
     );
     assert_error(

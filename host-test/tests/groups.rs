@@ -202,7 +202,7 @@ async fn update_group_keeps_custom_attributes_through_the_replacing_put() {
         serde_json::from_str::<Value>(&updated.profile_extra).unwrap(),
         json!({"costCenter": "CC-1", "owners": ["ada"], "region": "EU"})
     );
-    let log = env.mock.requests();
+    let log = env.api_requests();
     assert_eq!(
         log.iter().map(|r| r.method.as_str()).collect::<Vec<_>>(),
         ["GET", "PUT"]
@@ -418,7 +418,7 @@ async fn list_groups_passes_extra_query_parameters_but_never_over_a_field() {
     };
     call!(env, okta_management_groups, call_list_groups, &request).unwrap();
     assert_eq!(
-        env.mock.requests()[0].query.as_deref(),
+        env.api_requests()[0].query.as_deref(),
         Some("filter%5Btype%5D=OKTA_GROUP")
     );
     for typed in ["expand", "q", "filter"] {

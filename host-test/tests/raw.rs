@@ -16,7 +16,7 @@ async fn requests_any_endpoint_on_the_org() {
         env,
         okta_management_raw,
         call_request,
-        &raw(HttpMethod::Get, "/api/v1/users/me")
+        &raw(HttpMethod::Get, "/api/v1/users/admin@example.com")
     )
     .unwrap();
     assert_eq!(me.status, 200);
@@ -37,10 +37,10 @@ async fn requests_any_endpoint_on_the_org() {
     let created = call!(env, okta_management_raw, call_request, &create).unwrap();
     let user: Value = serde_json::from_str(&created.body).unwrap();
     assert_eq!(user["status"], "STAGED");
-    let sent = env.mock.requests().pop().unwrap();
+    let sent = env.api_requests().pop().unwrap();
     assert_eq!(
         (sent.query.as_deref(), sent.auth_scheme.as_deref()),
-        (Some("activate=false"), Some("SSWS"))
+        (Some("activate=false"), Some(AuthMode::from_env().scheme()))
     );
 
     let missing = call!(
@@ -134,7 +134,7 @@ async fn retries_the_way_it_is_told() {
             env,
             okta_management_raw,
             call_request,
-            &raw(HttpMethod::Get, "/api/v1/users/me")
+            &raw(HttpMethod::Get, "/api/v1/users/admin@example.com")
         )
         .unwrap()
         .status,
@@ -143,7 +143,7 @@ async fn retries_the_way_it_is_told() {
     assert_eq!(env.requests(), 2);
     let too_many = RawRequest {
         retries: Some(11),
-        ..raw(HttpMethod::Get, "/api/v1/users/me")
+        ..raw(HttpMethod::Get, "/api/v1/users/admin@example.com")
     };
     assert_error(
         &call!(env, okta_management_raw, call_request, &too_many).unwrap_err(),
@@ -160,10 +160,13 @@ async fn relative_paths_form_and_multipart_bodies_and_binary_answers() {
         env,
         okta_management_raw,
         call_request,
-        &raw(HttpMethod::Get, "users/me")
+        &raw(HttpMethod::Get, "users/admin@example.com")
     )
     .unwrap();
-    assert_eq!(env.mock.requests()[0].path, "/api/v1/users/me");
+    assert_eq!(
+        env.api_requests()[0].path,
+        "/api/v1/users/admin@example.com"
+    );
     let me: Value = serde_json::from_str(&me.body).unwrap();
     assert_eq!(me["profile"]["login"], "admin@example.com");
 
@@ -181,7 +184,7 @@ async fn relative_paths_form_and_multipart_bodies_and_binary_answers() {
     };
     let uploaded = call!(env, okta_management_raw, call_request, &logo).unwrap();
     assert_eq!((uploaded.status, uploaded.body.as_str()), (201, ""));
-    let sent = env.mock.requests().last().unwrap().clone();
+    let sent = env.api_requests().last().unwrap().clone();
     assert!(
         sent.content_type
             .as_deref()
@@ -199,7 +202,7 @@ async fn relative_paths_form_and_multipart_bodies_and_binary_answers() {
     };
     let err = call!(env, okta_management_raw, call_request, &form).unwrap_err();
     assert_error(&err, ErrorKind::BadRequest, Some("E0000001"));
-    let sent = env.mock.requests().last().unwrap().clone();
+    let sent = env.api_requests().last().unwrap().clone();
     assert_eq!(
         (sent.content_type.as_deref(), sent.body.as_str()),
         (
@@ -251,12 +254,13 @@ async fn a_raw_write_is_not_sent_again_unless_the_caller_says_so() {
     assert_eq!(env.requests(), 1);
     // A read is sent again.
     env.mock.clear_requests();
-    env.mock.fail_next("GET", "/api/v1/users/me", 503, 1);
+    env.mock
+        .fail_next("GET", "/api/v1/users/admin@example.com", 503, 1);
     call!(
         env,
         okta_management_raw,
         call_request,
-        &raw(HttpMethod::Get, "users/me")
+        &raw(HttpMethod::Get, "users/admin@example.com")
     )
     .unwrap();
     assert_eq!(env.requests(), 2);

@@ -19,6 +19,8 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
     let ada = "ada.lovelace@example.com";
     vec![
         ("ping", "connection.test-connection", Value::Null),
+        // An API token has no access token to give: refused, and says nothing of the token.
+        ("token", "connection.get-access-token", Value::Null),
         ("users", "users.list-users", json!({"page": {"limit": 2}})),
         ("ada", "users.get-user", json!({"user-id": ada})),
         (
@@ -266,7 +268,7 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
 
 /// Samples that are meant to fail: the state forbids them, or the mock cannot reach the
 /// hook, or the code is wrong.
-const REFUSED: &[&str] = &["reactivate", "wrong-code", "verify"];
+const REFUSED: &[&str] = &["token", "reactivate", "wrong-code", "verify"];
 
 fn text(outcome: &Outcome) -> String {
     match outcome {

@@ -83,10 +83,13 @@ async fn create_user_staged_keeps_the_whole_profile() {
     let raw: Value = serde_json::from_str(user.raw.as_deref().unwrap()).unwrap();
     assert_eq!(raw["id"], user.id.as_str());
     assert!(!user.has_password);
-    let sent = &env.mock.requests()[0];
+    let sent = &env.api_requests()[0];
     assert_eq!(sent.method, "POST");
     assert_eq!(sent.query.as_deref(), Some("activate=false"));
-    assert_eq!(sent.auth_scheme.as_deref(), Some("SSWS"));
+    assert_eq!(
+        sent.auth_scheme.as_deref(),
+        Some(AuthMode::from_env().scheme())
+    );
 }
 
 #[tokio::test]
@@ -153,7 +156,7 @@ async fn create_user_with_hash_hook_groups_type_realm_and_provider() {
     assert_eq!(user.realm_id.as_deref(), Some("guo1realm"));
     assert!(user.has_password);
     assert!(env.mock.state().is_member(&engineering, &user.id));
-    let body: Value = serde_json::from_str(&env.mock.requests()[0].body).unwrap();
+    let body: Value = serde_json::from_str(&env.api_requests()[0].body).unwrap();
     assert_eq!(
         body["credentials"]["password"]["hash"]["algorithm"],
         "SHA-512"
@@ -274,7 +277,7 @@ async fn a_get_that_fails_with_503_is_retried() {
     )
     .unwrap();
     assert_eq!(user.id, id);
-    let log = env.mock.requests();
+    let log = env.api_requests();
     assert_eq!(
         log.iter().map(|r| r.status).collect::<Vec<_>>(),
         vec![503, 200]
@@ -338,7 +341,7 @@ async fn logins_with_plus_hash_at_and_slash_reach_okta_intact() {
         .unwrap();
         assert_eq!(user.id, id, "{login}");
         assert_eq!(user.profile.login.as_deref(), Some(login));
-        let sent = &env.mock.requests()[0];
+        let sent = &env.api_requests()[0];
         if login.contains('/') {
             // A `/` cannot be addressed in a path: the node searched by exact login.
             assert_eq!(sent.path, "/api/v1/users");
@@ -413,7 +416,7 @@ async fn update_user_changes_only_what_is_given() {
     assert_eq!(user.profile.city.as_deref(), Some("Oslo"));
     let extra: Value = serde_json::from_str(&user.profile_extra).unwrap();
     assert_eq!(extra, json!({"team": "core", "level": 3}));
-    let sent: Value = serde_json::from_str(&env.mock.requests().last().unwrap().body).unwrap();
+    let sent: Value = serde_json::from_str(&env.api_requests().last().unwrap().body).unwrap();
     assert_eq!(
         sent,
         json!({"profile": {"title": "Staff Engineer", "level": 3}})
@@ -491,7 +494,7 @@ async fn delete_user_goes_as_far_as_its_mode_and_a_repeat_never_further() {
         (DeleteOutcome::Deactivated, false)
     );
     assert_eq!(status_of(&env, &id), Status::Deprovisioned);
-    let methods: Vec<_> = env.mock.requests().into_iter().map(|r| r.method).collect();
+    let methods: Vec<_> = env.api_requests().into_iter().map(|r| r.method).collect();
     assert_eq!(methods, ["GET"], "a repeat sends no DELETE");
 
     let id = active_user(&env, "gone@example.com").await;
@@ -511,7 +514,7 @@ async fn delete_user_goes_as_far_as_its_mode_and_a_repeat_never_further() {
         .collect();
     assert_eq!(methods, ["GET", "DELETE", "DELETE"]);
     assert_eq!(
-        env.mock.requests()[1].query.as_deref(),
+        env.api_requests()[1].query.as_deref(),
         Some("sendEmail=true")
     );
     assert!(!env.mock.state().users.contains_key(&id));
@@ -549,7 +552,7 @@ async fn activate_user_from_staged_and_already_active() {
         (again.user_id.as_str(), again.changed, again.activation_url),
         (active.as_str(), false, None)
     );
-    let answered: Vec<_> = env.mock.requests().into_iter().map(|r| r.status).collect();
+    let answered: Vec<_> = env.api_requests().into_iter().map(|r| r.status).collect();
     assert_eq!(answered, [403, 200], "the refusal, then the user's status");
     // A status Okta refuses that is not the target stays an error.
     let suspended = active_user(&env, "away@example.com").await;
@@ -621,7 +624,7 @@ async fn deactivate_user_and_again() {
         UserStatus::Deprovisioned
     );
     assert_eq!(
-        env.mock.requests().last().unwrap().query.as_deref(),
+        env.api_requests().last().unwrap().query.as_deref(),
         Some("sendEmail=true")
     );
     // A repeat: Okta refuses (`E0000038`); the user is already there.
@@ -750,7 +753,7 @@ async fn reset_password_moves_to_recovery() {
     assert!(out.reset_password_url.unwrap().contains("reset-password"));
     assert_eq!(status_of(&env, &id), Status::Recovery);
     assert_eq!(
-        env.mock.requests().last().unwrap().query.as_deref(),
+        env.api_requests().last().unwrap().query.as_deref(),
         Some("sendEmail=false&revokeSessions=true")
     );
     let emailed = users!(
@@ -897,7 +900,7 @@ async fn change_password_checks_the_old_one_and_the_policy() {
         Some(ProviderType::Okta)
     );
     assert_eq!(
-        env.mock.requests().last().unwrap().query.as_deref(),
+        env.api_requests().last().unwrap().query.as_deref(),
         Some("strict=true")
     );
     request.old_password = String::new();
@@ -965,7 +968,7 @@ async fn set_password_as_admin_and_revoke_sessions() {
     let user = users!(env, call_set_password, &request).unwrap();
     assert!(user.has_password);
     assert!(user.password_changed.is_some());
-    let log = env.mock.requests();
+    let log = env.api_requests();
     let last_two: Vec<_> = log[log.len() - 2..]
         .iter()
         .map(|r| (r.method.as_str(), r.path.as_str()))
@@ -1074,7 +1077,7 @@ async fn clear_user_sessions_sends_the_options() {
         id
     );
     assert_eq!(env.mock.state().users[&id].sessions, 0);
-    let sent = env.mock.requests().pop().unwrap();
+    let sent = env.api_requests().pop().unwrap();
     assert_eq!(
         (sent.method.as_str(), sent.query.as_deref()),
         ("DELETE", Some("oauthTokens=true&forgetDevices=false"))
@@ -1116,7 +1119,7 @@ async fn list_user_groups_returns_every_group_and_sends_no_paging() {
         ]
     );
     // `GET /api/v1/users/{id}/groups` declares no query parameter.
-    let sent = &env.mock.requests()[0];
+    let sent = &env.api_requests()[0];
     assert_eq!(
         (sent.path.as_str(), sent.query.as_deref()),
         ("/api/v1/users/ada.lovelace%40example.com/groups", None)
@@ -1207,7 +1210,7 @@ async fn list_user_apps_returns_app_records_a_page_at_a_time() {
     assert!(one.links.is_empty());
     let labels: Vec<_> = one.apps.iter().map(|a| a.label.as_str()).collect();
     assert_eq!(labels, ["Slack", "Salesforce.com"]);
-    let sent = env.mock.requests().last().unwrap().clone();
+    let sent = env.api_requests().last().unwrap().clone();
     assert_eq!(sent.path, "/api/v1/apps");
     let query: Vec<(String, String)> =
         form_urlencoded::parse(sent.query.as_deref().unwrap_or_default().as_bytes())
@@ -1462,7 +1465,7 @@ async fn a_429_is_waited_out_then_the_call_succeeds() {
     )
     .unwrap();
     assert_eq!(user.id, id);
-    let log = env.mock.requests();
+    let log = env.api_requests();
     assert_eq!(
         log.iter().map(|r| r.status).collect::<Vec<_>>(),
         vec![429, 200]
@@ -1510,7 +1513,7 @@ async fn retries_stop_after_max_retries() {
 
 /// The paths of the requests the mock received, from the `n`th on.
 fn paths_from(env: &Env, n: usize) -> Vec<String> {
-    env.mock.requests()[n..]
+    env.api_requests()[n..]
         .iter()
         .map(|r| format!("{} {}", r.method, r.path))
         .collect()
@@ -1709,7 +1712,7 @@ async fn update_user_sets_credentials_strictly_and_moves_the_realm() {
     let user = users!(env, call_update_user, &update).unwrap();
     assert_eq!(user.realm_id.as_deref(), Some("guo1realm"));
     assert_eq!(user.recovery_question.as_deref(), Some("Tree?"));
-    let sent = env.mock.requests().last().unwrap().clone();
+    let sent = env.api_requests().last().unwrap().clone();
     assert_eq!(sent.query.as_deref(), Some("strict=true"));
     let body: Value = serde_json::from_str(&sent.body).unwrap();
     assert_eq!(
@@ -1751,7 +1754,7 @@ async fn create_user_takes_the_email_as_login_when_none_is_given() {
     request.profile.login = None;
     let user = create(&env, request).await;
     assert_eq!(user.profile.login.as_deref(), Some("mail.only@example.com"));
-    let body: Value = serde_json::from_str(&env.mock.requests()[0].body).unwrap();
+    let body: Value = serde_json::from_str(&env.api_requests()[0].body).unwrap();
     assert_eq!(body["profile"]["login"], "mail.only@example.com");
 }
 
@@ -1769,7 +1772,7 @@ async fn list_users_passes_extra_query_parameters_but_never_over_a_field() {
     let page = users!(env, call_list_users, &request).unwrap();
     assert_eq!(page.items.len(), 2);
     assert_eq!(
-        env.mock.requests()[0].query.as_deref(),
+        env.api_requests()[0].query.as_deref(),
         Some("search=profile.department%20eq%20%22Sales%22&fields=id%2Cprofile%3A%28login%29")
     );
     for typed in ["search", "limit", "after", "sortBy"] {

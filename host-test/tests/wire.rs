@@ -8,10 +8,10 @@ use okta_host::wit::users::{
     ClearUserSessionsRequest, GetUserRequest, SuspendUserRequest, UpdateUserRequest,
 };
 
-/// `(method, path, content-length, transfer-encoding)` of each request the mock received.
+/// `(method, path, content-length, transfer-encoding)` of each API request the mock
+/// received.
 fn framing(env: &Env) -> Vec<(String, String, Option<String>, Option<String>)> {
-    env.mock
-        .requests()
+    env.api_requests()
         .into_iter()
         .map(|r| (r.method, r.path, r.content_length, r.transfer_encoding))
         .collect()
@@ -84,7 +84,7 @@ async fn each_method_is_framed_as_okta_sdks_frame_it() {
             ),
         ]
     );
-    assert_eq!(env.mock.requests()[3].body, body);
+    assert_eq!(env.api_requests()[3].body, body);
 }
 
 #[tokio::test]

@@ -89,7 +89,9 @@ pub async fn oauth_apps(Extract(mock): Extract<Mock>) -> Reply {
             })
         })
         .collect();
-    Ok(page::json(json!({"apps": apps, "tokens-issued": state.oauth.issued})))
+    Ok(page::json(
+        json!({"apps": apps, "tokens-issued": state.oauth.issued}),
+    ))
 }
 
 /// `POST /mock/clock` `{"advance-seconds": n}`: moves the clock on.

@@ -663,7 +663,9 @@ async fn token(Extract(mock): Extract<Mock>, request: Request) -> Response {
     };
     let host = text("host").unwrap_or_default();
     let dpop = text("dpop");
-    let form = axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let form = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
     mock.lock().oauth.token(&host, &form, dpop.as_deref())
 }
 

@@ -94,6 +94,8 @@ pub struct OAuth {
     pub issued: u64,
     /// How long the next tokens live, in seconds.
     pub token_lifetime: u64,
+    /// Whether the API asks DPoP proofs for a nonce too (the token endpoint always does).
+    pub api_nonce: bool,
 }
 
 impl Default for OAuth {
@@ -106,6 +108,7 @@ impl Default for OAuth {
             clock_offset: 0,
             issued: 0,
             token_lifetime: TOKEN_LIFETIME,
+            api_nonce: false,
         }
     }
 }
@@ -246,8 +249,13 @@ fn verified(jwt: &str, jwk: &Value) -> Option<(Value, Value)> {
             .is_ok_and(|s| key.verify(input.as_bytes(), &s).is_ok()),
         _ => false,
     };
-    ok.then(|| Some((header_json, serde_json::from_slice(&b64_decode(claims)?).ok()?)))
-        .flatten()
+    ok.then(|| {
+        Some((
+            header_json,
+            serde_json::from_slice(&b64_decode(claims)?).ok()?,
+        ))
+    })
+    .flatten()
 }
 
 /// The header of a compact JWT, unverified (to find its key).
@@ -272,6 +280,11 @@ impl OAuth {
             + self.clock_offset
     }
 
+    /// Revokes every token issued so far (as an admin revoking an app's tokens).
+    pub fn revoke_tokens(&mut self) {
+        self.tokens.clear();
+    }
+
     /// Registers (or replaces) a service app.
     pub fn register(&mut self, app: ServiceApp) {
         self.apps.insert(app.client_id.clone(), app);
@@ -285,6 +298,7 @@ impl OAuth {
         htm: &str,
         htu: &str,
         token: Option<&str>,
+        nonce_required: bool,
     ) -> Result<String, ProofError> {
         let header = header_of(proof).ok_or(ProofError::Invalid("The DPoP proof is not a JWT."))?;
         if header["typ"] != "dpop+jwt" {
@@ -299,21 +313,29 @@ impl OAuth {
         let now = self.now();
         let iat = claims["iat"].as_u64().unwrap_or(0);
         if claims["htm"] != htm {
-            return Err(ProofError::Invalid("The DPoP proof htm does not match the request."));
+            return Err(ProofError::Invalid(
+                "The DPoP proof htm does not match the request.",
+            ));
         }
         if claims["htu"] != htu {
-            return Err(ProofError::Invalid("The DPoP proof htu does not match the request."));
+            return Err(ProofError::Invalid(
+                "The DPoP proof htu does not match the request.",
+            ));
         }
         if iat + SKEW < now || iat > now + SKEW {
-            return Err(ProofError::Invalid("The DPoP proof iat is outside the allowed window."));
+            return Err(ProofError::Invalid(
+                "The DPoP proof iat is outside the allowed window.",
+            ));
         }
         if let Some(token) = token {
             let ath = URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()));
             if claims["ath"] != ath.as_str() {
-                return Err(ProofError::Invalid("The DPoP proof ath does not match the access token."));
+                return Err(ProofError::Invalid(
+                    "The DPoP proof ath does not match the access token.",
+                ));
             }
         }
-        if claims["nonce"] != self.nonce.as_str() {
+        if nonce_required && claims["nonce"] != self.nonce.as_str() {
             return Err(ProofError::Nonce);
         }
         let jti = claims["jti"]
@@ -323,7 +345,9 @@ impl OAuth {
         if !self.jtis.insert(format!("dpop:{jti}")) {
             return Err(ProofError::Invalid("The DPoP proof jti was already used."));
         }
-        thumbprint(&jwk).ok_or(ProofError::Invalid("The DPoP proof jwk is not a public key."))
+        thumbprint(&jwk).ok_or(ProofError::Invalid(
+            "The DPoP proof jwk is not a public key.",
+        ))
     }
 
     /// `POST /oauth2/v1/token` on the org `host`.
@@ -331,15 +355,20 @@ impl OAuth {
         let fields: HashMap<String, String> = form_urlencoded::parse(form).into_owned().collect();
         let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
         let bad = |error: &str, description: &str| oauth_error(400, error, description, &[]);
-        let unknown_client = |description: &str| oauth_error(401, "invalid_client", description, &[]);
+        let unknown_client =
+            |description: &str| oauth_error(401, "invalid_client", description, &[]);
         if field("grant_type") != "client_credentials" {
             return bad(
                 "unsupported_grant_type",
                 "The authorization grant type is not supported by the authorization server.",
             );
         }
-        if field("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
-            return unknown_client("Client authentication failed: client_assertion_type is missing or wrong.");
+        if field("client_assertion_type")
+            != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        {
+            return unknown_client(
+                "Client authentication failed: client_assertion_type is missing or wrong.",
+            );
         }
         let assertion = field("client_assertion");
         let Some(header) = header_of(assertion) else {
@@ -352,7 +381,11 @@ impl OAuth {
             .and_then(b64_decode)
             .and_then(|c| serde_json::from_slice(&c).ok())
             .unwrap_or(Value::Null);
-        let Some(app) = claims["iss"].as_str().and_then(|iss| self.apps.get(iss)).cloned() else {
+        let Some(app) = claims["iss"]
+            .as_str()
+            .and_then(|iss| self.apps.get(iss))
+            .cloned()
+        else {
             return unknown_client("The client_id is not valid.");
         };
         let kid = header["kid"].as_str();
@@ -370,7 +403,9 @@ impl OAuth {
             return unknown_client("The client_assertion sub must be the client_id.");
         }
         if claims["aud"] != audience.as_str() {
-            return unknown_client("The audience of the client_assertion is not the token endpoint.");
+            return unknown_client(
+                "The audience of the client_assertion is not the token endpoint.",
+            );
         }
         if claims["exp"].as_u64().is_none_or(|exp| exp <= now) {
             return unknown_client("The client_assertion token is expired.");
@@ -384,7 +419,10 @@ impl OAuth {
         if self.jtis.contains(&format!("assertion:{jti}")) {
             return unknown_client("The client_assertion token has already been used.");
         }
-        let asked: Vec<String> = field("scope").split_whitespace().map(str::to_string).collect();
+        let asked: Vec<String> = field("scope")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
         if asked.is_empty() || asked.iter().any(|s| !app.scopes.contains(s)) {
             return bad(
                 "invalid_scope",
@@ -393,10 +431,13 @@ impl OAuth {
         }
         let jkt = match (dpop, app.dpop) {
             (None, true) => {
-                return bad("invalid_dpop_proof", "The DPoP proof JWT header is missing.");
+                return bad(
+                    "invalid_dpop_proof",
+                    "The DPoP proof JWT header is missing.",
+                );
             }
             (None, false) => None,
-            (Some(proof), _) => match self.check_proof(proof, "POST", &audience, None) {
+            (Some(proof), _) => match self.check_proof(proof, "POST", &audience, None, true) {
                 Ok(jkt) => Some(jkt),
                 Err(ProofError::Nonce) => {
                     let nonce = self.nonce.clone();
@@ -447,7 +488,9 @@ impl OAuth {
                 401,
                 "E0000011",
                 "Invalid token provided",
-                format!("{scheme} {realm}, error=\"invalid_token\", error_description=\"{description}\""),
+                format!(
+                    "{scheme} {realm}, error=\"invalid_token\", error_description=\"{description}\""
+                ),
                 None,
             )
         };
@@ -465,16 +508,24 @@ impl OAuth {
                     return Err(invalid("DPoP", "The DPoP proof is missing."));
                 };
                 let htu = format!("https://{host}{path}");
-                match self.check_proof(proof, method, &htu, Some(token)) {
+                let nonce_required = self.api_nonce;
+                match self.check_proof(proof, method, &htu, Some(token), nonce_required) {
                     Ok(key) if &key == jkt => {}
-                    Ok(_) => return Err(invalid("DPoP", "The DPoP proof key is not the one the token is bound to.")),
+                    Ok(_) => {
+                        return Err(invalid(
+                            "DPoP",
+                            "The DPoP proof key is not the one the token is bound to.",
+                        ));
+                    }
                     Err(ProofError::Nonce) => {
                         let nonce = self.nonce.clone();
                         return Err(api_refusal(
                             401,
                             "E0000011",
                             "Invalid token provided",
-                            format!("DPoP {realm}, error=\"use_dpop_nonce\", error_description=\"Resource server requires nonce in DPoP proof\""),
+                            format!(
+                                "DPoP {realm}, error=\"use_dpop_nonce\", error_description=\"Resource server requires nonce in DPoP proof\""
+                            ),
                             Some(&nonce),
                         ));
                     }
@@ -482,7 +533,10 @@ impl OAuth {
                 }
             }
             ("Bearer", Some(_)) => {
-                return Err(invalid("DPoP", "A DPoP-bound access token must be sent with the DPoP scheme."));
+                return Err(invalid(
+                    "DPoP",
+                    "A DPoP-bound access token must be sent with the DPoP scheme.",
+                ));
             }
             _ => return Err(invalid("Bearer", "The access token is invalid.")),
         }
@@ -513,19 +567,43 @@ mod tests {
             ("GET", "/api/v1/users", Some("okta.users.read")),
             ("POST", "/api/v1/users", Some("okta.users.manage")),
             ("GET", "/api/v1/users/me", Some("okta.users.read")),
-            ("POST", "/api/v1/users/00u1/lifecycle/suspend", Some("okta.users.manage")),
-            ("DELETE", "/api/v1/users/00u1/sessions", Some("okta.users.manage")),
+            (
+                "POST",
+                "/api/v1/users/00u1/lifecycle/suspend",
+                Some("okta.users.manage"),
+            ),
+            (
+                "DELETE",
+                "/api/v1/users/00u1/sessions",
+                Some("okta.users.manage"),
+            ),
             ("GET", "/api/v1/users/00u1/factors", Some("okta.users.read")),
-            ("POST", "/api/v1/users/00u1/factors", Some("okta.users.manage")),
+            (
+                "POST",
+                "/api/v1/users/00u1/factors",
+                Some("okta.users.manage"),
+            ),
             ("GET", "/api/v1/users/00u1/factors/questions", None),
-            ("PUT", "/api/v1/groups/00g1/users/00u1", Some("okta.groups.manage")),
+            (
+                "PUT",
+                "/api/v1/groups/00g1/users/00u1",
+                Some("okta.groups.manage"),
+            ),
             ("GET", "/api/v1/groups/00g1/users", Some("okta.groups.read")),
             ("POST", "/api/v1/apps/0oa1/users", Some("okta.apps.manage")),
             ("GET", "/api/v1/logs", Some("okta.logs.read")),
-            ("POST", "/api/v1/eventHooks/who/lifecycle/verify", Some("okta.eventHooks.manage")),
+            (
+                "POST",
+                "/api/v1/eventHooks/who/lifecycle/verify",
+                Some("okta.eventHooks.manage"),
+            ),
             ("GET", "/api/v1/policies", Some("okta.policies.read")),
             ("GET", "/api/v1/realms", Some("okta.realms.read")),
-            ("GET", "/api/v1/meta/types/user", Some("okta.userTypes.read")),
+            (
+                "GET",
+                "/api/v1/meta/types/user",
+                Some("okta.userTypes.read"),
+            ),
             ("GET", "/mock/outbox", None),
         ] {
             assert_eq!(required_scope(method, path), scope, "{method} {path}");

@@ -1,10 +1,10 @@
 //! The mock org's state: users with Okta's lifecycle, groups, apps, user types, the request
 //! log and the fault switches. Plain data and rules; HTTP lives in the route modules.
 
-use crate::oauth::OAuth;
 use super::errors::MockError;
 use super::filter;
 use super::traffic::{DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY, Traffic};
+use crate::oauth::OAuth;
 use serde_json::{Map, Value, json};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,6 +3,7 @@
 
 use okta_host::wit::factors::{EnrollFactorRequest, FactorType};
 use okta_host::wit::raw::{HttpMethod, RawRequest};
+use okta_host::wit::types::{ClientCredentials, DpopMode};
 use okta_host::wit::types::{ErrorKind, OktaError, UserProfile};
 use okta_host::wit::users::CreateUserRequest;
 use okta_host::{Connection, Host, HostConfig, Node};
@@ -10,6 +11,77 @@ use okta_mock::{MockConfig, MockOkta};
 
 /// The org the tests' connections name; the host routes it to the mock.
 pub const ORG: &str = "dev-424242.okta.com";
+
+/// The service app the OAuth modes register.
+pub const CLIENT_ID: &str = "0oaservice7nodes42";
+
+/// Every scope a node needs.
+pub const ALL_SCOPES: &[&str] = &[
+    "okta.users.read",
+    "okta.users.manage",
+    "okta.groups.read",
+    "okta.groups.manage",
+    "okta.apps.read",
+    "okta.apps.manage",
+    "okta.logs.read",
+    "okta.eventHooks.read",
+    "okta.eventHooks.manage",
+    "okta.policies.read",
+    "okta.realms.read",
+    "okta.userTypes.read",
+];
+
+/// How the node suites authenticate: `OKTA_TEST_AUTH` is `api-token` (the default),
+/// `oauth` (a service app's Bearer token) or `dpop` (a service app that requires DPoP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMode {
+    ApiToken,
+    OAuth,
+    Dpop,
+}
+
+impl AuthMode {
+    /// The `Authorization` scheme the mode's requests carry.
+    pub fn scheme(self) -> &'static str {
+        match self {
+            AuthMode::ApiToken => "SSWS",
+            AuthMode::OAuth => "Bearer",
+            AuthMode::Dpop => "DPoP",
+        }
+    }
+
+    /// The login `test-connection` reports: the admin's for an API token; a service app's
+    /// token acts for no user.
+    pub fn principal_login(self) -> Option<&'static str> {
+        (self == AuthMode::ApiToken).then_some("admin@example.com")
+    }
+
+    /// The mode this run was asked for.
+    pub fn from_env() -> AuthMode {
+        match std::env::var("OKTA_TEST_AUTH").as_deref() {
+            Ok("oauth") => AuthMode::OAuth,
+            Ok("dpop") => AuthMode::Dpop,
+            Ok("api-token") | Err(_) => AuthMode::ApiToken,
+            Ok(other) => panic!("OKTA_TEST_AUTH is api-token, oauth or dpop, not {other}"),
+        }
+    }
+}
+
+/// A test key's text (`host-test/tests/keys/`).
+pub fn key(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/keys/{name}", env!("CARGO_MANIFEST_DIR")))
+        .expect("a test key")
+}
+
+/// The public half of a private JWK key file, with a `kid`.
+pub fn public_jwk(name: &str, kid: &str) -> serde_json::Value {
+    let mut jwk: serde_json::Value = serde_json::from_str(&key(name)).unwrap();
+    for private in ["d", "p", "q", "dp", "dq", "qi"] {
+        jwk.as_object_mut().unwrap().remove(private);
+    }
+    jwk["kid"] = kid.into();
+    jwk
+}
 
 /// A mock org and a host whose calls reach it.
 pub struct Env {
@@ -33,9 +105,56 @@ impl Env {
         .await
     }
 
-    /// A mock with this configuration.
+    /// A mock with this configuration; the connection authenticates as `OKTA_TEST_AUTH`
+    /// says.
     pub async fn with(config: MockConfig) -> Env {
-        Self::with_host(config, HostConfig::default()).await
+        let mut env = Self::with_host(config, HostConfig::default()).await;
+        match AuthMode::from_env() {
+            AuthMode::ApiToken => {}
+            AuthMode::OAuth => {
+                env.conn = env.service_app("rsa.jwk", ALL_SCOPES, false, DpopMode::Auto)
+            }
+            AuthMode::Dpop => {
+                env.conn = env.service_app("ec.jwk", ALL_SCOPES, true, DpopMode::Auto)
+            }
+        }
+        // The token is minted now, so a fault a test sets later meets the API only.
+        env.host
+            .authorized(&env.conn)
+            .await
+            .expect("the host mints")
+            .expect("the mock grants the token");
+        env
+    }
+
+    /// Registers a service app for `key_file` (a private JWK: its public half is registered)
+    /// with `granted` scopes, DPoP required or not, and returns a connection that asks for
+    /// every granted scope.
+    pub fn service_app(
+        &self,
+        key_file: &str,
+        granted: &[&str],
+        dpop_required: bool,
+        dpop: DpopMode,
+    ) -> Connection {
+        let app = okta_mock::oauth::ServiceApp {
+            client_id: CLIENT_ID.into(),
+            keys: vec![public_jwk(key_file, "kid-test")],
+            scopes: granted.iter().map(|s| s.to_string()).collect(),
+            dpop: dpop_required,
+        };
+        self.mock.state().oauth.register(app);
+        Connection::service_app(
+            ORG,
+            ClientCredentials {
+                client_id: CLIENT_ID.into(),
+                private_key: key(key_file),
+                key_id: Some("kid-test".into()),
+                scopes: granted.iter().map(|s| s.to_string()).collect(),
+                dpop: Some(dpop),
+                dpop_key: None,
+            },
+        )
     }
 
     /// A mock with this configuration, and a host with this one (routed to the mock).
@@ -86,9 +205,19 @@ impl Env {
         id
     }
 
-    /// How many requests reached the mock.
+    /// How many API requests reached the mock (a service app's token requests aside).
     pub fn requests(&self) -> usize {
-        self.mock.requests().len()
+        self.api_requests().len()
+    }
+
+    /// The API requests the mock logged, oldest first: a service app's token requests
+    /// aside, so a node suite reads the same under every auth mode.
+    pub fn api_requests(&self) -> Vec<okta_mock::traffic::LoggedRequest> {
+        self.mock
+            .requests()
+            .into_iter()
+            .filter(|r| r.path != okta_mock::oauth::TOKEN_PATH)
+            .collect()
     }
 }
 

@@ -100,6 +100,39 @@ impl Served {
         }
     }
 
+    /// Sends a request with exactly these headers and body.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Answer {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.mock.url()))
+            .header("content-length", body.len());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Full::new(Bytes::from(body))).unwrap();
+        let response = self.http.request(request).await.expect("the mock answers");
+        let (parts, body) = response.into_parts();
+        let text = String::from_utf8(body.collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        let json = serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.clone()));
+        Answer {
+            status: parts.status,
+            headers: parts.headers,
+            text,
+            json,
+        }
+    }
+
+    /// The mock's `host:port`, as its Host header reads.
+    pub fn host(&self) -> String {
+        self.mock.url().trim_start_matches("http://").to_string()
+    }
+
     /// `GET`.
     pub async fn get(&self, path: &str) -> Answer {
         self.send(Method::GET, path, None).await
