@@ -6,7 +6,9 @@
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use okta_host::flow::{Flow, Step, lookup, var_value};
+use okta_host::wit::types::{ClientCredentials, DpopMode};
 use okta_host::{Connection, Host, HostConfig, Outcome};
+use okta_mock::oauth::ServiceApp;
 use okta_mock::{Fault, MockConfig, MockOkta};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -106,6 +108,11 @@ enum Command {
         /// Do not print each request.
         #[arg(long)]
         quiet: bool,
+        /// A service app, as JSON: '{"client-id":"0oa...","public-key":"@public.pem",
+        /// "scopes":["okta.users.read"],"dpop":true}' (repeatable; `key` takes a public JWK
+        /// instead of `public-key`).
+        #[arg(long = "service-app", value_name = "JSON")]
+        service_apps: Vec<String>,
     },
     /// Start the mock and run the example flows (user lifecycle, onboarding, offboarding)
     /// through the component.
@@ -135,6 +142,21 @@ struct ConnArgs {
     /// An OAuth 2.0 access token (sent as Bearer).
     #[arg(long, env = "OKTA_BEARER_TOKEN", hide_env_values = true)]
     bearer: Option<String>,
+    /// A service app's client id: the call mints a token with --private-key.
+    #[arg(long, env = "OKTA_CLIENT_ID", conflicts_with_all = ["token", "bearer"])]
+    client_id: Option<String>,
+    /// The service app's private key (PEM or JWK), or @file.
+    #[arg(long, env = "OKTA_PRIVATE_KEY", hide_env_values = true)]
+    private_key: Option<String>,
+    /// The key's id in Okta (`kid`).
+    #[arg(long, env = "OKTA_KEY_ID")]
+    key_id: Option<String>,
+    /// The scopes to ask for, separated by spaces or commas.
+    #[arg(long, env = "OKTA_SCOPES", default_value = "okta.users.read")]
+    scopes: String,
+    /// DPoP: on, off or auto (bound when the app requires it).
+    #[arg(long, env = "OKTA_DPOP", default_value = "auto", value_parser = ["on", "off", "auto"])]
+    dpop: String,
     /// Send the org's traffic to this base URL instead (plain http allowed, for mocks).
     #[arg(long)]
     route_to: Option<String>,
@@ -159,12 +181,38 @@ impl ConnArgs {
             .domain
             .clone()
             .ok_or_else(|| anyhow!("give the org with --domain or OKTA_DOMAIN"))?;
-        let mut conn = match (&self.token, &self.bearer) {
-            (Some(token), _) => Connection::api_token(domain, token.clone()),
-            (None, Some(bearer)) => Connection::bearer(domain, bearer.clone()),
-            (None, None) => {
+        let mut conn = match (&self.token, &self.bearer, &self.client_id) {
+            (Some(token), _, _) => Connection::api_token(domain, token.clone()),
+            (None, Some(bearer), _) => Connection::bearer(domain, bearer.clone()),
+            (None, None, Some(client_id)) => {
+                let key = self.private_key.as_deref().ok_or_else(|| {
+                    anyhow!("--client-id needs --private-key (or OKTA_PRIVATE_KEY)")
+                })?;
+                Connection::service_app(
+                    domain,
+                    ClientCredentials {
+                        client_id: client_id.clone(),
+                        private_key: text_or_file(key, "--private-key")?,
+                        key_id: self.key_id.clone(),
+                        scopes: self
+                            .scopes
+                            .split([' ', ','])
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                        dpop: Some(match self.dpop.as_str() {
+                            "on" => DpopMode::On,
+                            "off" => DpopMode::Off,
+                            _ => DpopMode::Auto,
+                        }),
+                        dpop_key: None,
+                    },
+                )
+            }
+            (None, None, None) => {
                 return Err(anyhow!(
-                    "give a credential with --token / OKTA_API_TOKEN or --bearer / OKTA_BEARER_TOKEN"
+                    "give a credential: --token / OKTA_API_TOKEN, --bearer / OKTA_BEARER_TOKEN, \
+                     or --client-id and --private-key for a service app"
                 ));
             }
         };
@@ -271,7 +319,19 @@ async fn run(command: Command) -> Result<(), Failure> {
             faults,
             latency_ms,
             quiet,
+            service_apps,
         } => {
+            let service_apps = service_apps
+                .iter()
+                .map(|text| {
+                    let mut json: Value = serde_json::from_str(text)
+                        .with_context(|| format!("--service-app is not JSON: {text}"))?;
+                    if let Some(pem) = json["public-key"].as_str() {
+                        json["public-key"] = text_or_file(pem, "public-key")?.into();
+                    }
+                    ServiceApp::from_json(&json).map_err(|why| anyhow!("--service-app: {why}"))
+                })
+                .collect::<Result<Vec<_>>>()?;
             let mut faults = faults
                 .iter()
                 .map(|text| {
@@ -295,6 +355,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 concurrency_limit,
                 faults,
                 verbose: !quiet,
+                service_apps,
                 ..MockConfig::default()
             })
             .await
@@ -417,6 +478,16 @@ fn print_step(i: usize, step: &Step, outcome: &Outcome) {
                 pretty(error)
             );
         }
+    }
+}
+
+/// A value given as text or as `@file`.
+fn text_or_file(value: &str, what: &str) -> Result<String> {
+    match value.strip_prefix('@') {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {what} from {path}"))
+        }
+        None => Ok(value.to_string()),
     }
 }
 

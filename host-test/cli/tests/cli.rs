@@ -16,7 +16,9 @@ async fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.args(args)
         .env_remove("OKTA_DOMAIN")
         .env_remove("OKTA_API_TOKEN")
-        .env_remove("OKTA_BEARER_TOKEN");
+        .env_remove("OKTA_BEARER_TOKEN")
+        .env_remove("OKTA_CLIENT_ID")
+        .env_remove("OKTA_PRIVATE_KEY");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -475,4 +477,90 @@ async fn a_flow_variable_is_a_value_and_never_adds_a_field() {
         Some("limit=1"),
         "a number, where one is wanted"
     );
+}
+
+#[tokio::test]
+async fn a_service_app_connects_from_the_command_line() {
+    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/keys");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let app = format!(
+        r#"{{"client-id": "0oaclitest", "public-key": "@{keys}/rsa-public.pem", "scopes": ["okta.users.read", "okta.groups.read"], "dpop": true}}"#
+    );
+    let mut served = Command::new(CLI)
+        .args(["mock", "--port", &port, "--quiet", "--service-app", &app])
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    while tokio::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap()))
+        .await
+        .is_err()
+    {
+        assert!(served.try_wait().unwrap().is_none(), "the mock exited");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let key = format!("@{keys}/rsa-pkcs8.pem");
+    let out = run(
+        &[
+            "call",
+            "groups.list-groups",
+            "--domain",
+            ORG,
+            "--route-to",
+            &url,
+            "--client-id",
+            "0oaclitest",
+            "--private-key",
+            &key,
+            "--scopes",
+            "okta.users.read,okta.groups.read",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let page: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(page["items"].as_array().unwrap().len() >= 3);
+    // The same from the environment; a scope the app lacks is named.
+    let key_text = std::fs::read_to_string(format!("{keys}/rsa-pkcs8.pem")).unwrap();
+    let denied = run(
+        &[
+            "call",
+            "users.create-user",
+            "--input",
+            r#"{"profile": {"login": "c@example.com"}}"#,
+            "--domain",
+            ORG,
+            "--route-to",
+            &url,
+        ],
+        &[
+            ("OKTA_CLIENT_ID", "0oaclitest"),
+            ("OKTA_PRIVATE_KEY", &key_text),
+            ("OKTA_SCOPES", "okta.users.read"),
+        ],
+    )
+    .await;
+    assert_eq!(denied.status.code(), Some(1), "{}", stdout(&denied));
+    let error: Value = serde_json::from_str(&stdout(&denied)).unwrap();
+    assert_eq!(error["kind"], "forbidden");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("okta.users.manage")
+    );
+    let all = format!(
+        "{}{}",
+        stdout(&denied),
+        String::from_utf8_lossy(&denied.stderr)
+    );
+    assert!(!all.contains(key_text.lines().nth(1).unwrap()));
+    served.kill().await.unwrap();
 }

@@ -95,6 +95,8 @@ pub struct MockConfig {
     pub faults: Vec<Fault>,
     /// Print each request on stderr.
     pub verbose: bool,
+    /// Service apps registered from the start.
+    pub service_apps: Vec<oauth::ServiceApp>,
 }
 
 impl Default for MockConfig {
@@ -109,6 +111,7 @@ impl Default for MockConfig {
             log_capacity: traffic::DEFAULT_LOG_CAPACITY,
             faults: Vec::new(),
             verbose: false,
+            service_apps: Vec::new(),
         }
     }
 }
@@ -133,6 +136,9 @@ impl MockOkta {
             config.log_capacity,
         );
         state.traffic.faults = config.faults.clone();
+        for app in &config.service_apps {
+            state.oauth.register(app.clone());
+        }
         if config.seed {
             state.seed_demo();
         }

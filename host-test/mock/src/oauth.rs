@@ -38,18 +38,23 @@ pub struct ServiceApp {
 }
 
 impl ServiceApp {
-    /// Reads a registration: `{"client-id", "keys": [JWK...] or "key": JWK, "scopes",
-    /// "dpop"}`.
+    /// Reads a registration: `{"client-id", "keys": [JWK...], "key": JWK or "public-key":
+    /// PEM (SPKI, RSA or EC P-256), "scopes", "dpop"}`.
     pub fn from_json(value: &Value) -> Result<ServiceApp, String> {
         let client_id = value["client-id"]
             .as_str()
             .filter(|id| !id.is_empty())
             .ok_or("a service app needs a `client-id`")?
             .to_string();
-        let keys: Vec<Value> = match (&value["keys"], &value["key"]) {
-            (Value::Array(keys), _) => keys.clone(),
-            (_, key @ Value::Object(_)) => vec![key.clone()],
-            _ => return Err("a service app needs `key` (a public JWK) or `keys`".into()),
+        let keys: Vec<Value> = match (&value["keys"], &value["key"], &value["public-key"]) {
+            (Value::Array(keys), _, _) => keys.clone(),
+            (_, key @ Value::Object(_), _) => vec![key.clone()],
+            (_, _, Value::String(pem)) => vec![jwk_of_pem(pem)?],
+            _ => {
+                return Err(
+                    "a service app needs `key` (a public JWK), `keys` or `public-key` (PEM)".into(),
+                );
+            }
         };
         for key in &keys {
             public_key(key).ok_or("each key must be a public RSA or EC P-256 JWK")?;
@@ -67,6 +72,22 @@ impl ServiceApp {
             dpop: value["dpop"].as_bool().unwrap_or(false),
         })
     }
+}
+
+/// The public JWK of a PEM public key (SPKI: `-----BEGIN PUBLIC KEY-----`).
+fn jwk_of_pem(pem: &str) -> Result<Value, String> {
+    use rsa::pkcs8::DecodePublicKey as _;
+    use rsa::traits::PublicKeyParts as _;
+    if let Ok(key) = rsa::RsaPublicKey::from_public_key_pem(pem.trim()) {
+        return Ok(json!({
+            "kty": "RSA",
+            "n": URL_SAFE_NO_PAD.encode(key.n().to_bytes_be()),
+            "e": URL_SAFE_NO_PAD.encode(key.e().to_bytes_be()),
+        }));
+    }
+    let key = p256::PublicKey::from_public_key_pem(pem.trim())
+        .map_err(|_| "public-key is not an RSA or EC P-256 public key (PEM, SPKI)".to_string())?;
+    serde_json::from_str(&key.to_jwk_string()).map_err(|e| e.to_string())
 }
 
 /// A token the mock issued.

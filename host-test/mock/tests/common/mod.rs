@@ -79,25 +79,13 @@ impl Served {
         authorization: &str,
     ) -> Answer {
         let bytes = body.map(|b| b.to_string()).unwrap_or_default();
-        let request = Request::builder()
-            .method(method)
-            .uri(format!("{}{path}", self.mock.url()))
-            .header("authorization", authorization)
-            .header("accept", "application/json")
-            .header("content-type", "application/json")
-            .header("content-length", bytes.len())
-            .body(Full::new(Bytes::from(bytes)))
-            .unwrap();
-        let response = self.http.request(request).await.expect("the mock answers");
-        let (parts, body) = response.into_parts();
-        let text = String::from_utf8(body.collect().await.unwrap().to_bytes().to_vec()).unwrap();
-        let json = serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.clone()));
-        Answer {
-            status: parts.status,
-            headers: parts.headers,
-            text,
-            json,
-        }
+        let headers = [
+            ("authorization", authorization),
+            ("accept", "application/json"),
+            ("content-type", "application/json"),
+        ];
+        self.send_raw(method, path, &headers, bytes.into_bytes())
+            .await
     }
 
     /// Sends a request with exactly these headers and body.
