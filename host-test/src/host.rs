@@ -341,13 +341,14 @@ impl Host {
     /// connection as given and reports the refusal as its typed error.
     pub async fn node(&self, conn: &Connection) -> Result<Node> {
         match self.authorized(conn).await? {
-            Ok(authorized) => self.node_as_given(&authorized).await,
-            Err(_) => self.node_as_given(conn).await,
+            Ok(authorized) => self.node_uncached(&authorized).await,
+            Err(_) => self.node_uncached(conn).await,
         }
     }
 
-    /// Instantiates the component with the connection as it is (no token cache).
-    pub(crate) async fn node_as_given(&self, conn: &Connection) -> Result<Node> {
+    /// Instantiates the component with the connection as it is: a service app's call then
+    /// mints its own token (for an engine that keeps tokens itself).
+    pub async fn node_uncached(&self, conn: &Connection) -> Result<Node> {
         let conn = self.bounded(conn);
         let mut store = self.store(&conn);
         let nodes = self.pre.instantiate_async(&mut store).await?;

@@ -71,7 +71,7 @@ impl Host {
         let token = match cached.as_ref().filter(|t| fresh(t)) {
             Some(token) => token.clone(),
             None => {
-                let mut node = self.node_as_given(conn).await?;
+                let mut node = self.node_uncached(conn).await?;
                 let minted = node
                     .nodes
                     .okta_management_connection()
