@@ -45,12 +45,17 @@ impl fmt::Debug for SigningKey {
 /// A key as read, before it is checked.
 enum Parsed {
     Rsa(Box<rsa::RsaPrivateKey>),
-    Ec(p256::SecretKey),
+    /// The secret scalar, and the public JWK when the key text gave it.
+    Ec(p256::SecretKey, Option<Value>),
 }
 
-/// An EC P-256 private key: an ES256 client key or a DPoP key.
+/// An EC P-256 private key: an ES256 client key or a DPoP key. Its public JWK is worked
+/// out once (a scalar multiplication), not for every proof.
 #[derive(Clone)]
-pub(crate) struct EcKey(p256::SecretKey);
+pub(crate) struct EcKey {
+    signing: p256::ecdsa::SigningKey,
+    public: Value,
+}
 
 impl fmt::Debug for EcKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -101,12 +106,12 @@ impl SigningKey {
                 .map_err(|_| bad("is not a PKCS#1 RSA private key"))?
         } else if text.starts_with("-----BEGIN EC PRIVATE KEY-----") {
             p256::SecretKey::from_sec1_pem(text)
-                .map(Parsed::Ec)
+                .map(|k| Parsed::Ec(k, None))
                 .map_err(|_| bad("is not a SEC1 EC P-256 private key"))?
         } else if text.starts_with("-----BEGIN PRIVATE KEY-----") {
             rsa::RsaPrivateKey::from_pkcs8_pem(text)
                 .map(|k| Parsed::Rsa(Box::new(k)))
-                .or_else(|_| p256::SecretKey::from_pkcs8_pem(text).map(Parsed::Ec))
+                .or_else(|_| p256::SecretKey::from_pkcs8_pem(text).map(|k| Parsed::Ec(k, None)))
                 .map_err(|_| bad("is not a PKCS#8 RSA or EC P-256 private key"))?
         } else {
             return Err(bad(
@@ -126,7 +131,7 @@ impl SigningKey {
                     *key,
                 ))))
             }
-            Parsed::Ec(key) => Ok(SigningKey::Ec(EcKey(key))),
+            Parsed::Ec(key, public) => Ok(SigningKey::Ec(EcKey::new(&key, public))),
         }
     }
 
@@ -147,7 +152,24 @@ impl SigningKey {
                 .ok()?;
                 Some(Parsed::Rsa(Box::new(key)))
             }
-            "EC" => p256::SecretKey::from_jwk_str(text).ok().map(Parsed::Ec),
+            // The public point is taken as the JWK gives it: working it out from `d` costs
+            // a scalar multiplication, on every call that passes a DPoP token's key back.
+            "EC" if jwk.get("crv")? == "P-256" => {
+                let d = URL_SAFE_NO_PAD.decode(jwk.get("d")?.as_str()?).ok()?;
+                let secret = p256::SecretKey::from_slice(&d).ok()?;
+                let coordinate = |name: &str| {
+                    jwk.get(name)
+                        .and_then(Value::as_str)
+                        .filter(|c| URL_SAFE_NO_PAD.decode(c).is_ok_and(|b| b.len() == 32))
+                };
+                let public = match (coordinate("x"), coordinate("y")) {
+                    (Some(x), Some(y)) => {
+                        Some(json!({"kty": "EC", "crv": "P-256", "x": x, "y": y}))
+                    }
+                    _ => None,
+                };
+                Some(Parsed::Ec(secret, public))
+            }
             _ => None,
         }
     }
@@ -184,6 +206,22 @@ impl SigningKey {
 }
 
 impl EcKey {
+    fn new(key: &p256::SecretKey, public: Option<Value>) -> Self {
+        let public = public.unwrap_or_else(|| {
+            let point = p256::EncodedPoint::from(key.public_key());
+            json!({
+                "kty": "EC",
+                "crv": "P-256",
+                "x": point.x().map(|x| b64(x)).unwrap_or_default(),
+                "y": point.y().map(|y| b64(y)).unwrap_or_default(),
+            })
+        });
+        EcKey {
+            signing: p256::ecdsa::SigningKey::from(key),
+            public,
+        }
+    }
+
     /// Reads an EC P-256 private key (PEM or JWK); `field` names the input in the error.
     pub(crate) fn parse(field: &str, text: &str) -> Result<Self, OktaError> {
         match SigningKey::parse(field, text)? {
@@ -199,7 +237,7 @@ impl EcKey {
         // A random scalar is valid but for a chance of about 2^-128; try again then.
         for _ in 0..4 {
             if let Ok(key) = p256::SecretKey::from_slice(&random::<32>()?) {
-                return Ok(EcKey(key));
+                return Ok(EcKey::new(&key, None));
             }
         }
         Err(crate::client::error::failure(
@@ -209,25 +247,20 @@ impl EcKey {
     }
 
     fn sign(&self, input: &[u8]) -> Vec<u8> {
-        let key = p256::ecdsa::SigningKey::from(&self.0);
-        let signature: p256::ecdsa::Signature = key.sign(input);
+        let signature: p256::ecdsa::Signature = self.signing.sign(input);
         signature.to_bytes().to_vec()
     }
 
     /// The public key as a JWK (the `jwk` header of a DPoP proof).
     pub(crate) fn public_jwk(&self) -> Value {
-        let point = p256::EncodedPoint::from(self.0.public_key());
-        json!({
-            "kty": "EC",
-            "crv": "P-256",
-            "x": point.x().map(|x| b64(x)).unwrap_or_default(),
-            "y": point.y().map(|y| b64(y)).unwrap_or_default(),
-        })
+        self.public.clone()
     }
 
     /// The private key as a JWK, for a host to keep with the token it is bound to.
     pub(crate) fn private_jwk(&self) -> String {
-        self.0.to_jwk_string().to_string()
+        let mut jwk = self.public.clone();
+        jwk["d"] = b64(&self.signing.to_bytes()).into();
+        jwk.to_string()
     }
 
     /// A DPoP proof for one request: `htm` and `htu` (the URL without query or fragment),
@@ -247,7 +280,7 @@ impl EcKey {
         if let Some(nonce) = nonce {
             claims["nonce"] = nonce.into();
         }
-        let header = json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": self.public_jwk()});
+        let header = json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": self.public});
         let input = format!(
             "{}.{}",
             b64(header.to_string().as_bytes()),
