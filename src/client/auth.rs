@@ -30,7 +30,7 @@ pub(crate) enum Credential {
     /// A service app: a token is minted on first use.
     ServiceApp(Box<ServiceApp>),
     /// A token minted earlier.
-    Token(Token),
+    Token(Box<Token>),
 }
 
 /// A service app's client credentials.
@@ -104,7 +104,7 @@ impl Credential {
             Auth::ClientCredentials(app) => {
                 Credential::ServiceApp(Box::new(ServiceApp::from_wit(app)?))
             }
-            Auth::AccessToken(token) => Credential::Token(Token::from_wit(token)?),
+            Auth::AccessToken(token) => Credential::Token(Box::new(Token::from_wit(token)?)),
         })
     }
 
@@ -228,7 +228,7 @@ impl<T: Transport> Client<T> {
     /// first use. An API or bearer token has none to give.
     pub(crate) fn access_token(&mut self) -> Result<Token, OktaError> {
         match &self.connection.credential {
-            Credential::Token(token) => Ok(token.clone()),
+            Credential::Token(token) => Ok(token.as_ref().clone()),
             Credential::Fixed(_) => Err(invalid_input(
                 "auth: an access token comes from a client-credentials connection",
             )),
@@ -351,7 +351,7 @@ impl<T: Transport> Client<T> {
                     form: None,
                 });
             }
-            Credential::Token(token) => token.clone(),
+            Credential::Token(token) => token.as_ref().clone(),
             Credential::ServiceApp(_) => self.access_token()?,
         };
         let headers = match &token.dpop {

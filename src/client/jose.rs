@@ -252,6 +252,7 @@ impl EcKey {
     }
 
     /// The public key as a JWK (the `jwk` header of a DPoP proof).
+    #[cfg(test)]
     pub(crate) fn public_jwk(&self) -> Value {
         self.public.clone()
     }
