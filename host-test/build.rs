@@ -81,7 +81,51 @@ fn main() {
         "the component was not built at {}",
         wasm.display()
     );
-    println!("cargo:rustc-env=OKTA_COMPONENT_WASM={}", wasm.display());
+    let shipped = target_dir.join("okta_management.wasm");
+    let bytes = std::fs::read(&wasm).expect("read the component");
+    std::fs::write(&shipped, without_names(&bytes)).expect("write the component");
+    println!("cargo:rustc-env=OKTA_COMPONENT_WASM={}", shipped.display());
+}
+
+/// The component without its `component-name` section: names for debuggers (about 20 KB),
+/// which `strip = true` leaves in because the component is wrapped after linking. The
+/// binary is a header and sections (an id byte, a LEB128 size, the contents); any other
+/// form is kept as it is.
+fn without_names(wasm: &[u8]) -> Vec<u8> {
+    fn leb(bytes: &[u8], mut at: usize) -> Option<(usize, usize)> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let byte = *bytes.get(at)?;
+            at += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some((value, at));
+            }
+            shift += 7;
+            if shift > 28 {
+                return None;
+            }
+        }
+    }
+    let strip = || -> Option<Vec<u8>> {
+        let mut out = wasm.get(..8)?.to_vec();
+        let mut at = 8;
+        while at < wasm.len() {
+            let id = wasm[at];
+            let (size, body) = leb(wasm, at + 1)?;
+            let end = body.checked_add(size).filter(|&end| end <= wasm.len())?;
+            let is_names = id == 0 && {
+                let (len, name) = leb(wasm, body)?;
+                wasm.get(name..name + len) == Some(b"component-name".as_slice())
+            };
+            if !is_names {
+                out.extend_from_slice(&wasm[at..end]);
+            }
+            at = end;
+        }
+        Some(out)
+    };
+    strip().unwrap_or_else(|| wasm.to_vec())
 }
 
 /// Adds the wasm target with rustup when the toolchain lacks it.

@@ -8,6 +8,7 @@
 // The exports exist only in the wasm32 build; a native build compiles the mapping for tests.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod catalog;
 mod client;
 mod nodes;
 
@@ -51,15 +52,16 @@ mod bindings {
 /// The generated WIT types, by interface.
 pub(crate) mod wit {
     pub(crate) use crate::bindings::exports::okta::management::{
-        apps, connection, event_hooks, factors, groups, policies, raw, realms, system_log, types,
-        users,
+        apps, catalog, connection, event_hooks, factors, groups, picklists, policies, raw, realms,
+        system_log, triggers, types, users,
     };
 }
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
     use crate::bindings::exports::okta::management::{
-        apps, connection, event_hooks, factors, groups, policies, raw, realms, system_log, users,
+        apps, catalog, connection, event_hooks, factors, groups, picklists, policies, raw, realms,
+        system_log, triggers, users,
     };
     use crate::client::Client;
     use crate::client::http::WasiHttp;
@@ -460,6 +462,101 @@ mod exports {
             request: raw::RawRequest,
         ) -> Result<raw::RawResponse, OktaError> {
             run(&conn, |c| crate::nodes::raw::request(c, request))
+        }
+    }
+
+    impl catalog::Guest for Nodes {
+        fn nodes() -> Vec<catalog::NodeInfo> {
+            crate::catalog::nodes()
+        }
+        fn schema() -> String {
+            crate::catalog::schema()
+        }
+    }
+
+    impl triggers::Guest for Nodes {
+        fn answer_verification(
+            request: triggers::VerificationRequest,
+        ) -> Result<String, OktaError> {
+            crate::nodes::triggers::answer_verification(request)
+        }
+        fn receive_event_hook(
+            request: triggers::EventHookDelivery,
+        ) -> Result<Vec<crate::wit::system_log::LogEvent>, OktaError> {
+            crate::nodes::triggers::receive_event_hook(request)
+        }
+        fn poll_system_log(
+            conn: Connection,
+            request: triggers::PollSystemLogRequest,
+        ) -> Result<triggers::LogPoll, OktaError> {
+            run(&conn, |c| {
+                crate::nodes::triggers::poll_system_log(c, request)
+            })
+        }
+        fn poll_new_users(
+            conn: Connection,
+            request: triggers::PollUsersRequest,
+        ) -> Result<triggers::UserPoll, OktaError> {
+            use crate::nodes::triggers::{UserWatch, poll_users};
+            run(&conn, |c| poll_users(c, request, UserWatch::Created))
+        }
+        fn poll_updated_users(
+            conn: Connection,
+            request: triggers::PollUsersRequest,
+        ) -> Result<triggers::UserPoll, OktaError> {
+            use crate::nodes::triggers::{UserWatch, poll_users};
+            run(&conn, |c| poll_users(c, request, UserWatch::Updated))
+        }
+    }
+
+    impl picklists::Guest for Nodes {
+        fn select_user(
+            conn: Connection,
+            request: picklists::PicklistRequest,
+        ) -> Result<picklists::ChoicePage, OktaError> {
+            run(&conn, |c| crate::nodes::picklists::select_user(c, request))
+        }
+        fn select_group(
+            conn: Connection,
+            request: picklists::PicklistRequest,
+        ) -> Result<picklists::ChoicePage, OktaError> {
+            run(&conn, |c| crate::nodes::picklists::select_group(c, request))
+        }
+        fn select_app(
+            conn: Connection,
+            request: picklists::PicklistRequest,
+        ) -> Result<picklists::ChoicePage, OktaError> {
+            run(&conn, |c| crate::nodes::picklists::select_app(c, request))
+        }
+        fn select_event_hook(
+            conn: Connection,
+            request: picklists::PicklistRequest,
+        ) -> Result<picklists::ChoicePage, OktaError> {
+            run(&conn, |c| {
+                crate::nodes::picklists::select_event_hook(c, request)
+            })
+        }
+        fn select_realm(
+            conn: Connection,
+            request: picklists::PicklistRequest,
+        ) -> Result<picklists::ChoicePage, OktaError> {
+            run(&conn, |c| crate::nodes::picklists::select_realm(c, request))
+        }
+        fn select_user_factor(
+            conn: Connection,
+            request: picklists::UserPicklistRequest,
+        ) -> Result<picklists::ChoicePage, OktaError> {
+            run(&conn, |c| {
+                crate::nodes::picklists::select_user_factor(c, request)
+            })
+        }
+        fn select_user_type(
+            conn: Connection,
+            request: picklists::PicklistRequest,
+        ) -> Result<picklists::ChoicePage, OktaError> {
+            run(&conn, |c| {
+                crate::nodes::picklists::select_user_type(c, request)
+            })
         }
     }
 

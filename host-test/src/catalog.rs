@@ -19,6 +19,9 @@ pub const MAX_INPUT_BYTES: usize = 16 << 20;
 /// The WIT package whose interfaces are nodes.
 const PACKAGE: &str = "okta:management/";
 
+/// The package's interfaces whose functions are not nodes: `catalog` describes the nodes.
+const NOT_NODES: &[&str] = &["catalog"];
+
 /// One node: an exported function.
 #[derive(Clone, Debug)]
 pub struct NodeInfo {
@@ -26,7 +29,9 @@ pub struct NodeInfo {
     pub id: String,
     /// A label for a node palette, such as `Create user`.
     pub label: String,
-    /// Whether the function takes a request record after the connection.
+    /// Whether the function takes a `connection` (`conn`): the event hook triggers do not.
+    pub takes_connection: bool,
+    /// Whether the function takes a request record.
     pub takes_request: bool,
     index: ComponentExportIndex,
 }
@@ -56,6 +61,9 @@ pub(crate) fn read_catalog(
             continue;
         };
         let (interface, version) = rest.split_once('@').unwrap_or((rest, ""));
+        if NOT_NODES.contains(&interface) {
+            continue;
+        }
         package.get_or_insert_with(|| format!("{}@{version}", PACKAGE.trim_end_matches('/')));
         let instance_index = component
             .get_export_index(None, name)
@@ -70,7 +78,8 @@ pub(crate) fn read_catalog(
             nodes.push(NodeInfo {
                 id: format!("{interface}.{function}"),
                 label: label(function),
-                takes_request: func.params().len() > 1,
+                takes_connection: func.params().any(|(name, _)| name == "conn"),
+                takes_request: func.params().any(|(name, _)| name == "request"),
                 index,
             });
         }
@@ -164,6 +173,13 @@ impl Host {
         node_id: &str,
         input: &Value,
     ) -> Result<Outcome> {
+        let node = self
+            .find_node(node_id)
+            .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
+        if !node.takes_connection {
+            // An event hook trigger reads what Okta sent; it calls nothing.
+            return self.call_as_given(conn, node_id, input).await;
+        }
         let mut retried = false;
         loop {
             let authorized = match self.authorized(conn).await? {

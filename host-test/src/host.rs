@@ -5,6 +5,7 @@
 use crate::bindings::{OktaNodes, OktaNodesPre};
 use crate::catalog::{NodeInfo, read_catalog};
 use crate::deadline::{Deadline, Ticker};
+use crate::describe::ComponentCatalog;
 use crate::hooks::{OrgHooks, Route, TimeoutCaps};
 use crate::tokens::Tokens;
 use crate::wit;
@@ -132,6 +133,12 @@ impl Connection {
         Self::new(domain, Credential::ServiceApp(app))
     }
 
+    /// A connection for the nodes that take none (the event hook triggers): it names no
+    /// org that exists (`.invalid`), so nothing could be sent with it.
+    pub fn unused() -> Self {
+        Self::api_token("unused.invalid", "")
+    }
+
     /// A connection with any credential and default options.
     pub fn new(domain: impl Into<String>, credential: Credential) -> Self {
         Connection {
@@ -219,6 +226,7 @@ pub struct Host {
     engine: Engine,
     pre: OktaNodesPre<Ctx>,
     nodes: Vec<NodeInfo>,
+    described: tokio::sync::OnceCell<ComponentCatalog>,
     package: String,
     route: Option<Route>,
     config: HostConfig,
@@ -262,6 +270,7 @@ impl Host {
             engine,
             pre,
             nodes,
+            described: tokio::sync::OnceCell::new(),
             package,
             route,
             config,
@@ -283,6 +292,23 @@ impl Host {
     /// The nodes the component exports.
     pub(crate) fn nodes(&self) -> &[NodeInfo] {
         &self.nodes
+    }
+
+    /// The component's own catalog (`catalog.nodes()` and `catalog.schema()`), read once
+    /// from an instance that reaches no org, then kept.
+    pub async fn describe(&self) -> Result<&ComponentCatalog> {
+        self.described
+            .get_or_try_init(|| async {
+                let mut store = self.store(&Connection::unused());
+                let nodes = self.pre.instantiate_async(&mut store).await?;
+                let catalog = nodes.okta_management_catalog();
+                let list = catalog.call_nodes(&mut store).await?;
+                let schema = catalog.call_schema(&mut store).await?;
+                let schema =
+                    serde_json::from_str(&schema).context("the component's schema is not JSON")?;
+                Ok(ComponentCatalog::new(list, schema))
+            })
+            .await
     }
 
     /// The compiled component.

@@ -24,6 +24,7 @@
 pub mod catalog;
 pub mod connect;
 pub mod deadline;
+pub mod describe;
 pub mod dynamic;
 pub mod flow;
 pub mod hooks;
@@ -32,6 +33,7 @@ pub mod tokens;
 
 pub use catalog::{MAX_INPUT_BYTES, NodeInfo, Outcome};
 pub use deadline::{Deadline, DeadlinePassed};
+pub use describe::ComponentCatalog;
 pub use hooks::{Route, TimeoutCaps};
 pub use host::{
     COMPONENT_WASM, Connection, Credential, DEFAULT_DEADLINE, Host, HostConfig, MAX_DEADLINE, Node,
@@ -50,7 +52,7 @@ pub mod bindings {
 /// The WIT types, by interface.
 pub mod wit {
     pub use crate::bindings::exports::okta::management::{
-        apps, connection, event_hooks, factors, groups, policies, raw, realms, system_log, types,
-        users,
+        apps, catalog, connection, event_hooks, factors, groups, picklists, policies, raw, realms,
+        system_log, triggers, types, users,
     };
 }

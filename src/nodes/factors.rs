@@ -31,7 +31,7 @@ const FACTOR_TYPES: &[(FactorType, &str)] = &[
     (FactorType::Webauthn, "webauthn"),
 ];
 
-fn factor_type_name(kind: FactorType) -> Option<&'static str> {
+pub(crate) fn factor_type_name(kind: FactorType) -> Option<&'static str> {
     FACTOR_TYPES
         .iter()
         .find(|(k, _)| *k == kind)

@@ -255,6 +255,32 @@ pub(crate) fn timestamp(text: &str) -> Option<SystemTime> {
     SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(seconds))
 }
 
+/// A time as Okta writes one, in UTC with milliseconds: `2026-11-24T09:10:00.123Z`.
+pub(crate) fn iso_timestamp(time: SystemTime) -> String {
+    let since = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    let (secs, millis) = (since.as_secs(), since.subsec_millis());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // The civil date of a day count (Howard Hinnant's algorithm, the inverse of `timestamp`).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rest / 3_600,
+        rest % 3_600 / 60,
+        rest % 60
+    )
+}
+
 /// The strings of an array (absent or not an array: empty; other items are skipped).
 pub(crate) fn strings(list: Option<&Value>) -> Vec<String> {
     list.and_then(Value::as_array)
@@ -449,6 +475,20 @@ pub(crate) fn user_type(raw: &[u8]) -> Result<UserType, OktaError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn writes_times_as_okta_does_and_reads_them_back() {
+        for text in [
+            "1970-01-01T00:00:00.000Z",
+            "2000-02-29T23:59:59.999Z",
+            "2026-12-01T09:10:00.123Z",
+            "2100-03-01T00:00:01.000Z",
+        ] {
+            let time = timestamp(text).unwrap()
+                + std::time::Duration::from_millis(text[20..23].parse().unwrap());
+            assert_eq!(iso_timestamp(time), text);
+        }
+    }
 
     #[test]
     fn reads_okta_timestamps() {

@@ -13,7 +13,7 @@ use crate::wit::types::{OktaError, SortOrder};
 use serde_json::Value;
 
 /// Okta's largest page of events.
-const MAX_LIMIT: u32 = 1000;
+pub(crate) const MAX_LIMIT: u32 = 1000;
 
 /// `GET /api/v1/logs` with the window, query and paging.
 pub(crate) fn build_list_events(

@@ -30,6 +30,8 @@ macro_rules! say {
     }};
 }
 
+mod receive;
+
 /// The demo flows, from `examples/flows/`, in the order the demo runs them.
 const DEMO_FLOWS: &[&str] = &[
     include_str!("../../../examples/flows/user-lifecycle.json"),
@@ -53,7 +55,37 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Print every node id and its label, one per line.
-    List,
+    List {
+        /// Print the component's catalog as JSON instead: kind, description, flags, scopes,
+        /// endpoints, schema names and an example input for every node.
+        #[arg(long)]
+        json: bool,
+        /// Print the component's JSON Schema document instead.
+        #[arg(long, conflicts_with = "json")]
+        schema: bool,
+    },
+    /// Print one node's input form as a person reads it: fields, rules and an example.
+    Describe {
+        /// The node, such as users.create-user.
+        node: String,
+    },
+    /// Serve an event hook endpoint on 127.0.0.1: answer Okta's verification, run each
+    /// delivery through triggers.receive-event-hook and print its events as JSON lines.
+    Receive {
+        /// The port to listen on.
+        #[arg(long, default_value_t = 8090)]
+        port: u16,
+        /// The Authorization value the hook was created with; deliveries without it are
+        /// refused with 401.
+        #[arg(long, env = "OKTA_HOOK_AUTHORIZATION", hide_env_values = true)]
+        authorization: Option<String>,
+        /// Print only events of this type (repeatable), such as user.lifecycle.create.
+        #[arg(long = "event-type")]
+        event_types: Vec<String>,
+        /// Stop after this many events have been printed.
+        #[arg(long)]
+        max_events: Option<usize>,
+    },
     /// Call one node with a JSON request and print its output as JSON.
     Call {
         /// The node, such as users.get-user.
@@ -274,12 +306,43 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::List => {
+        Command::List { json, schema } => {
             let host = Host::new(HostConfig::default())?;
+            if json || schema {
+                let catalog = host.describe().await?;
+                let value = if json {
+                    catalog.nodes_json()
+                } else {
+                    catalog.schema.clone()
+                };
+                say!("{}", pretty(&value));
+                return Ok(());
+            }
             let width = host.catalog().iter().map(|n| n.id.len()).max().unwrap_or(0);
             for node in host.catalog() {
                 say!("{:width$}  {}", node.id, node.label);
             }
+            Ok(())
+        }
+        Command::Describe { node } => {
+            let host = Host::new(HostConfig::default())?;
+            let form = host
+                .describe()
+                .await?
+                .form(&node)
+                .ok_or_else(|| anyhow!("no node `{node}`; `okta-nodes list` shows them all"))?;
+            say!("{}", form.trim_end());
+            Ok(())
+        }
+        Command::Receive {
+            port,
+            authorization,
+            event_types,
+            max_events,
+        } => {
+            let host = Host::new(HostConfig::default())?;
+            let receiver = receive::Receiver::new(host, authorization, event_types, max_events);
+            receiver.serve(port).await?;
             Ok(())
         }
         Command::Call { node, input, conn } => {

@@ -1,0 +1,251 @@
+//! What the component says of itself (`catalog.nodes()`, `catalog.schema()`), and a node's
+//! input form as a person reads it, rendered from the schema.
+
+use crate::wit::catalog::{NodeInfo, NodeKind};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+/// The component's catalog: every node, and the JSON Schema of every input and output.
+#[derive(Clone, Debug)]
+pub struct ComponentCatalog {
+    /// `catalog.nodes()`: every node with its kind, flags, scopes and schema names.
+    pub nodes: Vec<NodeInfo>,
+    /// `catalog.schema()`: one JSON Schema 2020-12 document.
+    pub schema: Value,
+}
+
+impl ComponentCatalog {
+    /// The catalog from what the component returned.
+    pub fn new(nodes: Vec<NodeInfo>, schema: Value) -> Self {
+        ComponentCatalog { nodes, schema }
+    }
+
+    /// One node's entry.
+    pub fn node(&self, id: &str) -> Option<&NodeInfo> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// A `$defs` entry by name.
+    pub fn def(&self, name: &str) -> Option<&Value> {
+        self.schema["$defs"].get(name)
+    }
+
+    /// A schema that validates one `$defs` entry: the whole document with a `$ref` at its
+    /// root, so that shared types resolve.
+    pub fn schema_of(&self, def: &str) -> Value {
+        let mut root = self.schema.clone();
+        root["$ref"] = json!(format!("#/$defs/{def}"));
+        root
+    }
+
+    /// Every node as JSON, with the WIT field names (`okta-nodes list --json`).
+    pub fn nodes_json(&self) -> Value {
+        Value::Array(self.nodes.iter().map(node_json).collect())
+    }
+
+    /// A node's input form as a person reads it (`okta-nodes describe`).
+    pub fn form(&self, id: &str) -> Option<String> {
+        let node = self.node(id)?;
+        let mut out = String::new();
+        let _ = writeln!(out, "{}: {} ({})", node.id, node.label, kind(node.kind));
+        let _ = writeln!(out, "{}", node.description);
+        let flags = match (node.destructive, node.idempotent) {
+            (true, true) => "destructive (ask first); safe to repeat",
+            (true, false) => "destructive (ask first); not safe to repeat",
+            (false, true) => "safe to repeat",
+            (false, false) => "not safe to repeat: a second run acts twice",
+        };
+        let _ = writeln!(out, "{flags}");
+        if !node.scopes.is_empty() {
+            let _ = writeln!(out, "scopes: {}", node.scopes.join(" "));
+        }
+        for endpoint in &node.endpoints {
+            let _ = writeln!(out, "calls: {endpoint}");
+        }
+        match &node.input_schema {
+            None => out.push_str("\ninput: none\n"),
+            Some(input) => {
+                let _ = writeln!(out, "\ninput ({input}):");
+                if let Some(def) = self.def(input) {
+                    self.fields(&mut out, def, 1);
+                    rules(&mut out, def);
+                }
+            }
+        }
+        if let Some(example) = &node.example {
+            let _ = writeln!(out, "\nexample:\n  {example}");
+        }
+        let _ = writeln!(out, "\noutput: {}", node.output_schema);
+        Some(out)
+    }
+
+    /// A record's fields, one per line, with a nested record's fields beneath it.
+    fn fields(&self, out: &mut String, def: &Value, depth: usize) {
+        let Some(properties) = def["properties"].as_object() else {
+            return;
+        };
+        let required: Vec<&str> = def["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for (name, property) in properties {
+            let (shape, nested) = self.shape(property);
+            let mut notes = Vec::new();
+            if required.contains(&name.as_str()) {
+                notes.push("required".to_string());
+            }
+            if let Some(default) = property.get("default") {
+                notes.push(format!("default {default}"));
+            }
+            if property["secret"] == true {
+                notes.push("secret".into());
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
+            };
+            let about = first_sentence(property["description"].as_str().unwrap_or(""));
+            let indent = "  ".repeat(depth);
+            let _ = writeln!(out, "{indent}{name}: {shape}{notes}. {about}");
+            if let Some(nested) = nested.filter(|_| depth < 2) {
+                self.fields(out, nested, depth + 1);
+            }
+        }
+    }
+
+    /// A property's type in words, and the record it holds, if any.
+    fn shape<'a>(&'a self, property: &'a Value) -> (String, Option<&'a Value>) {
+        if let Some(cases) = property["enum"].as_array() {
+            let cases: Vec<String> = cases
+                .iter()
+                .filter(|c| !c.is_null())
+                .map(|c| c.as_str().map_or(c.to_string(), str::to_string))
+                .collect();
+            return (format!("one of {}", cases.join(", ")), None);
+        }
+        if let Some(target) = property["$ref"].as_str() {
+            let name = target.trim_start_matches("#/$defs/");
+            let def = self.def(name);
+            return match def {
+                Some(def) if def["type"] == "object" => (format!("{name} record"), Some(def)),
+                Some(def) => (self.shape(def).0, None),
+                None => (name.to_string(), None),
+            };
+        }
+        if let Some(cases) = property["oneOf"].as_array() {
+            let names: Vec<String> = cases
+                .iter()
+                .map(|c| match c.get("const") {
+                    Some(Value::String(name)) => name.clone(),
+                    _ => c["required"][0].as_str().unwrap_or("?").to_string() + "(...)",
+                })
+                .collect();
+            return (format!("one of {}", names.join(", ")), None);
+        }
+        if let Some(options) = property["anyOf"].as_array() {
+            return self.shape(&options[0]);
+        }
+        let ty = match &property["type"] {
+            Value::Array(types) => types
+                .iter()
+                .filter(|t| *t != "null")
+                .map(|t| t.as_str().unwrap_or("?"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+            Value::String(ty) => ty.clone(),
+            _ => "value".into(),
+        };
+        if ty == "array" {
+            let (items, _) = self.shape(&property["items"]);
+            return (format!("list of {items}"), None);
+        }
+        (ty, None)
+    }
+}
+
+/// The rules a request's schema states, in words.
+fn rules(out: &mut String, def: &Value) {
+    let mut lines = Vec::new();
+    for rule in def["allOf"].as_array().into_iter().flatten() {
+        if let Some(pairs) = rule.pointer("/not/anyOf").and_then(Value::as_array) {
+            let mut fields: Vec<&str> = pairs
+                .iter()
+                .flat_map(|p| p["required"].as_array().into_iter().flatten())
+                .filter_map(Value::as_str)
+                .collect();
+            fields.dedup();
+            fields.sort_unstable();
+            fields.dedup();
+            lines.push(format!("at most one of {}", fields.join(", ")));
+        } else if let (Some(when), Some(then)) = (rule.get("if"), rule.get("then")) {
+            lines.push(format!("when {}: {}", condition(when), condition(then)));
+        }
+    }
+    for (field, needs) in def["dependentRequired"].as_object().into_iter().flatten() {
+        lines.push(format!("{field} needs {}", words(needs)));
+    }
+    if !lines.is_empty() {
+        out.push_str("  rules:\n");
+        for line in lines {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+}
+
+/// An `if`/`then` part in words: `factor-type is sms or call`, `phone-number is set`.
+fn condition(part: &Value) -> String {
+    let mut said = Vec::new();
+    for (field, schema) in part["properties"].as_object().into_iter().flatten() {
+        match schema.get("enum") {
+            Some(cases) => said.push(format!("{field} is {}", words(cases).replace(", ", " or "))),
+            None => said.push(format!("{field} is set")),
+        }
+    }
+    said.join(" and ")
+}
+
+fn words(list: &Value) -> String {
+    list.as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+fn first_sentence(text: &str) -> String {
+    let text = text.replace('\n', " ");
+    match text.find(". ") {
+        Some(end) => text[..end].to_string(),
+        None => text.trim_end_matches('.').to_string(),
+    }
+}
+
+fn kind(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Action => "action",
+        NodeKind::Trigger => "trigger",
+        NodeKind::Picklist => "picklist",
+    }
+}
+
+/// A node as the JSON of the WIT `node-info` record.
+pub fn node_json(node: &NodeInfo) -> Value {
+    json!({
+        "id": node.id,
+        "kind": kind(node.kind),
+        "label": node.label,
+        "description": node.description,
+        "category": node.category,
+        "destructive": node.destructive,
+        "idempotent": node.idempotent,
+        "scopes": node.scopes,
+        "endpoints": node.endpoints,
+        "input-schema": node.input_schema,
+        "output-schema": node.output_schema,
+        "example": node.example,
+    })
+}

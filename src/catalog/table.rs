@@ -1,0 +1,848 @@
+// What WIT cannot say about the nodes: one row per node, the secret fields, the cases a
+// request accepts and the rules between fields. The build script reads this file with
+// `include!` and joins it with `wit/` into the catalog; the component's tests check that
+// every node has a row, and the scopes against Okta's spec (`okta-scopes.txt`).
+// Plain items, no paths: the same text compiles in the build script and in the crate.
+
+/// What WIT cannot say about one node.
+pub struct Row {
+    /// `<interface>.<function>`.
+    pub id: &'static str,
+    /// Removes or disables something: an engine asks before it runs.
+    pub destructive: bool,
+    /// Running it twice leaves the org as running it once does.
+    pub idempotent: bool,
+    /// The OAuth scopes a service app needs.
+    pub scopes: &'static [&'static str],
+    /// Okta's endpoints it calls, as the spec writes them (`POST /api/v1/users/{id}`).
+    pub endpoints: &'static [&'static str],
+    /// An input a flow builder can start from (JSON); empty for a node without a request.
+    pub example: &'static str,
+}
+
+/// A rule between the fields of a request that a form enforces.
+pub enum Rule {
+    /// At most one of these fields is set.
+    AtMostOne(&'static [&'static str]),
+    /// When the first field is set, so are the others.
+    Requires(&'static str, &'static [&'static str]),
+    /// When `field` is one of `cases`, the `needs` fields are set.
+    When {
+        /// The field whose value decides.
+        field: &'static str,
+        /// The values that need more.
+        cases: &'static [&'static str],
+        /// What they need.
+        needs: &'static [&'static str],
+    },
+    /// `field` may be set only when `on` is one of `cases`.
+    OnlyWhen {
+        /// The field that is restricted.
+        field: &'static str,
+        /// The field whose value allows it.
+        on: &'static str,
+        /// The values that allow it.
+        cases: &'static [&'static str],
+    },
+}
+
+const R_USERS: &[&str] = &["okta.users.read"];
+const M_USERS: &[&str] = &["okta.users.manage"];
+const R_GROUPS: &[&str] = &["okta.groups.read"];
+const M_GROUPS: &[&str] = &["okta.groups.manage"];
+const R_APPS: &[&str] = &["okta.apps.read"];
+const M_APPS: &[&str] = &["okta.apps.manage"];
+const R_HOOKS: &[&str] = &["okta.eventHooks.read"];
+const M_HOOKS: &[&str] = &["okta.eventHooks.manage"];
+const R_LOGS: &[&str] = &["okta.logs.read"];
+const M_USERS_R: &[&str] = &["okta.users.manage", "okta.users.read"];
+
+/// Builds a row; `d` destructive, `i` idempotent.
+const fn row(
+    id: &'static str,
+    d: bool,
+    i: bool,
+    scopes: &'static [&'static str],
+    endpoints: &'static [&'static str],
+    example: &'static str,
+) -> Row {
+    Row {
+        id,
+        destructive: d,
+        idempotent: i,
+        scopes,
+        endpoints,
+        example,
+    }
+}
+
+/// Every node, in no particular order.
+pub const ROWS: &[Row] = &[
+    row(
+        "connection.test-connection",
+        false,
+        true,
+        R_USERS,
+        &["GET /api/v1/users/{id}", "GET /api/v1/users"],
+        "",
+    ),
+    row("connection.get-access-token", false, true, &[], &[], ""),
+    row(
+        "users.list-users",
+        false,
+        true,
+        R_USERS,
+        &["GET /api/v1/users"],
+        r#"{"search": "status eq \"ACTIVE\" and profile.department eq \"Engineering\"", "page": {"limit": 200}}"#,
+    ),
+    row(
+        "users.get-user",
+        false,
+        true,
+        R_USERS,
+        &["GET /api/v1/users/{id}", "GET /api/v1/users"],
+        r#"{"user-id": "ada@example.com"}"#,
+    ),
+    row(
+        "users.create-user",
+        false,
+        false,
+        M_USERS,
+        &["POST /api/v1/users"],
+        r#"{"profile": {"login": "ada@example.com", "email": "ada@example.com", "first-name": "Ada", "last-name": "Lovelace"}, "group-ids": ["00g1emaKYZTWRYYRRTSK"], "activate": true}"#,
+    ),
+    row(
+        "users.update-user",
+        false,
+        true,
+        M_USERS,
+        &["POST /api/v1/users/{id}"],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "profile": {"title": "Chief Analyst"}, "profile-extra": "{\"costCenter\": \"R&D\"}"}"#,
+    ),
+    row(
+        "users.delete-user",
+        true,
+        true,
+        M_USERS_R,
+        &["GET /api/v1/users/{id}", "DELETE /api/v1/users/{id}"],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "mode": "delete"}"#,
+    ),
+    row(
+        "users.activate-user",
+        false,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/lifecycle/activate",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "send-email": false}"#,
+    ),
+    row(
+        "users.reactivate-user",
+        false,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/lifecycle/reactivate",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "send-email": true}"#,
+    ),
+    row(
+        "users.deactivate-user",
+        true,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/lifecycle/deactivate",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+    ),
+    row(
+        "users.suspend-user",
+        true,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/lifecycle/suspend",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+    ),
+    row(
+        "users.unsuspend-user",
+        false,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/lifecycle/unsuspend",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+    ),
+    row(
+        "users.unlock-user",
+        false,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/lifecycle/unlock",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+    ),
+    row(
+        "users.reset-password",
+        false,
+        false,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/lifecycle/reset_password",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "send-email": false}"#,
+    ),
+    row(
+        "users.expire-password",
+        false,
+        false,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/lifecycle/expire_password",
+            "POST /api/v1/users/{id}/lifecycle/expire_password_with_temp_password",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "temp-password": true, "revoke-sessions": true}"#,
+    ),
+    row(
+        "users.forgot-password",
+        false,
+        false,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{userId}/credentials/forgot_password",
+        ],
+        r#"{"user-id": "ada@example.com", "send-email": true}"#,
+    ),
+    row(
+        "users.change-password",
+        false,
+        false,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{userId}/credentials/change_password",
+            "DELETE /api/v1/users/{userId}/sessions",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "old-password": "correct horse 1", "new-password": "battery staple 2"}"#,
+    ),
+    row(
+        "users.set-password",
+        false,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}",
+            "DELETE /api/v1/users/{userId}/sessions",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "password": {"value": "battery staple 2"}, "revoke-sessions": true}"#,
+    ),
+    row(
+        "users.change-recovery-question",
+        false,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{userId}/credentials/change_recovery_question",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "password": "correct horse 1", "recovery-question": {"question": "First pet?", "answer": "Rex the dog"}}"#,
+    ),
+    row(
+        "users.clear-user-sessions",
+        true,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "DELETE /api/v1/users/{userId}/sessions",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "oauth-tokens": true}"#,
+    ),
+    row(
+        "users.list-user-groups",
+        false,
+        true,
+        R_USERS,
+        &["GET /api/v1/users/{id}/groups"],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+    ),
+    row(
+        "users.list-user-apps",
+        false,
+        true,
+        &["okta.apps.read", "okta.users.read"],
+        &["GET /api/v1/users/{id}/appLinks", "GET /api/v1/apps"],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "view": "apps", "page": {"fetch-all": true}}"#,
+    ),
+    row(
+        "users.list-user-types",
+        false,
+        true,
+        &["okta.userTypes.read"],
+        &["GET /api/v1/meta/types/user"],
+        r#"{}"#,
+    ),
+    row(
+        "groups.list-groups",
+        false,
+        true,
+        R_GROUPS,
+        &["GET /api/v1/groups"],
+        r#"{"search": "profile.name sw \"Eng\"", "expand": "stats"}"#,
+    ),
+    row(
+        "groups.get-group",
+        false,
+        true,
+        R_GROUPS,
+        &["GET /api/v1/groups/{groupId}"],
+        r#"{"group-id": "00g1emaKYZTWRYYRRTSK"}"#,
+    ),
+    row(
+        "groups.create-group",
+        false,
+        false,
+        M_GROUPS,
+        &["POST /api/v1/groups"],
+        r#"{"name": "Engineering", "description": "Everyone who builds"}"#,
+    ),
+    row(
+        "groups.update-group",
+        false,
+        true,
+        &["okta.groups.manage", "okta.groups.read"],
+        &[
+            "GET /api/v1/groups/{groupId}",
+            "PUT /api/v1/groups/{groupId}",
+        ],
+        r#"{"group-id": "00g1emaKYZTWRYYRRTSK", "description": "Everyone who builds and ships"}"#,
+    ),
+    row(
+        "groups.delete-group",
+        true,
+        true,
+        M_GROUPS,
+        &["DELETE /api/v1/groups/{groupId}"],
+        r#"{"group-id": "00g1emaKYZTWRYYRRTSK"}"#,
+    ),
+    row(
+        "groups.list-group-members",
+        false,
+        true,
+        R_GROUPS,
+        &["GET /api/v1/groups/{groupId}/users"],
+        r#"{"group-id": "00g1emaKYZTWRYYRRTSK", "page": {"fetch-all": true, "max-items": 5000}}"#,
+    ),
+    row(
+        "groups.list-pending-approvals",
+        false,
+        true,
+        R_GROUPS,
+        &["GET /api/v1/groups/{groupId}/users"],
+        r#"{"group-id": "00g1emaKYZTWRYYRRTSK"}"#,
+    ),
+    row(
+        "groups.add-user-to-group",
+        false,
+        true,
+        &["okta.groups.manage", "okta.users.read"],
+        &[
+            "GET /api/v1/users/{id}",
+            "PUT /api/v1/groups/{groupId}/users/{userId}",
+        ],
+        r#"{"group-id": "00g1emaKYZTWRYYRRTSK", "user-id": "ada@example.com"}"#,
+    ),
+    row(
+        "groups.remove-user-from-group",
+        true,
+        true,
+        &["okta.groups.manage", "okta.users.read"],
+        &[
+            "GET /api/v1/users/{id}",
+            "DELETE /api/v1/groups/{groupId}/users/{userId}",
+        ],
+        r#"{"group-id": "00g1emaKYZTWRYYRRTSK", "user-id": "ada@example.com"}"#,
+    ),
+    row(
+        "apps.list-apps",
+        false,
+        true,
+        R_APPS,
+        &["GET /api/v1/apps"],
+        r#"{"filter": "status eq \"ACTIVE\"", "page": {"limit": 50}}"#,
+    ),
+    row(
+        "apps.get-app",
+        false,
+        true,
+        R_APPS,
+        &["GET /api/v1/apps/{appId}"],
+        r#"{"app-id": "0oa1gjh63g214q0Hq0g4"}"#,
+    ),
+    row(
+        "apps.list-app-users",
+        false,
+        true,
+        R_APPS,
+        &["GET /api/v1/apps/{appId}/users"],
+        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "q": "ada"}"#,
+    ),
+    row(
+        "apps.assign-user-to-app",
+        false,
+        true,
+        &["okta.apps.manage", "okta.apps.read", "okta.users.read"],
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/apps/{appId}/users",
+            "GET /api/v1/apps/{appId}/users/{userId}",
+        ],
+        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "user-id": "ada@example.com", "scope": "user", "username": "ada"}"#,
+    ),
+    row(
+        "apps.get-app-user-assignment",
+        false,
+        true,
+        &["okta.apps.read", "okta.users.read"],
+        &[
+            "GET /api/v1/users/{id}",
+            "GET /api/v1/apps/{appId}/users/{userId}",
+        ],
+        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+    ),
+    row(
+        "apps.update-app-user-assignment",
+        false,
+        true,
+        &["okta.apps.manage", "okta.users.read"],
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/apps/{appId}/users/{userId}",
+        ],
+        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "user-id": "00u1ero7vZFVEIYLWPBN", "profile": "{\"role\": \"admin\"}"}"#,
+    ),
+    row(
+        "apps.remove-user-from-app",
+        true,
+        true,
+        &["okta.apps.manage", "okta.users.read"],
+        &[
+            "GET /api/v1/users/{id}",
+            "DELETE /api/v1/apps/{appId}/users/{userId}",
+        ],
+        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+    ),
+    row(
+        "factors.list-factors",
+        false,
+        true,
+        R_USERS,
+        &[
+            "GET /api/v1/users/{id}",
+            "GET /api/v1/users/{userId}/factors",
+        ],
+        r#"{"user-id": "ada@example.com"}"#,
+    ),
+    row(
+        "factors.enroll-factor",
+        false,
+        false,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{userId}/factors",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "factor-type": "sms", "phone-number": "+1-555-415-1337", "activate": true}"#,
+    ),
+    row(
+        "factors.activate-factor",
+        false,
+        false,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{userId}/factors/{factorId}/lifecycle/activate",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "factor-id": "mbl1nz9JHJGHWRKMTLHP", "pass-code": "123456"}"#,
+    ),
+    row(
+        "factors.unenroll-factor",
+        true,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "DELETE /api/v1/users/{userId}/factors/{factorId}",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "factor-id": "mbl1nz9JHJGHWRKMTLHP"}"#,
+    ),
+    row(
+        "factors.reset-all-factors",
+        true,
+        true,
+        M_USERS_R,
+        &[
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/lifecycle/reset_factors",
+        ],
+        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+    ),
+    row(
+        "system-log.list-events",
+        false,
+        true,
+        R_LOGS,
+        &["GET /api/v1/logs"],
+        r#"{"since": "2026-11-30T00:00:00.000Z", "filter": "eventType eq \"user.lifecycle.create\"", "page": {"fetch-all": true}}"#,
+    ),
+    row(
+        "event-hooks.list-event-hooks",
+        false,
+        true,
+        R_HOOKS,
+        &["GET /api/v1/eventHooks"],
+        r#"{}"#,
+    ),
+    row(
+        "event-hooks.get-event-hook",
+        false,
+        true,
+        R_HOOKS,
+        &["GET /api/v1/eventHooks/{eventHookId}"],
+        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+    ),
+    row(
+        "event-hooks.create-event-hook",
+        false,
+        false,
+        M_HOOKS,
+        &[
+            "POST /api/v1/eventHooks",
+            "POST /api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
+        ],
+        r#"{"name": "New users", "uri": "https://flows.example.com/hooks/okta", "event-types": ["user.lifecycle.create"], "auth-header-key": "Authorization", "auth-header-value": "a-long-shared-secret"}"#,
+    ),
+    row(
+        "event-hooks.activate-event-hook",
+        false,
+        true,
+        &["okta.eventHooks.manage", "okta.eventHooks.read"],
+        &[
+            "GET /api/v1/eventHooks/{eventHookId}",
+            "POST /api/v1/eventHooks/{eventHookId}/lifecycle/activate",
+        ],
+        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+    ),
+    row(
+        "event-hooks.deactivate-event-hook",
+        true,
+        true,
+        &["okta.eventHooks.manage", "okta.eventHooks.read"],
+        &[
+            "GET /api/v1/eventHooks/{eventHookId}",
+            "POST /api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
+        ],
+        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+    ),
+    row(
+        "event-hooks.verify-event-hook",
+        false,
+        true,
+        M_HOOKS,
+        &["POST /api/v1/eventHooks/{eventHookId}/lifecycle/verify"],
+        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+    ),
+    row(
+        "event-hooks.delete-event-hook",
+        true,
+        true,
+        &["okta.eventHooks.manage", "okta.eventHooks.read"],
+        &[
+            "GET /api/v1/eventHooks/{eventHookId}",
+            "POST /api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
+            "DELETE /api/v1/eventHooks/{eventHookId}",
+        ],
+        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+    ),
+    row(
+        "event-hooks.delete-all-event-hooks",
+        true,
+        true,
+        &["okta.eventHooks.manage", "okta.eventHooks.read"],
+        &[
+            "GET /api/v1/eventHooks",
+            "POST /api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
+            "DELETE /api/v1/eventHooks/{eventHookId}",
+        ],
+        r#"{"uri": "https://flows.example.com/hooks/okta"}"#,
+    ),
+    row(
+        "policies.list-policies",
+        false,
+        true,
+        &["okta.policies.read"],
+        &["GET /api/v1/policies"],
+        r#"{"policy-type": "password", "status": "active"}"#,
+    ),
+    row(
+        "realms.list-realms",
+        false,
+        true,
+        &["okta.realms.read"],
+        &["GET /api/v1/realms"],
+        r#"{"search": "profile.name sw \"Part\""}"#,
+    ),
+    row(
+        "raw.request",
+        true,
+        false,
+        &[],
+        &[],
+        r#"{"method": "get", "path": "/api/v1/users/me"}"#,
+    ),
+    row(
+        "triggers.answer-verification",
+        false,
+        true,
+        &[],
+        &[],
+        r#"{"headers": [{"name": "X-Okta-Verification-Challenge", "value": "rBP1MrAX12ZLyCbFW3R6"}]}"#,
+    ),
+    row(
+        "triggers.receive-event-hook",
+        false,
+        true,
+        &[],
+        &[],
+        r#"{"headers": [{"name": "Authorization", "value": "a-long-shared-secret"}], "body": "{\"eventType\": \"com.okta.event_hook\", \"data\": {\"events\": []}}", "expected-authorization": "a-long-shared-secret", "event-types": ["user.lifecycle.create"]}"#,
+    ),
+    row(
+        "triggers.poll-system-log",
+        false,
+        true,
+        R_LOGS,
+        &["GET /api/v1/logs"],
+        r#"{"filter": "eventType sw \"user.lifecycle\"", "since": "2026-12-01T00:00:00.000Z"}"#,
+    ),
+    row(
+        "triggers.poll-new-users",
+        false,
+        true,
+        R_USERS,
+        &["GET /api/v1/users"],
+        r#"{"max-items": 500}"#,
+    ),
+    row(
+        "triggers.poll-updated-users",
+        false,
+        true,
+        R_USERS,
+        &["GET /api/v1/users"],
+        r#"{}"#,
+    ),
+    row(
+        "picklists.select-user",
+        false,
+        true,
+        R_USERS,
+        &["GET /api/v1/users"],
+        r#"{"search": "ada"}"#,
+    ),
+    row(
+        "picklists.select-group",
+        false,
+        true,
+        R_GROUPS,
+        &["GET /api/v1/groups"],
+        r#"{"search": "Eng"}"#,
+    ),
+    row(
+        "picklists.select-app",
+        false,
+        true,
+        R_APPS,
+        &["GET /api/v1/apps"],
+        r#"{"search": "sales"}"#,
+    ),
+    row(
+        "picklists.select-event-hook",
+        false,
+        true,
+        R_HOOKS,
+        &["GET /api/v1/eventHooks"],
+        r#"{}"#,
+    ),
+    row(
+        "picklists.select-realm",
+        false,
+        true,
+        &["okta.realms.read"],
+        &["GET /api/v1/realms"],
+        r#"{"search": "Part", "limit": 20}"#,
+    ),
+    row(
+        "picklists.select-user-factor",
+        false,
+        true,
+        R_USERS,
+        &[
+            "GET /api/v1/users/{id}",
+            "GET /api/v1/users/{userId}/factors",
+        ],
+        r#"{"user-id": "ada@example.com"}"#,
+    ),
+    row(
+        "picklists.select-user-type",
+        false,
+        true,
+        &["okta.userTypes.read"],
+        &["GET /api/v1/meta/types/user"],
+        r#"{}"#,
+    ),
+];
+
+/// Fields that hold a secret, as `<interface>.<type>.<field or case>`: a form masks them,
+/// and the schema marks them `writeOnly` and `"secret": true`.
+pub const SECRETS: &[&str] = &[
+    "types.auth.api-token",
+    "types.auth.bearer-token",
+    "types.client-credentials.private-key",
+    "types.client-credentials.dpop-key",
+    "types.access-token.token",
+    "types.access-token.dpop-key",
+    "users.password-input.value",
+    "users.password-hash.value",
+    "users.password-hash.salt",
+    "users.recovery-question.answer",
+    "users.change-password-request.old-password",
+    "users.change-password-request.new-password",
+    "users.change-recovery-question-request.password",
+    "users.activation-result.activation-token",
+    "users.expire-password-result.temp-password",
+    "apps.assign-user-to-app-request.password",
+    "apps.update-app-user-assignment-request.password",
+    "factors.enroll-factor-request.answer",
+    "factors.enroll-factor-request.shared-secret",
+    "factors.activate-factor-request.pass-code",
+    "factors.factor.totp-shared-secret",
+    "event-hooks.create-event-hook-request.auth-header-value",
+    "triggers.event-hook-delivery.expected-authorization",
+];
+
+/// The factor types `enroll-factor` enrolls; the others are enrolled on the user's device.
+pub const ENROLLABLE_FACTORS: &[&str] = &[
+    "call",
+    "email",
+    "push",
+    "question",
+    "sms",
+    "token-hotp",
+    "token-software-totp",
+];
+
+/// Fields of a request that accept fewer cases than their type has:
+/// (`<interface>.<request>.<field>`, the cases).
+pub const ACCEPTS: &[(&str, &[&str])] = &[(
+    "factors.enroll-factor-request.factor-type",
+    ENROLLABLE_FACTORS,
+)];
+
+const SEARCHABLE: &[Rule] = &[
+    Rule::AtMostOne(&["q", "filter", "search"]),
+    Rule::Requires("sort-by", &["search"]),
+    Rule::Requires("sort-order", &["search"]),
+];
+
+/// The rules between a request's fields, by request type (`<interface>.<type>`).
+pub const RULES: &[(&str, &[Rule])] = &[
+    ("users.list-users-request", SEARCHABLE),
+    ("groups.list-groups-request", SEARCHABLE),
+    (
+        "users.update-user-request",
+        &[Rule::Requires("strict", &["password"])],
+    ),
+    (
+        "users.expire-password-request",
+        &[Rule::Requires("revoke-sessions", &["temp-password"])],
+    ),
+    (
+        "users.list-user-apps-request",
+        &[Rule::OnlyWhen {
+            field: "page",
+            on: "view",
+            cases: &["apps"],
+        }],
+    ),
+    (
+        "event-hooks.create-event-hook-request",
+        &[
+            Rule::Requires("auth-header-key", &["auth-header-value"]),
+            Rule::Requires("auth-header-value", &["auth-header-key"]),
+        ],
+    ),
+    (
+        "factors.enroll-factor-request",
+        &[
+            Rule::When {
+                field: "factor-type",
+                cases: &["sms", "call"],
+                needs: &["phone-number"],
+            },
+            Rule::When {
+                field: "factor-type",
+                cases: &["email"],
+                needs: &["email"],
+            },
+            Rule::When {
+                field: "factor-type",
+                cases: &["question"],
+                needs: &["question", "answer"],
+            },
+            Rule::When {
+                field: "factor-type",
+                cases: &["token-hotp"],
+                needs: &["factor-profile-id", "shared-secret"],
+            },
+            Rule::OnlyWhen {
+                field: "activate",
+                on: "factor-type",
+                cases: &["sms", "call", "email", "token-hotp"],
+            },
+            Rule::OnlyWhen {
+                field: "factor-profile-id",
+                on: "factor-type",
+                cases: &["token-hotp"],
+            },
+            Rule::OnlyWhen {
+                field: "shared-secret",
+                on: "factor-type",
+                cases: &["token-hotp"],
+            },
+            Rule::OnlyWhen {
+                field: "update-phone",
+                on: "factor-type",
+                cases: &["sms", "call"],
+            },
+            Rule::OnlyWhen {
+                field: "token-lifetime-seconds",
+                on: "factor-type",
+                cases: &["sms", "call", "email"],
+            },
+        ],
+    ),
+];
