@@ -43,6 +43,39 @@ impl ComponentCatalog {
         Value::Array(self.nodes.iter().map(node_json).collect())
     }
 
+    /// The README's node table, in Markdown (`okta-nodes list --markdown`).
+    pub fn markdown_table(&self) -> String {
+        let mut out = String::from(
+            "| node | kind | what it does | Okta endpoints | scopes |\n|---|---|---|---|---|\n",
+        );
+        for node in &self.nodes {
+            let mut what = first_sentence(&node.description);
+            if node.destructive {
+                what.push_str(" **Destructive.**");
+            }
+            let cell = |list: &[String]| {
+                if list.is_empty() {
+                    "–".to_string()
+                } else {
+                    list.iter()
+                        .map(|e| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join("<br>")
+                }
+            };
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {}. | {} | {} |",
+                node.id,
+                kind(node.kind),
+                what.replace('|', "\\|"),
+                cell(&node.endpoints),
+                cell(&node.scopes),
+            );
+        }
+        out
+    }
+
     /// A node's input form as a person reads it (`okta-nodes describe`).
     pub fn form(&self, id: &str) -> Option<String> {
         let node = self.node(id)?;

@@ -63,6 +63,9 @@ enum Command {
         /// Print the component's JSON Schema document instead.
         #[arg(long, conflicts_with = "json")]
         schema: bool,
+        /// Print the README's node table (Markdown) instead.
+        #[arg(long, conflicts_with_all = ["json", "schema"])]
+        markdown: bool,
     },
     /// Print one node's input form as a person reads it: fields, rules and an example.
     Describe {
@@ -306,16 +309,19 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::List { json, schema } => {
+        Command::List {
+            json,
+            schema,
+            markdown,
+        } => {
             let host = Host::new(HostConfig::default())?;
-            if json || schema {
+            if json || schema || markdown {
                 let catalog = host.describe().await?;
-                let value = if json {
-                    catalog.nodes_json()
-                } else {
-                    catalog.schema.clone()
-                };
-                say!("{}", pretty(&value));
+                match (json, schema) {
+                    (true, _) => say!("{}", pretty(&catalog.nodes_json())),
+                    (_, true) => say!("{}", pretty(&catalog.schema)),
+                    _ => say!("{}", catalog.markdown_table().trim_end()),
+                }
                 return Ok(());
             }
             let width = host.catalog().iter().map(|n| n.id.len()).max().unwrap_or(0);

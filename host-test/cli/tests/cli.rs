@@ -564,3 +564,144 @@ async fn a_service_app_connects_from_the_command_line() {
     assert!(!all.contains(key_text.lines().nth(1).unwrap()));
     served.kill().await.unwrap();
 }
+
+/// One HTTP/1.1 request over a fresh connection; returns the status line.
+async fn http(port: u16, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn receive_serves_a_hook_that_the_event_hook_flow_registers() {
+    let mock = okta_mock::MockOkta::start(MockConfig {
+        seed: true,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let secret = "Bearer a-hook-secret-42";
+    let receiver = Command::new(CLI)
+        .args(["receive", "--port", &port.to_string(), "--max-events", "1"])
+        .args([
+            "--event-type",
+            "user.lifecycle.create",
+            "--authorization",
+            secret,
+        ])
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let wrong = http(
+        port,
+        "POST /okta/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer guess\r\n\
+         Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+    )
+    .await;
+    assert!(wrong.contains(" 401 "), "{wrong}");
+    let no_challenge = http(
+        port,
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(no_challenge.contains(" 400 "), "{no_challenge}");
+
+    let flow = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/flows/event-hook.json"
+    );
+    let endpoint = format!("endpoint=https://127.0.0.1:{port}/okta/events");
+    let token = mock.token();
+    let url = mock.url();
+    let ran = run(
+        &[
+            "flow",
+            flow,
+            "--var",
+            &endpoint,
+            "--var",
+            &format!("secret={secret}"),
+            "--domain",
+            ORG,
+            "--token",
+            &token,
+            "--route-to",
+            &url,
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(ran.status.code(), Some(0), "{}", stdout(&ran));
+    assert!(stdout(&ran).contains("verification-status=verified"));
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        receiver.wait_with_output(),
+    )
+    .await
+    .expect("receive stops after its one event")
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["event-type"], "user.lifecycle.create");
+    assert_eq!(
+        lines[0]["targets"][0]["alternate-id"],
+        "rosalind.franklin@example.com"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("a-hook-secret-42"), "{stderr}");
+}
+
+#[tokio::test]
+async fn list_json_and_describe_read_the_component_s_catalog() {
+    let out = run(&["list", "--json"], &[]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let nodes: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let create = nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "users.create-user")
+        .unwrap();
+    assert_eq!(create["input-schema"], "users.create-user-request");
+    assert_eq!(create["scopes"], serde_json::json!(["okta.users.manage"]));
+    let form = run(&["describe", "factors.enroll-factor"], &[]).await;
+    assert_eq!(form.status.code(), Some(0));
+    let text = stdout(&form);
+    assert!(text.contains("factor-type: one of call, email, push, question, sms, token-hotp, token-software-totp (required)"), "{text}");
+    assert!(text.contains("shared-secret: string (secret)"), "{text}");
+    assert!(
+        text.contains("when factor-type is sms or call: phone-number is set"),
+        "{text}"
+    );
+    let schema = run(&["list", "--schema"], &[]).await;
+    let schema: Value = serde_json::from_str(&stdout(&schema)).unwrap();
+    assert!(schema["$defs"]["types.user"].is_object());
+    let unknown = run(&["describe", "users.fly"], &[]).await;
+    assert_eq!(unknown.status.code(), Some(2));
+}

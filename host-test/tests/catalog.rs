@@ -1,0 +1,477 @@
+//! The `catalog` interface through the real component, checked with a JSON Schema 2020-12
+//! validator: the schema is valid, each node's example is valid input, the rules it states
+//! are the ones the component enforces, and what the nodes return matches their output
+//! schemas. The README's node table is the catalog's.
+
+mod common;
+
+use common::*;
+use okta_host::flow::Flow;
+use okta_host::wit::catalog::NodeKind;
+use okta_host::{ComponentCatalog, Outcome};
+use serde_json::{Value, json};
+
+async fn catalog(env: &Env) -> ComponentCatalog {
+    env.host.describe().await.expect("the catalog").clone()
+}
+
+fn validator(catalog: &ComponentCatalog, def: &str) -> jsonschema::Validator {
+    jsonschema::draft202012::new(&catalog.schema_of(def)).expect("a valid schema")
+}
+
+/// The instance paths of what the validator finds wrong, down through the alternatives of
+/// an option (`anyOf` with null) or a variant (`oneOf`) to the field itself.
+fn errors(catalog: &ComponentCatalog, def: &str, instance: &Value) -> Vec<String> {
+    fn paths(error: &jsonschema::ValidationError<'_>, out: &mut Vec<String>) {
+        out.push(error.instance_path().to_string());
+        if let jsonschema::error::ValidationErrorKind::AnyOf { context }
+        | jsonschema::error::ValidationErrorKind::OneOfNotValid { context } = error.kind()
+        {
+            for error in context.iter().flatten() {
+                paths(error, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for error in validator(catalog, def).iter_errors(instance) {
+        paths(&error, &mut out);
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_catalog_lists_every_node_the_component_exports() {
+    let env = Env::start().await;
+    let mut node = env.node().await;
+    let catalog = node.nodes.okta_management_catalog();
+    let nodes = catalog.call_nodes(&mut node.store).await.unwrap();
+    let schema = catalog.call_schema(&mut node.store).await.unwrap();
+    let reflected: Vec<&str> = env.host.catalog().iter().map(|n| n.id.as_str()).collect();
+    let listed: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(
+        listed, reflected,
+        "the catalog is the exports, in their order"
+    );
+    assert!(nodes.len() >= 67);
+    let find = |id: &str| nodes.iter().find(|n| n.id == id).unwrap();
+    let delete = find("users.delete-user");
+    assert!(delete.destructive && delete.idempotent);
+    assert_eq!(delete.category, "users");
+    assert_eq!(delete.label, "Delete user");
+    let create = find("users.create-user");
+    assert!(!create.destructive && !create.idempotent);
+    assert_eq!(create.scopes, ["okta.users.manage"]);
+    assert_eq!(
+        create.input_schema.as_deref(),
+        Some("users.create-user-request")
+    );
+    assert_eq!(create.output_schema, "types.user");
+    assert_eq!(find("triggers.poll-new-users").kind, NodeKind::Trigger);
+    assert_eq!(find("picklists.select-user").kind, NodeKind::Picklist);
+    assert_eq!(find("connection.test-connection").input_schema, None);
+    let schema: Value = serde_json::from_str(&schema).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(env.requests(), 0, "the catalog calls nothing");
+}
+
+#[tokio::test]
+async fn the_schema_is_valid_and_every_example_is_valid_input() {
+    let env = Env::start().await;
+    let catalog = catalog(&env).await;
+    jsonschema::meta::validate(&catalog.schema).expect("a valid JSON Schema 2020-12 document");
+    for node in &catalog.nodes {
+        let Some(input) = &node.input_schema else {
+            assert!(node.example.is_none(), "{}", node.id);
+            continue;
+        };
+        let example: Value = serde_json::from_str(node.example.as_deref().unwrap()).unwrap();
+        let wrong = errors(&catalog, input, &example);
+        assert!(
+            wrong.is_empty(),
+            "{}: its example is invalid at {wrong:?}",
+            node.id
+        );
+        assert!(catalog.def(&node.output_schema).is_some(), "{}", node.id);
+    }
+}
+
+#[tokio::test]
+async fn the_schema_describes_forms_secrets_cases_and_defaults() {
+    let env = Env::start().await;
+    let catalog = catalog(&env).await;
+    let def = |name: &str| catalog.def(name).unwrap().clone();
+    let enroll = def("factors.enroll-factor-request");
+    let cases = enroll["properties"]["factor-type"]["enum"]
+        .as_array()
+        .unwrap();
+    assert_eq!(cases.len(), 7, "only the types the node enrolls: {cases:?}");
+    assert!(!cases.contains(&json!("u2f")) && !cases.contains(&json!("webauthn")));
+    assert_eq!(
+        def("factors.factor-type")["oneOf"]
+            .as_array()
+            .unwrap()
+            .len(),
+        14
+    );
+    for (record, field) in [
+        ("factors.enroll-factor-request", "shared-secret"),
+        ("users.change-password-request", "old-password"),
+        ("types.client-credentials", "private-key"),
+        ("triggers.event-hook-delivery", "expected-authorization"),
+    ] {
+        let property = &def(record)["properties"][field];
+        assert_eq!(property["secret"], true, "{record}.{field}");
+        assert_eq!(property["writeOnly"], true, "{record}.{field}");
+    }
+    let api_token = &def("types.auth")["oneOf"][0]["properties"]["api-token"];
+    assert_eq!(api_token["secret"], true);
+    let temp = &def("users.expire-password-result")["properties"]["temp-password"];
+    assert_eq!(temp["secret"], true, "a secret output is marked too");
+    assert!(
+        temp.get("writeOnly").is_none(),
+        "an output is not write-only"
+    );
+    let options = def("types.options");
+    assert_eq!(options["properties"]["max-retries"]["default"], 2);
+    assert_eq!(options["properties"]["max-retries"]["maximum"], 10);
+    assert_eq!(options["properties"]["deadline-ms"]["maximum"], 3_600_000);
+    let user = def("types.user");
+    assert_eq!(user["properties"]["created"]["format"], "date-time");
+    assert!(
+        user["properties"]["id"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("00u1ero7vZFVEIYLWPBN"),
+        "WIT docs are the descriptions"
+    );
+    assert!(
+        user["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("status")),
+        "non-option fields are required"
+    );
+    let listing = def("users.list-users-request");
+    assert!(
+        listing["allOf"][0]["not"]["anyOf"].is_array(),
+        "at most one of q, filter, search"
+    );
+    assert_eq!(listing["dependentRequired"]["sort-by"], json!(["search"]));
+    let schema_text = catalog.schema.to_string();
+    assert_eq!(
+        schema_text.matches("\"types.user\":").count(),
+        1,
+        "one shared definition of user"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_input_is_rejected_at_its_field() {
+    let env = Env::start().await;
+    let catalog = catalog(&env).await;
+    let cases = [
+        (
+            "factors.enroll-factor-request",
+            json!({"user-id": "00u1", "factor-type": "u2f"}),
+            "/factor-type",
+        ),
+        (
+            "users.list-users-request",
+            json!({"page": {"limit": -1}}),
+            "/page/limit",
+        ),
+        (
+            "users.create-user-request",
+            json!({"profile": {"login": 7}}),
+            "/profile/login",
+        ),
+        (
+            "raw.raw-request",
+            json!({"method": "fetch", "path": "/api/v1/users"}),
+            "/method",
+        ),
+        (
+            "groups.create-group-request",
+            json!({"name": "x", "colour": "red"}),
+            "",
+        ),
+        (
+            "users.set-password-request",
+            json!({"user-id": "00u1", "password": {"value": 7}}),
+            "/password",
+        ),
+    ];
+    for (def, input, path) in cases {
+        let wrong = errors(&catalog, def, &input);
+        assert!(
+            wrong.iter().any(|p| p == path),
+            "{def}: {input} is wrong at {path}, the validator says {wrong:?}"
+        );
+    }
+}
+
+/// A value of the shape a property's schema asks for.
+fn sample(catalog: &ComponentCatalog, property: &Value) -> Value {
+    if let Some(cases) = property["enum"].as_array() {
+        return cases[0].clone();
+    }
+    if let Some(target) = property["$ref"].as_str() {
+        let def = catalog.def(target.trim_start_matches("#/$defs/")).unwrap();
+        return sample(catalog, def);
+    }
+    if let Some(options) = property["anyOf"].as_array() {
+        return sample(catalog, &options[0]);
+    }
+    if let Some(cases) = property["oneOf"].as_array() {
+        return cases[0]["const"].clone();
+    }
+    let ty = match &property["type"] {
+        Value::Array(types) => types[0].clone(),
+        other => other.clone(),
+    };
+    match ty.as_str() {
+        Some("boolean") => json!(true),
+        Some("integer") => json!(1),
+        Some("string") => json!("a"),
+        Some("object") => json!({}),
+        _ => json!("a"),
+    }
+}
+
+/// Inputs that break one rule each: the node's example, changed.
+fn violations(catalog: &ComponentCatalog, def: &Value, example: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    let property = |field: &str| sample(catalog, &def["properties"][field]);
+    for rule in def["allOf"].as_array().into_iter().flatten() {
+        if let Some(pairs) = rule.pointer("/not/anyOf").and_then(Value::as_array) {
+            let mut input = example.clone();
+            let fields = pairs[0]["required"].as_array().unwrap();
+            for field in fields {
+                let field = field.as_str().unwrap();
+                input[field] = property(field);
+            }
+            out.push((format!("at most one: {fields:?}"), input));
+        } else if let (Some(when), Some(then)) = (rule.get("if"), rule.get("then")) {
+            let mut input = example.clone();
+            for (field, schema) in when["properties"].as_object().unwrap() {
+                input[field] = match schema["enum"].as_array() {
+                    Some(cases) => cases[0].clone(),
+                    None => property(field),
+                };
+            }
+            for (field, schema) in then["properties"].as_object().unwrap() {
+                match schema["enum"].as_array() {
+                    // A value the rule does not allow.
+                    Some(allowed) => {
+                        let every = sample_cases(catalog, &def["properties"][field]);
+                        let Some(other) = every.into_iter().find(|c| !allowed.contains(c)) else {
+                            continue;
+                        };
+                        input[field] = other;
+                    }
+                    None => {
+                        input.as_object_mut().unwrap().remove(field);
+                    }
+                }
+            }
+            out.push((format!("when {when} then {then}"), input));
+        }
+    }
+    for (field, needs) in def["dependentRequired"].as_object().into_iter().flatten() {
+        let mut input = example.clone();
+        input[field] = property(field);
+        for need in needs.as_array().unwrap() {
+            input
+                .as_object_mut()
+                .unwrap()
+                .remove(need.as_str().unwrap());
+        }
+        out.push((format!("{field} needs {needs}"), input));
+    }
+    out
+}
+
+/// Every case a property's enum type has.
+fn sample_cases(catalog: &ComponentCatalog, property: &Value) -> Vec<Value> {
+    let mut property = property.clone();
+    if let Some(options) = property["anyOf"].as_array() {
+        property = options[0].clone();
+    }
+    if let Some(cases) = property["enum"].as_array()
+        && property.get("$ref").is_none()
+    {
+        return cases.clone();
+    }
+    let target = property["$ref"].as_str().unwrap_or_default();
+    let def = catalog.def(target.trim_start_matches("#/$defs/"));
+    def.and_then(|d| d["oneOf"].as_array())
+        .map(|cases| cases.iter().map(|c| c["const"].clone()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_rule_the_schema_states_is_one_the_component_enforces() {
+    let env = Env::seeded().await;
+    let catalog = catalog(&env).await;
+    let mut checked = 0;
+    for node in &catalog.nodes {
+        let (Some(input), Some(example)) = (&node.input_schema, &node.example) else {
+            continue;
+        };
+        let def = catalog.def(input).unwrap().clone();
+        let example: Value = serde_json::from_str(example).unwrap();
+        for (rule, broken) in violations(&catalog, &def, &example) {
+            assert!(
+                !errors(&catalog, input, &broken).is_empty(),
+                "{}: the schema lets {broken} through ({rule})",
+                node.id
+            );
+            let before = env.requests();
+            let outcome = env
+                .host
+                .call_json(&env.conn, &node.id, &broken)
+                .await
+                .unwrap();
+            let Outcome::Err(err) = outcome else {
+                panic!("{}: the component took {broken} ({rule})", node.id)
+            };
+            assert_eq!(err["kind"], "invalid-input", "{}: {broken}: {err}", node.id);
+            assert_eq!(env.requests(), before, "{}: nothing is sent", node.id);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "{checked} rules checked");
+}
+
+/// Runs `node` with `input` and checks its answer against its output schema, or an error
+/// against `okta-error`. Returns the output.
+async fn checked_call(env: &Env, catalog: &ComponentCatalog, node: &str, input: Value) -> Value {
+    let info = catalog.node(node).unwrap();
+    let outcome = env.host.call_json(&env.conn, node, &input).await.unwrap();
+    let (def, value) = match &outcome {
+        Outcome::Ok(output) => (info.output_schema.as_str(), output),
+        Outcome::Err(error) => ("types.okta-error", error),
+    };
+    let wrong = errors(catalog, def, value);
+    assert!(
+        wrong.is_empty(),
+        "{node}: {value} is not a {def}: {wrong:?}"
+    );
+    match outcome {
+        Outcome::Ok(output) => output,
+        Outcome::Err(error) => error,
+    }
+}
+
+#[tokio::test]
+async fn every_output_matches_its_output_schema() {
+    let env = Env::seeded().await;
+    let catalog = catalog(&env).await;
+    let mut seen = std::collections::BTreeSet::new();
+    for text in [
+        include_str!("../../examples/flows/user-lifecycle.json"),
+        include_str!("../../examples/flows/onboarding.json"),
+        include_str!("../../examples/flows/offboarding.json"),
+    ] {
+        let flow = Flow::parse(text).unwrap();
+        let mut wrong = Vec::new();
+        flow.run(&env.host, &env.conn, |_, step, _, outcome| {
+            let info = catalog.node(&step.node).unwrap();
+            let (def, value) = match outcome {
+                Outcome::Ok(output) => (info.output_schema.as_str(), output),
+                Outcome::Err(error) => ("types.okta-error", error),
+            };
+            for path in errors(&catalog, def, value) {
+                wrong.push(format!("{}: {def} at {path}", step.node));
+            }
+            seen.insert(step.node.clone());
+        })
+        .await
+        .unwrap();
+        assert!(wrong.is_empty(), "{wrong:?}");
+    }
+    let ada = checked_call(
+        &env,
+        &catalog,
+        "users.get-user",
+        json!({"user-id": "ada.lovelace@example.com"}),
+    )
+    .await;
+    let ada_id = ada["id"].as_str().unwrap().to_string();
+    let calls = [
+        ("connection.test-connection", Value::Null),
+        (
+            "users.list-users",
+            json!({"page": {"fetch-all": true}, "include-raw": true}),
+        ),
+        ("users.list-user-groups", json!({"user-id": ada_id})),
+        ("users.list-user-apps", json!({"user-id": ada_id})),
+        (
+            "users.list-user-apps",
+            json!({"user-id": ada_id, "view": "apps"}),
+        ),
+        ("users.list-user-types", json!({})),
+        ("users.get-user", json!({"user-id": "nobody@example.com"})),
+        ("groups.list-groups", json!({"expand": "stats"})),
+        ("apps.list-apps", json!({})),
+        ("system-log.list-events", json!({"page": {"limit": 5}})),
+        ("event-hooks.list-event-hooks", json!({})),
+        ("policies.list-policies", json!({"policy-type": "password"})),
+        ("realms.list-realms", json!({})),
+        ("factors.list-factors", json!({"user-id": ada_id})),
+        (
+            "factors.enroll-factor",
+            json!({"user-id": ada_id, "factor-type": "token-software-totp", "provider": "GOOGLE"}),
+        ),
+        (
+            "raw.request",
+            json!({"method": "get", "path": "/api/v1/users/me"}),
+        ),
+        (
+            "triggers.answer-verification",
+            json!({"headers": [{"name": "x-okta-verification-challenge", "value": "abc"}]}),
+        ),
+        ("triggers.poll-system-log", json!({})),
+        (
+            "triggers.poll-new-users",
+            json!({"since": "2020-01-01T00:00:00.000Z"}),
+        ),
+        ("triggers.poll-updated-users", json!({})),
+        ("picklists.select-user", json!({"search": "a"})),
+        ("picklists.select-group", json!({})),
+        ("picklists.select-app", json!({})),
+        ("picklists.select-event-hook", json!({})),
+        ("picklists.select-realm", json!({})),
+        ("picklists.select-user-factor", json!({"user-id": ada_id})),
+        ("picklists.select-user-type", json!({})),
+    ];
+    for (node, input) in calls {
+        checked_call(&env, &catalog, node, input).await;
+        seen.insert(node.to_string());
+    }
+    assert!(seen.len() >= 39, "{} nodes' outputs checked", seen.len());
+}
+
+#[tokio::test]
+async fn the_readme_node_table_is_the_catalog_s() {
+    let env = Env::start().await;
+    let table = catalog(&env).await.markdown_table();
+    let readme_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+    let readme = std::fs::read_to_string(readme_path).unwrap();
+    let (start, end) = ("<!-- nodes:start -->\n", "<!-- nodes:end -->");
+    let from = readme.find(start).expect("the README marks its node table") + start.len();
+    let to = readme.find(end).unwrap();
+    if std::env::var_os("UPDATE_README").is_some() {
+        let updated = format!("{}{table}{}", &readme[..from], &readme[to..]);
+        std::fs::write(readme_path, updated).unwrap();
+        return;
+    }
+    assert!(
+        readme[from..to] == table,
+        "the README's node table is stale: run `UPDATE_README=1 cargo test -p okta-host \
+         --test catalog the_readme` (or paste `cargo okta list --markdown`)"
+    );
+}
