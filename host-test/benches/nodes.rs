@@ -1,0 +1,475 @@
+//! The component against a native client, in one process, on one mock: `get-user` with a
+//! fresh instance per call, a reused instance, and the native reqwest client (keep-alive)
+//! as the baseline; 8 concurrent streams; a 10,000-user listing against the mock and
+//! against a replay that serves the same pages from memory (so the client is what is
+//! measured); instantiation; `Host::new` cold and warm; RSS with 1,000 live instances.
+//!
+//! `cargo okta-bench` (`cargo bench -p okta-host --bench nodes`); `BENCH_QUICK=1` for a
+//! short run. Release build; the mock in process, its rate limits and request log off.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use okta_host::wit::types::PageRequest;
+use okta_host::wit::users::{GetUserRequest, ListUsersRequest};
+use okta_host::{Connection, Host, HostConfig, Node};
+use okta_mock::{MockConfig, MockOkta};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const ORG: &str = "dev-424242.okta.com";
+
+fn quick() -> bool {
+    std::env::var_os("BENCH_QUICK").is_some()
+}
+
+/// Percentiles of `runs` timed runs after a warm-up.
+async fn sample<F: Future<Output = ()>>(runs: usize, mut run: impl FnMut() -> F) -> Stats {
+    for _ in 0..runs / 10 + 3 {
+        run().await;
+    }
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        run().await;
+        times.push(started.elapsed());
+    }
+    Stats::of(times)
+}
+
+#[derive(Clone, Copy)]
+struct Stats {
+    p50: Duration,
+    p99: Duration,
+}
+
+impl Stats {
+    fn of(mut times: Vec<Duration>) -> Stats {
+        times.sort();
+        let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+        Stats {
+            p50: at(0.5),
+            p99: at(0.99),
+        }
+    }
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.0} µs", d.as_secs_f64() * 1e6)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
+}
+
+fn rss_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} vCPUs, {cpu}")
+}
+
+/// A get-user through the component in a fresh instance.
+async fn fresh_get(host: &Host, conn: &Connection, request: &GetUserRequest) {
+    let mut node = host.node(conn).await.unwrap();
+    let user = node
+        .nodes
+        .okta_management_users()
+        .call_get_user(&mut node.store, &node.conn, request)
+        .await
+        .unwrap()
+        .unwrap();
+    std::hint::black_box(user);
+}
+
+/// A get-user through the component in an instance that is kept.
+async fn reused_get(node: &mut Node, request: &GetUserRequest) {
+    let user = node
+        .nodes
+        .okta_management_users()
+        .call_get_user(&mut node.store, &node.conn, request)
+        .await
+        .unwrap()
+        .unwrap();
+    std::hint::black_box(user);
+}
+
+/// The native baseline: the same request with reqwest, keep-alive, the body parsed.
+async fn native_get(client: &reqwest::Client, url: &str, token: &str) {
+    let body = client
+        .get(url)
+        .header("authorization", format!("SSWS {token}"))
+        .header("host", ORG)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let user: Value = serde_json::from_slice(&body).unwrap();
+    std::hint::black_box(user);
+}
+
+/// Every page of `/api/v1/users?limit=200` natively: each page's JSON parsed, `next`
+/// followed.
+async fn native_list(client: &reqwest::Client, base: &str, token: &str) -> usize {
+    let mut url = format!("{base}/api/v1/users?limit=200");
+    let mut count = 0;
+    loop {
+        let resp = client
+            .get(&url)
+            .header("authorization", format!("SSWS {token}"))
+            .header("host", ORG)
+            .send()
+            .await
+            .unwrap();
+        let next = resp
+            .headers()
+            .get_all("link")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.contains("rel=\"next\""))
+            .and_then(|v| v.split(['<', '>']).nth(1))
+            .map(|u| {
+                let path = &u[u.find("/api/").unwrap_or(0)..];
+                format!("{base}{path}")
+            });
+        let users: Vec<Value> = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
+        count += users.len();
+        match next {
+            Some(next) => url = next,
+            None => return count,
+        }
+    }
+}
+
+async fn component_list(host: &Host, conn: &Connection) -> usize {
+    let mut node = host.node(conn).await.unwrap();
+    let request = ListUsersRequest {
+        q: None,
+        filter: None,
+        search: None,
+        sort_by: None,
+        sort_order: None,
+        extra_query: None,
+        include_raw: None,
+        page: Some(PageRequest {
+            limit: Some(200),
+            after: None,
+            fetch_all: Some(true),
+            max_items: Some(10_000),
+        }),
+    };
+    let page = node
+        .nodes
+        .okta_management_users()
+        .call_list_users(&mut node.store, &node.conn, &request)
+        .await
+        .unwrap()
+        .unwrap();
+    page.items.len()
+}
+
+/// A server that answers each recorded path and query with the recorded page, from memory.
+async fn replay(pages: HashMap<String, (Bytes, Option<String>)>) -> String {
+    use hyper::service::service_fn;
+    let pages = Arc::new(pages);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let pages = pages.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |req: http::Request<hyper::body::Incoming>| {
+                    let key = req
+                        .uri()
+                        .path_and_query()
+                        .map(|p| p.as_str().to_string())
+                        .unwrap_or_default();
+                    let pages = pages.clone();
+                    async move {
+                        let (body, link) = pages.get(&key).cloned().unwrap_or_default();
+                        let mut resp = http::Response::builder()
+                            .header("content-type", "application/json");
+                        if let Some(link) = link {
+                            resp = resp.header("link", link);
+                        }
+                        Ok::<_, std::convert::Infallible>(resp.body(Full::new(body)).unwrap())
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(tcp), service)
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// Records every page of the 10,000-user walk, as the mock serves it.
+async fn record(client: &reqwest::Client, base: &str, token: &str) -> HashMap<String, (Bytes, Option<String>)> {
+    let mut pages = HashMap::new();
+    let mut path = "/api/v1/users?limit=200".to_string();
+    loop {
+        let resp = client
+            .get(format!("{base}{path}"))
+            .header("authorization", format!("SSWS {token}"))
+            .send()
+            .await
+            .unwrap();
+        let link = resp
+            .headers()
+            .get_all("link")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.contains("rel=\"next\""))
+            .map(str::to_string);
+        let body = resp.bytes().await.unwrap();
+        let next = link
+            .as_deref()
+            .and_then(|v| v.split(['<', '>']).nth(1))
+            .map(|u| u[u.find("/api/").unwrap_or(0)..].to_string());
+        // The replay's links are relative to wherever it listens.
+        let link = next.as_ref().map(|n| format!("<{n}>; rel=\"next\""));
+        pages.insert(path.clone(), (body, link));
+        match next {
+            Some(next) => path = next,
+            None => return pages,
+        }
+    }
+}
+
+fn host_for(route: &str) -> Host {
+    Host::new(HostConfig {
+        route_to: Some(route.to_string()),
+        ..HostConfig::default()
+    })
+    .unwrap()
+}
+
+#[tokio::main]
+async fn main() {
+    let runs = if quick() { 200 } else { 2000 };
+    let mock = MockOkta::start(MockConfig {
+        // The admin and 9,999 more: 10,000 users, every one a `fetch-all` may return.
+        seed_users: 9_999,
+        rate_limit_scale: 0.0,
+        concurrency_limit: 0,
+        log_capacity: 1,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let token = mock.token();
+    let conn = Connection::api_token(ORG, token.clone());
+    let client = reqwest::Client::builder().build().unwrap();
+    let admin = mock.state().user_id("admin@example.com").unwrap();
+    let url = format!("{}/api/v1/users/{admin}", mock.url());
+    let request = GetUserRequest {
+        user_id: admin.clone(),
+        expand: None,
+    };
+
+    println!("# okta-host benchmark, {}", machine());
+    println!("release build; mock in process, rate limits and request log off\n");
+
+    // Host::new: cold (compiles) and warm (the cached .cwasm).
+    let cache = std::env::temp_dir().join(format!("okta-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    std::fs::create_dir_all(&cache).unwrap();
+    let config = HostConfig {
+        route_to: Some(mock.url()),
+        cache_dir: Some(cache.clone()),
+        ..HostConfig::default()
+    };
+    let started = Instant::now();
+    drop(Host::new(config.clone()).unwrap());
+    let cold = started.elapsed();
+    let started = Instant::now();
+    let host = Host::new(config).unwrap();
+    let warm = started.elapsed();
+    let _ = std::fs::remove_dir_all(&cache);
+
+    // get-user, one call at a time.
+    let native = sample(runs, || native_get(&client, &url, &token)).await;
+    let fresh = sample(runs, || fresh_get(&host, &conn, &request)).await;
+    let reused = {
+        let mut kept = host.node(&conn).await.unwrap();
+        let mut times = Vec::with_capacity(runs);
+        for i in 0..runs + runs / 10 {
+            let started = Instant::now();
+            reused_get(&mut kept, &request).await;
+            if i >= runs / 10 {
+                times.push(started.elapsed());
+            }
+        }
+        Stats::of(times)
+    };
+    let instantiate = sample(runs, || async {
+        std::hint::black_box(host.node(&conn).await.unwrap());
+    })
+    .await;
+
+    // The same on a current-thread runtime, on its own thread.
+    let current = {
+        let (mock_url, conn, request) = (mock.url(), conn.clone(), request.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let host = host_for(&mock_url);
+                sample(runs, || fresh_get(&host, &conn, &request)).await
+            })
+        })
+        .join()
+        .unwrap()
+    };
+
+    // 8 concurrent streams.
+    let streams = 8;
+    let per_stream = runs / 2;
+    let host = Arc::new(host);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..streams {
+        let (host, conn, request) = (host.clone(), conn.clone(), request.clone());
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..per_stream {
+                fresh_get(&host, &conn, &request).await;
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let component_rate = (streams * per_stream) as f64 / started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..streams {
+        let (client, url, token) = (client.clone(), url.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..per_stream {
+                native_get(&client, &url, &token).await;
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let native_rate = (streams * per_stream) as f64 / started.elapsed().as_secs_f64();
+
+    // 10,000 users, 200 a page.
+    let list_runs = if quick() { 3 } else { 7 };
+    let base = mock.url();
+    let native_walk = sample(list_runs, || async {
+        std::hint::black_box(native_list(&client, &base, &token).await);
+    })
+    .await;
+    let component_walk = sample(list_runs, || async {
+        std::hint::black_box(component_list(&host, &conn).await);
+    })
+    .await;
+    let replayed = replay(record(&client, &base, &token).await).await;
+    let replay_host = host_for(&replayed);
+    let native_replay = sample(list_runs, || async {
+        std::hint::black_box(native_list(&client, &replayed, &token).await);
+    })
+    .await;
+    let component_replay = sample(list_runs, || async {
+        std::hint::black_box(component_list(&replay_host, &conn).await);
+    })
+    .await;
+    assert_eq!(
+        component_list(&replay_host, &conn).await,
+        native_list(&client, &replayed, &token).await
+    );
+
+    // 1,000 live instances, each after one call.
+    let before = rss_bytes();
+    let mut live = Vec::new();
+    for _ in 0..1000 {
+        let mut node = host.node(&conn).await.unwrap();
+        reused_get(&mut node, &request).await;
+        live.push(node);
+    }
+    let grown = rss_bytes().saturating_sub(before);
+    drop(live);
+
+    println!("| figure | native (reqwest, keep-alive) | component | ratio |");
+    println!("|---|---|---|---|");
+    println!(
+        "| get-user p50 / p99, fresh instance per call | {} / {} | {} / {} | {} |",
+        us(native.p50),
+        us(native.p99),
+        us(fresh.p50),
+        us(fresh.p99),
+        ratio(fresh.p50, native.p50)
+    );
+    println!(
+        "| get-user p50 / p99, instance reused | | {} / {} | {} |",
+        us(reused.p50),
+        us(reused.p99),
+        ratio(reused.p50, native.p50)
+    );
+    println!(
+        "| get-user p50, fresh instance, current-thread runtime | | {} | {} |",
+        us(current.p50),
+        ratio(current.p50, native.p50)
+    );
+    println!(
+        "| {streams} concurrent streams, calls/s | {native_rate:.0} | {component_rate:.0} | {:.2}× |",
+        component_rate / native_rate
+    );
+    println!(
+        "| list 10,000 users, against the mock | {} | {} | {} |",
+        ms(native_walk.p50),
+        ms(component_walk.p50),
+        ratio(component_walk.p50, native_walk.p50)
+    );
+    println!(
+        "| list 10,000 users, pages replayed from memory | {} | {} | {} |",
+        ms(native_replay.p50),
+        ms(component_replay.p50),
+        ratio(component_replay.p50, native_replay.p50)
+    );
+    println!(
+        "| instantiate (`host.node`) p50 / p99 | | {} / {} | |",
+        us(instantiate.p50),
+        us(instantiate.p99)
+    );
+    println!("| `Host::new` cold / warm | | {} / {} | |", ms(cold), ms(warm));
+    println!(
+        "| RSS growth, 1,000 live instances after one call each | | {:.1} MiB | |",
+        grown as f64 / (1 << 20) as f64
+    );
+    println!(
+        "\nThe mock accepted {} connections.",
+        mock.connections_accepted()
+    );
+}
