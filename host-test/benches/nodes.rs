@@ -195,7 +195,9 @@ async fn component_list(host: &Host, conn: &Connection) -> usize {
 async fn replay(pages: HashMap<String, (Bytes, Option<String>)>) -> String {
     use hyper::service::service_fn;
     let pages = Arc::new(pages);
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         loop {
@@ -213,8 +215,8 @@ async fn replay(pages: HashMap<String, (Bytes, Option<String>)>) -> String {
                     let pages = pages.clone();
                     async move {
                         let (body, link) = pages.get(&key).cloned().unwrap_or_default();
-                        let mut resp = http::Response::builder()
-                            .header("content-type", "application/json");
+                        let mut resp =
+                            http::Response::builder().header("content-type", "application/json");
                         if let Some(link) = link {
                             resp = resp.header("link", link);
                         }
@@ -231,7 +233,11 @@ async fn replay(pages: HashMap<String, (Bytes, Option<String>)>) -> String {
 }
 
 /// Records every page of the 10,000-user walk, as the mock serves it.
-async fn record(client: &reqwest::Client, base: &str, token: &str) -> HashMap<String, (Bytes, Option<String>)> {
+async fn record(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+) -> HashMap<String, (Bytes, Option<String>)> {
     let mut pages = HashMap::new();
     let mut path = "/api/v1/users?limit=200".to_string();
     loop {
@@ -463,7 +469,11 @@ async fn main() {
         us(instantiate.p50),
         us(instantiate.p99)
     );
-    println!("| `Host::new` cold / warm | | {} / {} | |", ms(cold), ms(warm));
+    println!(
+        "| `Host::new` cold / warm | | {} / {} | |",
+        ms(cold),
+        ms(warm)
+    );
     println!(
         "| RSS growth, 1,000 live instances after one call each | | {:.1} MiB | |",
         grown as f64 / (1 << 20) as f64

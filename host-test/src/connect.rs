@@ -13,12 +13,14 @@ use http::{Request, Response, Uri};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use std::future::{Future, poll_fn};
+use hyper::client::conn::http1::SendRequest;
+use std::collections::HashMap;
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::pin::{Pin, pin};
-use std::sync::{Arc, LazyLock};
+use std::pin::Pin;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::{Sleep, sleep, timeout};
@@ -160,26 +162,123 @@ async fn connect(to: &Destination) -> Result<Box<dyn Stream>, Error> {
     }
 }
 
-/// Sends one request to its destination within the options' timeouts and the call's
-/// deadline; returns the response head with a body that keeps both, and the future that
-/// drives the connection.
-pub(crate) async fn send(
-    mut request: Request<WasiBody>,
-    options: RequestOptions,
-    to: Destination,
-    deadline: Option<Deadline>,
-) -> Result<(Response<WasiBody>, IoFuture), Error> {
-    let never = Duration::from_secs(3600);
-    let connect_timeout = options.connect_timeout.unwrap_or(never);
-    let stream = timeout(connect_timeout, connect(&to))
+/// Keep-alive connections, shared by every call of a host and kept per destination: a
+/// call reuses a connection an earlier call (or an earlier request of its own) left idle,
+/// and skips the TCP and TLS handshakes. A connection goes back only after its response
+/// was read to the end and the connection is ready for another request.
+pub struct Pool {
+    idle: Mutex<HashMap<String, Vec<Idle>>>,
+    limits: PoolLimits,
+}
+
+/// How many connections a [`Pool`] keeps, and for how long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolLimits {
+    /// The most idle connections kept for one org (or for the route to a mock).
+    pub max_idle_per_org: usize,
+    /// How long an idle connection is kept. Short enough that a server seldom closes it
+    /// first; a request a closed connection refuses unsent goes out on a new one.
+    pub idle_timeout: Duration,
+}
+
+impl Default for PoolLimits {
+    fn default() -> Self {
+        PoolLimits {
+            max_idle_per_org: 32,
+            idle_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+struct Idle {
+    sender: SendRequest<WasiBody>,
+    since: Instant,
+}
+
+impl Pool {
+    /// An empty pool.
+    pub fn new(limits: PoolLimits) -> Self {
+        Pool {
+            idle: Mutex::new(HashMap::new()),
+            limits,
+        }
+    }
+
+    /// The idle connections kept now, over every destination.
+    pub fn idle(&self) -> usize {
+        self.lock().values().map(Vec::len).sum()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Idle>>> {
+        // A panic while the lock was held leaves only connections behind: keep going.
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The newest idle connection to `key` that is still open and fresh.
+    fn take(&self, key: &str) -> Option<SendRequest<WasiBody>> {
+        let mut idle = self.lock();
+        let list = idle.get_mut(key)?;
+        while let Some(Idle { sender, since }) = list.pop() {
+            if since.elapsed() < self.limits.idle_timeout && sender.is_ready() {
+                return Some(sender);
+            }
+        }
+        None
+    }
+
+    /// Keeps a connection that is ready for another request, within the limits.
+    fn put(&self, key: String, sender: SendRequest<WasiBody>) {
+        let mut idle = self.lock();
+        let list = idle.entry(key).or_default();
+        list.retain(|i| i.since.elapsed() < self.limits.idle_timeout && !i.sender.is_closed());
+        if list.len() < self.limits.max_idle_per_org {
+            list.push(Idle {
+                sender,
+                since: Instant::now(),
+            });
+        }
+    }
+}
+
+impl Destination {
+    /// The pool's key: one set of connections per org, or for the route.
+    fn key(&self) -> String {
+        match self {
+            Destination::Org(host) => format!("org {host}"),
+            Destination::Route(route) => format!("route {}", route.socket_address()),
+        }
+    }
+}
+
+/// Opens a connection to the destination and starts driving it; the connection lives while
+/// its sender does.
+async fn dial(to: &Destination, connect_timeout: Duration) -> Result<SendRequest<WasiBody>, Error> {
+    let stream = timeout(connect_timeout, connect(to))
         .await
         .map_err(|_| Error::ConnectionTimeout)??;
-    let (mut sender, connection) = timeout(
+    let (sender, connection) = timeout(
         connect_timeout,
         hyper::client::conn::http1::handshake(TokioIo::new(stream)),
     )
     .await
     .map_err(|_| Error::ConnectionTimeout)??;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// Sends one request to its destination within the options' timeouts and the call's
+/// deadline, on a pooled connection when one is idle; returns the response head with a
+/// body that keeps both, and the future that drives the connection (already driven).
+pub(crate) async fn send(
+    mut request: Request<WasiBody>,
+    options: RequestOptions,
+    to: Destination,
+    deadline: Option<Deadline>,
+    pool: Arc<Pool>,
+) -> Result<(Response<WasiBody>, IoFuture), Error> {
+    let never = Duration::from_secs(3600);
+    let connect_timeout = options.connect_timeout.unwrap_or(never);
+    let first_byte = options.first_byte_timeout.unwrap_or(never);
     // The request line carries the path only; the Host header names the org.
     let path = request
         .uri()
@@ -188,21 +287,24 @@ pub(crate) async fn send(
         .unwrap_or_else(|| PathAndQuery::from_static("/"));
     *request.uri_mut() = Uri::from(path);
 
-    let mut connection = Box::pin(connection);
-    let mut ended: Option<Result<(), hyper::Error>> = None;
-    let first_byte = options.first_byte_timeout.unwrap_or(never);
-    let mut response = pin!(timeout(first_byte, sender.send_request(request)));
-    // The connection is driven while the head is awaited; it may end first.
-    let response = poll_fn(|cx| {
-        if ended.is_none()
-            && let Poll::Ready(result) = connection.as_mut().poll(cx)
-        {
-            ended = Some(result);
+    let key = to.key();
+    let mut pooled = pool.take(&key);
+    let (sender, response) = loop {
+        let (mut sender, reused) = match pooled.take() {
+            Some(sender) => (sender, true),
+            None => (dial(&to, connect_timeout).await?, false),
+        };
+        match timeout(first_byte, sender.try_send_request(request)).await {
+            Err(_) => return Err(Error::HttpResponseTimeout),
+            Ok(Ok(response)) => break (sender, response),
+            Ok(Err(mut refused)) => match refused.take_message() {
+                // A kept connection that closed before taking the request: nothing was
+                // sent, so it goes out once more, on a new connection.
+                Some(unsent) if reused => request = unsent,
+                _ => return Err(Error::from(refused.into_error())),
+            },
         }
-        response.as_mut().poll(cx)
-    })
-    .await
-    .map_err(|_| Error::HttpResponseTimeout)??;
+    };
     let between_bytes = options.between_bytes_timeout.unwrap_or(never);
     let response = response.map(|body| {
         Timed {
@@ -210,17 +312,11 @@ pub(crate) async fn send(
             between_bytes,
             idle: Box::pin(sleep(between_bytes)),
             deadline: deadline.map(|d| Box::pin(tokio::time::sleep_until(d.at.into()))),
+            release: Some((pool, key, sender)),
         }
         .boxed_unsync()
     });
-    let io = async move {
-        match ended {
-            Some(result) => result,
-            None => connection.await,
-        }
-        .map_err(Error::from)
-    };
-    Ok((response, Box::new(io)))
+    Ok((response, Box::new(async { Ok(()) })))
 }
 
 /// A response body held to the between-bytes timeout and the call's deadline, however
@@ -230,6 +326,22 @@ struct Timed {
     between_bytes: Duration,
     idle: Pin<Box<Sleep>>,
     deadline: Option<Pin<Box<Sleep>>>,
+    /// Where the connection goes back once the body has ended.
+    release: Option<(Arc<Pool>, String, SendRequest<WasiBody>)>,
+}
+
+impl Timed {
+    /// The body ended: the connection goes back to the pool once it is ready for another
+    /// request (hyper finishes the response first).
+    fn release(&mut self) {
+        if let Some((pool, key, mut sender)) = self.release.take() {
+            tokio::spawn(async move {
+                if sender.ready().await.is_ok() {
+                    pool.put(key, sender);
+                }
+            });
+        }
+    }
 }
 
 impl Body for Timed {
@@ -252,7 +364,10 @@ impl Body for Timed {
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Ready(Some(Err(err))) => Poll::Ready(Some(Err(Error::from(err)))),
-            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Ready(None) => {
+                self.release();
+                Poll::Ready(None)
+            }
             Poll::Pending => match self.idle.as_mut().poll(cx) {
                 Poll::Ready(()) => Poll::Ready(Some(Err(Error::ConnectionReadTimeout))),
                 Poll::Pending => Poll::Pending,

@@ -2,11 +2,12 @@
 //! the host's timeout caps and the call's deadline; optionally routed to another base URL
 //! (a mock). [`crate::connect`] sends what the hook admits.
 
-use crate::connect::{self, Destination, IoFuture};
+use crate::connect::{self, Destination, IoFuture, Pool};
 use crate::deadline::Deadline;
 use http::uri::{Authority, Scheme};
 use http::{Method, Uri};
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
@@ -87,6 +88,7 @@ pub struct OrgHooks {
     route: Option<Route>,
     caps: TimeoutCaps,
     deadline: Option<Deadline>,
+    pool: Arc<Pool>,
     sent: u32,
     writes: u32,
 }
@@ -99,6 +101,7 @@ impl OrgHooks {
             route,
             caps,
             deadline: None,
+            pool: Arc::new(Pool::new(Default::default())),
             sent: 0,
             writes: 0,
         }
@@ -110,6 +113,12 @@ impl OrgHooks {
             deadline: Some(deadline),
             ..self
         }
+    }
+
+    /// The same hooks, sending on `pool`'s connections (a host shares one pool among its
+    /// calls; without one, a call keeps its connections to itself).
+    pub fn pooled(self, pool: Arc<Pool>) -> Self {
+        OrgHooks { pool, ..self }
     }
 
     /// The requests this call has sent (each admitted request counts).
@@ -191,10 +200,10 @@ impl WasiHttpHooks for OrgHooks {
                 self.writes = self.writes.saturating_add(1);
             }
         }
-        let deadline = self.deadline;
+        let (deadline, pool) = (self.deadline, self.pool.clone());
         Box::new(async move {
             let (options, to) = admitted?;
-            connect::send(request, options, to, deadline).await
+            connect::send(request, options, to, deadline, pool).await
         })
     }
 }

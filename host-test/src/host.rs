@@ -4,6 +4,7 @@
 
 use crate::bindings::{OktaNodes, OktaNodesPre};
 use crate::catalog::{NodeInfo, read_catalog};
+use crate::connect::{Pool, PoolLimits};
 use crate::deadline::{Deadline, Ticker};
 use crate::describe::ComponentCatalog;
 use crate::hooks::{OrgHooks, Route, TimeoutCaps};
@@ -13,6 +14,7 @@ use anyhow::{Context as _, Result};
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{
@@ -43,6 +45,8 @@ pub struct HostConfig {
     pub max_memory: usize,
     /// Where compiled components are cached; `None` keeps them next to the component.
     pub cache_dir: Option<PathBuf>,
+    /// The keep-alive connections every call of the host shares.
+    pub pool: PoolLimits,
 }
 
 impl Default for HostConfig {
@@ -55,6 +59,7 @@ impl Default for HostConfig {
             max_instances: 1000,
             max_memory: 256 << 20,
             cache_dir: None,
+            pool: PoolLimits::default(),
         }
     }
 }
@@ -227,6 +232,7 @@ pub struct Host {
     pre: OktaNodesPre<Ctx>,
     nodes: Vec<NodeInfo>,
     described: tokio::sync::OnceCell<ComponentCatalog>,
+    pool: Arc<Pool>,
     package: String,
     route: Option<Route>,
     config: HostConfig,
@@ -271,6 +277,7 @@ impl Host {
             pre,
             nodes,
             described: tokio::sync::OnceCell::new(),
+            pool: Arc::new(Pool::new(config.pool)),
             package,
             route,
             config,
@@ -348,7 +355,8 @@ impl Host {
                 self.route.clone(),
                 self.config.timeouts,
             )
-            .until(deadline),
+            .until(deadline)
+            .pooled(self.pool.clone()),
             limits: StoreLimitsBuilder::new()
                 .memory_size(self.config.max_memory)
                 .instances(16)

@@ -32,6 +32,7 @@ pub mod host;
 pub mod tokens;
 
 pub use catalog::{MAX_INPUT_BYTES, NodeInfo, Outcome};
+pub use connect::{Pool, PoolLimits};
 pub use deadline::{Deadline, DeadlinePassed};
 pub use describe::ComponentCatalog;
 pub use hooks::{Route, TimeoutCaps};
