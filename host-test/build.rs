@@ -1,5 +1,6 @@
-//! Builds the component (the workspace's root crate) for `wasm32-wasip2` in release mode,
-//! in its own target directory, and hands its path to the crate as `OKTA_COMPONENT_WASM`.
+//! Builds the component (the workspace's root crate) for `wasm32-wasip2` with the
+//! `component` profile, in its own target directory, and hands its path to the crate as
+//! `OKTA_COMPONENT_WASM`.
 //!
 //! A fresh machine may have the toolchain without the target: it is added with rustup.
 
@@ -41,7 +42,8 @@ fn main() {
     cmd.current_dir(&root)
         .args([
             "build",
-            "--release",
+            "--profile",
+            "component",
             "--package",
             "okta-management",
             "--target",
@@ -74,7 +76,7 @@ fn main() {
 
     let wasm = target_dir
         .join(TARGET)
-        .join("release")
+        .join("component")
         .join("okta_management.wasm");
     assert!(
         wasm.exists(),
