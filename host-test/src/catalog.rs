@@ -216,7 +216,23 @@ impl Host {
             .find_node(node_id)
             .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
         let conn = &self.bounded(conn);
-        let mut store = self.store(conn);
+        let mut store = match self.store(conn).await {
+            Ok(store) => store,
+            Err(busy) => {
+                return Ok(Outcome::Err(json!({
+                    "kind": "timeout",
+                    "message": busy.to_string(),
+                    "status": null,
+                    "error-code": null,
+                    "error-causes": [],
+                    "error-id": null,
+                    "request-id": null,
+                    "reset-at": null,
+                    "retryable": true,
+                    "attempts": 0,
+                })));
+            }
+        };
         let instance = self.instance(&mut store).await?;
         let func = instance
             .get_func(&mut store, node.index)

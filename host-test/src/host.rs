@@ -16,6 +16,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimits,
@@ -47,6 +48,9 @@ pub struct HostConfig {
     pub cache_dir: Option<PathBuf>,
     /// The keep-alive connections every call of the host shares.
     pub pool: PoolLimits,
+    /// How long a call waits for an instance when `max_instances` are alive; then it fails
+    /// with [`NoInstanceFree`] (`call_json`: the node's `timeout` error, retryable).
+    pub instance_wait: Duration,
 }
 
 impl Default for HostConfig {
@@ -60,6 +64,7 @@ impl Default for HostConfig {
             max_memory: 256 << 20,
             cache_dir: None,
             pool: PoolLimits::default(),
+            instance_wait: Duration::from_secs(30),
         }
     }
 }
@@ -193,7 +198,32 @@ pub struct Ctx {
     hooks: OrgHooks,
     limits: StoreLimits,
     deadline: Deadline,
+    /// One of the host's `max_instances` places, given back when the store is dropped.
+    _slot: OwnedSemaphorePermit,
 }
+
+/// No instance became free within [`HostConfig::instance_wait`]: `max_instances` calls were
+/// running the whole time. Try again later; nothing was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoInstanceFree {
+    /// How long the call waited.
+    pub waited: Duration,
+    /// The host's instance limit.
+    pub max_instances: u32,
+}
+
+impl fmt::Display for NoInstanceFree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no instance became free within {} ms: {} calls are running",
+            self.waited.as_millis(),
+            self.max_instances
+        )
+    }
+}
+
+impl std::error::Error for NoInstanceFree {}
 
 impl Ctx {
     /// The outbound hook's state: what the call has sent.
@@ -233,6 +263,7 @@ pub struct Host {
     nodes: Vec<NodeInfo>,
     described: tokio::sync::OnceCell<ComponentCatalog>,
     pool: Arc<Pool>,
+    slots: Arc<Semaphore>,
     package: String,
     route: Option<Route>,
     config: HostConfig,
@@ -278,6 +309,7 @@ impl Host {
             nodes,
             described: tokio::sync::OnceCell::new(),
             pool: Arc::new(Pool::new(config.pool)),
+            slots: Arc::new(Semaphore::new(config.max_instances as usize)),
             package,
             route,
             config,
@@ -306,7 +338,7 @@ impl Host {
     pub async fn describe(&self) -> Result<&ComponentCatalog> {
         self.described
             .get_or_try_init(|| async {
-                let mut store = self.store(&Connection::unused());
+                let mut store = self.store(&Connection::unused()).await?;
                 let nodes = self.pre.instantiate_async(&mut store).await?;
                 let catalog = nodes.okta_management_catalog();
                 let list = catalog.call_nodes(&mut store).await?;
@@ -343,8 +375,23 @@ impl Host {
     }
 
     /// A fresh store whose calls may reach only `conn`'s org, armed with the call's
-    /// deadline, which starts now.
-    pub(crate) fn store(&self, conn: &Connection) -> Store<Ctx> {
+    /// deadline, which starts now. At `max_instances` live stores it waits for one to end,
+    /// for at most `instance_wait`.
+    pub(crate) async fn store(&self, conn: &Connection) -> Result<Store<Ctx>, NoInstanceFree> {
+        let busy = NoInstanceFree {
+            waited: self.config.instance_wait,
+            max_instances: self.config.max_instances,
+        };
+        let slot = match self.slots.clone().try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => tokio::time::timeout(
+                self.config.instance_wait,
+                self.slots.clone().acquire_owned(),
+            )
+            .await
+            .map_err(|_| busy)?
+            .map_err(|_| busy)?,
+        };
         let deadline = Deadline::after(self.deadline_for(conn));
         let ctx = Ctx {
             table: ResourceTable::new(),
@@ -362,11 +409,12 @@ impl Host {
                 .instances(16)
                 .build(),
             deadline,
+            _slot: slot,
         };
         let mut store = Store::new(&self.engine, ctx);
         store.limiter(|ctx| &mut ctx.limits);
         deadline.arm(&mut store);
-        store
+        Ok(store)
     }
 
     /// Instantiates the component for one call against `conn`'s org; the call's deadline
@@ -384,7 +432,7 @@ impl Host {
     /// mints its own token (for an engine that keeps tokens itself).
     pub async fn node_uncached(&self, conn: &Connection) -> Result<Node> {
         let conn = self.bounded(conn);
-        let mut store = self.store(&conn);
+        let mut store = self.store(&conn).await?;
         let nodes = self.pre.instantiate_async(&mut store).await?;
         Ok(Node {
             store,
@@ -440,8 +488,12 @@ fn load_component(engine: &Engine, wasm: &Path, cache_dir: Option<&Path>) -> Res
         }
     }
     let compiled = engine.precompile_component(&bytes)?;
-    // Written beside and renamed, so a concurrent reader never sees half a file. A cache
-    // that cannot be written only costs the next start a compile.
+    // Written beside and renamed, so a concurrent reader never sees half a file. A missing
+    // cache directory is made; a cache that cannot be written only costs the next start a
+    // compile.
+    if let Some(dir) = cache.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
     let partial = cache.with_extension(format!("{}.partial", std::process::id()));
     if std::fs::write(&partial, &compiled).is_ok() {
         let _ = std::fs::rename(&partial, &cache);

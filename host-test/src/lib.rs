@@ -37,7 +37,8 @@ pub use deadline::{Deadline, DeadlinePassed};
 pub use describe::ComponentCatalog;
 pub use hooks::{Route, TimeoutCaps};
 pub use host::{
-    COMPONENT_WASM, Connection, Credential, DEFAULT_DEADLINE, Host, HostConfig, MAX_DEADLINE, Node,
+    COMPONENT_WASM, Connection, Credential, DEFAULT_DEADLINE, Host, HostConfig, MAX_DEADLINE,
+    NoInstanceFree, Node,
 };
 
 /// Typed bindings to the component's exports.

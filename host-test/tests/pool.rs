@@ -1,4 +1,5 @@
-//! Keep-alive: the calls of a host share connections to the org, within the pool's limits.
+//! Host resources: keep-alive connections shared by the calls of a host, within the pool's
+//! limits; instances within `max_instances`, a call waiting for a free one; the compile cache.
 
 mod common;
 
@@ -96,4 +97,97 @@ async fn an_expired_connection_is_not_reused() {
     let before = env.mock.connections_accepted();
     get_users(&env, 2).await;
     assert_eq!(env.mock.connections_accepted() - before, 1);
+}
+
+/// An env whose host has room for `max` instances (the shared env keeps 8).
+async fn limited(max: u32, wait: Duration) -> Env {
+    let mut env = Env::start().await;
+    env.host = okta_host::Host::new(HostConfig {
+        route_to: Some(env.mock.url()),
+        max_instances: max,
+        instance_wait: wait,
+        ..HostConfig::default()
+    })
+    .unwrap();
+    env
+}
+
+#[tokio::test]
+async fn at_the_instance_limit_a_call_waits_for_a_free_instance() {
+    let env = limited(2, Duration::from_secs(10)).await;
+    let first = env.host.node(&env.conn).await.unwrap();
+    let second = env.host.node(&env.conn).await.unwrap();
+    // A third call waits; when one instance ends, it runs.
+    let host = &env.host;
+    let released = std::sync::atomic::AtomicBool::new(false);
+    let waiting = async {
+        let node = host.node(&env.conn).await.map(|_| ());
+        (node, released.load(std::sync::atomic::Ordering::SeqCst))
+    };
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        released.store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(first);
+    };
+    let ((third, after_release), ()) = tokio::join!(waiting, release);
+    assert!(third.is_ok(), "{third:?}");
+    assert!(
+        after_release,
+        "the third call got its instance only when the first ended"
+    );
+    drop(second);
+}
+
+#[tokio::test]
+async fn a_wait_that_runs_out_is_a_typed_error_and_nothing_is_sent() {
+    let env = limited(1, Duration::from_millis(50)).await;
+    let busy = env.host.node(&env.conn).await.unwrap();
+    let before = env.requests();
+    let err = env
+        .host
+        .node(&env.conn)
+        .await
+        .err()
+        .expect("no instance is free");
+    let typed = err
+        .downcast_ref::<okta_host::NoInstanceFree>()
+        .expect("typed");
+    assert_eq!(typed.max_instances, 1);
+    let outcome = env
+        .host
+        .call_json(&env.conn, "users.list-users", &json!({}))
+        .await
+        .unwrap();
+    let okta_host::Outcome::Err(error) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(error["kind"], "timeout");
+    assert_eq!(error["retryable"], true);
+    assert_eq!(env.requests(), before);
+    drop(busy);
+    let outcome = env
+        .host
+        .call_json(&env.conn, "users.list-users", &json!({}))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, okta_host::Outcome::Ok(_)));
+}
+
+#[test]
+fn a_missing_cache_directory_is_made_so_the_next_start_skips_the_compile() {
+    let dir = std::env::temp_dir().join(format!("okta-cache-{}/a/b", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = HostConfig {
+        cache_dir: Some(dir.clone()),
+        max_instances: 1,
+        ..HostConfig::default()
+    };
+    drop(okta_host::Host::new(config).unwrap());
+    let cached: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+        .collect();
+    assert_eq!(cached.len(), 1, "the compiled component is cached");
+    let _ = std::fs::remove_dir_all(dir.parent().unwrap().parent().unwrap());
 }
