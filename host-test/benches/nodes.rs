@@ -335,6 +335,32 @@ async fn main() {
         }
         Stats::of(times)
     };
+    // By node id with JSON, as a flow engine calls: fresh, and with per-tenant reuse.
+    let input = serde_json::json!({ "user-id": admin });
+    let json_fresh = sample(runs, || async {
+        std::hint::black_box(
+            host.call_json(&conn, "users.get-user", &input)
+                .await
+                .unwrap(),
+        );
+    })
+    .await;
+    let reusing = Host::new(HostConfig {
+        route_to: Some(mock.url()),
+        reuse: Some(okta_host::Reuse::default()),
+        ..HostConfig::default()
+    })
+    .unwrap();
+    let json_reused = sample(runs, || async {
+        std::hint::black_box(
+            reusing
+                .call_json(&conn, "users.get-user", &input)
+                .await
+                .unwrap(),
+        );
+    })
+    .await;
+    drop(reusing);
     let instantiate = sample(runs, || async {
         std::hint::black_box(host.node(&conn).await.unwrap());
     })
@@ -442,6 +468,18 @@ async fn main() {
         us(reused.p50),
         us(reused.p99),
         ratio(reused.p50, native.p50)
+    );
+    println!(
+        "| get-user p50 / p99 by `call_json`, fresh instance | | {} / {} | {} |",
+        us(json_fresh.p50),
+        us(json_fresh.p99),
+        ratio(json_fresh.p50, native.p50)
+    );
+    println!(
+        "| get-user p50 / p99 by `call_json`, per-tenant reuse | | {} / {} | {} |",
+        us(json_reused.p50),
+        us(json_reused.p99),
+        ratio(json_reused.p50, native.p50)
     );
     println!(
         "| get-user p50, fresh instance, current-thread runtime | | {} | {} |",

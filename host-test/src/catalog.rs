@@ -99,7 +99,7 @@ fn label(function: &str) -> String {
 }
 
 /// The connection as the JSON of the WIT `connection` record.
-fn connection_json(conn: &Connection) -> Value {
+pub(crate) fn connection_json(conn: &Connection) -> Value {
     let dpop = |mode: &wit::types::DpopMode| match mode {
         wit::types::DpopMode::Off => "off",
         wit::types::DpopMode::On => "on",
@@ -216,24 +216,27 @@ impl Host {
             .find_node(node_id)
             .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
         let conn = &self.bounded(conn);
-        let mut store = match self.store(conn).await {
-            Ok(store) => store,
-            Err(busy) => {
-                return Ok(Outcome::Err(json!({
-                    "kind": "timeout",
-                    "message": busy.to_string(),
-                    "status": null,
-                    "error-code": null,
-                    "error-causes": [],
-                    "error-id": null,
-                    "request-id": null,
-                    "reset-at": null,
-                    "retryable": true,
-                    "attempts": 0,
-                })));
+        let reuse = self.reuse();
+        let tenant = reuse.map(|_| crate::reuse::tenant(conn));
+        let kept = tenant
+            .zip(reuse.as_ref())
+            .and_then(|(t, r)| self.kept.take(t, r));
+        let (mut store, instance, calls) = match kept {
+            Some(kept) => {
+                let mut store = kept.store;
+                let deadline = store.data_mut().next_call(self.deadline_for(conn));
+                deadline.arm(&mut store);
+                (store, kept.instance, kept.calls)
+            }
+            None => {
+                let mut store = match self.store(conn).await {
+                    Ok(store) => store,
+                    Err(busy) => return Ok(Outcome::Err(busy_error(&busy))),
+                };
+                let instance = self.instance(&mut store).await?;
+                (store, instance, 0)
             }
         };
-        let instance = self.instance(&mut store).await?;
         let func = instance
             .get_func(&mut store, node.index)
             .ok_or_else(|| anyhow!("{node_id} is not a function"))?;
@@ -275,7 +278,12 @@ impl Host {
         }
         match results.first() {
             Some(Val::Result(Ok(value))) => {
-                Ok(Outcome::Ok(value.as_deref().map_or(Value::Null, to_json)))
+                let output = value.as_deref().map_or(Value::Null, to_json);
+                if let (Some(tenant), Some(reuse)) = (tenant, reuse) {
+                    let kept = crate::reuse::Idle::new(store, instance, calls + 1);
+                    self.kept.put(tenant, kept, &reuse);
+                }
+                Ok(Outcome::Ok(output))
             }
             Some(Val::Result(Err(value))) => {
                 Ok(Outcome::Err(value.as_deref().map_or(Value::Null, to_json)))
@@ -283,6 +291,23 @@ impl Host {
             other => bail!("{node_id} returned {other:?}, not a result"),
         }
     }
+}
+
+/// The node's `timeout` error for a call that found no free instance: nothing was sent,
+/// and the same call may be sent again.
+fn busy_error(busy: &crate::host::NoInstanceFree) -> Value {
+    json!({
+        "kind": "timeout",
+        "message": busy.to_string(),
+        "status": null,
+        "error-code": null,
+        "error-causes": [],
+        "error-id": null,
+        "request-id": null,
+        "reset-at": null,
+        "retryable": true,
+        "attempts": 0,
+    })
 }
 
 /// The size of a value as JSON text, or `None` past `max`, without writing it anywhere.

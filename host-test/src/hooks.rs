@@ -121,6 +121,14 @@ impl OrgHooks {
         OrgHooks { pool, ..self }
     }
 
+    /// The hooks for the next call of a reused instance: its own deadline, and counts that
+    /// start again.
+    pub(crate) fn next_call(&mut self, deadline: Deadline) {
+        self.deadline = Some(deadline);
+        self.sent = 0;
+        self.writes = 0;
+    }
+
     /// The requests this call has sent (each admitted request counts).
     pub fn sent(&self) -> u32 {
         self.sent

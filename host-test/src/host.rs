@@ -51,6 +51,33 @@ pub struct HostConfig {
     /// How long a call waits for an instance when `max_instances` are alive; then it fails
     /// with [`NoInstanceFree`] (`call_json`: the node's `timeout` error, retryable).
     pub instance_wait: Duration,
+    /// Reuse instances across `call_json` calls of one tenant; `None` (the default): a
+    /// fresh instance for every call.
+    pub reuse: Option<Reuse>,
+}
+
+/// When `call_json` reuses an instance: only for the same connection (the org and the
+/// credential), never after an error or a trap, for at most `max_calls` calls, and not
+/// after `idle` without one. An idle instance gives its place up to a call that waits for
+/// one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reuse {
+    /// The most calls one instance runs.
+    pub max_calls: u32,
+    /// How long an instance waits for its next call.
+    pub idle: Duration,
+    /// The most idle instances kept for one tenant.
+    pub per_tenant: usize,
+}
+
+impl Default for Reuse {
+    fn default() -> Self {
+        Reuse {
+            max_calls: 1000,
+            idle: Duration::from_secs(30),
+            per_tenant: 8,
+        }
+    }
 }
 
 impl Default for HostConfig {
@@ -65,6 +92,7 @@ impl Default for HostConfig {
             cache_dir: None,
             pool: PoolLimits::default(),
             instance_wait: Duration::from_secs(30),
+            reuse: None,
         }
     }
 }
@@ -226,6 +254,14 @@ impl fmt::Display for NoInstanceFree {
 impl std::error::Error for NoInstanceFree {}
 
 impl Ctx {
+    /// Arms a reused instance for its next call: a deadline that starts now.
+    pub(crate) fn next_call(&mut self, length: Duration) -> Deadline {
+        let deadline = Deadline::after(length);
+        self.deadline = deadline;
+        self.hooks.next_call(deadline);
+        deadline
+    }
+
     /// The outbound hook's state: what the call has sent.
     pub fn hooks(&self) -> &OrgHooks {
         &self.hooks
@@ -264,6 +300,7 @@ pub struct Host {
     described: tokio::sync::OnceCell<ComponentCatalog>,
     pool: Arc<Pool>,
     slots: Arc<Semaphore>,
+    pub(crate) kept: crate::reuse::Kept,
     package: String,
     route: Option<Route>,
     config: HostConfig,
@@ -310,6 +347,7 @@ impl Host {
             described: tokio::sync::OnceCell::new(),
             pool: Arc::new(Pool::new(config.pool)),
             slots: Arc::new(Semaphore::new(config.max_instances as usize)),
+            kept: crate::reuse::Kept::default(),
             package,
             route,
             config,
@@ -326,6 +364,16 @@ impl Host {
     /// The WIT package the component's nodes belong to, such as `okta:management@0.2.0`.
     pub fn package(&self) -> &str {
         &self.package
+    }
+
+    /// Whether `call_json` reuses instances, and how.
+    pub(crate) fn reuse(&self) -> Option<Reuse> {
+        self.config.reuse
+    }
+
+    /// The instances kept for reuse now.
+    pub fn kept_instances(&self) -> usize {
+        self.kept.len()
     }
 
     /// The nodes the component exports.
@@ -356,7 +404,7 @@ impl Host {
     }
 
     /// A call's deadline: the host's, or the connection's when shorter.
-    fn deadline_for(&self, conn: &Connection) -> Duration {
+    pub(crate) fn deadline_for(&self, conn: &Connection) -> Duration {
         conn.deadline_ms
             .map(|ms| Duration::from_millis(ms.into()))
             .map_or(self.config.deadline, |asked| {
@@ -382,7 +430,12 @@ impl Host {
             waited: self.config.instance_wait,
             max_instances: self.config.max_instances,
         };
-        let slot = match self.slots.clone().try_acquire_owned() {
+        // An idle kept instance gives its place up before a call waits.
+        let free = self.slots.clone().try_acquire_owned().or_else(|_| {
+            self.kept.evict_one();
+            self.slots.clone().try_acquire_owned()
+        });
+        let slot = match free {
             Ok(slot) => slot,
             Err(_) => tokio::time::timeout(
                 self.config.instance_wait,

@@ -29,6 +29,7 @@ pub mod dynamic;
 pub mod flow;
 pub mod hooks;
 pub mod host;
+mod reuse;
 pub mod tokens;
 
 pub use catalog::{MAX_INPUT_BYTES, NodeInfo, Outcome};
@@ -38,7 +39,7 @@ pub use describe::ComponentCatalog;
 pub use hooks::{Route, TimeoutCaps};
 pub use host::{
     COMPONENT_WASM, Connection, Credential, DEFAULT_DEADLINE, Host, HostConfig, MAX_DEADLINE,
-    NoInstanceFree, Node,
+    NoInstanceFree, Node, Reuse,
 };
 
 /// Typed bindings to the component's exports.

@@ -191,3 +191,93 @@ fn a_missing_cache_directory_is_made_so_the_next_start_skips_the_compile() {
     assert_eq!(cached.len(), 1, "the compiled component is cached");
     let _ = std::fs::remove_dir_all(dir.parent().unwrap().parent().unwrap());
 }
+
+/// An env whose host reuses instances per tenant.
+async fn reusing(max_instances: u32, reuse: okta_host::Reuse) -> Env {
+    let mut env = Env::start().await;
+    env.host = okta_host::Host::new(HostConfig {
+        route_to: Some(env.mock.url()),
+        max_instances,
+        deadline: Duration::from_secs(2),
+        reuse: Some(reuse),
+        ..HostConfig::default()
+    })
+    .unwrap();
+    env
+}
+
+async fn outcome(
+    env: &Env,
+    conn: &okta_host::Connection,
+    node: &str,
+    input: serde_json::Value,
+) -> okta_host::Outcome {
+    env.host.call_json(conn, node, &input).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_reused_instance_serves_only_its_tenant_and_only_after_success() {
+    let env = reusing(8, okta_host::Reuse::default()).await;
+    for _ in 0..5 {
+        let out = outcome(&env, &env.conn, "users.list-users", json!({})).await;
+        assert!(matches!(out, okta_host::Outcome::Ok(_)), "{out:?}");
+    }
+    assert_eq!(
+        env.host.kept_instances(),
+        1,
+        "one instance served all five calls"
+    );
+    // Another credential is another tenant: its own instance.
+    let other = okta_host::Connection::api_token(ORG, "00another-token");
+    let refused = outcome(&env, &other, "users.list-users", json!({})).await;
+    assert!(matches!(refused, okta_host::Outcome::Err(_)));
+    assert_eq!(
+        env.host.kept_instances(),
+        1,
+        "an instance that failed is not kept"
+    );
+    // An error drops the instance it ran in.
+    let missing = outcome(
+        &env,
+        &env.conn,
+        "users.get-user",
+        json!({"user-id": "nobody@example.com"}),
+    )
+    .await;
+    assert!(matches!(missing, okta_host::Outcome::Err(_)));
+    assert_eq!(env.host.kept_instances(), 0);
+}
+
+#[tokio::test]
+async fn a_reused_instance_gets_a_fresh_deadline_and_retires_after_max_calls() {
+    let env = reusing(
+        8,
+        okta_host::Reuse {
+            max_calls: 3,
+            ..okta_host::Reuse::default()
+        },
+    )
+    .await;
+    for i in 0..3 {
+        let out = outcome(&env, &env.conn, "users.list-users", json!({})).await;
+        assert!(
+            matches!(out, okta_host::Outcome::Ok(_)),
+            "call {i}: {out:?}"
+        );
+        // Together the calls outlast the 2 s deadline; each has its own.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+    }
+    assert_eq!(env.host.kept_instances(), 0, "retired after its third call");
+}
+
+#[tokio::test]
+async fn a_kept_instance_gives_its_place_to_a_waiting_call() {
+    let env = reusing(1, okta_host::Reuse::default()).await;
+    let out = outcome(&env, &env.conn, "users.list-users", json!({})).await;
+    assert!(matches!(out, okta_host::Outcome::Ok(_)));
+    assert_eq!(env.host.kept_instances(), 1);
+    // The only place is held by the kept instance; a typed call takes it over.
+    let node = env.host.node(&env.conn).await;
+    assert!(node.is_ok(), "the kept instance was evicted for it");
+    assert_eq!(env.host.kept_instances(), 0);
+}
