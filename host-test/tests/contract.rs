@@ -1,7 +1,8 @@
 //! What an engine relies on across nodes, through the real component: the connection's
 //! defaults, what an error says an engine may do, cursors that belong to their list,
 //! outputs small enough to store, results that name what was done, one error channel for
-//! bad input, and flows that name the package they were written for.
+//! bad input, flows that name the package they were written for, and a component within its
+//! size budget.
 
 mod common;
 
@@ -396,4 +397,20 @@ async fn a_flow_names_its_package_and_another_version_is_refused() {
         );
     }
     assert_eq!(env.requests(), 1);
+}
+
+#[test]
+fn the_shipped_component_fits_its_one_mib_budget() {
+    let bytes = std::fs::metadata(okta_host::COMPONENT_WASM).unwrap().len();
+    assert!(
+        bytes <= 1 << 20,
+        "the component is {bytes} bytes, past its 1 MiB budget"
+    );
+    let wasm = std::fs::read(okta_host::COMPONENT_WASM).unwrap();
+    assert!(
+        !wasm
+            .windows(b"component-name".len())
+            .any(|w| w == b"component-name"),
+        "the shipped component carries no name section"
+    );
 }
