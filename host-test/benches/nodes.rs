@@ -68,13 +68,24 @@ fn ratio(a: Duration, b: Duration) -> String {
     format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
 }
 
-fn rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+/// A figure in kB from a `/proc/self` file, in bytes.
+fn proc_kb(file: &str, key: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/self/{file}")).unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map_or(0, |kb| kb * 1024)
+}
+
+/// Resident memory. A page of the component's memory image that 1,000 instances map
+/// counts 1,000 times here.
+fn rss_bytes() -> u64 {
+    proc_kb("status", "VmRSS:")
+}
+
+/// Proportional set size: a page shared by N mappings counts 1/N each.
+fn pss_bytes() -> u64 {
+    proc_kb("smaps_rollup", "Pss:")
 }
 
 fn machine() -> String {
@@ -443,7 +454,7 @@ async fn main() {
     );
 
     // 1,000 live instances, each after one call.
-    let before = rss_bytes();
+    let (before, pss_before) = (rss_bytes(), pss_bytes());
     let mut live = Vec::new();
     for _ in 0..1000 {
         let mut node = host.node(&conn).await.unwrap();
@@ -451,6 +462,7 @@ async fn main() {
         live.push(node);
     }
     let grown = rss_bytes().saturating_sub(before);
+    let pss_grown = pss_bytes().saturating_sub(pss_before);
     drop(live);
 
     println!("| figure | native (reqwest, keep-alive) | component | ratio |");
@@ -515,6 +527,10 @@ async fn main() {
     println!(
         "| RSS growth, 1,000 live instances after one call each | | {:.1} MiB | |",
         grown as f64 / (1 << 20) as f64
+    );
+    println!(
+        "| PSS growth, the same 1,000 instances | | {:.1} MiB | |",
+        pss_grown as f64 / (1 << 20) as f64
     );
     println!(
         "\nThe mock accepted {} connections.",
