@@ -311,6 +311,33 @@ async fn main() {
         expand: None,
     };
 
+    // `BENCH_PROFILE=get-user|list` runs one loop for 5 s, for `perf record`.
+    if let Ok(what) = std::env::var("BENCH_PROFILE") {
+        let host = host_for(&mock.url());
+        let base = match what.as_str() {
+            "list" => replay(record(&client, &mock.url(), &token).await).await,
+            _ => mock.url(),
+        };
+        let host = if what == "list" {
+            host_for(&base)
+        } else {
+            host
+        };
+        let until = Instant::now() + Duration::from_secs(5);
+        let mut calls = 0;
+        while Instant::now() < until {
+            match what.as_str() {
+                "list" => {
+                    component_list(&host, &conn).await;
+                }
+                _ => fresh_get(&host, &conn, &request).await,
+            }
+            calls += 1;
+        }
+        println!("{what}: {calls} calls in 5 s");
+        return;
+    }
+
     println!("# okta-host benchmark, {}", machine());
     println!("release build; mock in process, rate limits and request log off\n");
 
