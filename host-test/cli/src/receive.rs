@@ -91,24 +91,31 @@ fn status_of(error: &Value) -> StatusCode {
     }
 }
 
-async fn verify(State(receiver): State<Arc<Receiver>>, headers: HeaderMap) -> (StatusCode, String) {
+/// The challenge echoed as JSON, as Okta's verification expects.
+async fn verify(
+    State(receiver): State<Arc<Receiver>>,
+    headers: HeaderMap,
+) -> (StatusCode, [(&'static str, &'static str); 1], String) {
+    const JSON: [(&str, &str); 1] = [("content-type", "application/json")];
     let input = json!({ "headers": pairs(&headers) });
     match receiver.call("triggers.answer-verification", input).await {
         Ok(Outcome::Ok(body)) => (
             StatusCode::OK,
+            JSON,
             body.as_str().unwrap_or_default().to_string(),
         ),
         Ok(Outcome::Err(error)) => {
             eprintln!("verification refused: {}", error["message"]);
-            (status_of(&error), String::new())
+            (status_of(&error), JSON, String::new())
         }
         Err(err) => {
             eprintln!("error: {err:#}");
-            (StatusCode::INTERNAL_SERVER_ERROR, String::new())
+            (StatusCode::INTERNAL_SERVER_ERROR, JSON, String::new())
         }
     }
 }
 
+/// One delivery through the component; its events printed, one JSON line each.
 async fn deliver(
     State(receiver): State<Arc<Receiver>>,
     headers: HeaderMap,

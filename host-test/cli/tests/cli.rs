@@ -567,6 +567,16 @@ async fn a_service_app_connects_from_the_command_line() {
 
 /// One HTTP/1.1 request over a fresh connection; returns the status line.
 async fn http(port: u16, request: &str) -> String {
+    http_answer(port, request)
+        .await
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// One HTTP/1.1 request over a fresh connection; returns the whole answer.
+async fn http_answer(port: u16, request: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
@@ -574,11 +584,7 @@ async fn http(port: u16, request: &str) -> String {
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await.unwrap();
-    String::from_utf8_lossy(&answer)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string()
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 #[tokio::test]
@@ -627,6 +633,18 @@ async fn receive_serves_a_hook_that_the_event_hook_flow_registers() {
     )
     .await;
     assert!(no_challenge.contains(" 400 "), "{no_challenge}");
+    let answer = http_answer(
+        port,
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Okta-Verification-Challenge: abc\r\n\
+         Connection: close\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        answer.contains("content-type: application/json"),
+        "{answer}"
+    );
+    assert!(answer.ends_with(r#"{"verification":"abc"}"#), "{answer}");
 
     let flow = concat!(
         env!("CARGO_MANIFEST_DIR"),
