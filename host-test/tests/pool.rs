@@ -281,3 +281,66 @@ async fn a_kept_instance_gives_its_place_to_a_waiting_call() {
     assert!(node.is_ok(), "the kept instance was evicted for it");
     assert_eq!(env.host.kept_instances(), 0);
 }
+
+/// A server that answers one request per connection and then closes it, without saying
+/// so (no `Connection: close`), as a server whose idle timeout ran out does. Returns its
+/// base URL and the count of connections it accepted.
+async fn closing_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0; 8192];
+                let mut read = 0;
+                while !buf[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tcp.read(&mut buf[read..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read += n,
+                    }
+                }
+                let body = r#"{"ok":true}"#;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tcp.write_all(answer.as_bytes()).await;
+                let _ = tcp.shutdown().await;
+            });
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_is_not_reused() {
+    let (url, accepted) = closing_server().await;
+    let host = okta_host::Host::new(HostConfig {
+        route_to: Some(url),
+        max_instances: 2,
+        ..HostConfig::default()
+    })
+    .unwrap();
+    let conn = okta_host::Connection::api_token(ORG, "00token");
+    for i in 0..3 {
+        let outcome = host
+            .call_json(
+                &conn,
+                "raw.request",
+                &json!({"method": "get", "path": "/api/v1/users/me", "retries": 0}),
+            )
+            .await
+            .unwrap();
+        let okta_host::Outcome::Ok(answer) = outcome else {
+            panic!("call {i}: {outcome:?}")
+        };
+        assert_eq!(answer["status"], 200, "call {i}");
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
