@@ -114,6 +114,22 @@ async fn fresh_get(host: &Host, conn: &Connection, request: &GetUserRequest) {
     std::hint::black_box(user);
 }
 
+/// A get-user in a fresh instance that loads only the `users` interface.
+async fn fresh_raw_get(host: &Host, conn: &Connection, request: &GetUserRequest) {
+    let mut node = host.raw_node(conn).await.unwrap();
+    let users = host
+        .interfaces()
+        .users
+        .load(&mut node.store, &node.instance)
+        .unwrap();
+    let user = users
+        .call_get_user(&mut node.store, &node.conn, request)
+        .await
+        .unwrap()
+        .unwrap();
+    std::hint::black_box(user);
+}
+
 /// A get-user through the component in an instance that is kept.
 async fn reused_get(node: &mut Node, request: &GetUserRequest) {
     let user = node
@@ -361,6 +377,7 @@ async fn main() {
     // get-user, one call at a time.
     let native = sample(runs, || native_get(&client, &url, &token)).await;
     let fresh = sample(runs, || fresh_get(&host, &conn, &request)).await;
+    let fresh_raw = sample(runs, || fresh_raw_get(&host, &conn, &request)).await;
     let reused = {
         let mut kept = host.node(&conn).await.unwrap();
         let mut times = Vec::with_capacity(runs);
@@ -401,6 +418,10 @@ async fn main() {
     drop(reusing);
     let instantiate = sample(runs, || async {
         std::hint::black_box(host.node(&conn).await.unwrap());
+    })
+    .await;
+    let instantiate_raw = sample(runs, || async {
+        std::hint::black_box(host.raw_node(&conn).await.unwrap());
     })
     .await;
 
@@ -503,6 +524,12 @@ async fn main() {
         ratio(fresh.p50, native.p50)
     );
     println!(
+        "| get-user p50 / p99, fresh `raw_node`, only `users` loaded | | {} / {} | {} |",
+        us(fresh_raw.p50),
+        us(fresh_raw.p99),
+        ratio(fresh_raw.p50, native.p50)
+    );
+    println!(
         "| get-user p50 / p99, instance reused | | {} / {} | {} |",
         us(reused.p50),
         us(reused.p99),
@@ -545,6 +572,11 @@ async fn main() {
         "| instantiate (`host.node`) p50 / p99 | | {} / {} | |",
         us(instantiate.p50),
         us(instantiate.p99)
+    );
+    println!(
+        "| instantiate (`host.raw_node`, no interface loaded) p50 / p99 | | {} / {} | |",
+        us(instantiate_raw.p50),
+        us(instantiate_raw.p99)
     );
     println!(
         "| `Host::new` cold / warm | | {} / {} | |",

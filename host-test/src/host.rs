@@ -2,6 +2,7 @@
 //! component compiled once (and cached as `.cwasm`), an `InstancePre`, and a fresh `Store`
 //! per call, armed with the call's deadline.
 
+use crate::bindings::exports::okta::management as exports;
 use crate::bindings::{OktaNodes, OktaNodesPre};
 use crate::catalog::{NodeInfo, read_catalog};
 use crate::connect::{Pool, PoolLimits};
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::component::{Component, InstancePre, Linker, ResourceTable};
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimits,
     StoreLimitsBuilder,
@@ -301,11 +302,68 @@ pub struct Host {
     pool: Arc<Pool>,
     slots: Arc<Semaphore>,
     pub(crate) kept: crate::reuse::Kept,
+    interfaces: Interfaces,
     package: String,
     route: Option<Route>,
     config: HostConfig,
     pub(crate) tokens: Tokens,
     _ticker: Ticker,
+}
+
+/// The typed interfaces' export indices, resolved once per host: `load` one on an instance
+/// (a [`RawNode`]) to call it, and only that interface's functions are type-checked.
+#[allow(missing_docs)]
+pub struct Interfaces {
+    pub connection: exports::connection::GuestIndices,
+    pub users: exports::users::GuestIndices,
+    pub groups: exports::groups::GuestIndices,
+    pub apps: exports::apps::GuestIndices,
+    pub factors: exports::factors::GuestIndices,
+    pub system_log: exports::system_log::GuestIndices,
+    pub event_hooks: exports::event_hooks::GuestIndices,
+    pub policies: exports::policies::GuestIndices,
+    pub realms: exports::realms::GuestIndices,
+    pub raw: exports::raw::GuestIndices,
+    pub triggers: exports::triggers::GuestIndices,
+    pub picklists: exports::picklists::GuestIndices,
+    pub catalog: exports::catalog::GuestIndices,
+}
+
+impl Interfaces {
+    fn new(pre: &InstancePre<Ctx>) -> Result<Self> {
+        Ok(Interfaces {
+            connection: exports::connection::GuestIndices::new(pre)?,
+            users: exports::users::GuestIndices::new(pre)?,
+            groups: exports::groups::GuestIndices::new(pre)?,
+            apps: exports::apps::GuestIndices::new(pre)?,
+            factors: exports::factors::GuestIndices::new(pre)?,
+            system_log: exports::system_log::GuestIndices::new(pre)?,
+            event_hooks: exports::event_hooks::GuestIndices::new(pre)?,
+            policies: exports::policies::GuestIndices::new(pre)?,
+            realms: exports::realms::GuestIndices::new(pre)?,
+            raw: exports::raw::GuestIndices::new(pre)?,
+            triggers: exports::triggers::GuestIndices::new(pre)?,
+            picklists: exports::picklists::GuestIndices::new(pre)?,
+            catalog: exports::catalog::GuestIndices::new(pre)?,
+        })
+    }
+}
+
+/// One instance with its store, its typed interfaces not yet loaded: cheaper than a
+/// [`Node`] when a call uses one interface.
+///
+/// ```ignore
+/// let mut node = host.raw_node(&conn).await?;
+/// let users = host.interfaces().users.load(&mut node.store, &node.instance)?;
+/// let user = users.call_get_user(&mut node.store, &node.conn, &request).await?;
+/// ```
+pub struct RawNode {
+    /// The store; pass `&mut node.store` to each call.
+    pub store: Store<Ctx>,
+    /// The instance.
+    pub instance: wasmtime::component::Instance,
+    /// The WIT connection to pass to each call; it carries the call's deadline.
+    pub conn: wit::types::Connection,
 }
 
 /// One instance with its store, for typed calls.
@@ -336,7 +394,9 @@ impl Host {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-        let pre = OktaNodesPre::new(linker.instantiate_pre(&component)?)?;
+        let instance_pre = linker.instantiate_pre(&component)?;
+        let interfaces = Interfaces::new(&instance_pre)?;
+        let pre = OktaNodesPre::new(instance_pre)?;
         let route = config.route_to.as_deref().map(Route::parse).transpose()?;
         let (nodes, package) = read_catalog(&engine, &component)?;
         let ticker = Ticker::start(&engine)?;
@@ -348,6 +408,7 @@ impl Host {
             pool: Arc::new(Pool::new(config.pool)),
             slots: Arc::new(Semaphore::new(config.max_instances as usize)),
             kept: crate::reuse::Kept::default(),
+            interfaces,
             package,
             route,
             config,
@@ -492,6 +553,29 @@ impl Host {
             nodes,
             conn: conn.to_wit(),
         })
+    }
+
+    /// Instantiates the component for one call against `conn`'s org, like [`Host::node`],
+    /// without loading any typed interface: load the one the call uses from
+    /// [`Host::interfaces`].
+    pub async fn raw_node(&self, conn: &Connection) -> Result<RawNode> {
+        let conn = match self.authorized(conn).await? {
+            Ok(authorized) => authorized,
+            Err(_) => conn.clone(),
+        };
+        let conn = self.bounded(&conn);
+        let mut store = self.store(&conn).await?;
+        let instance = self.instance(&mut store).await?;
+        Ok(RawNode {
+            store,
+            instance,
+            conn: conn.to_wit(),
+        })
+    }
+
+    /// The typed interfaces' export indices, for a [`RawNode`].
+    pub fn interfaces(&self) -> &Interfaces {
+        &self.interfaces
     }
 
     /// Instantiates the component for a dynamic call.

@@ -38,8 +38,8 @@ pub use deadline::{Deadline, DeadlinePassed};
 pub use describe::ComponentCatalog;
 pub use hooks::{Route, TimeoutCaps};
 pub use host::{
-    COMPONENT_WASM, Connection, Credential, DEFAULT_DEADLINE, Host, HostConfig, MAX_DEADLINE,
-    NoInstanceFree, Node, Reuse,
+    COMPONENT_WASM, Connection, Credential, DEFAULT_DEADLINE, Host, HostConfig, Interfaces,
+    MAX_DEADLINE, NoInstanceFree, Node, RawNode, Reuse,
 };
 
 /// Typed bindings to the component's exports.

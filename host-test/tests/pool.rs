@@ -344,3 +344,27 @@ async fn a_connection_the_server_closed_is_not_reused() {
     }
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
 }
+
+#[tokio::test]
+async fn a_raw_node_loads_only_the_interface_a_call_uses() {
+    let env = Env::start().await;
+    let mut node = env.host.raw_node(&env.conn).await.unwrap();
+    let users = env
+        .host
+        .interfaces()
+        .users
+        .load(&mut node.store, &node.instance)
+        .unwrap();
+    let request = okta_host::wit::users::GetUserRequest {
+        user_id: "admin@example.com".into(),
+        expand: None,
+    };
+    let user = users
+        .call_get_user(&mut node.store, &node.conn, &request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.profile.login.as_deref(), Some("admin@example.com"));
+    // The instance holds one of the host's places until it is dropped, as a typed node does.
+    drop(node);
+}
