@@ -21,6 +21,7 @@ use crate::client::paging::{Paging, Raw};
 use crate::client::retry::Next;
 use crate::client::spec::{Method, RequestSpec, Response, Retry};
 use crate::wit::types::{ErrorKind, OktaError};
+use std::ops::Range;
 use std::time::{Duration, Instant, SystemTime};
 
 /// One HTTP exchange, as the transport sees it.
@@ -352,26 +353,29 @@ impl<T: Transport> Client<T> {
         paging: &Paging,
         parse: fn(&[u8]) -> Result<I, OktaError>,
     ) -> Result<(Vec<I>, Option<String>), OktaError> {
-        let (raws, next) = self.list_raw(spec, paging)?;
-        let items = raws
-            .iter()
-            .map(|raw| {
-                let mut item = parse(raw)?;
+        let (pages, next) = self.list_raw(spec, paging)?;
+        pages
+            .items
+            .into_iter()
+            .map(|(page, range)| {
+                let raw = pages.bodies.get(page).and_then(|body| body.get(range));
+                let mut item = parse(raw.unwrap_or_default())?;
                 if !paging.include_raw {
                     *item.raw_mut() = None;
                 }
                 Ok(item)
             })
-            .collect::<Result<_, OktaError>>()?;
-        Ok((items, next))
+            .collect::<Result<_, OktaError>>()
+            .map(|items| (items, next))
     }
 
-    /// The paging loop, once for every item type: the items as raw JSON.
+    /// The paging loop, once for every item type: the pages' bodies, and where each item
+    /// is (its page and its bytes there), so nothing is copied per item.
     fn list_raw(
         &mut self,
         spec: RequestSpec,
         paging: &Paging,
-    ) -> Result<(Vec<Vec<u8>>, Option<String>), OktaError> {
+    ) -> Result<(Pages, Option<String>), OktaError> {
         let first = paging::first_request(spec, paging)?;
         let mut first_page = true;
         let mut fetch = |spec: &RequestSpec| {
@@ -381,12 +385,30 @@ impl<T: Transport> Client<T> {
             }
             self.send(spec).map(Some)
         };
-        paging::collect(first, paging, &mut fetch, &mut |resp| {
-            let items = paging::array_items(&resp.body)
-                .ok_or_else(|| decode("a list page", "it is not a JSON array"))?;
-            Ok(items.into_iter().map(<[u8]>::to_vec).collect())
-        })
+        let mut bodies = Vec::new();
+        let (items, next) = paging::collect(first, paging, &mut fetch, &mut |resp| {
+            let start = resp.body.as_ptr().addr();
+            let at = paging::array_items(&resp.body)
+                .ok_or_else(|| decode("a list page", "it is not a JSON array"))?
+                .into_iter()
+                .map(|item| {
+                    let from = item.as_ptr().addr() - start;
+                    (bodies.len(), from..from + item.len())
+                })
+                .collect();
+            bodies.push(resp.body);
+            Ok(at)
+        })?;
+        Ok((Pages { bodies, items }, next))
     }
+}
+
+/// A list's pages as they came, and where each item is in them.
+struct Pages {
+    /// Each page's body.
+    bodies: Vec<Vec<u8>>,
+    /// Each item: its page, and its bytes in the page's body.
+    items: Vec<(usize, Range<usize>)>,
 }
 
 #[cfg(test)]
@@ -824,10 +846,10 @@ mod tests {
             None,
         )
         .unwrap();
-        let (items, next) = c
+        let (pages, next) = c
             .list_raw(RequestSpec::get("/api/v1/users".into()), &paging)
             .unwrap();
-        assert_eq!(items.len(), 3);
+        assert_eq!((pages.bodies.len(), pages.items.len()), (3, 3));
         assert_eq!(next.as_deref(), Some("/api/v1/users?after=3&limit=1"));
     }
 }

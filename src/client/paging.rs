@@ -183,12 +183,12 @@ fn first_limit(paging: &Paging) -> Option<u32> {
 ///
 /// `fetch` sends a request and returns a 2xx response (or the error), or `None` when the
 /// call has no time left for it: the list then stops with that page as the cursor. `parse`
-/// reads a page's items. Returns the items and the cursor of the page after them.
+/// takes a page and gives its items. Returns the items and the cursor of the page after them.
 pub(crate) fn collect<T>(
     first: RequestSpec,
     paging: &Paging,
     fetch: &mut dyn FnMut(&RequestSpec) -> Result<Option<Response>, OktaError>,
-    parse: &mut dyn FnMut(&Response) -> Result<Vec<T>, OktaError>,
+    parse: &mut dyn FnMut(Response) -> Result<Vec<T>, OktaError>,
 ) -> Result<(Vec<T>, Option<String>), OktaError> {
     let mut spec = first;
     let mut items = Vec::new();
@@ -200,12 +200,12 @@ pub(crate) fn collect<T>(
             return Ok((items, Some(spec.path_and_query())));
         };
         kept_bytes += resp.body.len();
-        let page = parse(&resp)?;
-        let page_len = page.len();
-        items.extend(page);
         let next = next_link(resp.header_values("link"))
             .and_then(|url| cursor_from_url(&url))
             .filter(|cursor| path_of(cursor) == spec.path());
+        let page = parse(resp)?;
+        let page_len = page.len();
+        items.extend(page);
         if !paging.fetch_all {
             return Ok((items, next));
         }

@@ -6,6 +6,7 @@ pub(crate) mod connection;
 pub(crate) mod event_hooks;
 pub(crate) mod factors;
 pub(crate) mod groups;
+pub(crate) mod members;
 pub(crate) mod objects;
 pub(crate) mod picklists;
 pub(crate) mod policies;

@@ -5,6 +5,7 @@
 
 use crate::client::error::{decode, invalid_input};
 use crate::client::paging::Raw;
+use crate::nodes::members::{self, Fill, Member, One, Stop};
 use crate::wit::types::{
     AppLink, AuthProvider, Group, GroupType, LifecycleStatus, OktaError, ProviderType, User,
     UserProfile, UserStatus, UserType,
@@ -71,15 +72,6 @@ fn write_standard(profile: &UserProfile, out: &mut Map<String, Value>) {
             out.insert((*key).to_string(), Value::String(value.clone()));
         }
     }
-}
-
-/// Takes the standard attributes out of an Okta profile object; what stays is custom.
-fn take_standard(map: &mut Map<String, Value>) -> UserProfile {
-    let mut profile = empty_profile();
-    for (key, _, write) in STANDARD {
-        *write(&mut profile) = take_string(map, key);
-    }
-    profile
 }
 
 /// Removes a string attribute; a non-string value stays in the map (and so in
@@ -342,62 +334,159 @@ pub(crate) fn raw_text(raw: &[u8]) -> String {
     String::from_utf8_lossy(raw).into_owned()
 }
 
-/// The credential provider in a `credentials` object.
-pub(crate) fn provider(credentials: &Value) -> Option<AuthProvider> {
-    let provider = credentials.get("provider")?;
-    Some(AuthProvider {
-        provider_type: provider_type(
-            provider
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        ),
-        name: text(provider, "name"),
-    })
+/// What a `credentials` object says.
+#[derive(Default)]
+pub(crate) struct Credentials {
+    /// Who validates the credentials.
+    pub provider: Option<AuthProvider>,
+    /// Whether there is a password (a `password` member that is not `null`).
+    pub has_password: bool,
+    /// The recovery question, when one is set.
+    pub recovery_question: Option<String>,
 }
 
-/// The recovery question in a `credentials` object.
-pub(crate) fn recovery_question(credentials: &Value) -> Option<String> {
-    credentials
-        .get("recovery_question")
-        .and_then(|q| text(q, "question"))
+impl Fill for Credentials {
+    fn member(&mut self, key: &str, value: &mut dyn Member) -> Result<(), Stop> {
+        match key {
+            "password" => self.has_password = value.present()?,
+            "provider" => value.object(self.provider.insert(AuthProvider {
+                provider_type: ProviderType::Unknown,
+                name: None,
+            }))?,
+            "recovery_question" => {
+                value.object(&mut One("question", &mut self.recovery_question))?;
+            }
+            _ => value.skip()?,
+        }
+        Ok(())
+    }
 }
 
-/// Parses an Okta user.
+impl Fill for AuthProvider {
+    fn member(&mut self, key: &str, value: &mut dyn Member) -> Result<(), Stop> {
+        match key {
+            "type" => {
+                self.provider_type = value
+                    .text()?
+                    .map_or(ProviderType::Unknown, |name| provider_type(&name));
+            }
+            "name" => self.name = value.text()?,
+            _ => value.skip()?,
+        }
+        Ok(())
+    }
+}
+
+/// Reads Okta's credentials object (an empty body reads as `{}`).
+pub(crate) fn credentials(body: &[u8]) -> Result<Credentials, OktaError> {
+    let mut credentials = Credentials::default();
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        members::fill(body, "credentials", &mut credentials)?;
+    }
+    Ok(credentials)
+}
+
+/// A user as it is read: the record, its id when Okta sent one, and the custom profile
+/// attributes.
+struct UserRead {
+    id: Option<String>,
+    user: User,
+    credentials: Credentials,
+    extra: Map<String, Value>,
+}
+
+impl Fill for UserRead {
+    fn member(&mut self, key: &str, value: &mut dyn Member) -> Result<(), Stop> {
+        let user = &mut self.user;
+        match key {
+            "id" => self.id = value.text()?,
+            "status" => {
+                user.status = value
+                    .text()?
+                    .map_or(UserStatus::Unknown, |s| user_status(&s));
+            }
+            "transitioningToStatus" => {
+                user.transitioning_to_status = value.text()?.map(|s| user_status(&s));
+            }
+            "created" => user.created = value.text()?,
+            "activated" => user.activated = value.text()?,
+            "statusChanged" => user.status_changed = value.text()?,
+            "lastLogin" => user.last_login = value.text()?,
+            "lastUpdated" => user.last_updated = value.text()?,
+            "passwordChanged" => user.password_changed = value.text()?,
+            "realmId" => user.realm_id = value.text()?,
+            "type" => value.object(&mut One("id", &mut user.type_id))?,
+            "profile" => value.object(&mut ProfileRead {
+                profile: &mut user.profile,
+                extra: &mut self.extra,
+            })?,
+            "credentials" => value.object(&mut self.credentials)?,
+            _ => value.skip()?,
+        }
+        Ok(())
+    }
+}
+
+/// A user's profile as it is read: the standard attributes into the record, the rest
+/// (and a standard attribute that is not a string) kept as custom.
+struct ProfileRead<'r> {
+    profile: &'r mut UserProfile,
+    extra: &'r mut Map<String, Value>,
+}
+
+impl Fill for ProfileRead<'_> {
+    fn member(&mut self, key: &str, value: &mut dyn Member) -> Result<(), Stop> {
+        match (STANDARD.iter().find(|(k, _, _)| *k == key), value.value()?) {
+            (Some((_, _, write)), Value::String(s)) => *write(self.profile) = Some(s),
+            (Some(_), Value::Null) => {}
+            (_, value) => {
+                self.extra.insert(key.to_owned(), value);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses an Okta user, member by member into the record.
 pub(crate) fn user(raw: &[u8]) -> Result<User, OktaError> {
-    let mut object = parse(raw, "a user")?;
-    let id = required(&object, "id", "a user")?;
-    let mut profile_map = take_object(&mut object, "profile");
-    let profile = take_standard(&mut profile_map);
-    let credentials = object
-        .get_mut("credentials")
-        .map(Value::take)
-        .unwrap_or(Value::Null);
-    Ok(User {
+    let mut read = UserRead {
+        id: None,
+        user: User {
+            id: String::new(),
+            status: UserStatus::Unknown,
+            transitioning_to_status: None,
+            created: None,
+            activated: None,
+            status_changed: None,
+            last_login: None,
+            last_updated: None,
+            password_changed: None,
+            type_id: None,
+            realm_id: None,
+            profile: empty_profile(),
+            profile_extra: String::new(),
+            provider: None,
+            has_password: false,
+            recovery_question: None,
+            raw: None,
+        },
+        credentials: Credentials::default(),
+        extra: Map::new(),
+    };
+    members::fill(raw, "a user", &mut read)?;
+    let UserRead {
         id,
-        status: object
-            .get("status")
-            .and_then(Value::as_str)
-            .map_or(UserStatus::Unknown, user_status),
-        transitioning_to_status: object
-            .get("transitioningToStatus")
-            .and_then(Value::as_str)
-            .map(user_status),
-        created: text(&object, "created"),
-        activated: text(&object, "activated"),
-        status_changed: text(&object, "statusChanged"),
-        last_login: text(&object, "lastLogin"),
-        last_updated: text(&object, "lastUpdated"),
-        password_changed: text(&object, "passwordChanged"),
-        type_id: object.get("type").and_then(|t| text(t, "id")),
-        realm_id: text(&object, "realmId"),
-        profile,
-        profile_extra: Value::Object(profile_map).to_string(),
-        provider: provider(&credentials),
-        has_password: credentials.get("password").is_some_and(|p| !p.is_null()),
-        recovery_question: recovery_question(&credentials),
-        raw: Some(raw_text(raw)),
-    })
+        mut user,
+        credentials,
+        extra,
+    } = read;
+    user.id = id.ok_or_else(|| decode("a user", "no `id`"))?;
+    user.profile_extra = Value::Object(extra).to_string();
+    user.provider = credentials.provider;
+    user.has_password = credentials.has_password;
+    user.recovery_question = credentials.recovery_question;
+    user.raw = Some(raw_text(raw));
+    Ok(user)
 }
 
 /// A count from a group's `_embedded.stats`.
@@ -520,9 +609,10 @@ pub(crate) mod tests {
         for (i, (key, _, _)) in STANDARD.iter().enumerate() {
             map.insert(key.to_string(), Value::String(format!("v{i}")));
         }
-        let mut taken = map.clone();
-        let profile = take_standard(&mut taken);
-        assert!(taken.is_empty(), "{taken:?}");
+        let text = serde_json::json!({ "id": "00u1", "profile": map }).to_string();
+        let read = user(text.as_bytes()).unwrap();
+        assert_eq!(read.profile_extra, "{}");
+        let profile = read.profile;
         assert_eq!(profile.second_email.as_deref(), Some("v2"));
         let mut out = Map::new();
         write_standard(&profile, &mut out);
@@ -572,6 +662,46 @@ pub(crate) mod tests {
         assert_eq!(u.profile_extra, "{}");
         assert!(!u.has_password);
         assert!(user(raw(r#"{"status":"ACTIVE"}"#)).is_err());
+    }
+
+    #[test]
+    fn a_member_of_an_unexpected_type_reads_as_absent() {
+        let json = r#"{"id":"00u1","status":7,"type":"oty1","realmId":{"id":"guo1"},
+            "created":["2026"],"profile":[{"login":"a"}],"credentials":null,"_links":[1,{"a":[]}]}"#;
+        let u = user(raw(json)).unwrap();
+        assert_eq!(u.status, UserStatus::Unknown);
+        assert_eq!((u.type_id, u.realm_id, u.created), (None, None, None));
+        assert_eq!((u.profile.login, u.profile_extra.as_str()), (None, "{}"));
+        assert!(!u.has_password && u.provider.is_none());
+        let u = user(raw(
+            r#"{"id":"00u\u0031","profile":{"first\u004eame":"A","login":5,"email":"e"},
+            "credentials":{"password":null,"provider":{"type":"LDAP"},"recovery_question":"q"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(u.id, "00u1");
+        assert_eq!(u.profile.first_name.as_deref(), Some("A"));
+        assert_eq!(u.profile_extra, r#"{"login":5}"#);
+        assert!(!u.has_password && u.recovery_question.is_none());
+        assert_eq!(
+            u.provider.map(|p| (p.provider_type, p.name)),
+            Some((ProviderType::Ldap, None))
+        );
+        for bad in [
+            &b"{\"id\":\"00u1\""[..],
+            b"{\"id\":\"00u1\"} x",
+            b"",
+            b"[1,",
+        ] {
+            let err = user(bad).unwrap_err();
+            assert_eq!(
+                err.kind,
+                ErrorKind::Decode,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        assert!(user(b"[]").is_err(), "an array has no id");
+        assert!(credentials(b"  ").unwrap().provider.is_none());
     }
 
     #[test]

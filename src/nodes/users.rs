@@ -755,11 +755,11 @@ pub(crate) fn forgot_password<T: Transport>(
 }
 
 fn credentials_result(user_id: String, resp: &Response) -> Result<CredentialsResult, OktaError> {
-    let credentials = objects::parse_or_empty(&resp.body, "credentials")?;
+    let credentials = objects::credentials(&resp.body)?;
     Ok(CredentialsResult {
         user_id,
-        provider: objects::provider(&credentials),
-        recovery_question: objects::recovery_question(&credentials),
+        provider: credentials.provider,
+        recovery_question: credentials.recovery_question,
     })
 }
 
