@@ -3,12 +3,12 @@
 //! without any code.
 
 use crate::deadline::DeadlinePassed;
-use crate::dynamic::{to_json, to_val};
+use crate::dynamic::{Shapes, to_json, to_val};
 use crate::host::{Connection, Credential, Ctx, Host};
 use crate::wit;
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
-use wasmtime::component::types::ComponentItem;
+use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::{Component, ComponentExportIndex, Type, Val};
 use wasmtime::{Engine, Store};
 
@@ -34,6 +34,7 @@ pub struct NodeInfo {
     /// Whether the function takes a request record.
     pub takes_request: bool,
     index: ComponentExportIndex,
+    func: ComponentFunc,
 }
 
 /// A node's answer: its output, or the error it returned.
@@ -75,12 +76,15 @@ pub(crate) fn read_catalog(
             let index = component
                 .get_export_index(Some(&instance_index), function)
                 .ok_or_else(|| anyhow!("export {name}#{function} has no index"))?;
+            let takes = |param: &str| func.params().any(|(name, _)| name == param);
+            let (takes_connection, takes_request) = (takes("conn"), takes("request"));
             nodes.push(NodeInfo {
                 id: format!("{interface}.{function}"),
                 label: label(function),
-                takes_connection: func.params().any(|(name, _)| name == "conn"),
-                takes_request: func.params().any(|(name, _)| name == "request"),
+                takes_connection,
+                takes_request,
                 index,
+                func,
             });
         }
     }
@@ -148,6 +152,36 @@ impl Host {
     /// Every node, in WIT order.
     pub fn catalog(&self) -> &[NodeInfo] {
         self.nodes()
+    }
+
+    /// Every node's parameters and result as JSON shapes, for hosts in other languages
+    /// (`examples/js-host`) that turn the JSON of [`Host::call_json`] into their own
+    /// bindings' values: `{"package", "types": [...], "nodes": {"users.get-user":
+    /// {"params": [["conn", 4], ["request", 9]], "result": 12}}}`; the numbers index
+    /// `types` ([`Shapes`]).
+    pub fn shapes(&self) -> Value {
+        let mut shapes = Shapes::default();
+        let nodes: serde_json::Map<String, Value> = self
+            .nodes()
+            .iter()
+            .map(|node| {
+                let params: Vec<Value> = node
+                    .func
+                    .params()
+                    .map(|(name, ty)| json!([name, shapes.add(&ty)]))
+                    .collect();
+                let result = node.func.results().next().map(|ty| shapes.add(&ty));
+                (
+                    node.id.clone(),
+                    json!({ "params": params, "result": result }),
+                )
+            })
+            .collect();
+        json!({
+            "package": self.package(),
+            "types": shapes.into_types(),
+            "nodes": nodes,
+        })
     }
 
     /// Looks a node up by id.

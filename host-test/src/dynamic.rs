@@ -8,7 +8,7 @@
 //! field that holds JSON (`profile-extra`) can be written as JSON.
 
 use anyhow::{Result, anyhow, bail};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use wasmtime::component::{Type, Val};
 
 /// Converts JSON to a value of type `ty`; `at` names the place for errors (`request.page`).
@@ -203,6 +203,70 @@ pub fn to_json(val: &Val) -> Value {
                 .collect(),
         ),
         Val::Resource(_) | Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => Value::Null,
+    }
+}
+
+/// The component's types as JSON, each once, for a host in another language that turns
+/// this module's JSON into its own bindings' values (`okta-nodes shapes`). A type is a
+/// primitive's WIT name (`"string"`, `"u32"`) or an object naming its kind, with the
+/// indexes of the types inside it: `{"list": 3}`, `{"option": 3}`,
+/// `{"record": [["field", 3], ...]}`, `{"tuple": [3, 4]}`,
+/// `{"variant": [["case", 3 or null], ...]}`, `{"enum": ["case", ...]}`,
+/// `{"flags": ["name", ...]}`, `{"result": [ok or null, err or null]}`.
+#[derive(Debug, Default)]
+pub struct Shapes {
+    types: Vec<Value>,
+}
+
+impl Shapes {
+    /// The index of `ty`, adding it and the types inside it when they are new.
+    pub fn add(&mut self, ty: &Type) -> usize {
+        let mut some = |ty: Option<Type>| ty.map(|ty| self.add(&ty));
+        let shape = match ty {
+            Type::Bool => json!("bool"),
+            Type::S8 => json!("s8"),
+            Type::U8 => json!("u8"),
+            Type::S16 => json!("s16"),
+            Type::U16 => json!("u16"),
+            Type::S32 => json!("s32"),
+            Type::U32 => json!("u32"),
+            Type::S64 => json!("s64"),
+            Type::U64 => json!("u64"),
+            Type::Float32 => json!("f32"),
+            Type::Float64 => json!("f64"),
+            Type::Char => json!("char"),
+            Type::String => json!("string"),
+            Type::List(list) => json!({ "list": some(Some(list.ty())) }),
+            Type::Option(option) => json!({ "option": some(Some(option.ty())) }),
+            Type::Record(record) => json!({ "record": record
+                .fields()
+                .map(|field| json!([field.name, some(Some(field.ty))]))
+                .collect::<Vec<_>>() }),
+            Type::Tuple(tuple) => json!({ "tuple": tuple
+                .types()
+                .map(|ty| some(Some(ty)))
+                .collect::<Vec<_>>() }),
+            Type::Variant(variant) => json!({ "variant": variant
+                .cases()
+                .map(|case| json!([case.name, some(case.ty)]))
+                .collect::<Vec<_>>() }),
+            Type::Enum(enumeration) => json!({ "enum": enumeration.names().collect::<Vec<_>>() }),
+            Type::Flags(flags) => json!({ "flags": flags.names().collect::<Vec<_>>() }),
+            Type::Result(result) => json!({ "result": [some(result.ok()), some(result.err())] }),
+            other => json!({ "unsupported": format!("{other:?}") }),
+        };
+        match self.types.iter().position(|known| *known == shape) {
+            Some(index) => index,
+            None => {
+                self.types.push(shape);
+                self.types.len() - 1
+            }
+        }
+    }
+
+    /// The table: a type's index is its place in it.
+    pub fn into_types(self) -> Vec<Value> {
+        self.types
     }
 }
 

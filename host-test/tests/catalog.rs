@@ -77,6 +77,108 @@ async fn the_catalog_lists_every_node_the_component_exports() {
     assert_eq!(env.requests(), 0, "the catalog calls nothing");
 }
 
+/// Whether `json` has the shape of type `index` in a `Host::shapes` table, as a host in
+/// another language reads it (`examples/js-host/lib/shapes.mjs`).
+fn fits(types: &[Value], index: &Value, json: &Value) -> bool {
+    let ty = &types[index.as_u64().unwrap() as usize];
+    let all = |items: &[Value], shape: &Value| items.iter().all(|i| fits(types, shape, i));
+    match (ty.as_str(), json) {
+        (Some("string"), Value::String(_)) | (Some("bool"), Value::Bool(_)) => true,
+        (Some("u32" | "u64" | "u16" | "u8"), Value::Number(n)) => n.is_u64(),
+        (Some(_), _) => false,
+        (None, _) if ty.get("option").is_some() => {
+            json.is_null() || fits(types, &ty["option"], json)
+        }
+        (None, Value::Array(items)) if ty.get("list").is_some() => all(items, &ty["list"]),
+        (None, Value::String(name)) if ty.get("enum").is_some() => {
+            ty["enum"].as_array().unwrap().contains(&json!(name))
+        }
+        (None, Value::Object(fields)) if ty.get("record").is_some() => {
+            let declared = ty["record"].as_array().unwrap();
+            fields
+                .keys()
+                .all(|k| declared.iter().any(|f| f[0] == json!(k)))
+                && declared
+                    .iter()
+                    .all(|f| match fields.get(f[0].as_str().unwrap()) {
+                        Some(value) => fits(types, &f[1], value),
+                        None => types[f[1].as_u64().unwrap() as usize]
+                            .get("option")
+                            .is_some(),
+                    })
+        }
+        (None, _) if ty.get("variant").is_some() => {
+            let cases = ty["variant"].as_array().unwrap();
+            match json {
+                Value::String(name) => cases.iter().any(|c| c[0] == json!(name) && c[1].is_null()),
+                Value::Object(one) if one.len() == 1 => {
+                    let (name, payload) = one.iter().next().unwrap();
+                    cases.iter().any(|c| {
+                        c[0] == json!(name) && !c[1].is_null() && fits(types, &c[1], payload)
+                    })
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+#[tokio::test]
+async fn the_shapes_give_every_node_its_types_and_fit_every_example() {
+    let env = Env::start().await;
+    let shapes = env.host.shapes();
+    assert_eq!(shapes["package"], env.host.package());
+    let types = shapes["types"].as_array().unwrap();
+    let nodes = shapes["nodes"].as_object().unwrap();
+    assert_eq!(nodes.len(), env.host.catalog().len());
+    let get_user = &nodes["users.get-user"];
+    assert_eq!(get_user["params"][0][0], "conn");
+    assert_eq!(get_user["params"][1][0], "request");
+    let request = &types[get_user["params"][1][1].as_u64().unwrap() as usize];
+    let fields: Vec<&Value> = request["record"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f[0])
+        .collect();
+    assert_eq!(fields, ["user-id", "expand"]);
+    let result = &types[get_user["result"].as_u64().unwrap() as usize]["result"];
+    let error = &types[result[1].as_u64().unwrap() as usize];
+    assert!(
+        error["record"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f[0] == "reset-at")
+    );
+    let unique: std::collections::BTreeSet<String> = types.iter().map(Value::to_string).collect();
+    assert_eq!(unique.len(), types.len(), "each type once");
+    let catalog = catalog(&env).await;
+    let mut checked = 0;
+    for node in &catalog.nodes {
+        let Some(example) = &node.example else {
+            continue;
+        };
+        let example: Value = serde_json::from_str(example).unwrap();
+        let request = nodes[&node.id]["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p[0] == "request")
+            .map(|p| p[1].clone())
+            .unwrap();
+        assert!(fits(types, &request, &example), "{}: {example}", node.id);
+        assert!(
+            !fits(types, &request, &json!({"no-such-field": 1})),
+            "{}",
+            node.id
+        );
+        checked += 1;
+    }
+    assert!(checked >= 60, "{checked} examples");
+}
+
 #[tokio::test]
 async fn the_schema_is_valid_and_every_example_is_valid_input() {
     let env = Env::start().await;

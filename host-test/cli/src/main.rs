@@ -66,6 +66,10 @@ enum Command {
         /// Print the README's node table (Markdown) instead.
         #[arg(long, conflicts_with_all = ["json", "schema"])]
         markdown: bool,
+        /// Print every node's parameter and result types as JSON instead, for hosts in
+        /// other languages (examples/js-host).
+        #[arg(long, conflicts_with_all = ["json", "schema", "markdown"])]
+        shapes: bool,
     },
     /// Print one node's input form as a person reads it: fields, rules and an example.
     Describe {
@@ -313,8 +317,13 @@ async fn run(command: Command) -> Result<(), Failure> {
             json,
             schema,
             markdown,
+            shapes,
         } => {
             let host = Host::new(HostConfig::default())?;
+            if shapes {
+                say!("{}", host.shapes());
+                return Ok(());
+            }
             if json || schema || markdown {
                 let catalog = host.describe().await?;
                 match (json, schema) {
