@@ -1,0 +1,177 @@
+// The Okta nodes for a JavaScript engine: `createOktaNodes(...)` runs the component in
+// worker threads, and `callNode(id, conn, input)` calls a node with the JSON `call_json`
+// and the catalog use. The caller's event loop never waits on a call.
+
+import { Worker } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+
+const GEN = new URL('../gen/', import.meta.url);
+
+/** Where the host's limits start: what `HostConfig` has in the Rust host. */
+export const DEFAULTS = Object.freeze({
+  connectMs: 30_000,
+  firstByteMs: 60_000,
+  betweenBytesMs: 30_000,
+  rateLimitWaitMs: 2_000,
+  deadlineMs: 120_000,
+});
+
+/** The longest a worker may overrun a call's deadline before the host stops it. */
+const GRACE_MS = 5_000;
+
+/** The node's `timeout` error for a call the host stopped: the worker was ended. */
+function stopped(node, deadlineMs) {
+  return {
+    kind: 'timeout',
+    message: `${node} did not end within its deadline of ${deadlineMs} ms; the host stopped it`,
+    status: null,
+    'error-code': null,
+    'error-causes': [],
+    'error-id': null,
+    'request-id': null,
+    'reset-at': null,
+    // A write may have been sent: only a read is safe to send again.
+    retryable: false,
+    attempts: 0,
+  };
+}
+
+/**
+ * Starts the host.
+ *
+ * - `route`: a base URL (`http://127.0.0.1:8080`) every org's requests go to instead, for
+ *   a mock; without it a call reaches its org over HTTPS.
+ * - `timeouts`: `{connectMs, firstByteMs, betweenBytesMs}`, caps on what the component asks.
+ * - `rateLimitWaitMs`: the longest a call waits for a rate-limit window inside the worker;
+ *   a longer wait returns `rate-limited` with `reset-at` for the engine to schedule.
+ * - `deadlineMs`: the longest a call may take; past it (and a grace) the worker is ended.
+ * - `workers`: how many calls run at once (each worker has one instance).
+ */
+export async function createOktaNodes({
+  route,
+  timeouts = {},
+  rateLimitWaitMs = DEFAULTS.rateLimitWaitMs,
+  deadlineMs = DEFAULTS.deadlineMs,
+  workers = 1,
+} = {}) {
+  const shapes = JSON.parse(readFileSync(new URL('shapes.json', GEN), 'utf8'));
+  const caps = {
+    connectMs: timeouts.connectMs ?? DEFAULTS.connectMs,
+    firstByteMs: timeouts.firstByteMs ?? DEFAULTS.firstByteMs,
+    betweenBytesMs: timeouts.betweenBytesMs ?? DEFAULTS.betweenBytesMs,
+    rateLimitWaitMs,
+    deadlineMs,
+  };
+  const target = route ? new URL(route) : null;
+  const data = {
+    shapes,
+    caps,
+    route: target && { protocol: target.protocol, host: target.host },
+  };
+
+  let seq = 0;
+  const idle = [];
+  const queue = [];
+  const all = new Set();
+
+  function spawn() {
+    return new Promise((resolve, reject) => {
+      // An empty environment: nothing of the process's reaches the component, and jco's
+      // JCO_DEBUG (which logs every argument, the connection's token among them) is off.
+      const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+        workerData: data,
+        env: {},
+      });
+      const pending = new Map();
+      const slot = { worker, pending };
+      worker.on('message', (message) => {
+        if (message.type === 'ready') {
+          all.add(slot);
+          resolve(slot);
+          return;
+        }
+        const waiting = pending.get(message.seq);
+        pending.delete(message.seq);
+        waiting?.(message);
+      });
+      worker.on('error', (error) => {
+        reject(error);
+        for (const waiting of pending.values()) waiting({ fail: String(error?.message ?? error) });
+        pending.clear();
+      });
+    });
+  }
+
+  function release(slot) {
+    const next = queue.shift();
+    if (next) next(slot);
+    else idle.push(slot);
+  }
+
+  function acquire() {
+    const slot = idle.pop();
+    return slot ? Promise.resolve(slot) : new Promise((resolve) => queue.push(resolve));
+  }
+
+  /** Sends one message to a worker; past `limitMs` the worker is ended and replaced. */
+  function send(slot, message, limitMs, onStop) {
+    return new Promise((resolve) => {
+      const id = ++seq;
+      const timer = setTimeout(async () => {
+        slot.pending.delete(id);
+        all.delete(slot);
+        await slot.worker.terminate();
+        resolve(onStop());
+        spawn().then(release, () => {});
+      }, limitMs);
+      slot.pending.set(id, (reply) => {
+        clearTimeout(timer);
+        release(slot);
+        resolve(reply);
+      });
+      slot.worker.postMessage({ ...message, seq: id });
+    });
+  }
+
+  await Promise.all(Array.from({ length: workers }, () => spawn().then(release)));
+
+  return {
+    /** The package the component implements, such as `okta:management@0.2.0`. */
+    package: shapes.package,
+
+    /** Every node id, in WIT order. */
+    nodes: () => Object.keys(shapes.nodes),
+
+    /**
+     * Calls a node: `{ok: output}` or `{err: okta-error}`, both plain JSON (WIT names;
+     * a u64 is a number, or a string past 2^53). Rejects only for a failure of the host
+     * (an unknown node, a trap).
+     */
+    async callNode(id, conn, input) {
+      if (!(id in shapes.nodes)) throw new Error(`no node \`${id}\`; the catalog lists them all`);
+      const slot = await acquire();
+      const reply = await send(
+        slot,
+        { type: 'call', node: id, conn, input },
+        deadlineMs + GRACE_MS,
+        () => ({ err: stopped(id, deadlineMs) }),
+      );
+      if ('fail' in reply) throw new Error(reply.fail);
+      return 'ok' in reply ? { ok: reply.ok } : { err: reply.err };
+    },
+
+    /** Makes a worker's instance again and says how long it took, in milliseconds. */
+    async instantiate() {
+      const slot = await acquire();
+      const reply = await send(slot, { type: 'instantiate' }, 60_000, () => ({ fail: 'stopped' }));
+      return reply.ok;
+    },
+
+    /** Ends every worker. */
+    async close() {
+      await Promise.all([...all].map((slot) => slot.worker.terminate()));
+      all.clear();
+      idle.length = 0;
+    },
+  };
+}

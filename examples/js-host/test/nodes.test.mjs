@@ -1,0 +1,136 @@
+// The JS host against `okta-nodes mock`: a node of every family, errors as plain JSON, no
+// token in anything a call returns.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMock } from '../lib/mock.mjs';
+import { createOktaNodes } from '../lib/okta-nodes.mjs';
+
+const TOKEN = '00sentinel-js-host-token-7f3a';
+let mock;
+let okta;
+let conn;
+const seen = [];
+
+/** Calls a node and keeps what came back, for the check that no token is in any of it. */
+async function call(node, input, connection = conn) {
+  const outcome = await okta.callNode(node, connection, input);
+  seen.push(JSON.stringify(outcome));
+  return outcome;
+}
+
+before(async () => {
+  mock = await startMock({ token: TOKEN });
+  okta = await createOktaNodes({ route: mock.url });
+  conn = { domain: 'dev-000000.okta.com', auth: { 'api-token': TOKEN } };
+});
+
+after(async () => {
+  await okta?.close();
+  await mock?.stop();
+});
+
+describe('a node of every family', () => {
+  test('connection', async () => {
+    const { ok } = await call('connection.test-connection', {});
+    assert.equal(ok['principal-login'], 'admin@example.com');
+  });
+
+  test('users: create, get by login, list across pages', async () => {
+    for (const n of [1, 2, 3]) {
+      const { ok } = await call('users.create-user', {
+        profile: { login: `js${n}@example.com`, email: `js${n}@example.com`, 'first-name': 'Js', 'last-name': `User${n}` },
+        password: { value: 'Js!Passw0rd-1' },
+        activate: true,
+      });
+      assert.equal(ok.status, 'active');
+    }
+    const { ok: user } = await call('users.get-user', { 'user-id': 'js2@example.com' });
+    assert.equal(user.profile['last-name'], 'User2');
+    assert.equal(user.raw === null, false, 'a single user carries raw');
+    const { ok: page } = await call('users.list-users', { page: { limit: 2, 'fetch-all': true } });
+    assert.ok(page.items.length >= 4, `${page.items.length} users`);
+    assert.equal(page['next-cursor'], null);
+    assert.ok(page.items.every((u) => u.raw === null), 'a list leaves raw out');
+  });
+
+  test('groups and apps', async () => {
+    const { ok: groups } = await call('groups.list-groups', { q: 'Engineering' });
+    const { ok: user } = await call('users.get-user', { 'user-id': 'js1@example.com' });
+    const joined = await call('groups.add-user-to-group', {
+      'group-id': groups.items[0].id,
+      'user-id': user.id,
+    });
+    assert.ok('ok' in joined, JSON.stringify(joined));
+    const { ok: apps } = await call('apps.list-apps', { q: 'Slack' });
+    assert.equal(apps.items[0].label, 'Slack');
+  });
+
+  test('factors, system log, event hooks, policies, realms, raw', async () => {
+    assert.ok('ok' in (await call('factors.list-factors', { 'user-id': 'admin@example.com' })));
+    const { ok: log } = await call('system-log.list-events', {
+      filter: 'eventType eq "user.lifecycle.create"',
+      page: { 'fetch-all': true },
+    });
+    assert.ok(log.items.length >= 3);
+    assert.ok('ok' in (await call('event-hooks.list-event-hooks', {})));
+    assert.ok('ok' in (await call('policies.list-policies', { 'policy-type': 'password' })));
+    assert.ok('ok' in (await call('realms.list-realms', {})));
+    const { ok: raw } = await call('raw.request', { method: 'get', path: '/api/v1/users/me' });
+    assert.equal(raw.status, 200);
+  });
+
+  test('triggers and picklists', async () => {
+    const { ok: first } = await call('triggers.poll-new-users', { since: '2000-01-01T00:00:00.000Z' });
+    assert.ok(first.users.length >= 3);
+    const { ok: again } = await call('triggers.poll-new-users', { state: first.state });
+    assert.equal(again.users.length, 0, 'each user once');
+    const { ok: answer } = await okta.callNode('triggers.answer-verification', null, {
+      headers: [{ name: 'X-Okta-Verification-Challenge', value: 'rBP1MrAX12ZLyCbFW3R6' }],
+    });
+    assert.equal(JSON.parse(answer).verification, 'rBP1MrAX12ZLyCbFW3R6');
+    const { ok: choices } = await call('picklists.select-user', { search: 'js' });
+    assert.ok(choices.choices.some((c) => c.label === 'Js User1 (js1@example.com)'));
+  });
+});
+
+describe('errors', () => {
+  test('a typed not-found, as plain JSON', async () => {
+    const { err } = await call('users.get-user', { 'user-id': 'nobody@example.com' });
+    assert.equal(err.kind, 'not-found');
+    assert.equal(err['error-code'], 'E0000007');
+    assert.equal(err.retryable, false);
+    assert.doesNotThrow(() => JSON.stringify(err));
+  });
+
+  test('a wrong-shaped input is the node\'s invalid-input, naming the field', async () => {
+    const { err } = await call('users.list-users', { page: { limit: 'ten' } });
+    assert.equal(err.kind, 'invalid-input');
+    assert.match(err.message, /request\.page\.limit/);
+    assert.equal(err.attempts, 0);
+    const { err: unknown } = await call('users.get-user', { 'user-idx': 'x' });
+    assert.match(unknown.message, /no field `user-idx`/);
+  });
+
+  test('a connection without options takes every default', async () => {
+    const { ok } = await call('users.get-user', { 'user-id': 'admin@example.com' }, {
+      domain: 'dev-000000.okta.com',
+      auth: { 'api-token': TOKEN },
+    });
+    assert.equal(ok.profile.login, 'admin@example.com');
+  });
+
+  test('a wrong token is unauthorized; an unknown node is the host\'s error', async () => {
+    const { err } = await call('users.get-user', { 'user-id': 'admin@example.com' }, {
+      domain: 'dev-000000.okta.com',
+      auth: { 'api-token': `${TOKEN}-wrong` },
+    });
+    assert.equal(err.kind, 'unauthorized');
+    await assert.rejects(okta.callNode('users.no-such-node', conn, {}), /no node/);
+  });
+
+  test('no token in any output or error', () => {
+    assert.ok(seen.length >= 15, `${seen.length} outcomes`);
+    for (const text of seen) assert.ok(!text.includes(TOKEN), text);
+  });
+});
