@@ -1,8 +1,8 @@
 //! What an engine relies on across nodes, through the real component: the connection's
 //! defaults, what an error says an engine may do, cursors that belong to their list,
 //! outputs small enough to store, results that name what was done, one error channel for
-//! bad input, flows that name the package they were written for, and a component within its
-//! size budget.
+//! bad input, flows that name the package they were written for, a component within its
+//! size budget, and a component whose WIT is `wit/`.
 
 mod common;
 
@@ -413,4 +413,54 @@ fn the_shipped_component_fits_its_one_mib_budget() {
             .any(|w| w == b"component-name"),
         "the shipped component carries no name section"
     );
+}
+
+/// The package's interfaces as WIT text, without docs, each interface on its own: what
+/// bindings generated from either side are made of.
+fn interfaces(resolve: &wit_parser::Resolve, package: wit_parser::PackageId) -> Vec<String> {
+    let mut printed: Vec<String> = resolve.packages[package]
+        .interfaces
+        .values()
+        .map(|&id| {
+            let mut printer = wit_component::WitPrinter::default();
+            printer.emit_docs(false);
+            printer.print_interface(resolve, id).unwrap();
+            format!("{}: {}", resolve.id_of(id).unwrap(), printer.output)
+        })
+        .collect();
+    printed.sort();
+    printed
+}
+
+#[test]
+fn the_wit_in_the_component_is_the_wit_in_the_repository() {
+    let wasm = std::fs::read(okta_host::COMPONENT_WASM).unwrap();
+    let decoded = wit_parser::decoding::decode(&wasm).unwrap();
+    let resolve = decoded.resolve();
+    let built = resolve
+        .package_names
+        .iter()
+        .find(|(name, _)| name.namespace == "okta" && name.name == "management")
+        .map(|(_, &id)| id)
+        .expect("the component exports okta:management");
+    let mut source = wit_parser::Resolve::default();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../wit");
+    let (written, _) = source.push_dir(dir).unwrap();
+    assert_eq!(
+        resolve.packages[built].name.to_string(),
+        source.packages[written].name.to_string(),
+        "the same package and version"
+    );
+    let (built, written) = (interfaces(resolve, built), interfaces(&source, written));
+    assert_eq!(built.len(), 14, "every interface of the world");
+    assert_eq!(built, written);
+    let wit_parser::decoding::DecodedWasm::Component(_, world) = decoded else {
+        panic!("the file is a component");
+    };
+    let exports: Vec<String> = resolve.worlds[world]
+        .exports
+        .keys()
+        .map(|key| resolve.name_world_key(key))
+        .collect();
+    assert_eq!(exports.len(), 14, "{exports:?}");
 }

@@ -1,0 +1,135 @@
+// What the host holds a call to: only its org, capped timeouts, its deadline, a short
+// rate-limit wait; and the caller's event loop runs while calls do.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { http } from '@bytecodealliance/preview2-shim';
+import { guardedHandle } from '../lib/egress.mjs';
+import { startMock } from '../lib/mock.mjs';
+import { createOktaNodes } from '../lib/okta-nodes.mjs';
+import { timerDuring } from '../lib/drift.mjs';
+
+const ORG = 'dev-000000.okta.com';
+const caps = { connectMs: 1_000, firstByteMs: 2_000, betweenBytesMs: 3_000 };
+
+function request(scheme, authority) {
+  const req = new http.types.OutgoingRequest(new http.types.Fields());
+  req.setScheme(scheme);
+  req.setAuthority(authority);
+  req.setPathWithQuery('/api/v1/users/me');
+  return req;
+}
+
+test('the egress guard admits only the call\'s org over HTTPS, routed and capped', () => {
+  const sent = [];
+  const handle = guardedHandle({
+    route: { protocol: 'http:', host: '127.0.0.1:9' },
+    caps,
+    org: () => ORG,
+    send: (req, options) => sent.push({ req, options }) && { tag: 'ok', val: 'sent' },
+  });
+  const denied = { tag: 'err', val: { tag: 'HTTP-request-denied' } };
+  assert.deepEqual(handle(request({ tag: 'HTTPS' }, 'evil.example.com'), undefined), denied);
+  assert.deepEqual(handle(request({ tag: 'HTTPS' }, `${ORG}.evil.example.com`), undefined), denied);
+  assert.deepEqual(handle(request({ tag: 'HTTP' }, ORG), undefined), denied);
+  assert.equal(sent.length, 0, 'nothing refused went out');
+
+  const asked = new http.types.RequestOptions();
+  asked.setFirstByteTimeout(600_000_000_000n);
+  asked.setBetweenBytesTimeout(5_000_000n);
+  assert.deepEqual(handle(request({ tag: 'HTTPS' }, 'DEV-000000.okta.com'), asked), { tag: 'ok', val: 'sent' });
+  const [{ req, options }] = sent;
+  assert.equal(req.authority(), '127.0.0.1:9');
+  assert.equal(req.scheme().tag, 'HTTP');
+  assert.equal(options.connectTimeout(), 1_000_000_000n, 'capped');
+  assert.equal(options.firstByteTimeout(), 2_000_000_000n, 'capped');
+  assert.equal(options.betweenBytesTimeout(), 5_000_000n, 'a shorter wish stands');
+
+  const quick = guardedHandle({
+    caps: { ...caps, firstByteMs: 300 },
+    org: () => ORG,
+    send: (_, options) => options,
+  });
+  const held = quick(request({ tag: 'HTTPS' }, ORG), undefined);
+  assert.equal(held.connectTimeout(), 300_000_000n, 'the wait for headers is held to first-byte');
+
+  const between = guardedHandle({ caps, org: () => null, send: () => assert.fail('sent') });
+  assert.deepEqual(between(request({ tag: 'HTTPS' }, ORG), undefined), denied, 'no call, no org');
+});
+
+/** A server that accepts connections and never answers. */
+async function silentServer() {
+  const sockets = new Set();
+  const server = createServer((socket) => sockets.add(socket));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+test('a silent org ends the call at the first-byte cap, and at the deadline', async (t) => {
+  const silent = await silentServer();
+  const conn = { domain: ORG, auth: { 'api-token': 'x' }, options: { 'max-retries': 0 } };
+  const capped = await createOktaNodes({ route: silent.url, timeouts: { firstByteMs: 300 } });
+  const bounded = await createOktaNodes({ route: silent.url, deadlineMs: 700 });
+  try {
+    let started = performance.now();
+    const { err } = await capped.callNode('users.get-user', conn, { 'user-id': 'a' });
+    t.diagnostic(`first-byte cap of 300 ms: ${err.kind} after ${(performance.now() - started).toFixed(0)} ms`);
+    assert.equal(err.kind, 'timeout', JSON.stringify(err));
+    started = performance.now();
+    const { err: late } = await bounded.callNode('users.get-user', conn, { 'user-id': 'a' });
+    t.diagnostic(`deadline of 700 ms: ${late.kind} after ${(performance.now() - started).toFixed(0)} ms`);
+    assert.equal(late.kind, 'timeout', JSON.stringify(late));
+  } finally {
+    await capped.close();
+    await bounded.close();
+    silent.close();
+  }
+});
+
+test('a long rate-limit wait returns rate-limited with reset-at, as plain JSON', async (t) => {
+  const mock = await startMock({ extra: ['--fault', '{"effect":"rate-limit","reset-seconds":30}'] });
+  const okta = await createOktaNodes({ route: mock.url, rateLimitWaitMs: 1_000 });
+  try {
+    const conn = { domain: ORG, auth: { 'api-token': mock.token } };
+    const started = performance.now();
+    const { err } = await okta.callNode('users.get-user', conn, { 'user-id': 'admin@example.com' });
+    t.diagnostic(`rate-limited after ${(performance.now() - started).toFixed(0)} ms`);
+    assert.equal(err.kind, 'rate-limited', JSON.stringify(err));
+    assert.equal(typeof err['reset-at'], 'number');
+    assert.ok(err['reset-at'] * 1000 > Date.now(), 'the reset is ahead');
+    assert.equal(JSON.parse(JSON.stringify(err))['reset-at'], err['reset-at']);
+  } finally {
+    await okta.close();
+    await mock.stop();
+  }
+});
+
+test('the caller\'s event loop runs while calls do', async (t) => {
+  const mock = await startMock();
+  const okta = await createOktaNodes({ route: mock.url });
+  const conn = { domain: ORG, auth: { 'api-token': mock.token } };
+  try {
+    const calls = 200;
+    const { ticks, gap, took } = await timerDuring(async () => {
+      for (let i = 0; i < calls; i++) {
+        const { ok } = await okta.callNode('users.get-user', conn, { 'user-id': 'admin@example.com' });
+        assert.equal(ok.profile.login, 'admin@example.com');
+      }
+    });
+    t.diagnostic(
+      `${calls} calls in ${took.toFixed(0)} ms; a 1 ms timer fired ${ticks} times, longest gap ${gap.toFixed(1)} ms`,
+    );
+    // On the caller's thread the timer fired 2–5 times in 200 calls.
+    assert.ok(ticks >= calls / 4, `${ticks} ticks`);
+  } finally {
+    await okta.close();
+    await mock.stop();
+  }
+});
