@@ -54,7 +54,13 @@ export async function createOktaNodes({
   deadlineMs = DEFAULTS.deadlineMs,
   workers = 1,
 } = {}) {
-  const shapes = JSON.parse(readFileSync(new URL('shapes.json', GEN), 'utf8'));
+  let shapes;
+  try {
+    shapes = JSON.parse(readFileSync(new URL('shapes.json', GEN), 'utf8'));
+  } catch (error) {
+    if (error.code === 'ENOENT') throw new Error('gen/ is not built: run `npm run build` first');
+    throw error;
+  }
   const caps = {
     connectMs: timeouts.connectMs ?? DEFAULTS.connectMs,
     firstByteMs: timeouts.firstByteMs ?? DEFAULTS.firstByteMs,
@@ -76,8 +82,9 @@ export async function createOktaNodes({
 
   function spawn() {
     return new Promise((resolve, reject) => {
-      // An empty environment: nothing of the process's reaches the component, and jco's
-      // JCO_DEBUG (which logs every argument, the connection's token among them) is off.
+      // An empty environment: nothing of the process's reaches the component, and the
+      // shim's PREVIEW2_SHIM_DEBUG (which logs each request, its Authorization header
+      // among them) and jco's JCO_DEBUG stay off.
       const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
         workerData: data,
         env: {},

@@ -134,3 +134,26 @@ describe('errors', () => {
     for (const text of seen) assert.ok(!text.includes(TOKEN), text);
   });
 });
+
+test('with the shim\'s and jco\'s debug logging asked for, nothing printed shows the token', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const file = join(await mkdtemp(join(tmpdir(), 'okta-js-host-')), 'call.mjs');
+  await writeFile(file, `
+    import { createOktaNodes } from ${JSON.stringify(new URL('../lib/okta-nodes.mjs', import.meta.url).href)};
+    const okta = await createOktaNodes({ route: process.argv[2] });
+    const conn = { domain: 'dev-000000.okta.com', auth: { 'api-token': process.argv[3] } };
+    console.log(JSON.stringify(await okta.callNode('users.get-user', conn, { 'user-id': 'admin@example.com' })));
+    await okta.close();
+  `);
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    [file, mock.url, TOKEN],
+    { env: { ...process.env, JCO_DEBUG: '1', PREVIEW2_SHIM_DEBUG: '1' } },
+  );
+  assert.match(stdout, /"principal-id"|"profile"/);
+  assert.ok(!stdout.includes(TOKEN) && !stderr.includes(TOKEN), stderr.slice(0, 500));
+});
