@@ -145,12 +145,26 @@ export async function loadComponent({ shapes, route, caps }) {
     }
   }
 
+  // One tenant per instance: the tenant (a digest of the connection's org and credential)
+  // whose calls this instance has served; a call for another gets a fresh instance. A call
+  // without a connection (an event hook trigger) runs in whichever instance there is.
+  let tenant = null;
+
   await fresh();
   return {
+    /** Runs a call; `message.tenant` is its connection's digest (null: none). */
     async call(message) {
-      if (instance === null) await fresh();
-      return callNow(message);
+      let instantiated = null;
+      if (instance === null || (message.tenant && tenant && message.tenant !== tenant)) {
+        instantiated = await fresh();
+        tenant = null;
+      }
+      tenant = message.tenant ?? tenant;
+      return { ...callNow(message), instantiated };
     },
-    instantiate: fresh,
+    async instantiate() {
+      tenant = null;
+      return fresh();
+    },
   };
 }

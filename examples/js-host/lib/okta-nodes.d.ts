@@ -55,6 +55,8 @@ export interface OktaNodes {
   nodes(): string[];
   /** Calls a node; rejects only for a failure of the host (an unknown node, a trap). */
   callNode(id: string, conn: Connection | null, input?: Json): Promise<Outcome>;
+  /** How many instances the workers have made: one each to start, one per change of tenant. */
+  readonly instantiations: number;
   /** Makes a worker's instance again; resolves with the milliseconds it took. */
   instantiate(): Promise<number>;
   /** Ends every worker. */

@@ -3,6 +3,7 @@
 // and the catalog use. The caller's event loop never waits on a call.
 
 import { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 const GEN = new URL('../gen/', import.meta.url);
@@ -15,6 +16,16 @@ export const DEFAULTS = Object.freeze({
   rateLimitWaitMs: 2_000,
   deadlineMs: 120_000,
 });
+
+/**
+ * Which tenant a connection is: a digest of its org and credential (null without one). An
+ * instance serves one tenant; the secret is not kept on this side.
+ */
+function tenantOf(conn) {
+  if (conn === null || typeof conn !== 'object') return null;
+  const key = JSON.stringify([String(conn.domain ?? '').toLowerCase(), conn.auth ?? null]);
+  return createHash('sha256').update(key).digest('hex');
+}
 
 /** The longest a worker may overrun a call's deadline before the host stops it. */
 const GRACE_MS = 5_000;
@@ -90,7 +101,7 @@ export async function createOktaNodes({
         env: {},
       });
       const pending = new Map();
-      const slot = { worker, pending };
+      const slot = { worker, pending, tenant: null };
       worker.on('message', (message) => {
         if (message.type === 'ready') {
           all.add(slot);
@@ -115,8 +126,11 @@ export async function createOktaNodes({
     else idle.push(slot);
   }
 
-  function acquire() {
-    const slot = idle.pop();
+  /** An idle worker, one whose instance serves `tenant` if there is one. */
+  function acquire(tenant) {
+    const mine = idle.findIndex((slot) => slot.tenant === tenant);
+    const at = mine !== -1 ? mine : idle.findIndex((slot) => slot.tenant === null);
+    const [slot] = idle.splice(at !== -1 ? at : idle.length - 1, 1);
     return slot ? Promise.resolve(slot) : new Promise((resolve) => queue.push(resolve));
   }
 
@@ -129,7 +143,10 @@ export async function createOktaNodes({
         all.delete(slot);
         await slot.worker.terminate();
         resolve(onStop());
-        spawn().then(release, () => {});
+        spawn().then((fresh) => {
+          instantiations += 1;
+          release(fresh);
+        }, () => {});
       }, limitMs);
       slot.pending.set(id, (reply) => {
         clearTimeout(timer);
@@ -140,6 +157,7 @@ export async function createOktaNodes({
     });
   }
 
+  let instantiations = workers;
   await Promise.all(Array.from({ length: workers }, () => spawn().then(release)));
 
   return {
@@ -156,20 +174,29 @@ export async function createOktaNodes({
      */
     async callNode(id, conn, input) {
       if (!(id in shapes.nodes)) throw new Error(`no node \`${id}\`; the catalog lists them all`);
-      const slot = await acquire();
+      const tenant = tenantOf(conn);
+      const slot = await acquire(tenant);
+      if (tenant !== null) slot.tenant = tenant;
       const reply = await send(
         slot,
-        { type: 'call', node: id, conn, input },
+        { type: 'call', node: id, conn, input, tenant },
         deadlineMs + GRACE_MS,
         () => ({ err: stopped(id, deadlineMs) }),
       );
+      if (typeof reply.instantiated === 'number') instantiations += 1;
       if ('fail' in reply) throw new Error(reply.fail);
       return 'ok' in reply ? { ok: reply.ok } : { err: reply.err };
     },
 
+    /** How many instances the workers have made: one each to start, one per new tenant. */
+    get instantiations() {
+      return instantiations;
+    },
+
     /** Makes a worker's instance again and says how long it took, in milliseconds. */
     async instantiate() {
-      const slot = await acquire();
+      const slot = await acquire(null);
+      slot.tenant = null;
       const reply = await send(slot, { type: 'instantiate' }, 60_000, () => ({ fail: 'stopped' }));
       return reply.ok;
     },

@@ -157,3 +157,26 @@ test('with the shim\'s and jco\'s debug logging asked for, nothing printed shows
   assert.match(stdout, /"principal-id"|"profile"/);
   assert.ok(!stdout.includes(TOKEN) && !stderr.includes(TOKEN), stderr.slice(0, 500));
 });
+
+test('an instance serves one tenant: another org or credential gets a fresh one', async () => {
+  const tenants = [
+    { domain: 'dev-000000.okta.com', auth: { 'api-token': TOKEN } },
+    { domain: 'dev-111111.okta.com', auth: { 'api-token': TOKEN } },
+  ];
+  const input = { 'user-id': 'admin@example.com' };
+  const one = await createOktaNodes({ route: mock.url, workers: 1 });
+  const two = await createOktaNodes({ route: mock.url, workers: 2 });
+  try {
+    for (const conn of [tenants[0], tenants[0], tenants[1], tenants[0]]) {
+      assert.ok('ok' in (await one.callNode('users.get-user', conn, input)));
+    }
+    assert.equal(one.instantiations, 1 + 2, 'a fresh instance at each change of tenant');
+    for (const conn of [tenants[0], tenants[1], tenants[0], tenants[1], tenants[1]]) {
+      assert.ok('ok' in (await two.callNode('users.get-user', conn, input)));
+    }
+    assert.equal(two.instantiations, 2, 'each tenant keeps its own worker');
+  } finally {
+    await one.close();
+    await two.close();
+  }
+});
