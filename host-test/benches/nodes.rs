@@ -142,6 +142,29 @@ async fn reused_get(node: &mut Node, request: &GetUserRequest) {
     std::hint::black_box(user);
 }
 
+/// Calls per second of `streams` tasks, each making `per_stream` calls one after another.
+async fn rate<F, Fut>(streams: usize, per_stream: usize, call: F) -> f64
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..streams)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                for _ in 0..per_stream {
+                    call().await;
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    (streams * per_stream) as f64 / started.elapsed().as_secs_f64()
+}
+
 /// The native baseline: the same request with reqwest, keep-alive, the body parsed.
 async fn native_get(client: &reqwest::Client, url: &str, token: &str) {
     let body = client
@@ -446,34 +469,30 @@ async fn main() {
     let streams = 8;
     let per_stream = runs / 2;
     let host = Arc::new(host);
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..streams {
+    let component_rate = {
         let (host, conn, request) = (host.clone(), conn.clone(), request.clone());
-        tasks.push(tokio::spawn(async move {
-            for _ in 0..per_stream {
-                fresh_get(&host, &conn, &request).await;
-            }
-        }));
-    }
-    for task in tasks {
-        task.await.unwrap();
-    }
-    let component_rate = (streams * per_stream) as f64 / started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..streams {
+        rate(streams, per_stream, move || {
+            let (host, conn, request) = (host.clone(), conn.clone(), request.clone());
+            async move { fresh_get(&host, &conn, &request).await }
+        })
+        .await
+    };
+    let raw_rate = {
+        let (host, conn, request) = (host.clone(), conn.clone(), request.clone());
+        rate(streams, per_stream, move || {
+            let (host, conn, request) = (host.clone(), conn.clone(), request.clone());
+            async move { fresh_raw_get(&host, &conn, &request).await }
+        })
+        .await
+    };
+    let native_rate = {
         let (client, url, token) = (client.clone(), url.clone(), token.clone());
-        tasks.push(tokio::spawn(async move {
-            for _ in 0..per_stream {
-                native_get(&client, &url, &token).await;
-            }
-        }));
-    }
-    for task in tasks {
-        task.await.unwrap();
-    }
-    let native_rate = (streams * per_stream) as f64 / started.elapsed().as_secs_f64();
+        rate(streams, per_stream, move || {
+            let (client, url, token) = (client.clone(), url.clone(), token.clone());
+            async move { native_get(&client, &url, &token).await }
+        })
+        .await
+    };
 
     // 10,000 users, 200 a page.
     let list_runs = if quick() { 3 } else { 7 };
@@ -555,6 +574,10 @@ async fn main() {
     println!(
         "| {streams} concurrent streams, calls/s | {native_rate:.0} | {component_rate:.0} | {:.2}× |",
         component_rate / native_rate
+    );
+    println!(
+        "| {streams} concurrent streams, fresh `raw_node`, calls/s | | {raw_rate:.0} | {:.2}× |",
+        raw_rate / native_rate
     );
     println!(
         "| list 10,000 users, against the mock | {} | {} | {} |",

@@ -587,8 +587,18 @@ impl Host {
     }
 }
 
-/// The engine: component model, pooling allocator, epoch interruption (for deadlines), no
-/// component-model concurrency.
+/// What a freed instance's linear memory keeps resident: its slot is reset by writing back
+/// only the pages the call dirtied (found with Linux's `PAGEMAP_SCAN` where the kernel has
+/// it, 6.7 and later), not by `madvise`, so the next instance in the slot takes no page
+/// faults for them. A call dirties about 60 KiB; an idle warm slot keeps at most this much.
+const MEMORY_KEEP_RESIDENT: usize = 1 << 20;
+
+/// The same for a freed instance's tables.
+const TABLE_KEEP_RESIDENT: usize = 64 << 10;
+
+/// The engine: component model, pooling allocator (slots reset in place, see
+/// [`MEMORY_KEEP_RESIDENT`]), epoch interruption (for deadlines), no component-model
+/// concurrency.
 fn engine(config: &HostConfig) -> Result<Engine> {
     let mut pool = PoolingAllocationConfig::default();
     pool.total_component_instances(config.max_instances)
@@ -596,7 +606,10 @@ fn engine(config: &HostConfig) -> Result<Engine> {
         .total_memories(config.max_instances.saturating_mul(2))
         .total_tables(config.max_instances.saturating_mul(4))
         .total_stacks(config.max_instances)
-        .max_memory_size(config.max_memory);
+        .max_memory_size(config.max_memory)
+        .linear_memory_keep_resident(MEMORY_KEEP_RESIDENT)
+        .table_keep_resident(TABLE_KEEP_RESIDENT)
+        .pagemap_scan(wasmtime::Enabled::Auto);
     let mut wasm = Config::new();
     wasm.wasm_component_model(true)
         .concurrency_support(false)
