@@ -43,6 +43,8 @@ export interface Options {
   rateLimitWaitMs?: number;
   /** The longest a call may take (default 120000 ms). */
   deadlineMs?: number;
+  /** How long past `deadlineMs` a call may run before its worker is replaced (default 5000 ms). */
+  graceMs?: number;
   /** How many calls run at once, one worker thread each (default 1). */
   workers?: number;
 }
@@ -55,7 +57,10 @@ export interface OktaNodes {
   nodes(): string[];
   /** Calls a node; rejects only for a failure of the host (an unknown node, a trap). */
   callNode(id: string, conn: Connection | null, input?: Json): Promise<Outcome>;
-  /** How many instances the workers have made: one each to start, one per change of tenant. */
+  /**
+   * How many instances the workers have made or are making: one each to start, one per
+   * change of tenant, one per worker replaced.
+   */
   readonly instantiations: number;
   /** Makes a worker's instance again; resolves with the milliseconds it took. */
   instantiate(): Promise<number>;
@@ -70,6 +75,7 @@ export const DEFAULTS: Readonly<{
   betweenBytesMs: number;
   rateLimitWaitMs: number;
   deadlineMs: number;
+  graceMs: number;
 }>;
 
 /** Starts the worker threads and resolves when each has its instance. */

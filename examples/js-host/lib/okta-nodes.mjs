@@ -15,6 +15,7 @@ export const DEFAULTS = Object.freeze({
   betweenBytesMs: 30_000,
   rateLimitWaitMs: 2_000,
   deadlineMs: 120_000,
+  graceMs: 5_000,
 });
 
 /**
@@ -27,8 +28,6 @@ function tenantOf(conn) {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** The longest a worker may overrun a call's deadline before the host stops it. */
-const GRACE_MS = 5_000;
 
 /** The node's `timeout` error for a call the host stopped: the worker was ended. */
 function stopped(node, deadlineMs) {
@@ -55,7 +54,9 @@ function stopped(node, deadlineMs) {
  * - `timeouts`: `{connectMs, firstByteMs, betweenBytesMs}`, caps on what the component asks.
  * - `rateLimitWaitMs`: the longest a call waits for a rate-limit window inside the worker;
  *   a longer wait returns `rate-limited` with `reset-at` for the engine to schedule.
- * - `deadlineMs`: the longest a call may take; past it (and a grace) the worker is ended.
+ * - `deadlineMs`: the longest a call may take (the component ends it then).
+ * - `graceMs`: how long past `deadlineMs` a call may run before its worker is ended and
+ *   replaced (the call gets the node's `timeout` error).
  * - `workers`: how many calls run at once (each worker has one instance).
  */
 export async function createOktaNodes({
@@ -63,6 +64,7 @@ export async function createOktaNodes({
   timeouts = {},
   rateLimitWaitMs = DEFAULTS.rateLimitWaitMs,
   deadlineMs = DEFAULTS.deadlineMs,
+  graceMs = DEFAULTS.graceMs,
   workers = 1,
 } = {}) {
   let shapes;
@@ -101,10 +103,11 @@ export async function createOktaNodes({
         env: {},
       });
       const pending = new Map();
-      const slot = { worker, pending, tenant: null };
+      const slot = { worker, pending, tenant: null, dead: false };
+      // Every worker, ready or starting, so that close() ends them all.
+      all.add(slot);
       worker.on('message', (message) => {
         if (message.type === 'ready') {
-          all.add(slot);
           resolve(slot);
           return;
         }
@@ -112,12 +115,26 @@ export async function createOktaNodes({
         pending.delete(message.seq);
         waiting?.(message);
       });
-      worker.on('error', (error) => {
-        reject(error);
-        for (const waiting of pending.values()) waiting({ fail: String(error?.message ?? error) });
+      // A worker that dies (an error it did not catch, or an exit) fails its call and is
+      // replaced; it never goes back to the idle list.
+      const died = (why) => {
+        if (slot.dead || closing) return;
+        slot.dead = true;
+        all.delete(slot);
+        reject(new Error(why));
+        for (const waiting of pending.values()) waiting({ fail: why });
         pending.clear();
-      });
+        if (started) replace();
+      };
+      worker.on('error', (error) => died(`a worker failed: ${error?.message ?? error}`));
+      worker.on('exit', (code) => died(`a worker ended (exit code ${code})`));
     });
+  }
+
+  /** Starts a worker in place of one that was ended or died. */
+  function replace() {
+    instantiations += 1;
+    spawn().then((fresh) => (closing ? fresh.worker.terminate() : release(fresh)), () => {});
   }
 
   function release(slot) {
@@ -140,17 +157,15 @@ export async function createOktaNodes({
       const id = ++seq;
       const timer = setTimeout(async () => {
         slot.pending.delete(id);
+        slot.dead = true;
         all.delete(slot);
         await slot.worker.terminate();
         resolve(onStop());
-        spawn().then((fresh) => {
-          instantiations += 1;
-          release(fresh);
-        }, () => {});
+        replace();
       }, limitMs);
       slot.pending.set(id, (reply) => {
         clearTimeout(timer);
-        release(slot);
+        if (!slot.dead) release(slot);
         resolve(reply);
       });
       slot.worker.postMessage({ ...message, seq: id });
@@ -158,7 +173,16 @@ export async function createOktaNodes({
   }
 
   let instantiations = workers;
-  await Promise.all(Array.from({ length: workers }, () => spawn().then(release)));
+  let closing = false;
+  let started = false;
+  try {
+    await Promise.all(Array.from({ length: workers }, () => spawn().then(release)));
+  } catch (error) {
+    closing = true;
+    await Promise.all([...all].map((slot) => slot.worker.terminate()));
+    throw error;
+  }
+  started = true;
 
   return {
     /** The package the component implements, such as `okta:management@0.2.0`. */
@@ -173,6 +197,7 @@ export async function createOktaNodes({
      * (an unknown node, a trap).
      */
     async callNode(id, conn, input) {
+      if (closing) throw new Error('the host is closed');
       if (!(id in shapes.nodes)) throw new Error(`no node \`${id}\`; the catalog lists them all`);
       const tenant = tenantOf(conn);
       const slot = await acquire(tenant);
@@ -180,7 +205,7 @@ export async function createOktaNodes({
       const reply = await send(
         slot,
         { type: 'call', node: id, conn, input, tenant },
-        deadlineMs + GRACE_MS,
+        deadlineMs + graceMs,
         () => ({ err: stopped(id, deadlineMs) }),
       );
       if (typeof reply.instantiated === 'number') instantiations += 1;
@@ -188,7 +213,7 @@ export async function createOktaNodes({
       return 'ok' in reply ? { ok: reply.ok } : { err: reply.err };
     },
 
-    /** How many instances the workers have made: one each to start, one per new tenant. */
+    /** How many instances the workers have made or are making (see the .d.ts). */
     get instantiations() {
       return instantiations;
     },
@@ -203,6 +228,7 @@ export async function createOktaNodes({
 
     /** Ends every worker. */
     async close() {
+      closing = true;
       await Promise.all([...all].map((slot) => slot.worker.terminate()));
       all.clear();
       idle.length = 0;

@@ -58,10 +58,13 @@ test('the egress guard admits only the call\'s org over HTTPS, routed and capped
   assert.deepEqual(between(request({ tag: 'HTTPS' }, ORG), undefined), denied, 'no call, no org');
 });
 
-/** A server that accepts connections and never answers. */
-async function silentServer() {
+/** A loopback server whose connections `serve` handles; `close()` ends them all. */
+async function serverOf(serve) {
   const sockets = new Set();
-  const server = createServer((socket) => sockets.add(socket));
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    serve(socket);
+  });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
@@ -71,6 +74,9 @@ async function silentServer() {
     },
   };
 }
+
+/** A server that accepts connections and never answers. */
+const silentServer = () => serverOf(() => {});
 
 test('a silent org ends the call at the first-byte cap, and at the deadline', async (t) => {
   const silent = await silentServer();
@@ -90,6 +96,39 @@ test('a silent org ends the call at the first-byte cap, and at the deadline', as
     await capped.close();
     await bounded.close();
     silent.close();
+  }
+});
+
+/**
+ * A server that starts an answer and never finishes its headers, a line at a time: the
+ * socket is never idle, and the shim's first-byte timer never starts, so only the host's
+ * own deadline ends the call.
+ */
+const drippingServer = () =>
+  serverOf((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\n');
+    const drip = setInterval(() => socket.write('X-Drip: 1\r\n'), 50);
+    socket.on('close', () => clearInterval(drip));
+    socket.on('error', () => clearInterval(drip));
+  });
+
+test('a call the component cannot end has its worker replaced at the deadline and grace', async (t) => {
+  const dripping = await drippingServer();
+  const okta = await createOktaNodes({ route: dripping.url, deadlineMs: 700, graceMs: 300 });
+  try {
+    const conn = { domain: ORG, auth: { 'api-token': 'x' } };
+    for (const _ of [1, 2]) {
+      const started = performance.now();
+      const { err } = await okta.callNode('users.get-user', conn, { 'user-id': 'a' });
+      t.diagnostic(`stopped after ${(performance.now() - started).toFixed(0)} ms`);
+      assert.equal(err.kind, 'timeout');
+      assert.match(err.message, /the host stopped it/);
+      assert.equal(err.retryable, false);
+    }
+    assert.equal(okta.instantiations, 3, 'one worker to start, one for each stopped call');
+  } finally {
+    await okta.close();
+    dripping.close();
   }
 });
 
