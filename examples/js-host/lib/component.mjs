@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { cli, clocks, http, io, random } from '@bytecodealliance/preview2-shim';
 import { instantiate } from '../gen/okta.js';
 import { guardedHandle } from './egress.mjs';
+import { nodeError } from './errors.mjs';
 import { camel, ShapeError, toJs, toJson } from './shapes.mjs';
 
 const gen = new URL('../gen/', import.meta.url);
@@ -21,22 +22,6 @@ async function getCoreModule(path) {
     compiled.set(path, WebAssembly.compile(await readFile(new URL(path, gen))));
   }
   return compiled.get(path);
-}
-
-/** The node's `invalid-input` error: the input did not have the node's shape. */
-function invalidInput(message) {
-  return {
-    kind: 'invalid-input',
-    message,
-    status: null,
-    'error-code': null,
-    'error-causes': [],
-    'error-id': null,
-    'request-id': null,
-    'reset-at': null,
-    retryable: false,
-    attempts: 0,
-  };
 }
 
 /** The org a connection names, as the component reads its `domain`. */
@@ -112,7 +97,7 @@ export async function loadComponent({ shapes, route, caps }) {
     const [ok, err] = types[shape.result].result;
     const takes = (param) => shape.params.some(([name]) => name === param);
     if (!takes('request') && !isEmpty(input)) {
-      return { err: invalidInput(`${node} takes no request`) };
+      return { err: nodeError('invalid-input', `${node} takes no request`) };
     }
     let args;
     try {
@@ -122,7 +107,7 @@ export async function loadComponent({ shapes, route, caps }) {
           : toJs(types, type, input ?? {}, 'request'),
       );
     } catch (e) {
-      if (e instanceof ShapeError) return { err: invalidInput(e.message) };
+      if (e instanceof ShapeError) return { err: nodeError('invalid-input', e.message) };
       throw e;
     }
     const [iface, fn] = node.split('.');

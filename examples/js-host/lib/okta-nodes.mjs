@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { nodeError } from './errors.mjs';
 
 const GEN = new URL('../gen/', import.meta.url);
 
@@ -31,19 +32,11 @@ function tenantOf(conn) {
 
 /** The node's `timeout` error for a call the host stopped: the worker was ended. */
 function stopped(node, deadlineMs) {
-  return {
-    kind: 'timeout',
-    message: `${node} did not end within its deadline of ${deadlineMs} ms; the host stopped it`,
-    status: null,
-    'error-code': null,
-    'error-causes': [],
-    'error-id': null,
-    'request-id': null,
-    'reset-at': null,
-    // A write may have been sent: only a read is safe to send again.
-    retryable: false,
-    attempts: 0,
-  };
+  // A write may have been sent: only a read is safe to send again.
+  return nodeError(
+    'timeout',
+    `${node} did not end within its deadline of ${deadlineMs} ms; the host stopped it`,
+  );
 }
 
 /**
