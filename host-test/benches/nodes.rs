@@ -142,19 +142,21 @@ async fn reused_get(node: &mut Node, request: &GetUserRequest) {
     std::hint::black_box(user);
 }
 
-/// Calls per second of `streams` tasks, each making `per_stream` calls one after another.
-async fn rate<F, Fut>(streams: usize, per_stream: usize, call: F) -> f64
+/// Calls per second of `streams` tasks, each making `per_stream` calls one after another
+/// with the shared `state`.
+async fn rate<S, F, Fut>(streams: usize, per_stream: usize, state: Arc<S>, call: F) -> f64
 where
-    F: Fn() -> Fut + Clone + Send + 'static,
+    S: Send + Sync + 'static,
+    F: Fn(Arc<S>) -> Fut + Copy + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
     let started = Instant::now();
     let tasks: Vec<_> = (0..streams)
         .map(|_| {
-            let call = call.clone();
+            let state = state.clone();
             tokio::spawn(async move {
                 for _ in 0..per_stream {
-                    call().await;
+                    call(state.clone()).await;
                 }
             })
         })
@@ -469,30 +471,20 @@ async fn main() {
     let streams = 8;
     let per_stream = runs / 2;
     let host = Arc::new(host);
-    let component_rate = {
-        let (host, conn, request) = (host.clone(), conn.clone(), request.clone());
-        rate(streams, per_stream, move || {
-            let (host, conn, request) = (host.clone(), conn.clone(), request.clone());
-            async move { fresh_get(&host, &conn, &request).await }
-        })
-        .await
-    };
-    let raw_rate = {
-        let (host, conn, request) = (host.clone(), conn.clone(), request.clone());
-        rate(streams, per_stream, move || {
-            let (host, conn, request) = (host.clone(), conn.clone(), request.clone());
-            async move { fresh_raw_get(&host, &conn, &request).await }
-        })
-        .await
-    };
-    let native_rate = {
-        let (client, url, token) = (client.clone(), url.clone(), token.clone());
-        rate(streams, per_stream, move || {
-            let (client, url, token) = (client.clone(), url.clone(), token.clone());
-            async move { native_get(&client, &url, &token).await }
-        })
-        .await
-    };
+    let calls = Arc::new((host.clone(), conn.clone(), request.clone()));
+    let component_rate = rate(streams, per_stream, calls.clone(), |c| async move {
+        fresh_get(&c.0, &c.1, &c.2).await;
+    })
+    .await;
+    let raw_rate = rate(streams, per_stream, calls, |c| async move {
+        fresh_raw_get(&c.0, &c.1, &c.2).await;
+    })
+    .await;
+    let baseline = Arc::new((client.clone(), url.clone(), token.clone()));
+    let native_rate = rate(streams, per_stream, baseline, |n| async move {
+        native_get(&n.0, &n.1, &n.2).await;
+    })
+    .await;
 
     // 10,000 users, 200 a page.
     let list_runs = if quick() { 3 } else { 7 };
