@@ -187,9 +187,47 @@ pub fn lookup(outputs: &Map<String, Value>, path: &str) -> Option<Value> {
 /// - a string that holds a JSON object or array (such as a `profile-extra` written as a
 ///   string) is parsed, its references replaced as values inside it, and written back, so
 ///   a value with quotes in it stays one JSON string and cannot add a field;
-/// - in any other string (a filter expression, a message), references are spliced in as
-///   text.
+/// - in an Okta expression (the value of a `search` or `filter` field), a reference inside
+///   a string literal is spliced in escaped ([`expression_text`]), so it stays inside that
+///   literal whatever it holds; outside a literal only a number or a boolean may stand, and
+///   anything else is refused;
+/// - in any other string (a message, a `q`), references are spliced in as text.
 pub fn substitute(value: &Value, outputs: &Map<String, Value>) -> Result<Value> {
+    substitute_in(value, outputs, false)
+}
+
+/// The fields whose strings are Okta expressions (`profile.login eq "ada"`).
+const EXPRESSION_FIELDS: &[&str] = &["search", "filter"];
+
+/// The text of a value inside a string literal of Okta's expression language: a quote and
+/// a backslash are escaped with a backslash, so the literal ends only where the flow's own
+/// quote ends it (Okta's filter and search grammar; see the Users API's `search`).
+pub fn expression_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether `text` (the part of an expression before a reference) leaves the reference
+/// inside a string literal: an odd number of unescaped quotes.
+fn inside_literal(text: &str) -> bool {
+    let (mut inside, mut escaped) = (false, false);
+    for c in text.chars() {
+        match c {
+            '\\' if inside && !escaped => escaped = true,
+            '"' if !escaped => inside = !inside,
+            _ => escaped = false,
+        }
+    }
+    inside
+}
+
+fn substitute_in(value: &Value, outputs: &Map<String, Value>, expression: bool) -> Result<Value> {
     Ok(match value {
         Value::String(s) => {
             if let Some(path) = s
@@ -207,7 +245,9 @@ pub fn substitute(value: &Value, outputs: &Map<String, Value>) -> Result<Value> 
             if let Ok(document @ (Value::Object(_) | Value::Array(_))) =
                 serde_json::from_str::<Value>(s)
             {
-                return Ok(Value::String(substitute(&document, outputs)?.to_string()));
+                return Ok(Value::String(
+                    substitute_in(&document, outputs, false)?.to_string(),
+                ));
             }
             let mut out = String::new();
             let mut rest = s.as_str();
@@ -220,7 +260,16 @@ pub fn substitute(value: &Value, outputs: &Map<String, Value>) -> Result<Value> 
                 let found = lookup(outputs, path).ok_or_else(|| {
                     anyhow!("`${{{path}}}` names nothing an earlier step returned")
                 })?;
+                let literal = expression && inside_literal(&out);
                 match found {
+                    Value::String(text) if literal => out.push_str(&expression_text(&text)),
+                    Value::Number(_) | Value::Bool(_) if expression => {
+                        out.push_str(&found.to_string())
+                    }
+                    _ if expression && !literal => bail!(
+                        "`${{{path}}}` stands outside a string literal in an expression: only a \
+                         number or true/false may; put it in quotes"
+                    ),
                     Value::String(text) => out.push_str(&text),
                     other => out.push_str(&other.to_string()),
                 }
@@ -232,12 +281,15 @@ pub fn substitute(value: &Value, outputs: &Map<String, Value>) -> Result<Value> 
         Value::Array(items) => Value::Array(
             items
                 .iter()
-                .map(|v| substitute(v, outputs))
+                .map(|v| substitute_in(v, outputs, false))
                 .collect::<Result<_>>()?,
         ),
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| Ok((k.clone(), substitute(v, outputs)?)))
+                .map(|(k, v)| {
+                    let expression = EXPRESSION_FIELDS.contains(&k.as_str());
+                    Ok((k.clone(), substitute_in(v, outputs, expression)?))
+                })
                 .collect::<Result<_>>()?,
         ),
         other => other.clone(),
@@ -280,6 +332,73 @@ mod tests {
         );
         assert_eq!(out["page"]["limit"], 3);
         assert_eq!(out["filter"], "profile.x eq \"3\"");
+    }
+
+    /// Splits an expression into the text outside its string literals and the literals'
+    /// values, unescaped; `None` when a literal is not closed.
+    fn literals(expression: &str) -> Option<(String, Vec<String>)> {
+        let (mut outside, mut found) = (String::new(), Vec::new());
+        let mut chars = expression.chars();
+        while let Some(c) = chars.next() {
+            if c != '"' {
+                outside.push(c);
+                continue;
+            }
+            let mut literal = String::new();
+            loop {
+                match chars.next()? {
+                    '\\' => literal.push(chars.next()?),
+                    '"' => break,
+                    other => literal.push(other),
+                }
+            }
+            found.push(literal);
+        }
+        Some((outside, found))
+    }
+
+    #[test]
+    fn a_value_spliced_into_an_expression_cannot_add_an_operator() {
+        let vars = json!({"vars": {
+            "login": "nobody@example.com\" or status eq \"ACTIVE",
+            "slash": "a\\\" or true or \"",
+            "n": 3,
+            "list": ["x"],
+        }});
+        let outputs = vars.as_object().unwrap();
+        let step = json!({"search": "profile.login eq \"${vars.login}\"", "filter": "x eq \"${vars.slash}\" and n gt ${vars.n}"});
+        let out = substitute(&step, outputs).unwrap();
+        let (outside, found) = literals(out["search"].as_str().unwrap()).unwrap();
+        assert_eq!(outside, "profile.login eq ");
+        assert_eq!(found, ["nobody@example.com\" or status eq \"ACTIVE"]);
+        let (outside, found) = literals(out["filter"].as_str().unwrap()).unwrap();
+        assert_eq!(outside, "x eq  and n gt 3");
+        assert_eq!(found, ["a\\\" or true or \""]);
+        // Outside a literal, text, a list or an object is refused; so is a login.
+        for bad in ["x eq ${vars.login}", "x eq ${vars.list}"] {
+            let err = substitute(&json!({"search": bad}), outputs).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("outside a string literal"),
+                "{err:#}"
+            );
+        }
+        // A field that is not an expression takes the text as it is.
+        let q = substitute(&json!({"q": "${vars.login} x"}), outputs).unwrap();
+        assert_eq!(q["q"], "nobody@example.com\" or status eq \"ACTIVE x");
+    }
+
+    proptest::proptest! {
+        /// Every value round-trips as one string literal: the expression keeps its own
+        /// text outside literals, and the literal reads back as the value.
+        #[test]
+        fn every_value_stays_one_literal(value in ".*", prefix in "[a-z.]{1,12} (eq|sw|co) ") {
+            let outputs = json!({"vars": {"v": value.clone()}});
+            let step = json!({"search": format!("{prefix}\"${{vars.v}}\"")});
+            let out = substitute(&step, outputs.as_object().unwrap()).unwrap();
+            let (outside, found) = literals(out["search"].as_str().unwrap()).unwrap();
+            proptest::prop_assert_eq!(outside, prefix);
+            proptest::prop_assert_eq!(found, vec![value]);
+        }
     }
 
     #[test]

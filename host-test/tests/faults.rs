@@ -8,6 +8,7 @@
 mod common;
 
 use common::*;
+use okta_host::wit::types::DpopMode;
 use okta_host::{HostConfig, Outcome, TimeoutCaps};
 use okta_mock::state::State;
 use okta_mock::{Fault, MockConfig};
@@ -234,6 +235,42 @@ fn cases(ids: &Ids) -> Vec<Case> {
             input: get_user(),
             expect: Expect::Err("transport"),
             requests: 3,
+            state: any,
+        },
+        Case {
+            name: "sixteen 8 KiB headers on a raw request are invalid-input, not a trap",
+            faults: vec![],
+            node: "raw.request",
+            input: json!({"method": "get", "path": "/api/v1/users/me", "headers": padding(16, 8 << 10)}),
+            expect: Expect::Err("invalid-input"),
+            requests: 0,
+            state: any,
+        },
+        Case {
+            name: "headers past the caller's share of the budget are invalid-input",
+            faults: vec![],
+            node: "raw.request",
+            input: json!({"method": "get", "path": "/api/v1/users/me", "headers": padding(32, 1100)}),
+            expect: Expect::Err("invalid-input"),
+            requests: 0,
+            state: any,
+        },
+        Case {
+            name: "headers within the caller's share go out",
+            faults: vec![],
+            node: "raw.request",
+            input: json!({"method": "get", "path": "/api/v1/users/me", "headers": padding(3, 8 << 10)}),
+            expect: Expect::Ok(|out| out["status"] == 200),
+            requests: 1,
+            state: any,
+        },
+        Case {
+            name: "a 200 KB header on an answer is read, not a trap",
+            faults: vec![fault(json!({"effect": "huge-header", "bytes": 200_000}), "GET", &user, Some(1))],
+            node: "users.get-user",
+            input: get_user(),
+            expect: Expect::Ok(|out| out["id"].is_string()),
+            requests: 1,
             state: any,
         },
         Case {
@@ -479,6 +516,13 @@ fn cases(ids: &Ids) -> Vec<Case> {
     cases
 }
 
+/// `count` extra headers of `bytes` each, as a raw request takes them.
+fn padding(count: usize, bytes: usize) -> Value {
+    (0..count)
+        .map(|i| json!({"name": format!("x-pad-{i}"), "value": "p".repeat(bytes)}))
+        .collect()
+}
+
 fn create(login: &str) -> Value {
     json!({
         "profile": {"login": login, "email": login, "first-name": "F", "last-name": "Ault"},
@@ -601,4 +645,49 @@ async fn the_nodes_hold_under_every_fault() {
         failed.len(),
         failed.join("\n")
     );
+}
+
+/// A server that hands the host an oversized value (a token, a DPoP nonce) makes the call a
+/// typed `decode` error: the value never goes into a header, where wasi-http would trap.
+#[tokio::test]
+async fn oversized_values_a_server_gives_are_decode_errors() {
+    let env = Env::with_host(
+        MockConfig {
+            token: SENTINEL.into(),
+            ..MockConfig::default()
+        },
+        HostConfig::default(),
+    )
+    .await;
+    let huge_token = json!({"effect": "answer", "status": 200, "body": {
+        "token_type": "Bearer", "expires_in": 3600, "access_token": "t".repeat(300_000)}});
+    let huge_nonce = json!({"effect": "huge-header", "name": "DPoP-Nonce", "bytes": 300_000});
+    for (name, key, dpop, effect) in [
+        (
+            "a 300 KB access token",
+            "rsa.jwk",
+            DpopMode::Off,
+            huge_token,
+        ),
+        ("a 300 KB DPoP nonce", "ec.jwk", DpopMode::On, huge_nonce),
+    ] {
+        let conn = env.service_app(key, &["okta.users.read"], dpop == DpopMode::On, dpop);
+        {
+            let mut state = env.mock.state();
+            state.traffic.faults.clear();
+            let fault = fault(effect, "POST", "/oauth2/v1/token", None);
+            state.traffic.faults.push(Fault::from_json(&fault).unwrap());
+        }
+        let before = env.requests();
+        let outcome = env
+            .host
+            .call_json(&conn, "users.list-users", &json!({}))
+            .await
+            .unwrap_or_else(|err| panic!("{name}: the call failed in the host: {err:#}"));
+        let Outcome::Err(err) = outcome else {
+            panic!("{name}: {outcome:?}");
+        };
+        assert_eq!(err["kind"], "decode", "{name}: {err}");
+        assert_eq!(env.requests(), before, "{name}: no API request was sent");
+    }
 }

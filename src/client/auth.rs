@@ -64,6 +64,15 @@ pub(crate) struct Session {
 }
 
 /// Checks a token and strips a pasted scheme prefix. The error never quotes the token.
+/// The longest access or API token a request carries (Okta's are 1 to 4 KB): a longer one
+/// would crowd the request's header budget. The caller's is `invalid-input`, a token
+/// endpoint's `decode`.
+pub(crate) const MAX_TOKEN: usize = 16 << 10;
+
+/// The longest DPoP nonce taken from a server (Okta's are tens of bytes); a longer one is
+/// `decode`, never put in a proof.
+pub(crate) const MAX_NONCE: usize = 1 << 10;
+
 fn bare_token<'a>(field: &str, token: &'a str, scheme: &str) -> Result<&'a str, OktaError> {
     let token = token.trim();
     if token.eq_ignore_ascii_case(scheme) {
@@ -77,6 +86,11 @@ fn bare_token<'a>(field: &str, token: &'a str, scheme: &str) -> Result<&'a str, 
     };
     if token.is_empty() {
         return Err(invalid_input(format!("auth.{field} is empty")));
+    }
+    if token.len() > MAX_TOKEN {
+        return Err(invalid_input(format!(
+            "auth.{field} is longer than {MAX_TOKEN} bytes"
+        )));
     }
     if token
         .chars()
@@ -266,6 +280,12 @@ impl<T: Transport> Client<T> {
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| decode("the token response", "it has no access_token"))?;
+        if token.len() > MAX_TOKEN || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(decode(
+                "the token response",
+                format!("its access_token is not a token of at most {MAX_TOKEN} printable bytes"),
+            ));
+        }
         let dpop = match body.get("token_type").and_then(Value::as_str) {
             Some(kind) if kind.eq_ignore_ascii_case("DPoP") => Some(dpop_key.ok_or_else(|| {
                 decode(
@@ -385,8 +405,32 @@ impl<T: Transport> Client<T> {
     /// Whether an answer is a challenge the request meets by being sent again at once: a
     /// DPoP nonce (`use_dpop_nonce`, from the token endpoint as a 400 or from an API as a
     /// 401), or, for a service app in `auto` mode, Okta's word that the app requires DPoP.
-    pub(crate) fn met_challenge(&mut self, spec: &RequestSpec, resp: &Response) -> bool {
+    /// A nonce longer than [`MAX_NONCE`], or not printable, is `decode`.
+    pub(crate) fn met_challenge(
+        &mut self,
+        spec: &RequestSpec,
+        resp: &Response,
+    ) -> Result<bool, OktaError> {
         let nonce = resp.header("dpop-nonce").map(str::to_string);
+        let unfit = nonce
+            .as_deref()
+            .is_some_and(|n| n.len() > MAX_NONCE || !n.bytes().all(|b| b.is_ascii_graphic()));
+        let met = self.challenge(spec, resp, nonce.clone());
+        // A challenge that would put the nonce in the next proof is refused instead.
+        let taken = nonce.is_some()
+            && (self.session.token_nonce == nonce || self.session.api_nonce == nonce);
+        if met && unfit && taken {
+            self.session.token_nonce = None;
+            self.session.api_nonce = None;
+            return Err(decode(
+                "the DPoP-Nonce header",
+                format!("it is not a nonce of at most {MAX_NONCE} printable bytes"),
+            ));
+        }
+        Ok(met)
+    }
+
+    fn challenge(&mut self, spec: &RequestSpec, resp: &Response, nonce: Option<String>) -> bool {
         if spec.is_token_request() {
             let error = oauth_error(resp);
             match (resp.status, error.as_deref()) {
@@ -545,6 +589,44 @@ mod tests {
         assert_eq!(token.expires_at, Some(NOW + 3600));
         assert_eq!(token.scopes, ["okta.users.read", "okta.groups.read"]);
         assert!(!format!("{:?}", c.session).contains("eyJ.tok"));
+    }
+
+    #[test]
+    fn an_oversized_token_or_nonce_from_a_server_is_decode_and_never_sent() {
+        let huge = "t".repeat(MAX_TOKEN + 1);
+        let body =
+            format!(r#"{{"token_type":"Bearer","expires_in":3600,"access_token":"{huge}"}}"#);
+        let transport = FakeTransport::default().respond(200, &[], &body);
+        let mut c = client(app("rsa-pkcs8.pem", DpopMode::Off), transport);
+        let err = c
+            .send(&RequestSpec::get("/api/v1/users".into()))
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Decode, "{err:?}");
+        assert_eq!(c.transport().seen.len(), 1, "the token is never presented");
+
+        let nonce = "n".repeat(MAX_NONCE + 1);
+        let mut transport = FakeTransport::default();
+        transport.script.push_back(Ok(Response {
+            status: 400,
+            headers: vec![("dpop-nonce".to_string(), nonce)],
+            body: br#"{"error":"use_dpop_nonce"}"#.to_vec(),
+        }));
+        let mut c = client(app("ec-pkcs8.pem", DpopMode::On), transport);
+        let err = c
+            .send(&RequestSpec::get("/api/v1/users".into()))
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Decode, "{err:?}");
+        assert_eq!(c.transport().seen.len(), 1, "no proof carries the nonce");
+    }
+
+    #[test]
+    fn a_caller_token_past_the_bound_is_invalid_input() {
+        let conn = Connection::from_wit(&WitConnection {
+            domain: "x.okta.com".into(),
+            auth: Auth::ApiToken("0".repeat(MAX_TOKEN + 1)),
+            options: None,
+        });
+        assert_eq!(conn.unwrap_err().kind, ErrorKind::InvalidInput);
     }
 
     #[test]

@@ -45,6 +45,31 @@ pub(crate) struct HttpRequest<'a> {
     pub max_response_bytes: usize,
 }
 
+impl HttpRequest<'_> {
+    /// Refuses a request whose header fields would pass [`HEADER_BUDGET`]: building them
+    /// would make the host trap. Each source has its own bound (the caller's headers, a
+    /// token, a nonce), so this is the last guard, and the caller's to fix.
+    fn check_header_budget(&self) -> Result<(), OktaError> {
+        let cost = DEFAULT_FIELDS_COST
+            + self
+                .credentials
+                .iter()
+                .map(|(name, value)| field_cost(name, value.expose()))
+                .sum::<usize>()
+            + self
+                .headers
+                .iter()
+                .map(|(name, value)| field_cost(name, value))
+                .sum::<usize>();
+        if cost > HEADER_BUDGET {
+            return Err(error::invalid_input(format!(
+                "the request's headers would total {cost} bytes, more than the {HEADER_BUDGET} a request may carry"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Why an exchange failed before a whole response arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum TransportError {
@@ -134,6 +159,22 @@ pub(crate) const MAX_URL: usize = 16 << 10;
 
 /// The largest request body sent.
 pub(crate) const MAX_BODY: usize = 8 << 20;
+
+/// The most a request's header fields may total, each counted as wasi-http hosts count it
+/// ([`field_cost`]). wasmtime traps a guest whose fields pass 128 KiB, so a request asks for
+/// half of that at most: the caller's headers, a token and a DPoP proof each have a bound of
+/// their own well within it, and this checks their sum before any field is built.
+pub(crate) const HEADER_BUDGET: usize = 64 << 10;
+
+/// What one header field costs against [`HEADER_BUDGET`]: its name and value, and the
+/// bookkeeping a host keeps for each (wasmtime counts 72 bytes).
+pub(crate) fn field_cost(name: &str, value: &str) -> usize {
+    name.len() + value.len() + 80
+}
+
+/// The fields every request carries besides its credentials and extra headers (`accept`,
+/// `user-agent`, `content-type`, `content-length`), counted at their longest.
+const DEFAULT_FIELDS_COST: usize = 4 * 80 + 256;
 
 /// A connection and a transport, and what one node call has sent so far.
 pub(crate) struct Client<T> {
@@ -282,6 +323,7 @@ impl<T: Transport> Client<T> {
             request.connect_timeout = connect_timeout.min(time_left);
             let presented = self.present(spec, &request.url)?;
             request.credentials = presented.headers;
+            request.check_header_budget()?;
             if let Some(form) = presented.form {
                 request.body = Some(("application/x-www-form-urlencoded", form));
             }
@@ -296,7 +338,7 @@ impl<T: Transport> Client<T> {
                     self.applied |= spec.retry == Retry::Unsafe;
                     return Ok(resp);
                 }
-                Ok(resp) if challenges < 2 && self.met_challenge(spec, &resp) => {
+                Ok(resp) if challenges < 2 && self.met_challenge(spec, &resp)? => {
                     challenges += 1;
                     continue;
                 }
@@ -565,6 +607,26 @@ mod tests {
         c.send(&RequestSpec::post("/api/v1/users".into())).unwrap();
         assert_eq!(c.transport().seen.len(), 2);
         assert_eq!(c.transport().slept, vec![Duration::from_secs(3)]);
+    }
+
+    #[test]
+    fn headers_past_the_budget_are_refused_before_anything_is_sent() {
+        let mut c = client(FakeTransport::default().respond(200, &[], "[]"));
+        let mut spec = RequestSpec::get("/api/v1/users".into());
+        spec.headers = (0..16)
+            .map(|i| (format!("x-pad-{i}"), "p".repeat(8 << 10)))
+            .collect();
+        let err = c.send(&spec).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidInput, "{err:?}");
+        assert!(err.message.contains("headers"), "{}", err.message);
+        assert!(c.transport().seen.is_empty());
+        // Just within it, the request goes.
+        let mut c = client(FakeTransport::default().respond(200, &[], "[]"));
+        let room =
+            HEADER_BUDGET - DEFAULT_FIELDS_COST - field_cost("authorization", "SSWS 00token");
+        spec.headers = vec![("x-pad".into(), "p".repeat(room - field_cost("x-pad", "")))];
+        c.send(&spec).unwrap();
+        assert_eq!(c.transport().seen.len(), 1);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The `picklists` interface: choices for a form's dropdowns. Each is a list node with
 //! the person's text turned into Okta's own search, its items turned into choices.
 
+use crate::client::encode::filter_literal as quoted;
 use crate::client::error::invalid_input;
 use crate::client::{Client, Transport};
 use crate::nodes::{apps, event_hooks, factors, groups, realms, users};
@@ -49,20 +50,6 @@ fn limit(limit: Option<u32>) -> Result<u32, OktaError> {
         n if n > MAX_LIMIT => Err(invalid_input(format!("limit is at most {MAX_LIMIT}"))),
         n => Ok(n),
     }
-}
-
-/// A string literal of Okta's search language: quotes and backslashes escaped.
-fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
 }
 
 /// A page of a list Okta returns whole, matched (ignoring ASCII case) and paged here: the

@@ -78,6 +78,11 @@ const MAX_HEADERS: usize = 32;
 /// The longest extra header value, in bytes.
 const MAX_HEADER_VALUE: usize = 8 << 10;
 
+/// The most the extra headers may total, each counted with its bookkeeping
+/// ([`crate::client::field_cost`]): half of what a request may carry, so the credentials
+/// always fit beside them.
+const MAX_HEADERS_TOTAL: usize = crate::client::HEADER_BUDGET / 2;
+
 /// The largest JSON or multipart body a raw request takes, in bytes (Okta's image uploads
 /// are under 1 MB).
 const MAX_BODY: usize = 8 << 20;
@@ -88,6 +93,15 @@ fn check_headers(headers: &[Pair]) -> Result<Vec<(String, String)>, OktaError> {
     if headers.len() > MAX_HEADERS {
         return Err(invalid_input(format!(
             "headers holds more than {MAX_HEADERS} headers"
+        )));
+    }
+    let total: usize = headers
+        .iter()
+        .map(|h| crate::client::field_cost(&h.name, &h.value))
+        .sum();
+    if total > MAX_HEADERS_TOTAL {
+        return Err(invalid_input(format!(
+            "headers total {total} bytes (each counted with 80 bytes of bookkeeping), more than {MAX_HEADERS_TOTAL}"
         )));
     }
     headers

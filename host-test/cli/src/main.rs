@@ -84,7 +84,12 @@ enum Command {
         port: u16,
         /// The Authorization value the hook was created with; deliveries without it are
         /// refused with 401.
-        #[arg(long, env = "OKTA_HOOK_AUTHORIZATION", hide_env_values = true)]
+        #[arg(
+            long,
+            env = "OKTA_HOOK_AUTHORIZATION",
+            hide_env_values = true,
+            allow_hyphen_values = true
+        )]
         authorization: Option<String>,
         /// Print only events of this type (repeatable), such as user.lifecycle.create.
         #[arg(long = "event-type")]
@@ -120,7 +125,7 @@ enum Command {
         #[arg(long, default_value_t = 8080)]
         port: u16,
         /// The token the mock accepts.
-        #[arg(long, default_value = "00mock-api-token")]
+        #[arg(long, default_value = "00mock-api-token", allow_hyphen_values = true)]
         token: String,
         /// Start with only the admin, the Everyone group and the default user type.
         #[arg(long)]
@@ -175,17 +180,28 @@ struct ConnArgs {
         long,
         env = "OKTA_API_TOKEN",
         hide_env_values = true,
+        allow_hyphen_values = true,
         conflicts_with = "bearer"
     )]
     token: Option<String>,
     /// An OAuth 2.0 access token (sent as Bearer).
-    #[arg(long, env = "OKTA_BEARER_TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "OKTA_BEARER_TOKEN",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     bearer: Option<String>,
     /// A service app's client id: the call mints a token with --private-key.
     #[arg(long, env = "OKTA_CLIENT_ID", conflicts_with_all = ["token", "bearer"])]
     client_id: Option<String>,
     /// The service app's private key (PEM or JWK), or @file.
-    #[arg(long, env = "OKTA_PRIVATE_KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "OKTA_PRIVATE_KEY",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     private_key: Option<String>,
     /// The key's id in Okta (`kid`).
     #[arg(long, env = "OKTA_KEY_ID")]
@@ -289,8 +305,58 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+/// The message for a command line clap refuses, built from what clap knows (the argument's
+/// name, what was expected) and never from what was typed: a misplaced value may be a
+/// token or a key, and is not printed back.
+fn usage_error(err: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let named = |kind| match err.get(kind) {
+        Some(ContextValue::String(name)) => Some(name.clone()),
+        Some(ContextValue::Strings(names)) => Some(names.join(", ")),
+        _ => None,
+    };
+    let what = match err.kind() {
+        ErrorKind::UnknownArgument => {
+            "an argument was not expected there (it is not shown: it may be a secret)".to_string()
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            match named(ContextKind::InvalidArg) {
+                Some(arg) => format!(
+                    "the value of {arg} is not valid{}",
+                    named(ContextKind::ValidValue)
+                        .map(|valid| format!(" (it takes {valid})"))
+                        .unwrap_or_default()
+                ),
+                None => "a value is not valid".to_string(),
+            }
+        }
+        ErrorKind::InvalidSubcommand => "there is no such command".to_string(),
+        ErrorKind::MissingRequiredArgument
+        | ErrorKind::ArgumentConflict
+        | ErrorKind::MissingSubcommand => match named(ContextKind::InvalidArg) {
+            Some(args) => format!("{}: {args}", err.kind()),
+            None => err.kind().to_string(),
+        },
+        other => other.to_string(),
+    };
+    format!(
+        "error: {what}\nRun `okta-nodes --help` (or `okta-nodes COMMAND --help`) for the usage."
+    )
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            // --help and --version.
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            eprintln!("{}", usage_error(&err));
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -723,3 +723,74 @@ async fn list_json_and_describe_read_the_component_s_catalog() {
     let unknown = run(&["describe", "users.fly"], &[]).await;
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+/// Every option that takes a secret takes one that starts with `-` (a PEM does), and no
+/// misplaced argument is printed back: each secret below, put where clap does not expect
+/// it, appears in neither stdout nor stderr.
+#[tokio::test]
+async fn no_secret_is_printed_back_wherever_it_is_put() {
+    let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvSENTINELkey\n-----END PRIVATE KEY-----";
+    let token = "00SENTINEL-token";
+    let as_option = format!("--{token}");
+    let cases: Vec<Vec<&str>> = vec![
+        // A stray positional argument after the options.
+        vec![
+            "call",
+            "users.list-users",
+            "--domain",
+            "x.okta.com",
+            "--token",
+            "t",
+            token,
+        ],
+        // A secret as an unknown option's value and as an unknown option.
+        vec!["call", "users.list-users", "--tokne", token],
+        vec!["call", "users.list-users", &as_option],
+        // A PEM where no option takes it.
+        vec!["call", "users.list-users", "--client-id", "0oa1", pem],
+        // A secret given to an option that takes something else.
+        vec!["call", "users.list-users", "--dpop", token],
+        vec!["call", "users.list-users", "--timeout-ms", token],
+        vec!["receive", "--port", token],
+        vec!["mock", "--port", pem],
+        vec![token],
+    ];
+    for args in &cases {
+        let out = run(args, &[]).await;
+        let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {text}");
+        assert!(
+            !text.contains("SENTINEL"),
+            "{args:?} printed it back: {text}"
+        );
+        assert!(text.contains("--help"), "{args:?}: {text}");
+    }
+    // A PEM is a value of --private-key, and a token starting with `-` of --token and
+    // --bearer: the call goes on to the host (which finds no org there) rather than clap
+    // refusing the line.
+    for (option, value) in [
+        ("--private-key", pem),
+        ("--token", "-00SENTINEL"),
+        ("--bearer", "-eyJSENTINEL"),
+    ] {
+        let mut args = vec![
+            "call",
+            "connection.test-connection",
+            "--domain",
+            "x.invalid",
+        ];
+        if option == "--private-key" {
+            args.extend(["--client-id", "0oa1"]);
+        }
+        args.extend([option, value, "--deadline-ms", "2000"]);
+        let out = run(&args, &[]).await;
+        let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert!(!text.contains("SENTINEL"), "{option}: {text}");
+        assert!(!text.contains("unexpected argument"), "{option}: {text}");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{option}: the node's error: {text}"
+        );
+    }
+}

@@ -313,6 +313,12 @@ fn replacement(effect: &Effect) -> Response {
             let body = format!("[\"{}\"]", "x".repeat(bytes.saturating_sub(4)));
             ([(header::CONTENT_TYPE, "application/json")], body).into_response()
         }
+        Effect::Answer(status, body) => (
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::OK),
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response(),
         Effect::Redirect(location) => (
             StatusCode::TEMPORARY_REDIRECT,
             [(header::LOCATION, location.as_str())],
@@ -364,9 +370,12 @@ async fn reshape(effect: &Effect, response: Response, own_url: &str) -> Response
             parts.headers.remove(header::CONTENT_LENGTH);
             Body::from(bytes.slice(..bytes.len() / 2))
         }
-        Effect::HugeHeader(size) => {
-            if let Ok(value) = HeaderValue::from_str(&"x".repeat(*size)) {
-                parts.headers.insert("x-mock-padding", value);
+        Effect::HugeHeader(size, name) => {
+            if let (Ok(name), Ok(value)) = (
+                header::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&"x".repeat(*size)),
+            ) {
+                parts.headers.insert(name, value);
             }
             Body::from(bytes)
         }

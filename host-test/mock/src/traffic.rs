@@ -82,8 +82,11 @@ pub enum Effect {
     Html(u16),
     /// Answer 200 with a JSON array this many bytes long.
     Huge(usize),
-    /// Serve the request, then add a header this many bytes long.
-    HugeHeader(usize),
+    /// Serve the request, then set this header (default `x-mock-padding`) to a value this
+    /// many bytes long.
+    HugeHeader(usize, String),
+    /// Answer with this status and this JSON body, as a broken or hostile server might.
+    Answer(u16, Value),
     /// Serve the request, then point its `next` link at itself.
     NextLoop,
     /// Serve the request, then point its `next` link at another host.
@@ -101,6 +104,7 @@ impl Effect {
                 | Effect::RateLimit(_)
                 | Effect::Html(_)
                 | Effect::Huge(_)
+                | Effect::Answer(..)
                 | Effect::Redirect(_)
         )
     }
@@ -148,7 +152,19 @@ impl Fault {
             Some("huge-header") => Effect::HugeHeader(
                 usize::try_from(number("bytes").ok_or("a huge-header fault needs `bytes`")?)
                     .map_err(|_| "bytes is too large")?,
+                text("name")
+                    .unwrap_or("x-mock-padding")
+                    .to_ascii_lowercase(),
             ),
+            Some("answer") => {
+                let status = number("status").ok_or("an answer fault needs `status`")?;
+                match u16::try_from(status) {
+                    Ok(status @ 200..=599) => {
+                        Effect::Answer(status, value.get("body").cloned().unwrap_or(Value::Null))
+                    }
+                    _ => return Err(format!("status {status} is not from 200 to 599")),
+                }
+            }
             Some("next-loop") => Effect::NextLoop,
             Some("foreign-next") => Effect::ForeignNext,
             Some("redirect") => Effect::Redirect(
@@ -172,7 +188,7 @@ impl Fault {
             other => {
                 return Err(format!(
                     "effect must be fail, rate-limit, delay, hangup, reset-mid-body, drip, \
-                     truncate, html, huge, huge-header, next-loop, foreign-next or redirect, \
+                     truncate, html, huge, huge-header, answer, next-loop, foreign-next or redirect, \
                      not {other:?}"
                 ));
             }
@@ -214,7 +230,12 @@ impl Fault {
             Effect::Truncate => json!({ "effect": "truncate" }),
             Effect::Html(status) => json!({ "effect": "html", "status": status }),
             Effect::Huge(bytes) => json!({ "effect": "huge", "bytes": bytes }),
-            Effect::HugeHeader(bytes) => json!({ "effect": "huge-header", "bytes": bytes }),
+            Effect::HugeHeader(bytes, name) => {
+                json!({ "effect": "huge-header", "bytes": bytes, "name": name })
+            }
+            Effect::Answer(status, body) => {
+                json!({ "effect": "answer", "status": status, "body": body })
+            }
             Effect::NextLoop => json!({ "effect": "next-loop" }),
             Effect::ForeignNext => json!({ "effect": "foreign-next" }),
             Effect::Redirect(location) => json!({ "effect": "redirect", "location": location }),
