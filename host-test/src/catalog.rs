@@ -251,7 +251,7 @@ impl Host {
             .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
         let conn = &self.bounded(conn);
         let reuse = self.reuse();
-        let tenant = reuse.map(|_| crate::reuse::tenant(conn));
+        let tenant = reuse.map(|_| self.kept.tenant(conn));
         let kept = tenant
             .zip(reuse.as_ref())
             .and_then(|(t, r)| self.kept.take(t, r));

@@ -407,12 +407,12 @@ impl Host {
             described: tokio::sync::OnceCell::new(),
             pool: Arc::new(Pool::new(config.pool)),
             slots: Arc::new(Semaphore::new(config.max_instances as usize)),
-            kept: crate::reuse::Kept::default(),
+            kept: crate::reuse::Kept::new()?,
             interfaces,
             package,
             route,
             config,
-            tokens: Tokens::default(),
+            tokens: Tokens::new()?,
             _ticker: ticker,
         })
     }

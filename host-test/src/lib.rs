@@ -30,6 +30,7 @@ pub mod flow;
 pub mod hooks;
 pub mod host;
 mod reuse;
+mod tenant;
 pub mod tokens;
 
 pub use catalog::{MAX_INPUT_BYTES, NodeInfo, Outcome};

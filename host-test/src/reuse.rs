@@ -5,8 +5,8 @@
 
 use crate::catalog::connection_json;
 use crate::host::{Connection, Ctx, Reuse};
+use crate::tenant::{Tenant, TenantKey};
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 use std::time::Instant;
 use wasmtime::Store;
@@ -34,27 +34,33 @@ impl Idle {
 }
 
 /// The kept instances, by tenant.
-#[derive(Default)]
 pub(crate) struct Kept {
-    idle: Mutex<HashMap<u64, Vec<Idle>>>,
-}
-
-/// Who an instance serves: the org and the credential, never the options (a hash; the
-/// credential itself is not kept).
-pub(crate) fn tenant(conn: &Connection) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    conn.domain.to_ascii_lowercase().hash(&mut hasher);
-    connection_json(conn)["auth"].to_string().hash(&mut hasher);
-    hasher.finish()
+    key: TenantKey,
+    idle: Mutex<HashMap<Tenant, Vec<Idle>>>,
 }
 
 impl Kept {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Vec<Idle>>> {
+    /// No instance kept yet, and a digest key of its own.
+    pub fn new() -> anyhow::Result<Self> {
+        Ok(Kept {
+            key: TenantKey::new()?,
+            idle: Mutex::default(),
+        })
+    }
+
+    /// Who an instance serves: the org and the credential, never the options.
+    pub fn tenant(&self, conn: &Connection) -> Tenant {
+        let org = crate::hooks::normalize_org(&conn.domain);
+        let auth = connection_json(conn)["auth"].to_string();
+        self.key.tenant([org.as_bytes(), auth.as_bytes()])
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Tenant, Vec<Idle>>> {
         self.idle.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The tenant's most recently used instance that is still fresh.
-    pub fn take(&self, tenant: u64, reuse: &Reuse) -> Option<Idle> {
+    pub fn take(&self, tenant: Tenant, reuse: &Reuse) -> Option<Idle> {
         let mut stale = Vec::new();
         let found = {
             let mut idle = self.lock();
@@ -75,7 +81,7 @@ impl Kept {
     }
 
     /// Keeps an instance after a successful call, within the limits.
-    pub fn put(&self, tenant: u64, kept: Idle, reuse: &Reuse) {
+    pub fn put(&self, tenant: Tenant, kept: Idle, reuse: &Reuse) {
         if kept.calls >= reuse.max_calls {
             return;
         }

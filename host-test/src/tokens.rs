@@ -5,10 +5,10 @@
 //! first takes the slot's lock and mints, the others wait for its token.
 
 use crate::host::{Connection, Credential, Host};
+use crate::tenant::{Tenant, TenantKey};
 use crate::wit::types::{AccessToken, ClientCredentials, OktaError};
 use anyhow::Result;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -19,25 +19,43 @@ pub const REFRESH_BEFORE: u64 = 60;
 type Slot = Arc<tokio::sync::Mutex<Option<AccessToken>>>;
 
 /// Tokens by connection.
-#[derive(Default)]
 pub(crate) struct Tokens {
-    slots: Mutex<HashMap<u64, Slot>>,
+    key: TenantKey,
+    slots: Mutex<HashMap<Tenant, Slot>>,
 }
 
-/// What a cached token is for: the org and everything the app authenticates with. The
-/// key text is hashed, never kept here.
-fn slot_key(domain: &str, app: &ClientCredentials) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    crate::hooks::normalize_org(domain).hash(&mut hasher);
-    app.client_id.hash(&mut hasher);
-    app.private_key.hash(&mut hasher);
-    app.key_id.hash(&mut hasher);
-    let mut scopes = app.scopes.clone();
-    scopes.sort();
-    scopes.hash(&mut hasher);
-    format!("{:?}", app.dpop).hash(&mut hasher);
-    app.dpop_key.hash(&mut hasher);
-    hasher.finish()
+impl Tokens {
+    /// An empty cache with its own digest key.
+    pub(crate) fn new() -> anyhow::Result<Self> {
+        Ok(Tokens {
+            key: TenantKey::new()?,
+            slots: Mutex::default(),
+        })
+    }
+
+    /// What a cached token is for: the org and everything the app authenticates with.
+    fn tenant(&self, domain: &str, app: &ClientCredentials) -> Tenant {
+        let org = crate::hooks::normalize_org(domain);
+        let mut scopes = app.scopes.clone();
+        scopes.sort();
+        let scopes = scopes.join(" ");
+        let dpop = format!("{:?}", app.dpop);
+        // An absent value and any given one differ in their first byte.
+        let given = |value: &Option<String>| match value {
+            Some(value) => format!("+{value}"),
+            None => "-".to_string(),
+        };
+        let (key_id, dpop_key) = (given(&app.key_id), given(&app.dpop_key));
+        self.key.tenant([
+            org.as_bytes(),
+            app.client_id.as_bytes(),
+            app.private_key.as_bytes(),
+            key_id.as_bytes(),
+            scopes.as_bytes(),
+            dpop.as_bytes(),
+            dpop_key.as_bytes(),
+        ])
+    }
 }
 
 fn unix_now() -> u64 {
@@ -47,9 +65,10 @@ fn unix_now() -> u64 {
 }
 
 impl Tokens {
-    fn slot(&self, key: u64) -> Slot {
+    fn slot(&self, domain: &str, app: &ClientCredentials) -> Slot {
+        let tenant = self.tenant(domain, app);
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        slots.entry(key).or_default().clone()
+        slots.entry(tenant).or_default().clone()
     }
 }
 
@@ -61,7 +80,7 @@ impl Host {
         let Credential::ServiceApp(app) = &conn.credential else {
             return Ok(Ok(conn.clone()));
         };
-        let slot = self.tokens.slot(slot_key(&conn.domain, app));
+        let slot = self.tokens.slot(&conn.domain, app);
         let mut cached = slot.lock().await;
         let fresh = |token: &AccessToken| {
             token
@@ -98,7 +117,7 @@ impl Host {
         let Credential::ServiceApp(app) = &conn.credential else {
             return;
         };
-        let slot = self.tokens.slot(slot_key(&conn.domain, app));
+        let slot = self.tokens.slot(&conn.domain, app);
         let mut cached = slot.lock().await;
         if cached.as_ref().is_some_and(|t| t.token == token) {
             *cached = None;

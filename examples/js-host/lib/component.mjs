@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { cli, clocks, http, io, random } from '@bytecodealliance/preview2-shim';
 import { instantiate } from '../gen/okta.js';
-import { guardedHandle } from './egress.mjs';
+import { guardedHandle, orgRefusal } from './egress.mjs';
 import { nodeError } from './errors.mjs';
 import { camel, ShapeError, toJs, toJson } from './shapes.mjs';
 
@@ -139,6 +139,13 @@ export async function loadComponent({ shapes, route, caps }) {
   return {
     /** Runs a call; `message.tenant` is its connection's digest (null: none). */
     async call(message) {
+      // Where the org resolves is checked before the call, as the Rust host checks it
+      // before it connects; a route to a mock goes where it was told.
+      const shape = nodes[message.node];
+      if (!route && shape?.params.some(([name]) => name === 'conn')) {
+        const refused = await orgRefusal(orgOf(message.conn));
+        if (refused) return { err: nodeError('transport', refused), instantiated: null };
+      }
       let instantiated = null;
       if (instance === null || (message.tenant && tenant && message.tenant !== tenant)) {
         instantiated = await fresh();

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { http } from '@bytecodealliance/preview2-shim';
-import { guardedHandle } from '../lib/egress.mjs';
+import { readFileSync } from 'node:fs';
+import { guardedHandle, orgRefusal, PROHIBITED, refusal } from '../lib/egress.mjs';
 import { startMock } from '../lib/mock.mjs';
 import { createOktaNodes } from '../lib/okta-nodes.mjs';
 import { timerDuring } from '../lib/drift.mjs';
@@ -20,6 +21,26 @@ function request(scheme, authority) {
   req.setPathWithQuery('/api/v1/users/me');
   return req;
 }
+
+test('the address table refuses what the Rust host refuses: the same cases', () => {
+  const cases = JSON.parse(readFileSync(new URL('../../../host-test/tests/data/addresses.json', import.meta.url)));
+  for (const address of cases.refused) assert.notEqual(refusal(address), null, `${address} is allowed`);
+  for (const address of cases.allowed) assert.equal(refusal(address), null, `${address}: ${refusal(address)}`);
+  assert.notEqual(refusal('not-an-address'), null);
+});
+
+test('an org that resolves where a call may not go is refused, whichever of its addresses', async () => {
+  const resolving = (...addresses) => async () => addresses.map((address) => ({ address }));
+  assert.equal(await orgRefusal('dev-1.okta.com', resolving('169.254.169.254')), PROHIBITED);
+  assert.equal(await orgRefusal('dev-1.okta.com', resolving('52.1.2.3', '10.0.0.7')), PROHIBITED);
+  assert.equal(await orgRefusal('dev-1.okta.com', resolving('::ffff:0:7f00:1')), PROHIBITED);
+  assert.equal(await orgRefusal('dev-1.okta.com', resolving('52.1.2.3', '2600:1f18::1')), null);
+  const unresolved = async () => {
+    throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
+  };
+  assert.equal(await orgRefusal('nowhere.invalid', unresolved), null, 'the call reports it');
+  assert.equal(await orgRefusal('localhost'), PROHIBITED, 'by the system resolver');
+});
 
 test('the egress guard admits only the call\'s org over HTTPS, routed and capped', () => {
   const sent = [];
