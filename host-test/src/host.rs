@@ -13,8 +13,7 @@ use crate::tokens::Tokens;
 use crate::wit;
 use anyhow::{Context as _, Result};
 use std::fmt;
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -389,7 +388,8 @@ impl Host {
     /// wasi-http.
     pub fn new(config: HostConfig) -> Result<Self> {
         let engine = engine(&config)?;
-        let component = load_component(&engine, &config.component, config.cache_dir.as_deref())?;
+        let component =
+            crate::cache::load_component(&engine, &config.component, config.cache_dir.as_deref())?;
         check_imports(&engine, &component)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -616,40 +616,6 @@ fn engine(config: &HostConfig) -> Result<Engine> {
         .epoch_interruption(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Ok(Engine::new(&wasm)?)
-}
-
-/// Compiles a component, or loads the compiled form cached beside it (or in `cache_dir`).
-fn load_component(engine: &Engine, wasm: &Path, cache_dir: Option<&Path>) -> Result<Component> {
-    let bytes = std::fs::read(wasm)
-        .with_context(|| format!("reading the component at {}", wasm.display()))?;
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    engine.precompile_compatibility_hash().hash(&mut hasher);
-    let name = format!("okta-management-{:016x}.cwasm", hasher.finish());
-    let cache = match cache_dir {
-        Some(dir) => dir.join(name),
-        None => wasm.with_file_name(name),
-    };
-    if cache.exists() {
-        // SAFETY: the file was written by `Engine::precompile_component` below, for an
-        // engine with the same compatibility hash (it is part of the file name).
-        if let Ok(component) = unsafe { Component::deserialize_file(engine, &cache) } {
-            return Ok(component);
-        }
-    }
-    let compiled = engine.precompile_component(&bytes)?;
-    // Written beside and renamed, so a concurrent reader never sees half a file. A missing
-    // cache directory is made; a cache that cannot be written only costs the next start a
-    // compile.
-    if let Some(dir) = cache.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let partial = cache.with_extension(format!("{}.partial", std::process::id()));
-    if std::fs::write(&partial, &compiled).is_ok() {
-        let _ = std::fs::rename(&partial, &cache);
-    }
-    // SAFETY: the bytes were just produced by `precompile_component` on this engine.
-    Ok(unsafe { Component::deserialize(engine, &compiled) }?)
 }
 
 /// Refuses a component that imports more than an HTTP client needs.

@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cache;
 pub mod catalog;
 pub mod connect;
 pub mod deadline;
