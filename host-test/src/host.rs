@@ -44,7 +44,10 @@ pub struct HostConfig {
     pub max_instances: u32,
     /// The most linear memory one instance may use, in bytes.
     pub max_memory: usize,
-    /// Where compiled components are cached; `None` keeps them next to the component.
+    /// Where compiled components are cached; `None`: the user's cache directory
+    /// (`$XDG_CACHE_HOME/okta-nodes` or `~/.cache/okta-nodes`, made private to the user).
+    /// A cached file is loaded only from a directory and a file the host's user owns and no
+    /// one else may write; otherwise the host compiles, and warns on stderr.
     pub cache_dir: Option<PathBuf>,
     /// The keep-alive connections every call of the host shares.
     pub pool: PoolLimits,

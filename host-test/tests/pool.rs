@@ -192,6 +192,79 @@ fn a_missing_cache_directory_is_made_so_the_next_start_skips_the_compile() {
     let _ = std::fs::remove_dir_all(dir.parent().unwrap().parent().unwrap());
 }
 
+/// A `.cwasm` is native code: one planted where someone other than the host's user could
+/// have written it (a file or a directory others may write, a link) is refused and the
+/// component compiled instead. The same file, private, would have been loaded: the control
+/// case shows the check is what stops it.
+#[test]
+#[cfg(unix)]
+fn a_planted_compiled_component_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(format!("okta-plant-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = HostConfig {
+        cache_dir: Some(dir.clone()),
+        max_instances: 1,
+        ..HostConfig::default()
+    };
+    let host = okta_host::Host::new(config.clone()).unwrap();
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700,
+        "the cache directory is private"
+    );
+    let cached = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "cwasm"))
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&cached).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // Another component, compiled for the same engine: loading it would break the host.
+    let planted = host
+        .engine()
+        .precompile_component(&wat::parse_str("(component)").unwrap())
+        .unwrap();
+    drop(host);
+    let plant = |file_mode: u32, dir_mode: u32| {
+        let _ = std::fs::remove_file(&cached);
+        std::fs::write(&cached, &planted).unwrap();
+        std::fs::set_permissions(&cached, std::fs::Permissions::from_mode(file_mode)).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(dir_mode)).unwrap();
+    };
+    for (file_mode, dir_mode) in [
+        (0o666, 0o700),
+        (0o620, 0o700),
+        (0o600, 0o777),
+        (0o600, 0o770),
+    ] {
+        plant(file_mode, dir_mode);
+        let host = okta_host::Host::new(config.clone())
+            .unwrap_or_else(|err| panic!("file {file_mode:o}, dir {dir_mode:o}: loaded: {err:#}"));
+        assert!(host.find_node("users.get-user").is_some());
+    }
+    // A link to a private file is refused too.
+    let target = dir.join("elsewhere.cwasm");
+    plant(0o600, 0o700);
+    std::fs::rename(&cached, &target).unwrap();
+    std::os::unix::fs::symlink(&target, &cached).unwrap();
+    assert!(
+        okta_host::Host::new(config.clone()).is_ok(),
+        "a link is not followed"
+    );
+    // The control: the same file, private, in a private directory, is loaded.
+    let _ = std::fs::remove_file(&target);
+    plant(0o600, 0o700);
+    assert!(
+        okta_host::Host::new(config).is_err(),
+        "a private cache is trusted, so the planted component was loaded"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// An env whose host reuses instances per tenant.
 async fn reusing(max_instances: u32, reuse: okta_host::Reuse) -> Env {
     let mut env = Env::start().await;
