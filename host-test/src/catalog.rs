@@ -2,9 +2,9 @@
 //! JSON in and out. One table serves every node: a new WIT function is a new node here
 //! without any code.
 
-use crate::deadline::DeadlinePassed;
+use crate::deadline::{Deadline, DeadlinePassed};
 use crate::dynamic::{Shapes, to_json, to_val};
-use crate::host::{Connection, Credential, Ctx, Host};
+use crate::host::{Connection, Credential, Ctx, Host, timeout_error};
 use crate::wit;
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
@@ -210,17 +210,26 @@ impl Host {
         let node = self
             .find_node(node_id)
             .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
+        // The input is checked before anything is waited for or sent (a mint included).
+        let request = match node.request(input) {
+            Ok(request) => request,
+            Err(message) => return invalid_input(&node.func, message),
+        };
+        // One deadline for the whole call: the token, the instance, every exchange.
+        let deadline = self.deadline_of(conn);
         if !node.takes_connection {
             // An event hook trigger reads what Okta sent; it calls nothing.
-            return self.call_as_given(conn, node_id, input).await;
+            return self.call_as_given(conn, node, request, deadline).await;
         }
         let mut retried = false;
         loop {
-            let authorized = match self.authorized(conn).await? {
+            let authorized = match self.authorized_until(conn, deadline).await? {
                 Ok(authorized) => authorized,
                 Err(refused) => return Ok(Outcome::Err(error_json(&refused))),
             };
-            let outcome = self.call_as_given(&authorized, node_id, input).await?;
+            let outcome = self
+                .call_as_given(&authorized, node, request.clone(), deadline)
+                .await?;
             let refused_token = match (&outcome, &authorized.credential) {
                 (Outcome::Err(err), Credential::AccessToken(token))
                     if err["kind"] == "unauthorized" && err["attempts"] == 1 =>
@@ -239,17 +248,16 @@ impl Host {
         }
     }
 
-    /// Runs a node with the connection as it is.
+    /// Runs a node with the connection as it is, within the call's deadline.
     async fn call_as_given(
         &self,
         conn: &Connection,
-        node_id: &str,
-        input: &Value,
+        node: &NodeInfo,
+        request: Option<Val>,
+        deadline: Deadline,
     ) -> Result<Outcome> {
-        let node = self
-            .find_node(node_id)
-            .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
-        let conn = &self.bounded(conn);
+        let node_id = node.id.as_str();
+        let conn = &self.bounded(conn, deadline);
         let reuse = self.reuse();
         let tenant = reuse.map(|_| self.kept.tenant(conn));
         let kept = tenant
@@ -258,14 +266,16 @@ impl Host {
         let (mut store, instance, calls) = match kept {
             Some(kept) => {
                 let mut store = kept.store;
-                let deadline = store.data_mut().next_call(self.deadline_for(conn));
+                store.data_mut().next_call(deadline);
                 deadline.arm(&mut store);
                 (store, kept.instance, kept.calls)
             }
             None => {
-                let mut store = match self.store(conn).await {
+                let mut store = match self.store(conn, deadline).await {
                     Ok(store) => store,
-                    Err(busy) => return Ok(Outcome::Err(busy_error(&busy))),
+                    Err(busy) => {
+                        return Ok(Outcome::Err(error_json(&timeout_error(busy.to_string()))));
+                    }
                 };
                 let instance = self.instance(&mut store).await?;
                 (store, instance, 0)
@@ -275,27 +285,12 @@ impl Host {
             .get_func(&mut store, node.index)
             .ok_or_else(|| anyhow!("{node_id} is not a function"))?;
         let ty = func.ty(&store);
-        if json_size(input, MAX_INPUT_BYTES).is_none() {
-            return invalid_input(
-                &ty,
-                format!("the request is larger than {MAX_INPUT_BYTES} bytes"),
-            );
-        }
-        if !node.takes_request
-            && !matches!(input, Value::Null)
-            && input.as_object().is_none_or(|o| !o.is_empty())
-        {
-            return invalid_input(&ty, format!("{node_id} takes no request"));
-        }
         let mut params = Vec::new();
         for (name, param_ty) in ty.params() {
-            let value = match name {
-                "conn" => to_val(&connection_json(conn), &param_ty, "conn")?,
-                "request" => match to_val(input, &param_ty, "request") {
-                    Ok(value) => value,
-                    Err(err) => return invalid_input(&ty, format!("{err:#}")),
-                },
-                other => bail!("{node_id} takes an unexpected parameter `{other}`"),
+            let value = match (name, &request) {
+                ("conn", _) => to_val(&connection_json(conn), &param_ty, "conn")?,
+                ("request", Some(request)) => request.clone(),
+                (other, _) => bail!("{node_id} takes an unexpected parameter `{other}`"),
             };
             params.push(value);
         }
@@ -327,21 +322,26 @@ impl Host {
     }
 }
 
-/// The node's `timeout` error for a call that found no free instance: nothing was sent,
-/// and the same call may be sent again.
-fn busy_error(busy: &crate::host::NoInstanceFree) -> Value {
-    json!({
-        "kind": "timeout",
-        "message": busy.to_string(),
-        "status": null,
-        "error-code": null,
-        "error-causes": [],
-        "error-id": null,
-        "request-id": null,
-        "reset-at": null,
-        "retryable": true,
-        "attempts": 0,
-    })
+impl NodeInfo {
+    /// The node's request as a component value, checked by the node's own types before
+    /// anything is sent; `Err` is the `invalid-input` message naming the field. `None` for
+    /// a node that takes no request.
+    fn request(&self, input: &Value) -> Result<Option<Val>, String> {
+        if json_size(input, MAX_INPUT_BYTES).is_none() {
+            return Err(format!(
+                "the request is larger than {MAX_INPUT_BYTES} bytes"
+            ));
+        }
+        let Some((_, ty)) = self.func.params().find(|(name, _)| *name == "request") else {
+            if matches!(input, Value::Null) || input.as_object().is_some_and(|o| o.is_empty()) {
+                return Ok(None);
+            }
+            return Err(format!("{} takes no request", self.id));
+        };
+        to_val(input, &ty, "request")
+            .map(Some)
+            .map_err(|err| format!("{err:#}"))
+    }
 }
 
 /// The size of a value as JSON text, or `None` past `max`, without writing it anywhere.

@@ -23,7 +23,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
-use tokio::time::{Sleep, sleep, timeout};
+use tokio::time::{Sleep, sleep, timeout, timeout_at};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
@@ -252,14 +252,16 @@ impl Destination {
     }
 }
 
-/// Opens a connection to the destination and starts driving it; the connection lives while
-/// its sender does.
+/// Opens a connection to the destination and starts driving it, all of it (the name, TCP,
+/// TLS and HTTP's handshake) within `connect_timeout`; the connection lives while its
+/// sender does.
 async fn dial(to: &Destination, connect_timeout: Duration) -> Result<SendRequest<WasiBody>, Error> {
-    let stream = timeout(connect_timeout, connect(to))
+    let until = tokio::time::Instant::now() + connect_timeout;
+    let stream = timeout_at(until, connect(to))
         .await
         .map_err(|_| Error::ConnectionTimeout)??;
-    let (sender, connection) = timeout(
-        connect_timeout,
+    let (sender, connection) = timeout_at(
+        until,
         hyper::client::conn::http1::handshake(TokioIo::new(stream)),
     )
     .await
@@ -270,7 +272,9 @@ async fn dial(to: &Destination, connect_timeout: Duration) -> Result<SendRequest
 
 /// Sends one request to its destination within the options' timeouts and the call's
 /// deadline, on a pooled connection when one is idle; returns the response head with a
-/// body that keeps both, and the future that drives the connection (already driven).
+/// body that keeps both, and the future that drives the connection (already driven). Each
+/// stage (connecting, the wait for the head, the body) gets its own timeout or the time
+/// left of the deadline when it starts, whichever is shorter: stages never add up past it.
 pub(crate) async fn send(
     mut request: Request<WasiBody>,
     options: RequestOptions,
@@ -289,13 +293,22 @@ pub(crate) async fn send(
         .unwrap_or_else(|| PathAndQuery::from_static("/"));
     *request.uri_mut() = Uri::from(path);
 
+    // The stage's timeout, or what is left of the deadline now; `None` once it has passed.
+    let within = |stage: Duration| match deadline {
+        Some(deadline) => deadline.time_left().map(|left| left.min(stage)),
+        None => Some(stage),
+    };
     let key = to.key();
     let mut pooled = pool.take(&key);
     let (sender, response) = loop {
         let (mut sender, reused) = match pooled.take() {
             Some(sender) => (sender, true),
-            None => (dial(&to, connect_timeout).await?, false),
+            None => {
+                let connect = within(connect_timeout).ok_or(Error::ConnectionTimeout)?;
+                (dial(&to, connect).await?, false)
+            }
         };
+        let first_byte = within(first_byte).ok_or(Error::ConnectionTimeout)?;
         match timeout(first_byte, sender.try_send_request(request)).await {
             Err(_) => return Err(Error::HttpResponseTimeout),
             Ok(Ok(response)) => break (sender, response),

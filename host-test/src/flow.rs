@@ -27,6 +27,13 @@ pub fn compatible(wanted: &str, have: &str) -> bool {
     want_name == have_name && want[..line] == has[..line] && has >= want
 }
 
+/// The most steps a flow may have.
+pub const MAX_STEPS: usize = 200;
+
+/// The most node calls one run of a flow makes, over every step and every `for-each`
+/// item: a list of a million users does not become a million calls by accident.
+pub const MAX_CALLS: usize = 10_000;
+
 /// A flow variable from the command line (`--var name=value`): JSON when the value is
 /// JSON (`3`, `true`, `"3"`, `[1]`), a string otherwise (`2026-12-01`, `ada@example.com`).
 pub fn var_value(text: &str) -> Value {
@@ -87,6 +94,12 @@ impl Flow {
     /// Parses a flow.
     pub fn parse(text: &str) -> Result<Self> {
         let flow: Flow = serde_json::from_str(text)?;
+        if flow.steps.len() > MAX_STEPS {
+            bail!(
+                "the flow has {} steps; a flow has at most {MAX_STEPS}",
+                flow.steps.len()
+            );
+        }
         for (i, step) in flow.steps.iter().enumerate() {
             if step.id == "vars" || step.id == "item" {
                 bail!("`{}` is a reserved name; give the step another id", step.id);
@@ -116,8 +129,15 @@ impl Flow {
                 host.package()
             );
         }
+        if self.steps.len() > MAX_STEPS {
+            bail!(
+                "the flow has {} steps; a flow has at most {MAX_STEPS}",
+                self.steps.len()
+            );
+        }
         let mut outputs = Map::new();
         outputs.insert("vars".into(), Value::Object(self.vars.clone()));
+        let mut calls = 0usize;
         for (i, step) in self.steps.iter().enumerate() {
             let context = || format!("step `{}` ({})", step.id, step.node);
             let items = match &step.for_each {
@@ -133,6 +153,15 @@ impl Flow {
                     Some(list.into_iter().filter(wanted).collect::<Vec<_>>())
                 }
             };
+            let count = items.as_ref().map_or(1, Vec::len);
+            calls += count;
+            if calls > MAX_CALLS {
+                bail!(
+                    "{}: it would make {count} calls, and a run of a flow makes at most \
+                     {MAX_CALLS}; narrow the list (a `where`, a search) or split the flow",
+                    context()
+                );
+            }
             let mut results = Vec::new();
             for item in items.clone().unwrap_or_else(|| vec![Value::Null]) {
                 if items.is_some() {

@@ -257,12 +257,10 @@ impl fmt::Display for NoInstanceFree {
 impl std::error::Error for NoInstanceFree {}
 
 impl Ctx {
-    /// Arms a reused instance for its next call: a deadline that starts now.
-    pub(crate) fn next_call(&mut self, length: Duration) -> Deadline {
-        let deadline = Deadline::after(length);
+    /// Arms a reused instance for its next call, with that call's deadline.
+    pub(crate) fn next_call(&mut self, deadline: Deadline) {
         self.deadline = deadline;
         self.hooks.next_call(deadline);
-        deadline
     }
 
     /// The outbound hook's state: what the call has sent.
@@ -450,7 +448,8 @@ impl Host {
     pub async fn describe(&self) -> Result<&ComponentCatalog> {
         self.described
             .get_or_try_init(|| async {
-                let mut store = self.store(&Connection::unused()).await?;
+                let unused = Connection::unused();
+                let mut store = self.store(&unused, self.deadline_of(&unused)).await?;
                 let nodes = self.pre.instantiate_async(&mut store).await?;
                 let catalog = nodes.okta_management_catalog();
                 let list = catalog.call_nodes(&mut store).await?;
@@ -477,21 +476,38 @@ impl Host {
             .min(MAX_DEADLINE)
     }
 
-    /// The connection as the guest gets it: with the call's deadline.
-    pub(crate) fn bounded(&self, conn: &Connection) -> Connection {
-        let ms = self.deadline_for(conn).as_millis();
+    /// A call's deadline, starting now: made once when a call begins, it covers everything
+    /// the call waits for (a free instance, the token slot, the mint, every exchange).
+    pub fn deadline_of(&self, conn: &Connection) -> Deadline {
+        Deadline::after(self.deadline_for(conn))
+    }
+
+    /// The connection as the guest gets it: with the time left of the call's deadline (at
+    /// least a millisecond, so a call whose time has run out ends as a typed `timeout`).
+    /// A deadline of 0, which the component refuses, is passed as given: the node says why.
+    pub(crate) fn bounded(&self, conn: &Connection, deadline: Deadline) -> Connection {
+        let left = deadline.time_left().unwrap_or_default().as_millis().max(1);
+        let left = u32::try_from(left).unwrap_or(u32::MAX);
         Connection {
-            deadline_ms: Some(u32::try_from(ms).unwrap_or(u32::MAX)),
+            deadline_ms: Some(conn.deadline_ms.filter(|&ms| ms == 0).unwrap_or(left)),
             ..conn.clone()
         }
     }
 
     /// A fresh store whose calls may reach only `conn`'s org, armed with the call's
-    /// deadline, which starts now. At `max_instances` live stores it waits for one to end,
-    /// for at most `instance_wait`.
-    pub(crate) async fn store(&self, conn: &Connection) -> Result<Store<Ctx>, NoInstanceFree> {
+    /// deadline. At `max_instances` live stores it waits for one to end, for at most
+    /// `instance_wait` and never past the deadline.
+    pub(crate) async fn store(
+        &self,
+        conn: &Connection,
+        deadline: Deadline,
+    ) -> Result<Store<Ctx>, NoInstanceFree> {
+        let wait = self
+            .config
+            .instance_wait
+            .min(deadline.time_left().unwrap_or_default());
         let busy = NoInstanceFree {
-            waited: self.config.instance_wait,
+            waited: wait,
             max_instances: self.config.max_instances,
         };
         // An idle kept instance gives its place up before a call waits.
@@ -501,15 +517,11 @@ impl Host {
         });
         let slot = match free {
             Ok(slot) => slot,
-            Err(_) => tokio::time::timeout(
-                self.config.instance_wait,
-                self.slots.clone().acquire_owned(),
-            )
-            .await
-            .map_err(|_| busy)?
-            .map_err(|_| busy)?,
+            Err(_) => tokio::time::timeout(wait, self.slots.clone().acquire_owned())
+                .await
+                .map_err(|_| busy)?
+                .map_err(|_| busy)?,
         };
-        let deadline = Deadline::after(self.deadline_for(conn));
         let ctx = Ctx {
             table: ResourceTable::new(),
             wasi: WasiCtx::builder().inherit_stderr().build(),
@@ -535,21 +547,26 @@ impl Host {
     }
 
     /// Instantiates the component for one call against `conn`'s org; the call's deadline
-    /// starts now. A service app's connection carries the host's cached token (see
-    /// [`Host::authorized`]); when the org refuses to mint one, the node gets the
-    /// connection as given and reports the refusal as its typed error.
+    /// starts now and covers the wait for an instance and a service app's mint too. A
+    /// service app's connection carries the host's cached token (see [`Host::authorized`]);
+    /// when the org refuses to mint one, the node gets the connection as given and reports
+    /// the refusal as its typed error.
     pub async fn node(&self, conn: &Connection) -> Result<Node> {
-        match self.authorized(conn).await? {
-            Ok(authorized) => self.node_uncached(&authorized).await,
-            Err(_) => self.node_uncached(conn).await,
-        }
+        let deadline = self.deadline_of(conn);
+        let conn = self.authorized_or_given(conn, deadline).await?;
+        self.node_until(&conn, deadline).await
     }
 
     /// Instantiates the component with the connection as it is: a service app's call then
     /// mints its own token (for an engine that keeps tokens itself).
     pub async fn node_uncached(&self, conn: &Connection) -> Result<Node> {
-        let conn = self.bounded(conn);
-        let mut store = self.store(&conn).await?;
+        self.node_until(conn, self.deadline_of(conn)).await
+    }
+
+    /// Instantiates the component for a call whose deadline is already running.
+    pub(crate) async fn node_until(&self, conn: &Connection, deadline: Deadline) -> Result<Node> {
+        let conn = self.bounded(conn, deadline);
+        let mut store = self.store(&conn, deadline).await?;
         let nodes = self.pre.instantiate_async(&mut store).await?;
         Ok(Node {
             store,
@@ -558,16 +575,27 @@ impl Host {
         })
     }
 
+    /// The connection a typed call is made with: a service app's with the cached token, or
+    /// as given when no token could be had (the node then reports why, typed).
+    async fn authorized_or_given(
+        &self,
+        conn: &Connection,
+        deadline: Deadline,
+    ) -> Result<Connection> {
+        Ok(match self.authorized_until(conn, deadline).await? {
+            Ok(authorized) => authorized,
+            Err(_) => conn.clone(),
+        })
+    }
+
     /// Instantiates the component for one call against `conn`'s org, like [`Host::node`],
     /// without loading any typed interface: load the one the call uses from
     /// [`Host::interfaces`].
     pub async fn raw_node(&self, conn: &Connection) -> Result<RawNode> {
-        let conn = match self.authorized(conn).await? {
-            Ok(authorized) => authorized,
-            Err(_) => conn.clone(),
-        };
-        let conn = self.bounded(&conn);
-        let mut store = self.store(&conn).await?;
+        let deadline = self.deadline_of(conn);
+        let conn = self.authorized_or_given(conn, deadline).await?;
+        let conn = self.bounded(&conn, deadline);
+        let mut store = self.store(&conn, deadline).await?;
         let instance = self.instance(&mut store).await?;
         Ok(RawNode {
             store,
@@ -587,6 +615,24 @@ impl Host {
         store: &mut Store<Ctx>,
     ) -> Result<wasmtime::component::Instance> {
         Ok(self.pre.instance_pre().instantiate_async(store).await?)
+    }
+}
+
+/// The node's `timeout` error for a call the host ended before the guest could: the
+/// deadline passed while it waited (for an instance, another call's token mint), or no
+/// instance became free. Nothing was sent for it; the same call may be sent again.
+pub(crate) fn timeout_error(message: String) -> wit::types::OktaError {
+    wit::types::OktaError {
+        kind: wit::types::ErrorKind::Timeout,
+        message,
+        status: None,
+        error_code: None,
+        error_causes: Vec::new(),
+        error_id: None,
+        request_id: None,
+        reset_at: None,
+        retryable: true,
+        attempts: 0,
     }
 }
 

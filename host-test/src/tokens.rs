@@ -4,7 +4,8 @@
 //! again a minute before it expires. Concurrent calls share one mint (single flight): the
 //! first takes the slot's lock and mints, the others wait for its token.
 
-use crate::host::{Connection, Credential, Host};
+use crate::deadline::{Deadline, DeadlinePassed};
+use crate::host::{Connection, Credential, Host, NoInstanceFree, timeout_error};
 use crate::tenant::{Tenant, TenantKey};
 use crate::wit::types::{AccessToken, ClientCredentials, OktaError};
 use anyhow::Result;
@@ -75,13 +76,34 @@ impl Tokens {
 impl Host {
     /// The connection a call is made with: a service app's gets its cached token (minted
     /// when there is none, or it expires within [`REFRESH_BEFORE`] seconds); any other is
-    /// passed as it is. A mint the org refuses is the refusal, typed.
+    /// passed as it is. A mint the org refuses is the refusal, typed. The wait for another
+    /// call's mint and the mint itself are held to the connection's deadline, starting now.
     pub async fn authorized(&self, conn: &Connection) -> Result<Result<Connection, OktaError>> {
+        self.authorized_until(conn, self.deadline_of(conn)).await
+    }
+
+    /// [`Host::authorized`] within a call's running deadline: the wait for the token slot,
+    /// for an instance to mint in, and the mint all end by it (a `timeout` error, typed).
+    pub(crate) async fn authorized_until(
+        &self,
+        conn: &Connection,
+        deadline: Deadline,
+    ) -> Result<Result<Connection, OktaError>> {
         let Credential::ServiceApp(app) = &conn.credential else {
             return Ok(Ok(conn.clone()));
         };
+        let passed = |while_: &str| {
+            timeout_error(format!(
+                "{} while {while_}",
+                DeadlinePassed {
+                    deadline: deadline.length
+                }
+            ))
+        };
         let slot = self.tokens.slot(&conn.domain, app);
-        let mut cached = slot.lock().await;
+        let Ok(mut cached) = tokio::time::timeout_at(deadline.at.into(), slot.lock()).await else {
+            return Ok(Err(passed("another call was minting the app's token")));
+        };
         let fresh = |token: &AccessToken| {
             token
                 .expires_at
@@ -90,12 +112,24 @@ impl Host {
         let token = match cached.as_ref().filter(|t| fresh(t)) {
             Some(token) => token.clone(),
             None => {
-                let mut node = self.node_uncached(conn).await?;
-                let minted = node
+                let mut node = match self.node_until(conn, deadline).await {
+                    Ok(node) => node,
+                    Err(err) => match err.downcast_ref::<NoInstanceFree>() {
+                        Some(busy) => return Ok(Err(timeout_error(busy.to_string()))),
+                        None => return Err(err),
+                    },
+                };
+                let mint = node
                     .nodes
                     .okta_management_connection()
-                    .call_get_access_token(&mut node.store, &node.conn)
-                    .await?;
+                    .call_get_access_token(&mut node.store, &node.conn);
+                let minted = match tokio::time::timeout_at(deadline.stop_at().into(), mint).await {
+                    Ok(Ok(minted)) => minted,
+                    Ok(Err(err)) if err.downcast_ref::<DeadlinePassed>().is_none() => {
+                        return Err(err.into());
+                    }
+                    Ok(Err(_)) | Err(_) => return Ok(Err(passed("minting the app's token"))),
+                };
                 match minted {
                     Ok(token) => {
                         *cached = Some(token.clone());

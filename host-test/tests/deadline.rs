@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use okta_host::wit::types::DpopMode;
 use okta_host::{Deadline, DeadlinePassed, HostConfig, Outcome};
 use okta_mock::{Fault, MockConfig};
 use serde_json::{Value, json};
@@ -159,7 +160,13 @@ async fn the_hosts_deadline_holds_a_connection_that_asks_for_more() {
     // The typed path: the connection the node passes carries the host's deadline.
     let node = env.node().await;
     let options = node.conn.options.expect("the deadline is passed");
-    assert_eq!(options.deadline_ms, Some(1_000));
+    // What is left of the host's deadline when the instance was made.
+    assert!(
+        options
+            .deadline_ms
+            .is_some_and(|ms| (500..=1_000).contains(&ms)),
+        "{options:?}"
+    );
     assert_eq!(node.deadline().length, Duration::from_millis(1_000));
 }
 
@@ -240,4 +247,154 @@ async fn a_runaway_guest_is_stopped_and_the_host_keeps_serving() {
         served.iter().all(|at| *at < stopped),
         "served after the stop"
     );
+}
+
+/// One deadline per call, made once, covers a service app's mint as well as the call: a
+/// slow token endpoint and a slow API end the call at its deadline (and the grace), on
+/// every entry point, never at the sum of two deadlines.
+#[tokio::test]
+async fn a_service_apps_mint_and_call_share_one_deadline() {
+    let env = Env::seeded().await;
+    let mut conn = env.service_app("rsa.jwk", ALL_SCOPES, false, DpopMode::Off);
+    conn.deadline_ms = Some(2_000);
+    conn.max_retries = Some(0);
+    let slow =
+        |path: &str, ms: u64| json!({"effect": "delay", "delay-ms": ms, "path-prefix": path});
+    faults(
+        &env,
+        &[
+            slow("/oauth2/v1/token", 1_900),
+            slow("/api/v1/users", 3_000),
+        ],
+    );
+    // The limit: the deadline and the grace; the old sum was the mint plus a whole deadline.
+    let limit = Duration::from_millis(2_000) + okta_host::deadline::GRACE;
+    let started = Instant::now();
+    let outcome = env
+        .host
+        .call_json(&conn, "users.list-users", &json!({}))
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(error(&outcome)["kind"], "timeout", "{outcome:?}");
+    assert!(elapsed < limit, "call_json took {elapsed:?}");
+
+    // The typed entry points: a fresh app each, so each mints.
+    for entry in ["node", "raw_node"] {
+        let mut conn = env.service_app("ec.jwk", ALL_SCOPES, false, DpopMode::Off);
+        conn.deadline_ms = Some(2_000);
+        conn.max_retries = Some(0);
+        let started = Instant::now();
+        let request = okta_host::wit::users::ListUsersRequest {
+            q: None,
+            filter: None,
+            search: None,
+            sort_by: None,
+            sort_order: None,
+            extra_query: None,
+            include_raw: None,
+            page: None,
+        };
+        let result = if entry == "node" {
+            let mut node = env.host.node(&conn).await.unwrap();
+            let stop_at = node.deadline().stop_at();
+            let users = node.nodes.okta_management_users();
+            let call = users.call_list_users(&mut node.store, &node.conn, &request);
+            tokio::time::timeout_at(stop_at.into(), call)
+                .await
+                .map(|r| r.map(|r| r.err()))
+        } else {
+            let mut node = env.host.raw_node(&conn).await.unwrap();
+            let deadline = node.store.data().deadline();
+            let users = env
+                .host
+                .interfaces()
+                .users
+                .load(&mut node.store, &node.instance)
+                .unwrap();
+            let call = users.call_list_users(&mut node.store, &node.conn, &request);
+            tokio::time::timeout_at(deadline.stop_at().into(), call)
+                .await
+                .map(|r| r.map(|r| r.err()))
+        };
+        let elapsed = started.elapsed();
+        // The guest's own typed timeout, or the host's stop: either way within the limit.
+        match result {
+            Ok(Ok(Some(err))) => assert_eq!(err.kind, okta_host::wit::types::ErrorKind::Timeout),
+            Ok(Ok(None)) => panic!("{entry}: the call succeeded"),
+            Ok(Err(_)) | Err(_) => {}
+        }
+        assert!(elapsed < limit, "{entry} took {elapsed:?}");
+    }
+}
+
+/// A service app's input is checked before its token is minted: an input the node's types
+/// refuse sends nothing at all, not even `POST /oauth2/v1/token`.
+#[tokio::test]
+async fn input_is_checked_before_any_mint() {
+    let env = Env::seeded().await;
+    let conn = env.service_app("rsa.jwk", ALL_SCOPES, false, DpopMode::Off);
+    let before = env.mock.state().traffic.arrived();
+    let outcome = env
+        .host
+        .call_json(
+            &conn,
+            "users.get-user",
+            &json!({"user-id": {"a": 1}, "nope": 1}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(error(&outcome)["kind"], "invalid-input", "{outcome:?}");
+    assert_eq!(
+        env.mock.state().traffic.arrived(),
+        before,
+        "nothing was sent"
+    );
+}
+
+/// A connection that never completes (a TLS handshake nobody answers) ends at the deadline:
+/// connecting is held to the time left, on every entry point.
+#[tokio::test]
+async fn a_connect_that_never_completes_ends_at_the_deadline() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            open.push(stream);
+        }
+    });
+    let host = okta_host::Host::new(HostConfig {
+        route_to: Some(format!("https://127.0.0.1:{port}")),
+        max_instances: 4,
+        ..HostConfig::default()
+    })
+    .unwrap();
+    let mut conn = okta_host::Connection::api_token(ORG, "00token");
+    conn.deadline_ms = Some(1_500);
+    let limit = Duration::from_millis(1_500) + okta_host::deadline::GRACE;
+    let started = Instant::now();
+    let outcome = host
+        .call_json(&conn, "users.list-users", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(error(&outcome)["kind"], "timeout", "{outcome:?}");
+    assert!(started.elapsed() < limit, "{:?}", started.elapsed());
+    let started = Instant::now();
+    let mut node = host.node(&conn).await.unwrap();
+    let request = okta_host::wit::users::GetUserRequest {
+        user_id: "00u1".into(),
+        expand: None,
+    };
+    let users = node.nodes.okta_management_users();
+    let got = users
+        .call_get_user(&mut node.store, &node.conn, &request)
+        .await
+        .unwrap();
+    assert_eq!(
+        got.unwrap_err().kind,
+        okta_host::wit::types::ErrorKind::Timeout
+    );
+    assert!(started.elapsed() < limit, "typed: {:?}", started.elapsed());
+    held.abort();
 }

@@ -83,7 +83,7 @@ enum Command {
         #[arg(long, default_value_t = 8090)]
         port: u16,
         /// The Authorization value the hook was created with; deliveries without it are
-        /// refused with 401.
+        /// refused with 401. Required, unless --insecure-no-auth.
         #[arg(
             long,
             env = "OKTA_HOOK_AUTHORIZATION",
@@ -91,6 +91,18 @@ enum Command {
             allow_hyphen_values = true
         )]
         authorization: Option<String>,
+        /// Take every delivery, authenticated or not (for a local experiment only).
+        #[arg(long, conflicts_with = "authorization")]
+        insecure_no_auth: bool,
+        /// Drop an event delivered again within this many seconds (by its uuid).
+        #[arg(long, default_value_t = 3600)]
+        replay_window_secs: u64,
+        /// How long a client has to send its request head, in milliseconds.
+        #[arg(long, default_value_t = 10_000)]
+        header_read_timeout_ms: u64,
+        /// The most connections open at once; more wait to be accepted.
+        #[arg(long, default_value_t = 64)]
+        max_connections: usize,
         /// Print only events of this type (repeatable), such as user.lifecycle.create.
         #[arg(long = "event-type")]
         event_types: Vec<String>,
@@ -418,11 +430,36 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Receive {
             port,
             authorization,
+            insecure_no_auth,
+            replay_window_secs,
+            header_read_timeout_ms,
+            max_connections,
             event_types,
             max_events,
         } => {
+            let auth = match (authorization, insecure_no_auth) {
+                (Some(secret), _) => receive::Auth::Secret(secret),
+                (None, true) => receive::Auth::Insecure,
+                (None, false) => {
+                    return Err(anyhow!(
+                        "give the hook's secret with --authorization (or OKTA_HOOK_AUTHORIZATION); \
+                         --insecure-no-auth takes every delivery, from anyone"
+                    )
+                    .into());
+                }
+            };
             let host = Host::new(HostConfig::default())?;
-            let receiver = receive::Receiver::new(host, authorization, event_types, max_events);
+            let receiver = receive::Receiver::new(
+                host,
+                auth,
+                event_types,
+                max_events,
+                receive::Limits {
+                    header_read_timeout: Duration::from_millis(header_read_timeout_ms),
+                    max_connections,
+                    replay_window: Duration::from_secs(replay_window_secs),
+                },
+            )?;
             receiver.serve(port).await?;
             Ok(())
         }

@@ -794,3 +794,145 @@ async fn no_secret_is_printed_back_wherever_it_is_put() {
         );
     }
 }
+
+/// Starts `receive` with these arguments on a free port; returns the child and the port.
+async fn receiving(args: &[&str]) -> (tokio::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(CLI)
+        .args(["receive", "--port", &port.to_string()])
+        .args(args)
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    (child, port)
+}
+
+/// A delivery of one event with this uuid, as Okta posts it.
+fn delivery(uuid: &str, authorization: &str) -> String {
+    let body = serde_json::json!({"eventType": "com.okta.event_hook", "data": {"events": [
+        {"uuid": uuid, "published": "2026-12-01T10:00:00.000Z",
+         "eventType": "user.lifecycle.create", "severity": "INFO"}]}})
+    .to_string();
+    format!(
+        "POST /okta/events HTTP/1.1\r\nHost: x\r\nAuthorization: {authorization}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[tokio::test]
+async fn receive_needs_a_secret_drops_replays_and_holds_its_clients() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // No secret: it does not start.
+    let out = run(&["receive", "--port", "0"], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--authorization"));
+
+    // Without a secret when told: it warns, and takes a delivery with no Authorization.
+    let (insecure, port) = receiving(&["--insecure-no-auth", "--max-events", "1"]).await;
+    assert!(http(port, &delivery("u-0", "none")).await.contains(" 200 "));
+    let out = insecure.wait_with_output().await.unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: --insecure-no-auth"));
+
+    // A replayed event is dropped and counted; a new one is printed.
+    let secret = "Bearer hook-secret";
+    let (child, port) = receiving(&[
+        "--authorization",
+        secret,
+        "--max-events",
+        "2",
+        "--max-connections",
+        "2",
+        "--header-read-timeout-ms",
+        "500",
+    ])
+    .await;
+    for uuid in ["u-1", "u-1", "u-1", "u-2"] {
+        assert!(
+            http(port, &delivery(uuid, secret)).await.contains(" 200 "),
+            "{uuid}"
+        );
+    }
+    // A half-sent head is cut off at the header-read timeout.
+    let mut slow = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    slow.write_all(b"POST /okta/events HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        slow.read_to_end(&mut rest),
+    )
+    .await;
+    assert!(closed.is_ok(), "the half-sent head is still open");
+    let out = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let uuids: Vec<&str> = lines.iter().map(|l| l["uuid"].as_str().unwrap()).collect();
+    assert_eq!(uuids, ["u-1", "u-2"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("dropped a replayed event (2 so far)"),
+        "{stderr}"
+    );
+}
+
+/// At most `--max-connections` clients are served at once; the next is served when one
+/// leaves.
+#[tokio::test]
+async fn receive_caps_its_open_connections() {
+    use tokio::io::AsyncWriteExt;
+    let secret = "Bearer hook-secret";
+    let (child, port) = receiving(&[
+        "--authorization",
+        secret,
+        "--max-connections",
+        "2",
+        "--header-read-timeout-ms",
+        "60000",
+    ])
+    .await;
+    // The probe `receiving` made is gone; two idle clients take both places.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut idle = Vec::new();
+    for _ in 0..2 {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+        idle.push(stream);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let waiting = tokio::spawn(async move { http(port, &delivery("u-9", secret)).await });
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(
+        !waiting.is_finished(),
+        "a third client was served while two held the places"
+    );
+    drop(idle);
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(10), waiting)
+        .await
+        .expect("served once a place is free")
+        .unwrap();
+    assert!(answered.contains(" 200 "), "{answered}");
+    drop(child);
+}

@@ -1,5 +1,5 @@
-//! A value never rewrites a query: a flow variable or org data spliced into an Okta
-//! expression stays one string literal, through the real component against the mock.
+//! Flows, through the real component against the mock: a flow variable or org data spliced
+//! into an Okta expression stays one string literal, and a run of a flow is bounded.
 
 mod common;
 
@@ -73,4 +73,45 @@ async fn a_flow_variable_cannot_widen_a_search() {
         assert_eq!(found.len(), 1, "{login}");
         assert_eq!(found[0]["id"], json!(id));
     }
+}
+
+#[tokio::test]
+async fn a_flow_is_bounded_in_steps_and_calls() {
+    let env = Env::seeded().await;
+    let many: Vec<Value> = (0..okta_host::flow::MAX_CALLS + 1)
+        .map(|i| json!({"id": format!("00u{i}")}))
+        .collect();
+    let flow = Flow::parse(
+        &json!({
+            "package": "okta:management@0.2.0",
+            "name": "too many",
+            "vars": {"users": many},
+            "steps": [
+                {"id": "ping", "node": "connection.test-connection"},
+                {"id": "each", "node": "users.get-user", "for-each": "${vars.users}",
+                 "input": {"user-id": "${item.id}"}}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let before = env.mock.state().traffic.arrived();
+    let err = flow
+        .run(&env.host, &env.conn, |_, _, _, _| {})
+        .await
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("at most 10000"), "{err:#}");
+    // The step that would pass the bound is refused before it begins.
+    assert_eq!(
+        env.mock.state().traffic.arrived() - before,
+        1,
+        "the ping alone"
+    );
+
+    let steps: Vec<Value> = (0..=okta_host::flow::MAX_STEPS)
+        .map(|i| json!({"id": format!("s{i}"), "node": "connection.test-connection"}))
+        .collect();
+    let text = json!({"package": "okta:management@0.2.0", "name": "long", "steps": steps});
+    let err = Flow::parse(&text.to_string()).unwrap_err();
+    assert!(format!("{err:#}").contains("at most"), "{err:#}");
 }
