@@ -53,35 +53,57 @@ fn limit(limit: Option<u32>) -> Result<u32, OktaError> {
 }
 
 /// A page of a list Okta returns whole, matched (ignoring ASCII case) and paged here: the
-/// cursor is the offset.
-fn page_locally(
-    req: &PicklistRequest,
-    choices: Vec<Choice>,
-    haystack: impl Fn(&Choice) -> String,
-) -> Result<ChoicePage, OktaError> {
-    let needle = search_text(&req.search)?.map(str::to_ascii_lowercase);
-    let matching: Vec<Choice> = choices
-        .into_iter()
-        .filter(|c| {
-            needle
-                .as_ref()
-                .is_none_or(|n| haystack(c).to_ascii_lowercase().contains(n.as_str()))
+/// cursor is the offset. The search, the cursor and the limit are checked before the list
+/// is fetched, so a bad one sends nothing.
+struct LocalPage {
+    needle: Option<String>,
+    from: usize,
+    limit: usize,
+}
+
+impl LocalPage {
+    /// Checks a picklist request for a list paged here.
+    fn new(req: &PicklistRequest) -> Result<Self, OktaError> {
+        let from = match req.cursor.as_deref() {
+            None => 0,
+            Some(cursor) => cursor
+                .parse::<u32>()
+                .ok()
+                .filter(|_| cursor.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| invalid_input("cursor is not a cursor of this picklist"))?
+                as usize,
+        };
+        Ok(LocalPage {
+            needle: search_text(&req.search)?.map(str::to_ascii_lowercase),
+            from,
+            limit: limit(req.limit)? as usize,
         })
-        .collect();
-    let from = match req.cursor.as_deref() {
-        None => 0,
-        Some(cursor) => cursor
-            .parse::<usize>()
-            .ok()
-            .filter(|&n| n <= matching.len())
-            .ok_or_else(|| invalid_input("cursor is not a cursor of this picklist"))?,
-    };
-    let to = (from + limit(req.limit)? as usize).min(matching.len());
-    let next_cursor = (to < matching.len()).then(|| to.to_string());
-    Ok(ChoicePage {
-        choices: matching[from..to].to_vec(),
-        next_cursor,
-    })
+    }
+
+    /// The page of `choices` that match; a cursor past their end is refused.
+    fn page(
+        self,
+        choices: Vec<Choice>,
+        haystack: impl Fn(&Choice) -> String,
+    ) -> Result<ChoicePage, OktaError> {
+        let matching: Vec<Choice> = choices
+            .into_iter()
+            .filter(|c| {
+                self.needle
+                    .as_ref()
+                    .is_none_or(|n| haystack(c).to_ascii_lowercase().contains(n.as_str()))
+            })
+            .collect();
+        if self.from > matching.len() {
+            return Err(invalid_input("cursor is not a cursor of this picklist"));
+        }
+        let to = (self.from + self.limit).min(matching.len());
+        let next_cursor = (to < matching.len()).then(|| to.to_string());
+        Ok(ChoicePage {
+            choices: matching[self.from..to].to_vec(),
+            next_cursor,
+        })
+    }
 }
 
 /// `picklists.select-user`: `First Last (email)` by id; the text is a prefix of the first or
@@ -227,6 +249,7 @@ pub(crate) fn select_event_hook<T: Transport>(
     client: &mut Client<T>,
     req: PicklistRequest,
 ) -> Result<ChoicePage, OktaError> {
+    let page = LocalPage::new(&req)?;
     let hooks = event_hooks::list_event_hooks(client, ListEventHooksRequest { include_raw: None })?;
     let choices = hooks
         .into_iter()
@@ -236,7 +259,7 @@ pub(crate) fn select_event_hook<T: Transport>(
             detail: Some(h.uri),
         })
         .collect();
-    page_locally(&req, choices, |c| c.label.clone())
+    page.page(choices, |c| c.label.clone())
 }
 
 /// `picklists.select-realm`: realms by name, by id.
@@ -272,6 +295,11 @@ pub(crate) fn select_user_factor<T: Transport>(
     client: &mut Client<T>,
     req: UserPicklistRequest,
 ) -> Result<ChoicePage, OktaError> {
+    let page = LocalPage::new(&PicklistRequest {
+        search: req.search,
+        cursor: None,
+        limit: Some(MAX_LIMIT),
+    })?;
     let list = ListFactorsRequest {
         user_id: req.user_id,
         include_raw: None,
@@ -288,12 +316,7 @@ pub(crate) fn select_user_factor<T: Transport>(
             detail: f.phone_number.or(f.email).or(f.question),
         })
         .collect();
-    let all = PicklistRequest {
-        search: req.search,
-        cursor: None,
-        limit: Some(MAX_LIMIT),
-    };
-    page_locally(&all, choices, |c| c.label.clone())
+    page.page(choices, |c| c.label.clone())
 }
 
 /// `picklists.select-user-type`: user types by display name, by id.
@@ -301,6 +324,7 @@ pub(crate) fn select_user_type<T: Transport>(
     client: &mut Client<T>,
     req: PicklistRequest,
 ) -> Result<ChoicePage, OktaError> {
+    let page = LocalPage::new(&req)?;
     let types = users::list_user_types(client, ListUserTypesRequest { include_raw: None })?;
     let choices = types
         .into_iter()
@@ -310,7 +334,7 @@ pub(crate) fn select_user_type<T: Transport>(
             detail: Some(t.name),
         })
         .collect();
-    page_locally(&req, choices, |c| {
+    page.page(choices, |c| {
         format!("{} {}", c.label, c.detail.as_deref().unwrap_or(""))
     })
 }
@@ -343,17 +367,25 @@ mod tests {
             cursor: cursor.map(Into::into),
             limit: Some(1),
         };
-        let first =
-            page_locally(&req(Some("ALPHA"), None), all.clone(), |c| c.label.clone()).unwrap();
+        let paged = |search, cursor| {
+            LocalPage::new(&req(search, cursor))?.page(all.clone(), |c| c.label.clone())
+        };
+        let first = paged(Some("ALPHA"), None).unwrap();
         assert_eq!(first.choices[0].label, "Alpha");
         let cursor = first.next_cursor.unwrap();
-        let second = page_locally(&req(Some("alpha"), Some(&cursor)), all.clone(), |c| {
-            c.label.clone()
-        })
-        .unwrap();
+        let second = paged(Some("alpha"), Some(&cursor)).unwrap();
         assert_eq!(second.choices[0].label, "Alphabet");
         assert_eq!(second.next_cursor, None);
-        assert!(page_locally(&req(None, Some("9")), all, |c| c.label.clone()).is_err());
+        assert!(paged(None, Some("9")).is_err());
+        // A cursor that is no offset, or a search too long, is refused before any fetch.
+        for cursor in ["x", "-1", "+1", "99999999999", " 1"] {
+            assert!(
+                LocalPage::new(&req(None, Some(cursor))).is_err(),
+                "{cursor}"
+            );
+        }
+        let long = "s".repeat(MAX_SEARCH + 1);
+        assert!(LocalPage::new(&req(Some(&long), None)).is_err());
     }
 
     #[test]
