@@ -47,7 +47,7 @@ pub enum Outcome {
 }
 
 /// Every node the component exports, in WIT order, and the package they belong to, such
-/// as `okta:management@0.2.0`.
+/// as `okta:management@0.3.0`.
 pub(crate) fn read_catalog(
     engine: &Engine,
     component: &Component,

@@ -388,6 +388,43 @@ async fn new_users_arrive_once_even_when_they_share_the_boundary_millisecond() {
     );
 }
 
+/// Okta's search is eventually consistent: a user created first can be indexed after a
+/// user created later, which a poll has already returned. The settle window still returns
+/// the late one, once; without it (`settle-ms: 0`) it is lost for good.
+#[tokio::test]
+async fn a_user_indexed_late_still_arrives_once() {
+    for settle in [None, Some(0)] {
+        let env = Env::start().await;
+        let node = "triggers.poll-new-users";
+        let extra = json!({ "settle-ms": settle });
+        let (items, state) = poll(&env, node, &None, extra.clone()).await;
+        assert!(items.is_empty());
+        let mut state = Some(state);
+        // The first write reaches the search index 1.5 s late, the second at once.
+        env.mock
+            .state()
+            .search_lags
+            .extend([Duration::from_millis(1_500), Duration::ZERO]);
+        let early = env.add_user("early@example.com");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let later = env.add_user("later@example.com");
+        let (items, next) = poll(&env, node, &state, extra.clone()).await;
+        assert_eq!(ids(&items), [later.clone()], "only the indexed user yet");
+        state = Some(next);
+        tokio::time::sleep(Duration::from_millis(1_600)).await;
+        let mut got = Vec::new();
+        for _ in 0..3 {
+            let (items, next) = poll(&env, node, &state, extra.clone()).await;
+            got.extend(ids(&items));
+            state = Some(next);
+        }
+        match settle {
+            None => assert_eq!(got, [early], "the late user arrives, once"),
+            Some(_) => assert!(got.is_empty(), "without a window it is lost: {got:?}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn updated_users_arrive_once_per_change() {
     let env = Env::start().await;
@@ -426,6 +463,27 @@ async fn a_poll_refuses_a_state_it_did_not_make() {
             "triggers.poll-system-log",
             "log1:https://evil.example.com/".into(),
         ),
+        // The old form of a log state: it named no org, so it replayed the whole log.
+        (
+            "triggers.poll-system-log",
+            "log1:/api/v1/logs?since=1970-01-01T00:00:00.000Z".into(),
+        ),
+        // Another org's states.
+        (
+            "triggers.poll-system-log",
+            log_state.replace(ORG, "dev-1.okta.com"),
+        ),
+        (
+            "triggers.poll-new-users",
+            user_state.replace(ORG, "dev-1.okta.com"),
+        ),
+        // A time far ahead would silence the poll.
+        (
+            "triggers.poll-new-users",
+            format!(
+                r#"{{"poll":"created","org":"{ORG}","since":"2026-01-01T00:00:00.000Z","at":"9999-01-01T00:00:00.000Z","seen":[]}}"#
+            ),
+        ),
         ("triggers.poll-new-users", "{not json".into()),
     ] {
         let outcome = env
@@ -456,7 +514,12 @@ async fn polls_are_typed_nodes_too() {
         }
     )
     .unwrap();
-    assert!(log.state.starts_with("log1:/api/v1/logs?"));
+    let state: Value = serde_json::from_str(&log.state).unwrap();
+    assert_eq!(
+        (&state["poll"], &state["org"]),
+        (&json!("system-log"), &json!(ORG))
+    );
+    assert!(state["next"].as_str().unwrap().starts_with("/api/v1/logs?"));
     let zero = call!(
         env,
         okta_management_triggers,
@@ -465,6 +528,7 @@ async fn polls_are_typed_nodes_too() {
             state: None,
             since: None,
             max_items: Some(0),
+            settle_ms: None,
         }
     )
     .unwrap_err();
@@ -477,6 +541,7 @@ async fn polls_are_typed_nodes_too() {
             state: None,
             since: None,
             max_items: None,
+            settle_ms: None,
         }
     )
     .unwrap();
@@ -489,6 +554,7 @@ async fn polls_are_typed_nodes_too() {
             state: None,
             since: Some("yesterday".into()),
             max_items: None,
+            settle_ms: None,
         }
     )
     .unwrap_err();

@@ -244,7 +244,22 @@ pub(crate) fn timestamp(text: &str) -> Option<SystemTime> {
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
     let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
-    SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(seconds))
+    // A fraction of a second (`.123`), to the millisecond.
+    let fraction = &text[19..text.len() - 1];
+    let millis = match fraction.strip_prefix('.') {
+        None if fraction.is_empty() => 0,
+        Some(digits)
+            if !digits.is_empty()
+                && digits.len() <= 9
+                && digits.bytes().all(|d| d.is_ascii_digit()) =>
+        {
+            format!("{digits:0<3}")[..3].parse::<u64>().ok()?
+        }
+        _ => return None,
+    };
+    SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_millis(
+        seconds.checked_mul(1_000)?.checked_add(millis)?,
+    ))
 }
 
 /// A time as Okta writes one, in UTC with milliseconds: `2026-11-24T09:10:00.123Z`.
@@ -573,9 +588,11 @@ pub(crate) mod tests {
             "2026-12-01T09:10:00.123Z",
             "2100-03-01T00:00:01.000Z",
         ] {
-            let time = timestamp(text).unwrap()
-                + std::time::Duration::from_millis(text[20..23].parse().unwrap());
-            assert_eq!(iso_timestamp(time), text);
+            assert_eq!(
+                iso_timestamp(timestamp(text).unwrap()),
+                text,
+                "to the millisecond"
+            );
         }
     }
 

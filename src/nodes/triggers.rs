@@ -1,6 +1,7 @@
 //! The `triggers` interface: Okta's event hook calls in, and polls whose state the engine
 //! keeps. The polls are the list nodes with a cursor or a boundary carried in `state`.
 
+use crate::client::encode;
 use crate::client::error::{decode, failure, invalid_input};
 use crate::client::paging::{self, MAX_ITEMS};
 use crate::client::{Client, Transport};
@@ -16,7 +17,7 @@ use crate::wit::types::{ErrorKind, OktaError, PageRequest, Pair, SortOrder, User
 use crate::wit::users::ListUsersRequest;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// The largest event hook body: Okta sends at most 400 events in one delivery, far less.
 pub(crate) const MAX_DELIVERY_BYTES: usize = 1 << 20;
@@ -120,8 +121,34 @@ fn start(since: &Option<String>) -> Result<String, OktaError> {
     }
 }
 
-/// The prefix of a system log poll's state; the rest is Okta's `next` link.
-const LOG_STATE: &str = "log1:";
+/// The `poll` a system log poll's state names.
+const LOG_POLL: &str = "system-log";
+
+/// The most users a user poll's state remembers (those returned within the settle window).
+const MAX_SEEN: usize = 2 * MAX_ITEMS as usize;
+
+/// How far behind its newest time a user poll looks again by default: Okta's search is
+/// eventually consistent, and "the indexing delay is typically less than one second" (the
+/// Users API's `search`): five times that.
+const DEFAULT_SETTLE_MS: u32 = 5_000;
+
+/// The longest settle window.
+const MAX_SETTLE_MS: u32 = 300_000;
+
+/// How far ahead of the clock a state's time may be (Okta's clock and this one differ a
+/// little; a day is no skew).
+const MAX_AHEAD: Duration = Duration::from_secs(86_400);
+
+/// A poll's state as JSON, checked to be this poll's and this org's; `Err` is the
+/// `invalid-input` for a state this poll did not make here.
+fn read_state(state: &str, poll: &str, org: &str) -> Result<Value, OktaError> {
+    let wrong = || invalid_input(format!("state is not the state of a {poll} poll of {org}"));
+    let value: Value = serde_json::from_str(state).map_err(|_| wrong())?;
+    if value["poll"] != poll || value["org"] != org {
+        return Err(wrong());
+    }
+    Ok(value)
+}
 
 /// `triggers.poll-system-log`: the events since the previous run, by Okta's `next` link.
 pub(crate) fn poll_system_log<T: Transport>(
@@ -129,15 +156,17 @@ pub(crate) fn poll_system_log<T: Transport>(
     req: PollSystemLogRequest,
 ) -> Result<LogPoll, OktaError> {
     let max_items = poll_limit(req.max_items)?;
+    let org = client.connection().domain.clone();
     let cursor = match req.state.as_deref() {
         None => None,
-        Some(state) => Some(
-            state
-                .strip_prefix(LOG_STATE)
-                .filter(|c| c.starts_with("/api/v1/logs?"))
-                .ok_or_else(|| invalid_input("state is not the state of a system log poll"))?
-                .to_string(),
-        ),
+        Some(state) => {
+            let value = read_state(state, LOG_POLL, &org)?;
+            let next = value["next"]
+                .as_str()
+                .filter(|c| c.starts_with("/api/v1/logs?") && encode::is_wire_safe(c))
+                .ok_or_else(|| invalid_input("state's next link is not the system log's"))?;
+            Some(next.to_string())
+        }
     };
     let since = match cursor {
         None => Some(start(&req.since)?),
@@ -173,7 +202,7 @@ pub(crate) fn poll_system_log<T: Transport>(
     };
     Ok(LogPoll {
         events: page.items,
-        state: format!("{LOG_STATE}{next}"),
+        state: json!({ "poll": LOG_POLL, "org": org, "next": next }).to_string(),
     })
 }
 
@@ -202,41 +231,106 @@ impl UserWatch {
     }
 }
 
-/// A user poll's boundary: the newest time returned and the users returned at it.
-fn read_user_state(state: &str, watch: UserWatch) -> Result<(String, Vec<String>), OktaError> {
-    let wrong = || invalid_input("state is not the state of this user poll");
-    let value: Value = serde_json::from_str(state).map_err(|_| wrong())?;
-    if value["poll"] != watch.attribute() {
-        return Err(wrong());
+/// A user poll's state: where the poll started (it never looks before), the newest time
+/// returned, and the users returned within the settle window before it, each with the time
+/// it was returned at.
+struct UserState {
+    since: SystemTime,
+    at: SystemTime,
+    seen: Vec<(String, SystemTime)>,
+}
+
+impl UserState {
+    /// Reads a state this poll made for this org; `now` bounds how far ahead its time may be.
+    fn read(state: &str, watch: UserWatch, org: &str, now: SystemTime) -> Result<Self, OktaError> {
+        let value = read_state(state, watch.attribute(), org)?;
+        let wrong = |what: &str| invalid_input(format!("state's {what} is not valid"));
+        let time = |key: &str| {
+            value[key]
+                .as_str()
+                .and_then(objects::timestamp)
+                .filter(|at| *at <= now + MAX_AHEAD)
+                .ok_or_else(|| wrong(key))
+        };
+        let (since, at) = (time("since")?, time("at")?);
+        let list = value["seen"].as_array().ok_or_else(|| wrong("seen"))?;
+        if list.len() > MAX_SEEN {
+            return Err(wrong("seen"));
+        }
+        let seen = list
+            .iter()
+            .map(|pair| match pair.as_array().map(Vec::as_slice) {
+                Some([Value::String(id), Value::String(time)]) if id.len() <= 64 => {
+                    Some((id.clone(), objects::timestamp(time)?))
+                }
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| wrong("seen"))?;
+        Ok(UserState { since, at, seen })
     }
-    let at = value["at"]
-        .as_str()
-        .filter(|t| objects::timestamp(t).is_some())
-        .ok_or_else(wrong)?;
-    let seen = objects::strings(value.get("seen"));
-    if seen.len() > MAX_ITEMS as usize * 2 {
-        return Err(wrong());
+
+    /// The state as JSON, for this poll and this org.
+    fn write(&self, watch: UserWatch, org: &str) -> String {
+        let seen: Vec<Value> = self
+            .seen
+            .iter()
+            .map(|(id, time)| json!([id, iso_timestamp(*time)]))
+            .collect();
+        json!({
+            "poll": watch.attribute(),
+            "org": org,
+            "since": iso_timestamp(self.since),
+            "at": iso_timestamp(self.at),
+            "seen": seen,
+        })
+        .to_string()
     }
-    Ok((at.to_string(), seen))
+}
+
+/// The settle window a request asks for.
+fn settle(settle_ms: Option<u32>) -> Result<Duration, OktaError> {
+    match settle_ms.unwrap_or(DEFAULT_SETTLE_MS) {
+        ms if ms > MAX_SETTLE_MS => Err(invalid_input(format!(
+            "settle-ms is at most {MAX_SETTLE_MS}"
+        ))),
+        ms => Ok(Duration::from_millis(ms.into())),
+    }
 }
 
 /// `triggers.poll-new-users` and `triggers.poll-updated-users`: the users whose time is at
-/// or after the boundary, less those already returned at the boundary itself.
+/// or after the newest time returned less the settle window, less those already returned
+/// at the time they have now. A user Okta indexes late, behind a newer one already
+/// returned, still arrives (within the window), and once.
 pub(crate) fn poll_users<T: Transport>(
     client: &mut Client<T>,
     req: PollUsersRequest,
     watch: UserWatch,
 ) -> Result<UserPoll, OktaError> {
     let max_items = poll_limit(req.max_items)?;
-    let (at, mut seen) = match req.state.as_deref() {
-        Some(state) => read_user_state(state, watch)?,
-        None => (start(&req.since)?, Vec::new()),
+    let settle = settle(req.settle_ms)?;
+    let org = client.connection().domain.clone();
+    let mut state = match req.state.as_deref() {
+        Some(state) => UserState::read(state, watch, &org, client.now())?,
+        None => {
+            let since = objects::timestamp(&start(&req.since)?).unwrap_or_else(|| client.now());
+            UserState {
+                since,
+                at: since,
+                seen: Vec::new(),
+            }
+        }
     };
     let attribute = watch.attribute();
+    let from = state
+        .at
+        .checked_sub(settle)
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+        .max(state.since);
     let list = ListUsersRequest {
         q: None,
         filter: None,
-        search: Some(format!("{attribute} ge \"{at}\"")),
+        search: Some(format!("{attribute} ge \"{}\"", iso_timestamp(from))),
         sort_by: Some(attribute.into()),
         sort_order: Some(SortOrder::Ascending),
         extra_query: None,
@@ -245,30 +339,40 @@ pub(crate) fn poll_users<T: Transport>(
             limit: None,
             after: None,
             fetch_all: Some(true),
-            max_items: Some((max_items + seen.len()).min(MAX_ITEMS as usize) as u32),
+            max_items: Some((max_items + state.seen.len()).min(MAX_ITEMS as usize) as u32),
         }),
     };
     let found = users::list_users(client, list)?.items;
-    let mut fresh: Vec<User> = found
-        .into_iter()
-        .filter(|u| !(watch.time(u) == Some(at.as_str()) && seen.contains(&u.id)))
-        .collect();
-    fresh.truncate(max_items);
-    let mut boundary = at;
-    for user in &fresh {
-        let Some(time) = watch.time(user) else {
+    let mut fresh = Vec::new();
+    for user in found {
+        if fresh.len() == max_items {
+            break;
+        }
+        let Some(time) = watch.time(&user).and_then(objects::timestamp) else {
             continue;
         };
-        if time != boundary {
-            boundary = time.to_string();
-            seen.clear();
+        if state
+            .seen
+            .iter()
+            .any(|(id, at)| *id == user.id && *at == time)
+        {
+            continue;
         }
-        seen.push(user.id.clone());
+        state.at = state.at.max(time);
+        state.seen.push((user.id.clone(), time));
+        fresh.push(user);
     }
-    let state = json!({ "poll": attribute, "at": boundary, "seen": seen }).to_string();
+    // Only the users within the window of the newest time are remembered.
+    let horizon = state
+        .at
+        .checked_sub(settle)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    state.seen.retain(|(_, time)| *time >= horizon);
+    let excess = state.seen.len().saturating_sub(MAX_SEEN);
+    state.seen.drain(..excess);
     Ok(UserPoll {
         users: fresh,
-        state,
+        state: state.write(watch, &org),
     })
 }
 
@@ -373,11 +477,68 @@ mod tests {
     }
 
     #[test]
-    fn a_user_state_belongs_to_its_poll() {
-        let state = r#"{"poll":"created","at":"2026-12-01T10:00:00.000Z","seen":["00u1"]}"#;
-        let (at, seen) = read_user_state(state, UserWatch::Created).unwrap();
-        assert_eq!((at.as_str(), seen.len()), ("2026-12-01T10:00:00.000Z", 1));
-        assert!(read_user_state(state, UserWatch::Updated).is_err());
-        assert!(read_user_state("log1:/api/v1/logs?after=1", UserWatch::Created).is_err());
+    fn a_user_state_belongs_to_its_poll_and_its_org() {
+        let now = objects::timestamp("2026-12-01T12:00:00.000Z").unwrap();
+        let org = "dev-1.okta.com";
+        let state = r#"{"poll":"created","org":"dev-1.okta.com","since":"2026-12-01T09:00:00.000Z","at":"2026-12-01T10:00:00.000Z","seen":[["00u1","2026-12-01T10:00:00.000Z"]]}"#;
+        let read = UserState::read(state, UserWatch::Created, org, now).unwrap();
+        assert_eq!(iso_timestamp(read.at), "2026-12-01T10:00:00.000Z");
+        assert_eq!(read.seen.len(), 1);
+        assert_eq!(
+            UserState::read(
+                &read.write(UserWatch::Created, org),
+                UserWatch::Created,
+                org,
+                now
+            )
+            .unwrap()
+            .seen,
+            read.seen,
+            "a state reads back as written"
+        );
+        let refused = [
+            (state, UserWatch::Updated, org),
+            (state, UserWatch::Created, "dev-2.okta.com"),
+            // The old form, with no org.
+            (
+                r#"{"poll":"created","at":"2026-12-01T10:00:00.000Z","seen":["00u1"]}"#,
+                UserWatch::Created,
+                org,
+            ),
+            // A time far in the future would silence the poll.
+            (
+                r#"{"poll":"created","org":"dev-1.okta.com","since":"2026-12-01T09:00:00.000Z","at":"9999-01-01T00:00:00.000Z","seen":[]}"#,
+                UserWatch::Created,
+                org,
+            ),
+            (
+                r#"{"poll":"system-log","org":"dev-1.okta.com","next":"/api/v1/logs?after=1"}"#,
+                UserWatch::Created,
+                org,
+            ),
+            ("log1:/api/v1/logs?after=1", UserWatch::Created, org),
+        ];
+        for (state, watch, org) in refused {
+            assert!(
+                UserState::read(state, watch, org, now).is_err(),
+                "{state} {org}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_log_state_belongs_to_its_org() {
+        let state =
+            r#"{"poll":"system-log","org":"dev-1.okta.com","next":"/api/v1/logs?since=x&after=1"}"#;
+        assert!(read_state(state, LOG_POLL, "dev-1.okta.com").is_ok());
+        assert!(read_state(state, LOG_POLL, "dev-2.okta.com").is_err());
+        assert!(
+            read_state(
+                "log1:/api/v1/logs?since=1970-01-01T00:00:00.000Z",
+                LOG_POLL,
+                "dev-1.okta.com"
+            )
+            .is_err()
+        );
     }
 }

@@ -103,3 +103,23 @@ pub async fn advance_clock(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     state.oauth.clock_offset += seconds;
     Ok(page::json(json!({"now": state.oauth.now()})))
 }
+
+/// `POST /mock/search-lags` `{"lags-ms": [3000, 0]}`: the next user writes reach the
+/// search index this late, one each, so a search can see a newer user before an older one
+/// (Okta's search is eventually consistent). `[]` clears them.
+pub async fn search_lags(Extract(mock): Extract<Mock>, call: Call) -> Reply {
+    let lags = call.json()?["lags-ms"]
+        .as_array()
+        .and_then(|lags| lags.iter().map(Value::as_u64).collect::<Option<Vec<u64>>>())
+        .ok_or_else(|| {
+            MockError::validation("lags-ms", "lags-ms must be a list of whole milliseconds")
+        })?;
+    let mut state = mock.lock();
+    state.search_lags = lags
+        .into_iter()
+        .map(std::time::Duration::from_millis)
+        .collect();
+    Ok(page::json(
+        json!({"lags-ms": state.search_lags.iter().map(|l| l.as_millis() as u64).collect::<Vec<_>>()}),
+    ))
+}

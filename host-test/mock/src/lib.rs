@@ -483,6 +483,7 @@ fn router(shared: Mock) -> Router {
             get(admin::oauth_apps).post(admin::register_app),
         )
         .route("/mock/clock", post(admin::advance_clock))
+        .route("/mock/search-lags", post(admin::search_lags))
         .route(oauth::TOKEN_PATH, post(token))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_method)

@@ -7,9 +7,9 @@ use super::traffic::{DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY, Traffic};
 use crate::oauth::OAuth;
 use serde_json::{Map, Value, json};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// Formats a time as Okta does: `2026-11-24T09:10:00.123Z`.
 pub fn timestamp(t: SystemTime) -> String {
@@ -104,6 +104,9 @@ pub struct MockUser {
     pub provider: (String, String),
     /// Live sessions.
     pub sessions: u32,
+    /// When a search first sees the user's latest write (see [`State::search_lags`]);
+    /// `None`: at once.
+    pub indexed_at: Option<SystemTime>,
 }
 
 impl MockUser {
@@ -429,6 +432,10 @@ pub struct State {
     pub traffic: Traffic,
     /// Service apps, the tokens issued to them, and the mock's clock.
     pub oauth: OAuth,
+    /// How late the next user writes (a create, a profile update) reach the search index,
+    /// one each, oldest first: Okta's search "is computed from asynchronously indexed and
+    /// eventually consistent data". Empty (the default): at once.
+    pub search_lags: VecDeque<Duration>,
     counter: u64,
 }
 
@@ -452,6 +459,15 @@ fn pairs_after<'a>(
 const ID_ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 impl State {
+    /// The user's latest write reaches the search index after the next lag in
+    /// [`State::search_lags`], or at once.
+    pub fn indexed(&mut self, id: &str) {
+        let lag = self.search_lags.pop_front();
+        if let Some(user) = self.users.get_mut(id) {
+            user.indexed_at = lag.map(|lag| SystemTime::now() + lag);
+        }
+    }
+
     /// An org with an admin, the `Everyone` group and the default user type.
     pub fn new(token: String) -> Self {
         let now = SystemTime::now();
@@ -478,6 +494,7 @@ impl State {
             user_types: BTreeMap::new(),
             traffic: Traffic::new(1.0, DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY),
             oauth: OAuth::default(),
+            search_lags: VecDeque::new(),
             counter: 0,
         };
         state.default_type_id = state.add_user_type("user", "User", "The default user type", true);
@@ -940,9 +957,11 @@ impl State {
             recovery,
             provider: ("OKTA".into(), "OKTA".into()),
             sessions: 0,
+            indexed_at: None,
         };
         self.logins.insert(user.login().to_lowercase(), id.clone());
         self.users.insert(id.clone(), user);
+        self.indexed(&id);
         let everyone = self.everyone_id.clone();
         if !everyone.is_empty() {
             self.add_member(&everyone, &id);

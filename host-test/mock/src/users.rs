@@ -88,7 +88,11 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
             .filter(|(_, u)| u.status != Status::Deprovisioned);
         return Ok(cursor.page(&call, walk, render));
     };
-    let matches = |u: &MockUser| filter::matches(&expr, u, ignore_case);
+    // A search sees a user once its latest write is indexed (`State::search_lags`).
+    let now = std::time::SystemTime::now();
+    let searched = search.is_some();
+    let indexed = |u: &MockUser| !searched || u.indexed_at.is_none_or(|at| at <= now);
+    let matches = |u: &MockUser| indexed(u) && filter::matches(&expr, u, ignore_case);
     if let Some(sort_by) = call.param("sortBy").filter(|_| search.is_some()) {
         let mut found: Vec<(String, &MockUser)> = state
             .users
@@ -110,6 +114,7 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     if let Some(login) = filter::equality(&expr, "profile.login") {
         let found = state
             .user_by_login(login)
+            .filter(|u| indexed(u))
             .filter(|u| cursor.after.as_ref().is_none_or(|after| &u.id > after))
             .map(|u| (&u.id, u));
         return Ok(cursor.page(&call, found, render));
@@ -463,6 +468,7 @@ pub async fn update(Extract(mock): Extract<Mock>, Path(key): Path<String>, call:
     }
     user.last_updated = now;
     let reply = page::json(user.to_json(&call.base));
+    state.indexed(&id);
     let target = state.user_target(&id);
     if body.get("profile").is_some() {
         state.log(
