@@ -66,11 +66,37 @@ function found(outputs, path) {
   return value;
 }
 
-/** Replaces every `${path}` in `value` with what it names. */
-export function substitute(value, outputs) {
+/** The fields whose strings are Okta expressions (`profile.login eq "ada"`). */
+const EXPRESSION_FIELDS = new Set(['search', 'filter']);
+
+/** A value's text inside a string literal of Okta's expression language. */
+export function expressionText(value) {
+  return value.replace(/["\\]/g, (c) => `\\${c}`);
+}
+
+/** Whether `text` leaves what follows it inside a string literal. */
+function insideLiteral(text) {
+  let inside = false;
+  let escaped = false;
+  for (const c of text) {
+    if (c === '\\' && inside && !escaped) escaped = true;
+    else if (c === '"' && !escaped) inside = !inside;
+    else escaped = false;
+  }
+  return inside;
+}
+
+/**
+ * Replaces every `${path}` in `value` with what it names, as the Rust host's flow runner
+ * does: in a `search` or `filter` expression a reference inside a string literal is
+ * escaped, and outside one only a number or a boolean may stand.
+ */
+export function substitute(value, outputs, expression = false) {
   if (Array.isArray(value)) return value.map((item) => substitute(item, outputs));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, outputs)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substitute(v, outputs, EXPRESSION_FIELDS.has(k))]),
+    );
   }
   if (typeof value !== 'string') return value;
   const whole = /^\$\{([^}]*)\}$/.exec(value);
@@ -90,12 +116,24 @@ export function substitute(value, outputs) {
     out += rest.slice(0, start);
     const end = rest.indexOf('}', start);
     if (end === -1) throw new Error(`unclosed \`\${\` in ${JSON.stringify(value)}`);
-    const hit = found(outputs, rest.slice(start + 2, end));
-    out += typeof hit === 'string' ? hit : JSON.stringify(hit);
+    const path = rest.slice(start + 2, end);
+    const hit = found(outputs, path);
+    const literal = expression && insideLiteral(out);
+    if (typeof hit === 'string' && literal) out += expressionText(hit);
+    else if (expression && (typeof hit === 'number' || typeof hit === 'boolean')) out += JSON.stringify(hit);
+    else if (expression && !literal) {
+      throw new Error(
+        `\`\${${path}}\` stands outside a string literal in an expression: only a number or true/false may; put it in quotes`,
+      );
+    } else out += typeof hit === 'string' ? hit : JSON.stringify(hit);
     rest = rest.slice(end + 1);
   }
   return out + rest;
 }
+
+/** The most steps a flow may have, and node calls a run makes (the Rust host's bounds). */
+export const MAX_STEPS = 200;
+export const MAX_CALLS = 10_000;
 
 /**
  * Runs a flow: `call(node, input)` returns `{ok}` or `{err}`, `report(i, step, outcome)`
@@ -107,7 +145,11 @@ export async function runFlow(flow, { package: have, call, report = () => {} }) 
       `the flow \`${flow.name}\` was written for ${flow.package}, and this component is ${have}`,
     );
   }
+  if (flow.steps.length > MAX_STEPS) {
+    throw new Error(`the flow has ${flow.steps.length} steps; a flow has at most ${MAX_STEPS}`);
+  }
   const outputs = { vars: { ...flow.vars } };
+  let calls = 0;
   for (const [i, step] of flow.steps.entries()) {
     let items = null;
     if (step['for-each'] !== undefined) {
@@ -116,6 +158,13 @@ export async function runFlow(flow, { package: have, call, report = () => {} }) 
       const wanted = Object.entries(step.where ?? {});
       items = list.filter((item) =>
         wanted.every(([k, v]) => JSON.stringify(item?.[k]) === JSON.stringify(v)),
+      );
+    }
+    const count = items?.length ?? 1;
+    calls += count;
+    if (calls > MAX_CALLS) {
+      throw new Error(
+        `step \`${step.id}\` (${step.node}): it would make ${count} calls, and a run of a flow makes at most ${MAX_CALLS}; narrow the list (a \`where\`, a search) or split the flow`,
       );
     }
     const results = [];
