@@ -274,6 +274,61 @@ fn cases(ids: &Ids) -> Vec<Case> {
             state: any,
         },
         Case {
+            name: "a 5 KB factor picklist search sends nothing",
+            faults: vec![],
+            node: "picklists.select-user-factor",
+            input: json!({"user-id": ids.user, "search": "s".repeat(5_000)}),
+            expect: Expect::Err("invalid-input"),
+            requests: 0,
+            state: any,
+        },
+        Case {
+            name: "an event hook picklist cursor that is no offset sends nothing",
+            faults: vec![],
+            node: "picklists.select-event-hook",
+            input: json!({"cursor": "abc"}),
+            expect: Expect::Err("invalid-input"),
+            requests: 0,
+            state: any,
+        },
+        Case {
+            name: "a user type picklist cursor that is no offset sends nothing",
+            faults: vec![],
+            node: "picklists.select-user-type",
+            input: json!({"cursor": "-1"}),
+            expect: Expect::Err("invalid-input"),
+            requests: 0,
+            state: any,
+        },
+        Case {
+            name: "a user poll state of another org sends nothing",
+            faults: vec![],
+            node: "triggers.poll-new-users",
+            input: json!({"state": json!({"poll": "created", "org": "dev-1.okta.com",
+                "since": "2026-12-01T00:00:00.000Z", "at": "2026-12-01T00:00:00.000Z", "seen": []}).to_string()}),
+            expect: Expect::Err("invalid-input"),
+            requests: 0,
+            state: any,
+        },
+        Case {
+            name: "a forged system log state from before states named their org sends nothing",
+            faults: vec![],
+            node: "triggers.poll-system-log",
+            input: json!({"state": "log1:/api/v1/logs?since=1970-01-01T00:00:00.000Z"}),
+            expect: Expect::Err("invalid-input"),
+            requests: 0,
+            state: any,
+        },
+        Case {
+            name: "a long DPoP-Nonce on an answer that is no challenge is read as usual",
+            faults: vec![fault(json!({"effect": "huge-header", "name": "dpop-nonce", "bytes": 5_000}), "GET", &user, Some(1))],
+            node: "users.get-user",
+            input: get_user(),
+            expect: Expect::Ok(|out| out["id"].is_string()),
+            requests: 1,
+            state: any,
+        },
+        Case {
             name: "a next link that loops stops the walk",
             faults: vec![fault(json!({"effect": "next-loop"}), "GET", "/api/v1/users", None)],
             node: "users.list-users",
@@ -590,7 +645,7 @@ async fn the_nodes_hold_under_every_fault() {
         }
     };
     let cases = cases(&ids);
-    assert!(cases.len() >= 40, "the suite holds {} cases", cases.len());
+    assert!(cases.len() >= 50, "the suite holds {} cases", cases.len());
     // The longest a call may last under these caps: every try waiting for the first byte
     // and a rate-limit wait in between, with a wide margin.
     let cap = (FIRST_BYTE + BETWEEN_BYTES * 4 + Duration::from_secs(3)) * 3 * 2;
@@ -630,7 +685,19 @@ async fn the_nodes_hold_under_every_fault() {
             "{}: the request log: {log}",
             case.name
         );
-        if !verdict || requests != case.requests || !state_ok || elapsed > cap {
+        let passed = verdict && requests == case.requests && state_ok && elapsed <= cap;
+        // The list a run prints with --nocapture: each case and what came of it.
+        let kind = match &outcome {
+            Outcome::Ok(_) => "ok".to_string(),
+            Outcome::Err(err) => err["kind"].as_str().unwrap_or("?").to_string(),
+        };
+        println!(
+            "{} {}: {kind}, {requests} requests, {} ms",
+            if passed { "pass" } else { "FAIL" },
+            case.name,
+            elapsed.as_millis()
+        );
+        if !passed {
             failed.push(format!(
                 "{}: outcome {text}; {requests} requests (want {}); state {}; {elapsed:?}",
                 case.name,

@@ -595,31 +595,16 @@ async fn receive_serves_a_hook_that_the_event_hook_flow_registers() {
     })
     .await
     .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let secret = "Bearer a-hook-secret-42";
-    let receiver = Command::new(CLI)
-        .args(["receive", "--port", &port.to_string(), "--max-events", "1"])
-        .args([
-            "--event-type",
-            "user.lifecycle.create",
-            "--authorization",
-            secret,
-        ])
-        .kill_on_drop(true)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let (receiver, port) = receiving(&[
+        "--max-events",
+        "1",
+        "--event-type",
+        "user.lifecycle.create",
+        "--authorization",
+        secret,
+    ])
+    .await;
     let wrong = http(
         port,
         "POST /okta/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer guess\r\n\
