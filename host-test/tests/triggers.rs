@@ -409,7 +409,7 @@ async fn a_user_indexed_late_still_arrives_once() {
         tokio::time::sleep(Duration::from_millis(5)).await;
         let later = env.add_user("later@example.com");
         let (items, next) = poll(&env, node, &state, extra.clone()).await;
-        assert_eq!(ids(&items), [later.clone()], "only the indexed user yet");
+        assert_eq!(ids(&items), [later], "only the indexed user yet");
         state = Some(next);
         tokio::time::sleep(Duration::from_millis(1_600)).await;
         let mut got = Vec::new();
