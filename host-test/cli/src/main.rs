@@ -483,7 +483,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             for var in vars {
                 let (name, value) = var
                     .split_once('=')
-                    .ok_or_else(|| anyhow!("--var takes NAME=VALUE, not {var}"))?;
+                    .ok_or_else(|| anyhow!("--var takes NAME=VALUE (the value is not shown)"))?;
                 flow.vars.insert(name.to_string(), var_value(value));
             }
             let connection = conn.connection()?;

@@ -750,6 +750,15 @@ async fn no_secret_is_printed_back_wherever_it_is_put() {
         );
         assert!(text.contains("--help"), "{args:?}: {text}");
     }
+    // A flow variable without `=` is refused without being shown.
+    let flow = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/flows/user-lifecycle.json"
+    );
+    let out = run(&["flow", flow, "--var", token], &[]).await;
+    let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(!text.contains("SENTINEL"), "--var printed it back: {text}");
     // A PEM is a value of --private-key, and a token starting with `-` of --token and
     // --bearer: the call goes on to the host (which finds no org there) rather than clap
     // refusing the line.
