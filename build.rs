@@ -13,12 +13,18 @@ mod table {
     include!("src/catalog/table.rs");
 }
 
+#[allow(dead_code)]
+mod limits {
+    include!("src/catalog/limits.rs");
+}
+
 /// The interfaces that are not nodes.
 const NOT_NODES: &[&str] = &["types", "catalog"];
 
 fn main() {
     println!("cargo:rerun-if-changed=wit");
     println!("cargo:rerun-if-changed=src/catalog/table.rs");
+    println!("cargo:rerun-if-changed=src/catalog/limits.rs");
     let mut resolve = Resolve::default();
     let (package, _) = resolve.push_dir("wit").expect("wit/ parses");
     let world = resolve
@@ -287,7 +293,7 @@ impl<'a> Schema<'a> {
                         if let Some((_, cases)) = table::ACCEPTS.iter().find(|(p, _)| *p == path) {
                             property = json!({"$ref": property["$ref"], "enum": cases});
                         }
-                        annotate(&mut property, &field.docs);
+                        annotate(&mut property, &field.docs, &path);
                         self.secret(&mut property, &path, input);
                         properties.insert(field.name.clone(), property);
                     }
@@ -367,6 +373,7 @@ impl<'a> Schema<'a> {
         let used: BTreeSet<&str> = table::SECRETS
             .iter()
             .chain(table::ACCEPTS.iter().map(|(p, _)| p))
+            .chain(limits::LIMITS.iter().map(|(p, _)| p))
             .copied()
             .collect();
         for path in used {
@@ -420,8 +427,10 @@ fn described(mut schema: Value, docs: &Docs) -> Value {
     schema
 }
 
-/// The description, and what the docs say of defaults, bounds and formats.
-fn annotate(schema: &mut Value, docs: &Docs) {
+/// The description, the format the docs name, and a whole number's bounds and default from
+/// `src/catalog/limits.rs` (the component's own): docs that state a number for a field
+/// with no row there fail the build rather than be guessed at.
+fn annotate(schema: &mut Value, docs: &Docs, path: &str) {
     let text = docs.contents.as_deref().unwrap_or("").replace('\n', " ");
     let target = match schema.get_mut("anyOf") {
         Some(Value::Array(cases)) => &mut cases[0],
@@ -429,18 +438,40 @@ fn annotate(schema: &mut Value, docs: &Docs) {
     };
     let types = target.get("type").cloned().unwrap_or(Value::Null);
     let is = |t: &str| types == t || types.as_array().is_some_and(|a| a.contains(&json!(t)));
+    let limit = limits::LIMITS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, b)| *b);
     if is("integer") {
-        if let Some(n) = number_after(&text, "at most ") {
-            target["maximum"] = json!(n);
+        let stated = ["Default ", "at most ", "at least "].iter().any(|marker| {
+            text.match_indices(marker)
+                .any(|(at, _)| text[at + marker.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        });
+        match limit {
+            Some(bounds) => {
+                target["minimum"] = json!(bounds.min);
+                target["maximum"] = json!(bounds.max);
+            }
+            None => assert!(
+                !stated,
+                "{path}: its docs give a number; give its bounds in src/catalog/limits.rs"
+            ),
         }
-        if let Some(n) = number_after(&text, "at least ") {
-            target["minimum"] = json!(n);
-        }
+    } else {
+        assert!(
+            limit.is_none(),
+            "src/catalog/limits.rs names {path}: not a whole number"
+        );
     }
     if is("string") && text.contains("ISO 8601") {
         target["format"] = json!("date-time");
     }
-    if let Some(default) = default_in(&text) {
+    let default = match limit {
+        Some(bounds) => bounds.default.map(|n| json!(n)),
+        None if is("integer") => None,
+        None => default_in(&text),
+    };
+    if let Some(default) = default {
         schema["default"] = default;
     }
     *schema = described(schema.take(), docs);
@@ -462,16 +493,6 @@ fn default_in(text: &str) -> Option<Value> {
         "false" => Some(json!(false)),
         _ => word.replace(',', "").parse::<u64>().ok().map(|n| json!(n)),
     }
-}
-
-fn number_after(text: &str, marker: &str) -> Option<u64> {
-    let rest = &text[text.find(marker)? + marker.len()..];
-    let digits: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == ',')
-        .filter(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
 }
 
 /// A set field: present and not null.

@@ -484,12 +484,14 @@ impl Host {
 
     /// The connection as the guest gets it: with the time left of the call's deadline (at
     /// least a millisecond, so a call whose time has run out ends as a typed `timeout`).
-    /// A deadline of 0, which the component refuses, is passed as given: the node says why.
+    /// A deadline the component refuses (0, or past [`MAX_DEADLINE`]) is passed as given:
+    /// the node says why, as the schema does.
     pub(crate) fn bounded(&self, conn: &Connection, deadline: Deadline) -> Connection {
         let left = deadline.time_left().unwrap_or_default().as_millis().max(1);
         let left = u32::try_from(left).unwrap_or(u32::MAX);
+        let refused = |&ms: &u32| ms == 0 || u128::from(ms) > MAX_DEADLINE.as_millis();
         Connection {
-            deadline_ms: Some(conn.deadline_ms.filter(|&ms| ms == 0).unwrap_or(left)),
+            deadline_ms: Some(conn.deadline_ms.filter(refused).unwrap_or(left)),
             ..conn.clone()
         }
     }

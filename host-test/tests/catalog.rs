@@ -240,6 +240,14 @@ async fn the_schema_describes_forms_secrets_cases_and_defaults() {
     assert_eq!(options["properties"]["max-retries"]["default"], 2);
     assert_eq!(options["properties"]["max-retries"]["maximum"], 10);
     assert_eq!(options["properties"]["deadline-ms"]["maximum"], 3_600_000);
+    // The numbers come from the component's own limits, not from the prose.
+    let bytes = &options["properties"]["max-response-bytes"];
+    assert_eq!(bytes["default"], 16 << 20);
+    assert_eq!(bytes["minimum"], 1024);
+    assert_eq!(bytes["maximum"], 256 << 20);
+    for field in ["timeout-ms", "deadline-ms"] {
+        assert_eq!(options["properties"][field]["minimum"], 1, "{field}");
+    }
     let user = def("types.user");
     assert_eq!(user["properties"]["created"]["format"], "date-time");
     assert!(
@@ -585,4 +593,57 @@ async fn the_readme_node_table_is_the_catalog_s() {
         "the README's node table is stale: run `UPDATE_README=1 cargo test -p okta-host \
          --test catalog the_readme` (or paste `cargo okta list --markdown`)"
     );
+}
+
+/// A connection option just inside its bounds is taken by the schema and the component; just
+/// outside, refused by both (the component sends nothing).
+#[tokio::test]
+async fn option_bounds_hold_in_the_schema_and_the_component_alike() {
+    let env = Env::start().await;
+    let catalog = catalog(&env).await;
+    let schema = catalog.schema_of("types.options");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let bounds = catalog.def("types.options").unwrap()["properties"].clone();
+    for (field, value) in bounds.as_object().unwrap() {
+        let (min, max) = (
+            value["minimum"].as_u64().unwrap(),
+            value["maximum"].as_u64().unwrap(),
+        );
+        let mut cases = vec![(min, true), (max, true), (max + 1, false)];
+        if min > 0 {
+            cases.push((min - 1, false));
+        }
+        for (n, ok) in cases {
+            let Ok(n32) = u32::try_from(n) else { continue };
+            assert_eq!(
+                validator.is_valid(&json!({ field.as_str(): n })),
+                ok,
+                "{field} {n}: schema"
+            );
+            let mut conn = env.conn.clone();
+            match field.as_str() {
+                "max-retries" => conn.max_retries = Some(n32),
+                "max-rate-limit-wait-ms" => conn.max_rate_limit_wait_ms = Some(n32),
+                "timeout-ms" => conn.timeout_ms = Some(n32),
+                "max-response-bytes" => conn.max_response_bytes = Some(n32),
+                "deadline-ms" => conn.deadline_ms = Some(n32),
+                other => panic!("a new option, {other}: add it here"),
+            }
+            let before = env.mock.state().traffic.arrived();
+            let outcome = env
+                .host
+                .call_json(&conn, "connection.test-connection", &Value::Null)
+                .await
+                .unwrap();
+            let refused = matches!(&outcome, Outcome::Err(e) if e["kind"] == "invalid-input");
+            assert_eq!(!refused, ok, "{field} {n}: component: {outcome:?}");
+            if refused {
+                assert_eq!(
+                    env.mock.state().traffic.arrived(),
+                    before,
+                    "{field} {n}: sent"
+                );
+            }
+        }
+    }
 }

@@ -2,6 +2,11 @@
 //! every input and output. Both are generated from `wit/` and `table.rs` by `build.rs`;
 //! nothing here is written twice.
 
+/// The whole numbers the request fields take: the component checks input against them,
+/// and `build.rs` writes them into the schema.
+#[allow(dead_code)]
+pub(crate) mod limits;
+
 /// The table the catalog is generated from; the component carries what build.rs made of
 /// it, and its tests check the table itself.
 #[cfg(test)]

@@ -2,21 +2,14 @@
 
 use crate::client::auth::Credential;
 use crate::client::error::invalid_input;
-use crate::client::retry::{self, Policy};
+use crate::client::retry::Policy;
 use crate::wit::types::{self as wit, OktaError, Options};
 use std::fmt;
 use std::time::Duration;
 
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-const MAX_TIMEOUT_MS: u32 = 120_000;
-const MAX_RETRIES: u32 = 10;
-const MAX_RATE_LIMIT_WAIT_MS: u32 = 300_000;
-const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 << 20;
-/// The whole call's deadline when the connection gives none (the reference host's too).
-pub(crate) const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
-const MAX_DEADLINE_MS: u32 = 3_600_000;
-const MIN_RESPONSE_BYTES: u32 = 1024;
-const MAX_RESPONSE_BYTES: u32 = 256 << 20;
+use crate::catalog::limits::{
+    Bounds, DEADLINE_MS, MAX_RATE_LIMIT_WAIT_MS, MAX_RESPONSE_BYTES, MAX_RETRIES, TIMEOUT_MS,
+};
 
 /// A credential. Its `Debug` never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -69,55 +62,44 @@ impl Connection {
             max_response_bytes: None,
             deadline_ms: None,
         });
-        let max_retries = bounded("options.max-retries", options.max_retries, 0, MAX_RETRIES)?
-            .unwrap_or(retry::DEFAULT_MAX_RETRIES);
+        let max_retries = bounded("options.max-retries", options.max_retries, MAX_RETRIES)?;
         let max_wait = bounded(
             "options.max-rate-limit-wait-ms",
             options.max_rate_limit_wait_ms,
-            0,
             MAX_RATE_LIMIT_WAIT_MS,
-        )?
-        .map_or(retry::DEFAULT_MAX_WAIT, |ms| {
-            Duration::from_millis(ms.into())
-        });
-        let timeout = bounded("options.timeout-ms", options.timeout_ms, 1, MAX_TIMEOUT_MS)?
-            .map_or(DEFAULT_TIMEOUT, |ms| Duration::from_millis(ms.into()));
+        )?;
+        let timeout = bounded("options.timeout-ms", options.timeout_ms, TIMEOUT_MS)?;
         let max_response_bytes = bounded(
             "options.max-response-bytes",
             options.max_response_bytes,
-            MIN_RESPONSE_BYTES,
             MAX_RESPONSE_BYTES,
-        )?
-        .map_or(DEFAULT_MAX_RESPONSE_BYTES, |n| n as usize);
-        let deadline = bounded(
-            "options.deadline-ms",
-            options.deadline_ms,
-            1,
-            MAX_DEADLINE_MS,
-        )?
-        .map_or(DEFAULT_DEADLINE, |ms| Duration::from_millis(ms.into()));
+        )?;
+        let deadline = bounded("options.deadline-ms", options.deadline_ms, DEADLINE_MS)?;
+        let ms = |ms: u32| Duration::from_millis(ms.into());
         Ok(Connection {
             domain,
             credential,
             policy: Policy {
                 max_retries,
-                max_wait,
+                max_wait: ms(max_wait),
                 ..Policy::default()
             },
-            timeout,
-            max_response_bytes,
-            deadline,
+            timeout: ms(timeout),
+            max_response_bytes: max_response_bytes as usize,
+            deadline: ms(deadline),
         })
     }
 }
 
-/// Checks an optional number against its bounds.
-fn bounded(field: &str, value: Option<u32>, min: u32, max: u32) -> Result<Option<u32>, OktaError> {
+/// Checks an optional number against its bounds; absent, its default.
+fn bounded(field: &str, value: Option<u32>, bounds: Bounds) -> Result<u32, OktaError> {
     match value {
-        Some(v) if v < min || v > max => Err(invalid_input(format!(
-            "{field} must be from {min} to {max}"
+        Some(v) if !bounds.takes(v) => Err(invalid_input(format!(
+            "{field} must be from {} to {}",
+            bounds.min, bounds.max
         ))),
-        other => Ok(other),
+        Some(v) => Ok(v),
+        None => Ok(bounds.default_or(bounds.min)),
     }
 }
 
@@ -303,7 +285,10 @@ mod tests {
         let mut w = conn("x.okta.com", Auth::ApiToken("t".into()));
         let c = Connection::from_wit(&w).unwrap();
         assert_eq!(c.policy, Policy::default());
-        assert_eq!(c.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(
+            c.timeout,
+            Duration::from_millis(TIMEOUT_MS.default_or(0).into())
+        );
         let mut options = Options {
             max_retries: Some(11),
             max_rate_limit_wait_ms: None,
@@ -326,7 +311,10 @@ mod tests {
         assert_eq!(c.policy.max_wait, Duration::from_millis(1500));
         assert_eq!(c.timeout, Duration::from_millis(500));
         assert_eq!(c.max_response_bytes, 2048);
-        assert_eq!(c.deadline, DEFAULT_DEADLINE);
+        assert_eq!(
+            c.deadline,
+            Duration::from_millis(DEADLINE_MS.default_or(0).into())
+        );
         for (ms, ok) in [(0, false), (1, true), (3_600_000, true), (3_600_001, false)] {
             options.deadline_ms = Some(ms);
             w.options = Some(options);

@@ -11,10 +11,10 @@ use crate::wit::types::{OktaError, PageRequest};
 use std::borrow::Cow;
 
 /// The default `max-items` for `fetch-all`: an output small enough for an engine to store.
-pub(crate) const DEFAULT_MAX_ITEMS: u32 = 1_000;
+pub(crate) const DEFAULT_MAX_ITEMS: u32 = crate::catalog::limits::MAX_ITEMS.default_or(1);
 
 /// The largest `max-items`; past it, a list is paged with `next-cursor`.
-pub(crate) const MAX_ITEMS: u32 = 10_000;
+pub(crate) const MAX_ITEMS: u32 = crate::catalog::limits::MAX_ITEMS.max;
 
 /// The most bytes of items `fetch-all` keeps across pages; past it the list stops with the
 /// cursor to resume from, as it does at `max-items`.

@@ -4,17 +4,20 @@
 //! unless that is longer than the connection allows. A 5xx or a transport error is retried
 //! only for a request that is safe to repeat, after a short exponential backoff.
 
+use crate::catalog::limits;
 use crate::client::TransportError;
 use crate::client::spec::{Response, Retry};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The default number of retries.
-pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = limits::MAX_RETRIES.default_or(0);
 /// The default longest wait for a rate-limit window.
-pub(crate) const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_MAX_WAIT: Duration =
+    Duration::from_millis(limits::MAX_RATE_LIMIT_WAIT_MS.default_or(0) as u64);
 
 /// The delay before the first retry after a 5xx or a transport error.
-pub(crate) const DEFAULT_BACKOFF: Duration = Duration::from_millis(250);
+pub(crate) const DEFAULT_BACKOFF: Duration =
+    Duration::from_millis(limits::RETRY_DELAY_MS.default_or(0) as u64);
 
 /// How the delay between retries after a 5xx or transport error grows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -175,6 +175,16 @@ pub(crate) fn build_enroll(req: &EnrollFactorRequest) -> Result<RequestSpec, Okt
             "token-lifetime-seconds works only for sms, call and email factors",
         ));
     }
+    let lifetime = crate::catalog::limits::TOKEN_LIFETIME_SECONDS;
+    if req
+        .token_lifetime_seconds
+        .is_some_and(|s| !lifetime.takes(s))
+    {
+        return Err(invalid_input(format!(
+            "token-lifetime-seconds must be from {} to {}",
+            lifetime.min, lifetime.max
+        )));
+    }
     let provider = encode::non_blank(&req.provider)
         .unwrap_or(if hotp { "CUSTOM" } else { "OKTA" })
         .to_ascii_uppercase();

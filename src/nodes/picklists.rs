@@ -15,10 +15,10 @@ use crate::wit::types::{OktaError, PageRequest};
 use crate::wit::users::{ListUserTypesRequest, ListUsersRequest};
 
 /// Choices per page unless the request says otherwise.
-const DEFAULT_LIMIT: u32 = 50;
+const DEFAULT_LIMIT: u32 = crate::catalog::limits::PICKLIST_LIMIT.default_or(1);
 
 /// The most choices per page: Okta's safe page size.
-const MAX_LIMIT: u32 = 200;
+const MAX_LIMIT: u32 = crate::catalog::limits::PICKLIST_LIMIT.max;
 
 /// The longest search text taken.
 const MAX_SEARCH: usize = 256;

@@ -12,8 +12,7 @@ use crate::wit::raw::{
 use crate::wit::types::{OktaError, Pair};
 use std::time::Duration;
 
-/// The most retries a raw request may ask for.
-const MAX_RETRIES: u32 = 10;
+use crate::catalog::limits::{RAW_RETRIES, RETRY_DELAY_MS};
 
 /// Headers the caller cannot set: the credential, the host, and the framing.
 const FORBIDDEN_HEADERS: &[&str] = &[
@@ -280,8 +279,20 @@ pub(crate) fn build_request(
     spec.headers = check_headers(req.headers.as_deref().unwrap_or_default())?;
     spec.body = req.body.as_ref().map(body).transpose()?.flatten();
     let retries = req.retries.unwrap_or(defaults.max_retries);
-    if retries > MAX_RETRIES {
-        return Err(invalid_input(format!("retries is at most {MAX_RETRIES}")));
+    if !RAW_RETRIES.takes(retries) {
+        return Err(invalid_input(format!(
+            "retries is at most {}",
+            RAW_RETRIES.max
+        )));
+    }
+    if req
+        .retry_delay_ms
+        .is_some_and(|ms| !RETRY_DELAY_MS.takes(ms))
+    {
+        return Err(invalid_input(format!(
+            "retry-delay-ms is at most {}",
+            RETRY_DELAY_MS.max
+        )));
     }
     let delay = req
         .retry_delay_ms

@@ -1,6 +1,7 @@
 //! The `triggers` interface: Okta's event hook calls in, and polls whose state the engine
 //! keeps. The polls are the list nodes with a cursor or a boundary carried in `state`.
 
+use crate::catalog::limits;
 use crate::client::encode;
 use crate::client::error::{decode, failure, invalid_input};
 use crate::client::paging::{self, MAX_ITEMS};
@@ -126,14 +127,6 @@ const LOG_POLL: &str = "system-log";
 
 /// The most users a user poll's state remembers (those returned within the settle window).
 const MAX_SEEN: usize = 2 * MAX_ITEMS as usize;
-
-/// How far behind its newest time a user poll looks again by default: Okta's search is
-/// eventually consistent, and "the indexing delay is typically less than one second" (the
-/// Users API's `search`): five times that.
-const DEFAULT_SETTLE_MS: u32 = 5_000;
-
-/// The longest settle window.
-const MAX_SETTLE_MS: u32 = 300_000;
 
 /// How far ahead of the clock a state's time may be (Okta's clock and this one differ a
 /// little; a day is no skew).
@@ -290,9 +283,11 @@ impl UserState {
 
 /// The settle window a request asks for.
 fn settle(settle_ms: Option<u32>) -> Result<Duration, OktaError> {
-    match settle_ms.unwrap_or(DEFAULT_SETTLE_MS) {
-        ms if ms > MAX_SETTLE_MS => Err(invalid_input(format!(
-            "settle-ms is at most {MAX_SETTLE_MS}"
+    let bounds = limits::SETTLE_MS;
+    match settle_ms.unwrap_or(bounds.default_or(0)) {
+        ms if !bounds.takes(ms) => Err(invalid_input(format!(
+            "settle-ms is at most {}",
+            bounds.max
         ))),
         ms => Ok(Duration::from_millis(ms.into())),
     }

@@ -218,9 +218,11 @@ fn hash_json(field: &str, hash: &PasswordHash) -> Result<Value, OktaError> {
                 )));
             }
             let work_factor = hash.work_factor.ok_or_else(|| missing("work-factor"))?;
-            if !(1..=20).contains(&work_factor) {
+            let bounds = crate::catalog::limits::WORK_FACTOR;
+            if !bounds.takes(work_factor) {
                 return Err(invalid_input(format!(
-                    "{field}.work-factor must be from 1 to 20"
+                    "{field}.work-factor must be from {} to {}",
+                    bounds.min, bounds.max
                 )));
             }
             out.insert("salt".into(), salt.into());
@@ -231,9 +233,11 @@ fn hash_json(field: &str, hash: &PasswordHash) -> Result<Value, OktaError> {
             let iterations = hash
                 .iteration_count
                 .ok_or_else(|| missing("iteration-count"))?;
-            if iterations < 4096 {
+            let bounds = crate::catalog::limits::ITERATION_COUNT;
+            if !bounds.takes(iterations) {
                 return Err(invalid_input(format!(
-                    "{field}.iteration-count must be at least 4096"
+                    "{field}.iteration-count must be at least {}",
+                    bounds.min
                 )));
             }
             let key_size = hash.key_size.ok_or_else(|| missing("key-size"))?;

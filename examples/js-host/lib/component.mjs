@@ -77,16 +77,21 @@ export async function loadComponent({ shapes, route, caps }) {
     return performance.now() - started;
   }
 
-  /** The connection with the host's caps on the rate-limit wait and the deadline. */
+  /**
+   * The connection with the host's caps on the rate-limit wait and the deadline. A value the
+   * component refuses (past its own bound) is passed as given, so the node says why, as the
+   * Rust host does.
+   */
   function bounded(conn) {
     if (conn === null || typeof conn !== 'object' || Array.isArray(conn)) return conn;
     const options = { ...(conn.options ?? {}) };
-    for (const [name, most] of [
-      ['max-rate-limit-wait-ms', caps.rateLimitWaitMs],
-      ['deadline-ms', caps.deadlineMs],
+    for (const [name, most, bound] of [
+      ['max-rate-limit-wait-ms', caps.rateLimitWaitMs, 300_000],
+      ['deadline-ms', caps.deadlineMs, 3_600_000],
     ]) {
       const asked = options[name];
-      options[name] = typeof asked === 'number' && asked < most ? asked : most;
+      const refused = typeof asked === 'number' && asked > bound;
+      options[name] = refused || (typeof asked === 'number' && asked < most) ? asked : most;
     }
     return { ...conn, options };
   }
