@@ -525,6 +525,14 @@ fn rules(object: &mut Value, name: &str) {
             table::Rule::Requires(field, others) => {
                 dependent.insert(field.to_string(), json!(others));
             }
+            table::Rule::WhenTrue(field, needs) => all.push(json!({
+                "if": {"required": [field], "properties": {*field: {"enum": [true]}}},
+                "then": set(needs),
+            })),
+            table::Rule::TrueOnlyWith(field, on) => all.push(json!({
+                "if": {"required": [field], "properties": {*field: {"enum": [true]}}},
+                "then": {"required": [on], "properties": {*on: {"enum": [true]}}},
+            })),
             table::Rule::When {
                 field,
                 cases,

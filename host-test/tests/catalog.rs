@@ -404,11 +404,19 @@ fn violations(catalog: &ComponentCatalog, def: &Value, example: &Value) -> Vec<(
     out
 }
 
-/// Every case a property's enum type has.
+/// Every case a property's enum type has (a boolean's two).
 fn sample_cases(catalog: &ComponentCatalog, property: &Value) -> Vec<Value> {
     let mut property = property.clone();
     if let Some(options) = property["anyOf"].as_array() {
         property = options[0].clone();
+    }
+    let boolean = |t: &Value| t == "boolean";
+    if boolean(&property["type"])
+        || property["type"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(boolean))
+    {
+        return vec![json!(true), json!(false)];
     }
     if let Some(cases) = property["enum"].as_array()
         && property.get("$ref").is_none()
@@ -646,4 +654,39 @@ async fn option_bounds_hold_in_the_schema_and_the_component_alike() {
             }
         }
     }
+}
+
+/// A default a form fills in is a value the component takes: `strict: false` without a
+/// password, `revoke-sessions: false` without a temporary password.
+#[tokio::test]
+async fn defaults_a_form_fills_are_taken_alone() {
+    let env = Env::seeded().await;
+    let catalog = catalog(&env).await;
+    let user = env.add_user("defaults@example.com");
+    for (node, input) in [
+        (
+            "users.update-user",
+            json!({"user-id": user, "profile": {"title": "Engineer"}, "strict": false}),
+        ),
+        (
+            "users.expire-password",
+            json!({"user-id": user, "revoke-sessions": false}),
+        ),
+    ] {
+        let schema = catalog.node(node).unwrap().input_schema.clone().unwrap();
+        assert!(
+            errors(&catalog, &schema, &input).is_empty(),
+            "{node}: the schema refuses {input}"
+        );
+        let outcome = env.host.call_json(&env.conn, node, &input).await.unwrap();
+        assert!(matches!(outcome, Outcome::Ok(_)), "{node}: {outcome:?}");
+    }
+    let update = env
+        .api_requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with(&user));
+    assert!(
+        update.is_some_and(|r| r.query.is_none_or(|q| !q.contains("strict"))),
+        "strict is not sent without a password"
+    );
 }

@@ -26,6 +26,11 @@ pub enum Rule {
     AtMostOne(&'static [&'static str]),
     /// When the first field is set, so are the others.
     Requires(&'static str, &'static [&'static str]),
+    /// When the field (a boolean) is true, the others are set; false, its default, stands
+    /// alone.
+    WhenTrue(&'static str, &'static [&'static str]),
+    /// The first field (a boolean) may be true only when the second (a boolean) is true.
+    TrueOnlyWith(&'static str, &'static str),
     /// When `field` is one of `cases`, the `needs` fields are set.
     When {
         /// The field whose value decides.
@@ -774,11 +779,11 @@ pub const RULES: &[(&str, &[Rule])] = &[
     ("groups.list-groups-request", SEARCHABLE),
     (
         "users.update-user-request",
-        &[Rule::Requires("strict", &["password"])],
+        &[Rule::WhenTrue("strict", &["password"])],
     ),
     (
         "users.expire-password-request",
-        &[Rule::Requires("revoke-sessions", &["temp-password"])],
+        &[Rule::TrueOnlyWith("revoke-sessions", "temp-password")],
     ),
     (
         "users.list-user-apps-request",

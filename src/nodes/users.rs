@@ -456,7 +456,7 @@ pub(crate) fn build_update(req: &UpdateUserRequest) -> Result<RequestSpec, OktaE
             "nothing to update: set a profile field, profile-extra, password, recovery-question or realm-id",
         ));
     }
-    if req.strict.is_some() && req.password.is_none() {
+    if req.strict == Some(true) && req.password.is_none() {
         return Err(invalid_input("strict works only with a password"));
     }
     // The same attributes twice leave the same user; a password twice can trip the
@@ -466,8 +466,10 @@ pub(crate) fn build_update(req: &UpdateUserRequest) -> Result<RequestSpec, OktaE
     } else {
         Retry::Safe
     };
+    // `strict` speaks of the password: without one, its default (false) says nothing.
+    let strict = req.strict.filter(|_| req.password.is_some());
     Ok(RequestSpec::post(String::new())
-        .query_opt("strict", req.strict)
+        .query_opt("strict", strict)
         .json(Value::Object(body))
         .retry(retry))
 }
@@ -692,7 +694,7 @@ pub(crate) fn reset_password<T: Transport>(
 /// Checks `expire-password`'s options; returns whether a temporary password is wanted.
 pub(crate) fn check_expire_password(req: &ExpirePasswordRequest) -> Result<bool, OktaError> {
     let temp = req.temp_password.unwrap_or(false);
-    if !temp && req.revoke_sessions.is_some() {
+    if !temp && req.revoke_sessions == Some(true) {
         return Err(invalid_input(
             "revoke-sessions works only with temp-password",
         ));
@@ -1213,6 +1215,9 @@ mod tests {
         let mut strict_alone = update(empty_profile(), Some(r#"{"a":1}"#));
         strict_alone.strict = Some(true);
         assert!(build_update(&strict_alone).is_err());
+        // Its default, false, stands alone and is not sent.
+        strict_alone.strict = Some(false);
+        assert_eq!(build_update(&strict_alone).unwrap().path_and_query(), "");
     }
 
     #[test]
