@@ -357,9 +357,12 @@ impl<'a> Schema<'a> {
         }
     }
 
+    /// A secret is a string in standard words: `format: password` (a form shows a password
+    /// input; Ajv's formats know it), and on input `writeOnly`. No keyword of our own, so
+    /// a strict validator compiles the schema with nothing registered.
     fn secret(&self, schema: &mut Value, path: &str, input: bool) {
         if table::SECRETS.contains(&path) {
-            schema["secret"] = json!(true);
+            schema["format"] = json!("password");
             if input {
                 schema["writeOnly"] = json!(true);
             }

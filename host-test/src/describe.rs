@@ -130,7 +130,7 @@ impl ComponentCatalog {
             if let Some(default) = property.get("default") {
                 notes.push(format!("default {default}"));
             }
-            if property["secret"] == true {
+            if property["format"] == "password" {
                 notes.push("secret".into());
             }
             let notes = if notes.is_empty() {

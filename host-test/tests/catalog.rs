@@ -225,13 +225,14 @@ async fn the_schema_describes_forms_secrets_cases_and_defaults() {
         ("triggers.event-hook-delivery", "expected-authorization"),
     ] {
         let property = &def(record)["properties"][field];
-        assert_eq!(property["secret"], true, "{record}.{field}");
+        assert_eq!(property["format"], "password", "{record}.{field}");
+        assert!(property.get("secret").is_none(), "no keyword of our own");
         assert_eq!(property["writeOnly"], true, "{record}.{field}");
     }
     let api_token = &def("types.auth")["oneOf"][0]["properties"]["api-token"];
-    assert_eq!(api_token["secret"], true);
+    assert_eq!(api_token["format"], "password");
     let temp = &def("users.expire-password-result")["properties"]["temp-password"];
-    assert_eq!(temp["secret"], true, "a secret output is marked too");
+    assert_eq!(temp["format"], "password", "a secret output is marked too");
     assert!(
         temp.get("writeOnly").is_none(),
         "an output is not write-only"

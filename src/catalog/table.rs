@@ -722,7 +722,7 @@ pub const ROWS: &[Row] = &[
 ];
 
 /// Fields that hold a secret, as `<interface>.<type>.<field or case>`: a form masks them,
-/// and the schema marks them `writeOnly` and `"secret": true`.
+/// and the schema marks them `format: password` and, on input, `writeOnly`.
 pub const SECRETS: &[&str] = &[
     "types.auth.api-token",
     "types.auth.bearer-token",
