@@ -169,7 +169,8 @@ impl<'a> Schema<'a> {
             }
             other => {
                 let name = format!("{id}-output");
-                let schema = self.of(&other, false);
+                let mut schema = self.of(&other, false);
+                schema["title"] = json!(format!("{} output", label(&function.name)));
                 self.outputs.insert(name.clone(), schema);
                 name
             }
@@ -295,6 +296,7 @@ impl<'a> Schema<'a> {
                         }
                         annotate(&mut property, &field.docs, &path);
                         self.secret(&mut property, &path, input);
+                        property["title"] = json!(title(&field.name));
                         properties.insert(field.name.clone(), property);
                     }
                     let mut object = json!({
@@ -313,7 +315,9 @@ impl<'a> Schema<'a> {
                     let cases: Vec<Value> = e
                         .cases
                         .iter()
-                        .map(|c| described(json!({"const": c.name}), &c.docs))
+                        .map(|c| {
+                            described(json!({"const": c.name, "title": title(&c.name)}), &c.docs)
+                        })
                         .collect();
                     json!({"type": "string", "oneOf": cases})
                 }
@@ -326,6 +330,7 @@ impl<'a> Schema<'a> {
                             Some(ty) => {
                                 let mut payload = self.of(ty, input);
                                 self.secret(&mut payload, &path, input);
+                                payload["title"] = json!(title(&case.name));
                                 json!({
                                     "type": "object",
                                     "properties": {case.name.clone(): payload},
@@ -334,7 +339,9 @@ impl<'a> Schema<'a> {
                                 })
                             }
                         };
-                        cases.push(described(schema, &case.docs));
+                        let mut schema = described(schema, &case.docs);
+                        schema["title"] = json!(title(&case.name));
+                        cases.push(schema);
                     }
                     json!({"oneOf": cases})
                 }
@@ -353,6 +360,7 @@ impl<'a> Schema<'a> {
                 other => panic!("{name}: a {other:?} is not in the JSON conventions"),
             };
             schema = described(schema, &def.docs);
+            schema["title"] = json!(title(def.name.as_deref().unwrap_or_default()));
             self.defs.insert(name, schema);
         }
     }
@@ -414,8 +422,63 @@ fn nullable(mut schema: Value) -> Value {
         schema["type"] = json!([ty, "null"]);
         schema
     } else {
-        json!({"anyOf": [schema, {"type": "null"}]})
+        json!({"anyOf": [schema, {"type": "null", "title": "None"}]})
     }
+}
+
+/// A person's words for a WIT name: `user-id` → `User ID`, `timeout-ms` → `Timeout (ms)`,
+/// `dpop-key` → `DPoP key`.
+fn title(name: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("id", "ID"),
+        ("ids", "IDs"),
+        ("api", "API"),
+        ("url", "URL"),
+        ("uri", "URI"),
+        ("dpop", "DPoP"),
+        ("mfa", "MFA"),
+        ("sms", "SMS"),
+        ("oauth", "OAuth"),
+        ("jwk", "JWK"),
+        ("json", "JSON"),
+        ("hotp", "HOTP"),
+        ("totp", "TOTP"),
+        ("otp", "OTP"),
+        ("ip", "IP"),
+        ("http", "HTTP"),
+        ("okta", "Okta"),
+        ("ldap", "LDAP"),
+        ("saml", "SAML"),
+        ("sha", "SHA"),
+        ("md5", "MD5"),
+        ("pbkdf2", "PBKDF2"),
+        ("bcrypt", "BCRYPT"),
+        ("u2f", "U2F"),
+        ("webauthn", "WebAuthn"),
+        ("rsa", "RSA"),
+        ("ec", "EC"),
+    ];
+    let name = name.trim_start_matches('%');
+    let (name, unit) = match name.strip_suffix("-ms") {
+        Some(rest) => (rest, " (ms)"),
+        None => (name, ""),
+    };
+    let words: Vec<String> = name
+        .split('-')
+        .enumerate()
+        .map(|(i, word)| match WORDS.iter().find(|(w, _)| *w == word) {
+            Some((_, fixed)) => fixed.to_string(),
+            None if i == 0 => {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            }
+            None => word.to_string(),
+        })
+        .collect();
+    format!("{}{unit}", words.join(" "))
 }
 
 fn described(mut schema: Value, docs: &Docs) -> Value {

@@ -20,6 +20,7 @@ fn main() {
     for watched in [
         "src",
         "wit",
+        "build.rs",
         "Cargo.toml",
         "Cargo.lock",
         ".cargo/config.toml",

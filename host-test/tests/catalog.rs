@@ -691,3 +691,45 @@ async fn defaults_a_form_fills_are_taken_alone() {
         "strict is not sent without a password"
     );
 }
+
+/// Every definition, property and case has a title a person reads, so a form shows named
+/// fields and named choices, not keys or "Option 2".
+#[tokio::test]
+async fn every_property_and_case_has_a_title() {
+    let env = Env::start().await;
+    let catalog = catalog(&env).await;
+    fn walk(at: &str, schema: &Value, missing: &mut Vec<String>) {
+        for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+            if property["title"].as_str().is_none_or(str::is_empty) {
+                missing.push(format!("{at}.{name}"));
+            }
+            walk(&format!("{at}.{name}"), property, missing);
+        }
+        for key in ["oneOf", "anyOf"] {
+            for (i, case) in schema[key].as_array().into_iter().flatten().enumerate() {
+                if case["title"].as_str().is_none_or(str::is_empty) && case.get("$ref").is_none() {
+                    missing.push(format!("{at}.{key}[{i}]"));
+                }
+                walk(&format!("{at}.{key}[{i}]"), case, missing);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for (name, def) in catalog.schema["$defs"].as_object().unwrap() {
+        if def["title"].as_str().is_none_or(str::is_empty) {
+            missing.push(name.clone());
+        }
+        walk(name, def, &mut missing);
+    }
+    assert!(missing.is_empty(), "no title: {missing:?}");
+    let def = |name: &str| catalog.def(name).unwrap().clone();
+    assert_eq!(
+        def("users.get-user-request")["properties"]["user-id"]["title"],
+        "User ID"
+    );
+    assert_eq!(
+        def("types.options")["properties"]["timeout-ms"]["title"],
+        "Timeout (ms)"
+    );
+    assert_eq!(def("types.auth")["oneOf"][0]["title"], "API token");
+}
