@@ -140,7 +140,12 @@ impl ComponentCatalog {
             };
             let about = first_sentence(property["description"].as_str().unwrap_or(""));
             let indent = "  ".repeat(depth);
-            let _ = writeln!(out, "{indent}{name}: {shape}{notes}. {about}");
+            // The key a flow writes, and the title a form shows.
+            let title = match property["title"].as_str() {
+                Some(title) => format!(" \"{title}\""),
+                None => String::new(),
+            };
+            let _ = writeln!(out, "{indent}{name}{title}: {shape}{notes}. {about}");
             if let Some(nested) = nested.filter(|_| depth < 2) {
                 self.fields(out, nested, depth + 1);
             }

@@ -696,8 +696,11 @@ async fn list_json_and_describe_read_the_component_s_catalog() {
     let form = run(&["describe", "factors.enroll-factor"], &[]).await;
     assert_eq!(form.status.code(), Some(0));
     let text = stdout(&form);
-    assert!(text.contains("factor-type: one of call, email, push, question, sms, token-hotp, token-software-totp (required)"), "{text}");
-    assert!(text.contains("shared-secret: string (secret)"), "{text}");
+    assert!(text.contains("factor-type \"Factor type\": one of call, email, push, question, sms, token-hotp, token-software-totp (required)"), "{text}");
+    assert!(
+        text.contains("shared-secret \"Shared secret\": string (secret)"),
+        "{text}"
+    );
     assert!(
         text.contains("when factor-type is sms or call: phone-number is set"),
         "{text}"
