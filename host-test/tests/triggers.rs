@@ -400,18 +400,19 @@ async fn a_user_indexed_late_still_arrives_once() {
         let (items, state) = poll(&env, node, &None, extra.clone()).await;
         assert!(items.is_empty());
         let mut state = Some(state);
-        // The first write reaches the search index 1.5 s late, the second at once.
+        // The first write reaches the search index 3 s late (the next poll comes well
+        // before, even on a busy machine), the second at once.
         env.mock
             .state()
             .search_lags
-            .extend([Duration::from_millis(1_500), Duration::ZERO]);
+            .extend([Duration::from_millis(3_000), Duration::ZERO]);
         let early = env.add_user("early@example.com");
         tokio::time::sleep(Duration::from_millis(5)).await;
         let later = env.add_user("later@example.com");
         let (items, next) = poll(&env, node, &state, extra.clone()).await;
         assert_eq!(ids(&items), [later], "only the indexed user yet");
         state = Some(next);
-        tokio::time::sleep(Duration::from_millis(1_600)).await;
+        tokio::time::sleep(Duration::from_millis(3_100)).await;
         let mut got = Vec::new();
         for _ in 0..3 {
             let (items, next) = poll(&env, node, &state, extra.clone()).await;
