@@ -54,8 +54,12 @@ struct Seen {
 }
 
 impl Seen {
-    /// Whether `uuid` is new within the window; remembers it.
+    /// Whether `uuid` is new within the window; remembers it. An event without one cannot
+    /// be told from another, so it is never taken for a replay.
     fn first_time(&mut self, uuid: &str) -> bool {
+        if uuid.is_empty() {
+            return true;
+        }
         let now = Instant::now();
         while let Some((when, _)) = self.order.front() {
             if now.duration_since(*when) < self.window && self.order.len() < MAX_REMEMBERED {
