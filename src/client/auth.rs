@@ -405,46 +405,39 @@ impl<T: Transport> Client<T> {
     /// Whether an answer is a challenge the request meets by being sent again at once: a
     /// DPoP nonce (`use_dpop_nonce`, from the token endpoint as a 400 or from an API as a
     /// 401), or, for a service app in `auto` mode, Okta's word that the app requires DPoP.
-    /// A nonce longer than [`MAX_NONCE`], or not printable, is `decode`.
+    /// A nonce the challenge would put in the next proof that is longer than
+    /// [`MAX_NONCE`], or not printable, is `decode`.
     pub(crate) fn met_challenge(
         &mut self,
         spec: &RequestSpec,
         resp: &Response,
     ) -> Result<bool, OktaError> {
-        let nonce = resp.header("dpop-nonce").map(str::to_string);
-        let unfit = nonce
-            .as_deref()
-            .is_some_and(|n| n.len() > MAX_NONCE || !n.bytes().all(|b| b.is_ascii_graphic()));
-        let met = self.challenge(spec, resp, nonce.clone());
-        // A challenge that would put the nonce in the next proof is refused instead.
-        let taken = nonce.is_some()
-            && (self.session.token_nonce == nonce || self.session.api_nonce == nonce);
-        if met && unfit && taken {
-            self.session.token_nonce = None;
-            self.session.api_nonce = None;
-            return Err(decode(
+        let nonce = resp.header("dpop-nonce");
+        // The nonce the next proof carries, checked as it is taken.
+        let taken = || match nonce {
+            Some(n) if n.len() <= MAX_NONCE && n.bytes().all(|b| b.is_ascii_graphic()) => {
+                Ok(Some(n.to_string()))
+            }
+            _ => Err(decode(
                 "the DPoP-Nonce header",
                 format!("it is not a nonce of at most {MAX_NONCE} printable bytes"),
-            ));
-        }
-        Ok(met)
-    }
-
-    fn challenge(&mut self, spec: &RequestSpec, resp: &Response, nonce: Option<String>) -> bool {
+            )),
+        };
         if spec.is_token_request() {
             let error = oauth_error(resp);
             match (resp.status, error.as_deref()) {
                 (400, Some("use_dpop_nonce")) if nonce.is_some() => {
+                    let nonce = taken()?;
                     let fresh = nonce != self.session.token_nonce;
                     self.session.token_nonce = nonce;
-                    fresh
+                    Ok(fresh)
                 }
                 (400, Some("invalid_dpop_proof")) if matches!(self.session.minting, Some(None)) => {
                     let Credential::ServiceApp(app) = &self.connection.credential else {
-                        return false;
+                        return Ok(false);
                     };
                     if app.dpop != DpopMode::Auto {
-                        return false;
+                        return Ok(false);
                     }
                     let key = match &app.dpop_key {
                         Some(key) => Some(key.clone()),
@@ -452,9 +445,9 @@ impl<T: Transport> Client<T> {
                     };
                     let ready = key.is_some();
                     self.session.minting = Some(key);
-                    ready
+                    Ok(ready)
                 }
-                _ => false,
+                _ => Ok(false),
             }
         } else {
             let dpop = match &self.connection.credential {
@@ -471,11 +464,12 @@ impl<T: Transport> Client<T> {
                 && nonce.is_some()
                 && challenge_param(resp, "error").as_deref() == Some("use_dpop_nonce")
             {
+                let nonce = taken()?;
                 let fresh = nonce != self.session.api_nonce;
                 self.session.api_nonce = nonce;
-                return fresh;
+                return Ok(fresh);
             }
-            false
+            Ok(false)
         }
     }
 }
