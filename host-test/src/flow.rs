@@ -91,15 +91,22 @@ impl Flow {
         Self::parse(&text).with_context(|| format!("reading the flow in {}", path.display()))
     }
 
+    /// Refuses a flow of more than [`MAX_STEPS`] steps (its fields are public, so a run
+    /// checks again what parsing checked).
+    fn check_length(&self) -> Result<()> {
+        if self.steps.len() > MAX_STEPS {
+            bail!(
+                "the flow has {} steps; a flow has at most {MAX_STEPS}",
+                self.steps.len()
+            );
+        }
+        Ok(())
+    }
+
     /// Parses a flow.
     pub fn parse(text: &str) -> Result<Self> {
         let flow: Flow = serde_json::from_str(text)?;
-        if flow.steps.len() > MAX_STEPS {
-            bail!(
-                "the flow has {} steps; a flow has at most {MAX_STEPS}",
-                flow.steps.len()
-            );
-        }
+        flow.check_length()?;
         for (i, step) in flow.steps.iter().enumerate() {
             if step.id == "vars" || step.id == "item" {
                 bail!("`{}` is a reserved name; give the step another id", step.id);
@@ -129,12 +136,7 @@ impl Flow {
                 host.package()
             );
         }
-        if self.steps.len() > MAX_STEPS {
-            bail!(
-                "the flow has {} steps; a flow has at most {MAX_STEPS}",
-                self.steps.len()
-            );
-        }
+        self.check_length()?;
         let mut outputs = Map::new();
         outputs.insert("vars".into(), Value::Object(self.vars.clone()));
         let mut calls = 0usize;
