@@ -2,9 +2,9 @@
 //! JSON in and out. One table serves every node: a new WIT function is a new node here
 //! without any code.
 
-use crate::deadline::{Deadline, DeadlinePassed};
+use crate::deadline::{Deadline, DeadlinePassed, timeout_error};
 use crate::dynamic::{Shapes, to_json, to_val};
-use crate::host::{Connection, Credential, Ctx, Host, timeout_error};
+use crate::host::{Connection, Credential, Ctx, Host};
 use crate::wit;
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
@@ -253,7 +253,7 @@ impl Host {
         &self,
         conn: &Connection,
         node: &NodeInfo,
-        request: Option<Val>,
+        mut request: Option<Val>,
         deadline: Deadline,
     ) -> Result<Outcome> {
         let node_id = node.id.as_str();
@@ -287,10 +287,12 @@ impl Host {
         let ty = func.ty(&store);
         let mut params = Vec::new();
         for (name, param_ty) in ty.params() {
-            let value = match (name, &request) {
-                ("conn", _) => to_val(&connection_json(conn), &param_ty, "conn")?,
-                ("request", Some(request)) => request.clone(),
-                (other, _) => bail!("{node_id} takes an unexpected parameter `{other}`"),
+            let value = match name {
+                "conn" => to_val(&connection_json(conn), &param_ty, "conn")?,
+                "request" => request
+                    .take()
+                    .ok_or_else(|| anyhow!("{node_id} takes a request"))?,
+                other => bail!("{node_id} takes an unexpected parameter `{other}`"),
             };
             params.push(value);
         }

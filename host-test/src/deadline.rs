@@ -44,6 +44,24 @@ impl fmt::Display for DeadlinePassed {
 
 impl std::error::Error for DeadlinePassed {}
 
+/// The node's `timeout` error for a call the host ended before the guest could: the
+/// deadline passed while it waited (for an instance, another call's token mint), or no
+/// instance became free. Nothing was sent for it; the same call may be sent again.
+pub(crate) fn timeout_error(message: String) -> crate::wit::types::OktaError {
+    crate::wit::types::OktaError {
+        kind: crate::wit::types::ErrorKind::Timeout,
+        message,
+        status: None,
+        error_code: None,
+        error_causes: Vec::new(),
+        error_id: None,
+        request_id: None,
+        reset_at: None,
+        retryable: true,
+        attempts: 0,
+    }
+}
+
 /// One call's deadline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Deadline {

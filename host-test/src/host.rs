@@ -466,20 +466,18 @@ impl Host {
         self.pre.instance_pre().component()
     }
 
-    /// A call's deadline: the host's, or the connection's when shorter.
-    pub(crate) fn deadline_for(&self, conn: &Connection) -> Duration {
-        conn.deadline_ms
+    /// A call's deadline, starting now: the host's, or the connection's when shorter. Made
+    /// once when a call begins, it covers everything the call waits for (a free instance,
+    /// the token slot, the mint, every exchange).
+    pub fn deadline_of(&self, conn: &Connection) -> Deadline {
+        let length = conn
+            .deadline_ms
             .map(|ms| Duration::from_millis(ms.into()))
             .map_or(self.config.deadline, |asked| {
                 asked.min(self.config.deadline)
             })
-            .min(MAX_DEADLINE)
-    }
-
-    /// A call's deadline, starting now: made once when a call begins, it covers everything
-    /// the call waits for (a free instance, the token slot, the mint, every exchange).
-    pub fn deadline_of(&self, conn: &Connection) -> Deadline {
-        Deadline::after(self.deadline_for(conn))
+            .min(MAX_DEADLINE);
+        Deadline::after(length)
     }
 
     /// The connection as the guest gets it: with the time left of the call's deadline (at
@@ -617,24 +615,6 @@ impl Host {
         store: &mut Store<Ctx>,
     ) -> Result<wasmtime::component::Instance> {
         Ok(self.pre.instance_pre().instantiate_async(store).await?)
-    }
-}
-
-/// The node's `timeout` error for a call the host ended before the guest could: the
-/// deadline passed while it waited (for an instance, another call's token mint), or no
-/// instance became free. Nothing was sent for it; the same call may be sent again.
-pub(crate) fn timeout_error(message: String) -> wit::types::OktaError {
-    wit::types::OktaError {
-        kind: wit::types::ErrorKind::Timeout,
-        message,
-        status: None,
-        error_code: None,
-        error_causes: Vec::new(),
-        error_id: None,
-        request_id: None,
-        reset_at: None,
-        retryable: true,
-        attempts: 0,
     }
 }
 

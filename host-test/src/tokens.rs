@@ -4,8 +4,8 @@
 //! again a minute before it expires. Concurrent calls share one mint (single flight): the
 //! first takes the slot's lock and mints, the others wait for its token.
 
-use crate::deadline::{Deadline, DeadlinePassed};
-use crate::host::{Connection, Credential, Host, NoInstanceFree, timeout_error};
+use crate::deadline::{Deadline, DeadlinePassed, timeout_error};
+use crate::host::{Connection, Credential, Host, NoInstanceFree};
 use crate::tenant::{Tenant, TenantKey};
 use crate::wit::types::{AccessToken, ClientCredentials, OktaError};
 use anyhow::Result;
