@@ -39,25 +39,45 @@ fn main() {
 
     let rows: BTreeMap<&str, &table::Row> = table::ROWS.iter().map(|r| (r.id, r)).collect();
     let mut schema_gen = Schema::new(&resolve);
-    let mut nodes = Vec::new();
-    for item in resolve.worlds[world].exports.values() {
-        let WorldItem::Interface { id, .. } = item else {
-            continue;
-        };
-        let interface = &resolve.interfaces[*id];
-        let category = interface.name.clone().expect("a named interface");
-        if NOT_NODES.contains(&category.as_str()) {
-            continue;
+    let functions: Vec<(String, &Function)> = resolve.worlds[world]
+        .exports
+        .values()
+        .filter_map(|item| match item {
+            WorldItem::Interface { id, .. } => Some(&resolve.interfaces[*id]),
+            _ => None,
+        })
+        .map(|interface| {
+            (
+                interface.name.clone().expect("a named interface"),
+                interface,
+            )
+        })
+        .filter(|(category, _)| !NOT_NODES.contains(&category.as_str()))
+        .flat_map(|(category, interface)| {
+            interface
+                .functions
+                .values()
+                .map(move |function| (category.clone(), function))
+        })
+        .collect();
+    for (_, function) in &functions {
+        for param in &function.params {
+            schema_gen.reach(&param.ty, true);
         }
-        for function in interface.functions.values() {
-            let node_id = format!("{category}.{}", function.name);
-            let row = rows
-                .get(node_id.as_str())
-                .unwrap_or_else(|| panic!("{node_id} has no row in src/catalog/table.rs"));
-            nodes.push(schema_gen.node(&category, function, row));
+        if let Some(result) = &function.result {
+            schema_gen.reach(result, false);
         }
     }
-    let ids: BTreeSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    let mut nodes = Vec::new();
+    for (category, function) in functions {
+        let node_id = format!("{category}.{}", function.name);
+        let row = rows
+            .get(node_id.as_str())
+            .unwrap_or_else(|| panic!("{node_id} has no row in src/catalog/table.rs"));
+        nodes.push(schema_gen.node(&category, function, row));
+    }
+    let ids: BTreeSet<String> = nodes.iter().map(|n| n.id.clone()).collect();
+    let ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     for row in table::ROWS {
         assert!(
             ids.contains(row.id),
@@ -66,6 +86,21 @@ fn main() {
         );
     }
     let schema = schema_gen.finish(&version);
+    versions(&mut nodes, &schema);
+    for (field, picklist) in table::PICKLIST_FIELDS {
+        assert!(
+            ids.contains(picklist),
+            "src/catalog/table.rs: {field} is filled by {picklist}, which is not a node"
+        );
+        assert!(
+            nodes.iter().any(|n| n
+                .fields
+                .iter()
+                .any(|f| f.pointer.ends_with(&format!("/{field}")))),
+            "src/catalog/table.rs: no request has a field {field}"
+        );
+    }
+    let schema = serde_json::to_string(&schema).expect("JSON");
 
     // One line of nodes, one of schema, deflated together: the component carries 21 KB
     // where the JSON is 130 KB.
@@ -73,6 +108,142 @@ fn main() {
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
     let deflated = miniz_oxide::deflate::compress_to_vec(catalog.as_bytes(), 10);
     std::fs::write(Path::new(&out).join("catalog.deflate"), deflated).expect("write the catalog");
+}
+
+/// Each node's version, from `src/catalog/versions.txt` (`<node> <version> <fingerprint>`):
+/// the fingerprint is of what the node takes and returns (its input and output defs and
+/// every def they use, without descriptions, titles and examples). A node whose fingerprint
+/// is not the recorded one fails the build, naming the line to write: its version goes up.
+fn versions(nodes: &mut [Node], schema: &Value) {
+    println!("cargo:rerun-if-changed=src/catalog/versions.txt");
+    let text = std::fs::read_to_string("src/catalog/versions.txt").unwrap_or_default();
+    let recorded: BTreeMap<&str, (u32, &str)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let [id, version, fingerprint] = words[..] else {
+                panic!(
+                    "src/catalog/versions.txt: `{line}` is not `<node> <version> <fingerprint>`"
+                );
+            };
+            (
+                id,
+                (version.parse().expect("a version is a number"), fingerprint),
+            )
+        })
+        .collect();
+    let mut stale = Vec::new();
+    for node in nodes.iter_mut() {
+        let fingerprint = fingerprint(schema, node.input.iter().chain([&node.output]));
+        match recorded.get(node.id.as_str()) {
+            Some((version, known)) if *known == fingerprint => node.version = *version,
+            Some((version, _)) => stale.push(format!("{} {} {fingerprint}", node.id, version + 1)),
+            None => stale.push(format!("{} 1 {fingerprint}", node.id)),
+        }
+    }
+    println!("cargo:rerun-if-env-changed=OKTA_UPDATE_VERSIONS");
+    if !stale.is_empty() && std::env::var_os("OKTA_UPDATE_VERSIONS").is_some() {
+        let mut lines: BTreeMap<String, String> = recorded
+            .iter()
+            .map(|(id, (v, f))| (id.to_string(), format!("{id} {v} {f}")))
+            .collect();
+        for line in &stale {
+            let id = line.split(' ').next().unwrap_or_default();
+            lines.insert(id.to_string(), line.clone());
+            let fields: Vec<&str> = line.split(' ').collect();
+            if let Some(node) = nodes.iter_mut().find(|n| n.id == id) {
+                node.version = fields[1].parse().expect("a version");
+            }
+        }
+        let header = "# <node> <version> <fingerprint of what it takes and returns>: build.rs checks \
+                      each; OKTA_UPDATE_VERSIONS=1 cargo build raises the version of a node that \
+                      changed.\n";
+        let body: Vec<&String> = lines.values().collect();
+        let text = format!(
+            "{header}{}\n",
+            body.iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        std::fs::write("src/catalog/versions.txt", text).expect("write src/catalog/versions.txt");
+        return;
+    }
+    assert!(
+        stale.is_empty(),
+        "src/catalog/versions.txt: these nodes changed what they take or return; \
+         write their lines as (or build once with OKTA_UPDATE_VERSIONS=1)\n{}",
+        stale.join("\n")
+    );
+    let known: BTreeSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    for id in recorded.keys() {
+        assert!(
+            known.contains(id),
+            "src/catalog/versions.txt: {id} is not a node"
+        );
+    }
+}
+
+/// FNV-1a (64 bits) of the canonical JSON of `roots` and every def they reach, with the
+/// words for people left out.
+fn fingerprint<'a>(schema: &Value, roots: impl Iterator<Item = &'a String>) -> String {
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    out.push(r.trim_start_matches("#/$defs/").to_string());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    fn canonical(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map
+                    .keys()
+                    .filter(|k| !matches!(k.as_str(), "description" | "title" | "examples"))
+                    .collect();
+                keys.sort();
+                out.push('{');
+                for key in keys {
+                    out.push_str(&json!(key).to_string());
+                    out.push(':');
+                    canonical(&map[key], out);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for item in items {
+                    canonical(item, out);
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut todo: Vec<String> = roots.cloned().collect();
+    let mut closure = BTreeSet::new();
+    while let Some(def) = todo.pop() {
+        if closure.insert(def.clone()) {
+            refs(&schema["$defs"][&def], &mut todo);
+        }
+    }
+    let mut text = String::new();
+    for def in &closure {
+        text.push_str(def);
+        canonical(&schema["$defs"][def], &mut text);
+    }
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    format!("{hash:016x}")
 }
 
 /// One node as the catalog lists it.
@@ -89,6 +260,16 @@ struct Node {
     input: Option<String>,
     output: String,
     example: Option<String>,
+    version: u32,
+    connection: Option<String>,
+    fields: Vec<FieldNote>,
+}
+
+/// A `catalog.field-note`.
+struct FieldNote {
+    pointer: String,
+    picklist: Option<&'static str>,
+    engine_kept: bool,
 }
 
 /// The node table as JSON: the records of `catalog.nodes`, keyed by WIT field name.
@@ -109,6 +290,13 @@ fn nodes_json(nodes: &[Node]) -> Value {
                 "input-schema": n.input,
                 "output-schema": n.output,
                 "example": n.example,
+                "version": n.version,
+                "connection-schema": n.connection,
+                "fields": n.fields.iter().map(|f| json!({
+                    "pointer": f.pointer,
+                    "picklist": f.picklist,
+                    "engine-kept": f.engine_kept,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -119,9 +307,11 @@ fn nodes_json(nodes: &[Node]) -> Value {
 struct Schema<'a> {
     resolve: &'a Resolve,
     defs: BTreeMap<String, Value>,
-    /// Defs still to write, and whether each is reached from an input.
+    /// Whether each named type is reached from an input, and from an output.
+    reached: BTreeMap<TypeId, (bool, bool)>,
+    /// Defs still to write, each with whether it is written as an input.
     queue: VecDeque<(TypeId, bool)>,
-    seen: BTreeMap<TypeId, bool>,
+    seen: BTreeSet<(TypeId, bool)>,
     /// Examples per request def.
     examples: BTreeMap<String, Vec<Value>>,
     /// Anonymous outputs (`list<factor>`), by def name.
@@ -133,8 +323,9 @@ impl<'a> Schema<'a> {
         Schema {
             resolve,
             defs: BTreeMap::new(),
+            reached: BTreeMap::new(),
             queue: VecDeque::new(),
-            seen: BTreeMap::new(),
+            seen: BTreeSet::new(),
             examples: BTreeMap::new(),
             outputs: BTreeMap::new(),
         }
@@ -142,16 +333,20 @@ impl<'a> Schema<'a> {
 
     fn node(&mut self, category: &str, function: &Function, row: &table::Row) -> Node {
         let id = format!("{category}.{}", function.name);
-        let mut input = None;
+        let (mut input, mut connection, mut fields) = (None, None, Vec::new());
         for param in &function.params {
             let Type::Id(ty) = param.ty else {
                 panic!("{id}: a parameter is a record");
             };
             let ty = self.canonical(ty);
-            let name = self.def_name(ty);
-            self.enqueue(ty, true);
-            if param.name == "request" {
-                input = Some(name);
+            let name = self.enqueue(ty, true);
+            match param.name.as_str() {
+                "request" => {
+                    self.notes(ty, "", &mut fields);
+                    input = Some(name);
+                }
+                "conn" => connection = Some(name),
+                other => panic!("{id}: a parameter `{other}`, neither conn nor request"),
             }
         }
         let Some(Type::Id(result)) = function.result else {
@@ -164,8 +359,7 @@ impl<'a> Schema<'a> {
         let output = match ok {
             Type::Id(ty) if self.resolve.types[self.canonical(ty)].name.is_some() => {
                 let ty = self.canonical(ty);
-                self.enqueue(ty, false);
-                self.def_name(ty)
+                self.enqueue(ty, false)
             }
             other => {
                 let name = format!("{id}-output");
@@ -206,7 +400,45 @@ impl<'a> Schema<'a> {
             input,
             output,
             example,
+            version: 0,
+            connection,
+            fields,
             id,
+        }
+    }
+
+    /// The notes on the fields of a request record and the records inside it.
+    fn notes(&self, ty: TypeId, pointer: &str, out: &mut Vec<FieldNote>) {
+        let TypeDefKind::Record(record) = &self.resolve.types[ty].kind else {
+            return;
+        };
+        let name = self.def_name(ty);
+        for field in &record.fields {
+            let at = format!("{pointer}/{}", field.name);
+            let picklist = table::PICKLIST_FIELDS
+                .iter()
+                .find(|(f, _)| *f == field.name)
+                .map(|(_, picklist)| *picklist);
+            let engine_kept =
+                table::ENGINE_KEPT.contains(&format!("{name}.{}", field.name).as_str());
+            if picklist.is_some() || engine_kept {
+                out.push(FieldNote {
+                    pointer: at.clone(),
+                    picklist,
+                    engine_kept,
+                });
+            }
+            let mut inner = field.ty;
+            while let Type::Id(id) = inner {
+                match &self.resolve.types[id].kind {
+                    TypeDefKind::Option(t) | TypeDefKind::Type(t) => inner = *t,
+                    TypeDefKind::Record(_) => {
+                        self.notes(id, &at, out);
+                        break;
+                    }
+                    _ => break,
+                }
+            }
         }
     }
 
@@ -227,13 +459,75 @@ impl<'a> Schema<'a> {
         format!("{interface}.{}", def.name.as_deref().expect("a named type"))
     }
 
-    fn enqueue(&mut self, ty: TypeId, input: bool) {
-        match self.seen.get(&ty) {
-            Some(&was) if was || !input => {}
-            _ => {
-                self.seen.insert(ty, input);
-                self.queue.push_back((ty, input));
+    /// Queues the def of a named type as used from an input or an output, and gives its
+    /// name: a type used both ways whose input form differs (a case a request cannot take,
+    /// a secret that is write-only) has an input twin, `<name>.input`.
+    fn enqueue(&mut self, ty: TypeId, input: bool) -> String {
+        let (from_input, from_output) = self.reached.get(&ty).copied().unwrap_or((input, !input));
+        let twin = from_input && from_output && self.differs(ty);
+        let as_input = if twin { input } else { from_input };
+        if self.seen.insert((ty, as_input)) {
+            self.queue.push_back((ty, as_input));
+        }
+        let name = self.def_name(ty);
+        if twin && as_input {
+            format!("{name}.input")
+        } else {
+            name
+        }
+    }
+
+    /// Notes every named type `ty` reaches, and whether from an input.
+    fn reach(&mut self, ty: &Type, input: bool) {
+        let Type::Id(id) = ty else {
+            return;
+        };
+        let id = self.canonical(*id);
+        if self.resolve.types[id].name.is_some() {
+            let entry = self.reached.entry(id).or_default();
+            let before = *entry;
+            if input {
+                entry.0 = true;
+            } else {
+                entry.1 = true;
             }
+            if *entry == before {
+                return;
+            }
+        }
+        let inner: Vec<Type> = match &self.resolve.types[id].kind {
+            TypeDefKind::Record(r) => r.fields.iter().map(|f| f.ty).collect(),
+            TypeDefKind::Variant(v) => v.cases.iter().filter_map(|c| c.ty).collect(),
+            TypeDefKind::Tuple(t) => t.types.clone(),
+            TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => vec![*t],
+            TypeDefKind::Result(r) => r.ok.iter().chain(&r.err).copied().collect(),
+            _ => Vec::new(),
+        };
+        for ty in inner {
+            self.reach(&ty, input);
+        }
+    }
+
+    /// Whether a type is written differently as an input: it is or holds an enum with a
+    /// case `unknown` (an answer's catch-all, which no request takes) or a secret.
+    fn differs(&self, id: TypeId) -> bool {
+        let def = &self.resolve.types[id];
+        let name = def.name.as_ref().map(|_| self.def_name(id));
+        let secret = |field: &str| {
+            name.as_ref()
+                .is_some_and(|name| table::SECRETS.contains(&format!("{name}.{field}").as_str()))
+        };
+        let inner = |ty: &Type| matches!(ty, Type::Id(t) if self.differs(self.canonical(*t)));
+        match &def.kind {
+            TypeDefKind::Enum(e) => e.cases.iter().any(|c| c.name == "unknown"),
+            TypeDefKind::Record(r) => r.fields.iter().any(|f| secret(&f.name) || inner(&f.ty)),
+            TypeDefKind::Variant(v) => v
+                .cases
+                .iter()
+                .any(|c| secret(&c.name) || c.ty.as_ref().is_some_and(inner)),
+            TypeDefKind::Tuple(t) => t.types.iter().any(inner),
+            TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => inner(t),
+            _ => false,
         }
     }
 
@@ -253,8 +547,8 @@ impl<'a> Schema<'a> {
             Type::Id(id) => {
                 let id = self.canonical(*id);
                 if self.resolve.types[id].name.is_some() {
-                    self.enqueue(id, input);
-                    return json!({"$ref": format!("#/$defs/{}", self.def_name(id))});
+                    let name = self.enqueue(id, input);
+                    return json!({"$ref": format!("#/$defs/{name}")});
                 }
                 match &self.resolve.types[id].kind {
                     TypeDefKind::Option(inner) => {
@@ -278,6 +572,10 @@ impl<'a> Schema<'a> {
     fn drain(&mut self) {
         while let Some((ty, input)) = self.queue.pop_front() {
             let name = self.def_name(ty);
+            let key = match self.reached.get(&ty) {
+                Some((true, true)) if input && self.differs(ty) => format!("{name}.input"),
+                _ => name.clone(),
+            };
             let def = self.resolve.types[ty].clone();
             let mut schema = match &def.kind {
                 TypeDefKind::Record(record) => {
@@ -291,6 +589,10 @@ impl<'a> Schema<'a> {
                             required.push(field.name.clone());
                         }
                         let mut property = self.of(&field.ty, input);
+                        holds_json(&mut property, &path);
+                        if input {
+                            text_rules(&mut property, &path, &field.name);
+                        }
                         if let Some((_, cases)) = table::ACCEPTS.iter().find(|(p, _)| *p == path) {
                             property = json!({"$ref": property["$ref"], "enum": cases});
                         }
@@ -315,6 +617,7 @@ impl<'a> Schema<'a> {
                     let cases: Vec<Value> = e
                         .cases
                         .iter()
+                        .filter(|c| !(input && c.name == "unknown"))
                         .map(|c| {
                             described(json!({"const": c.name, "title": title(&c.name)}), &c.docs)
                         })
@@ -329,6 +632,10 @@ impl<'a> Schema<'a> {
                             None => json!({"const": case.name}),
                             Some(ty) => {
                                 let mut payload = self.of(ty, input);
+                                holds_json(&mut payload, &path);
+                                if input {
+                                    text_rules(&mut payload, &path, &case.name);
+                                }
                                 self.secret(&mut payload, &path, input);
                                 payload["title"] = json!(title(&case.name));
                                 json!({
@@ -361,7 +668,7 @@ impl<'a> Schema<'a> {
             };
             schema = described(schema, &def.docs);
             schema["title"] = json!(title(def.name.as_deref().unwrap_or_default()));
-            self.defs.insert(name, schema);
+            self.defs.insert(key, schema);
         }
     }
 
@@ -377,13 +684,17 @@ impl<'a> Schema<'a> {
         }
     }
 
-    fn finish(mut self, version: &str) -> String {
+    fn finish(mut self, version: &str) -> Value {
         self.drain();
         let mut defs = std::mem::take(&mut self.defs);
         defs.extend(std::mem::take(&mut self.outputs));
         let used: BTreeSet<&str> = table::SECRETS
             .iter()
             .chain(table::ACCEPTS.iter().map(|(p, _)| p))
+            .chain(table::JSON_FIELDS.iter().map(|(p, _)| p))
+            .chain(table::ENGINE_KEPT)
+            .chain(table::NOT_BLANK_FIELDS.iter().filter(|f| f.contains('.')))
+            .chain(table::NOT_EMPTY_FIELDS)
             .chain(limits::LIMITS.iter().map(|(p, _)| p))
             .copied()
             .collect();
@@ -408,8 +719,108 @@ impl<'a> Schema<'a> {
                             as call_json takes and returns them.",
             "$defs": defs,
         });
-        serde_json::to_string(&schema).expect("JSON")
+        schema
     }
+}
+
+/// A table pattern with its placeholders filled: `{S}` a white-space character, `{W}` the
+/// inside of that class, `{HEADERS}` the headers a raw request cannot set (any case).
+fn pattern(template: &str) -> String {
+    let any_case = |word: &str| -> String {
+        word.chars()
+            .map(|c| match c.is_ascii_alphabetic() {
+                true => format!("[{}{}]", c.to_ascii_uppercase(), c),
+                false => regex_escape(c),
+            })
+            .collect()
+    };
+    let headers: Vec<String> = limits::FORBIDDEN_HEADERS
+        .iter()
+        .map(|h| any_case(h))
+        .collect();
+    template
+        .replace("{S}", &format!("[{}]", table::WHITE))
+        .replace("{W}", table::WHITE)
+        .replace("{HEADERS}", &headers.join("|"))
+}
+
+/// A character outside a class, as a pattern with the `u` flag reads it (where `\-` is an
+/// error).
+fn regex_escape(c: char) -> String {
+    match c {
+        '.' => format!("\\{c}"),
+        c => c.to_string(),
+    }
+}
+
+/// What the component requires of a text field of a request: not blank, one path segment,
+/// or a pattern of its own (`src/catalog/table.rs`).
+fn text_rules(schema: &mut Value, path: &str, field: &str) {
+    let patterns: Vec<(&str, String)> = table::PATTERNS
+        .iter()
+        .filter_map(|(p, pat)| Some((p.strip_prefix(path)?, pattern(pat))))
+        .collect();
+    let target = match schema.get_mut("anyOf") {
+        Some(Value::Array(cases)) => &mut cases[0],
+        _ => &mut *schema,
+    };
+    let is_text = target["type"] == "string" || target["type"] == json!(["string", "null"]);
+    let not_blank = table::NOT_BLANK_FIELDS
+        .iter()
+        .any(|f| *f == field || *f == path);
+    if table::PATH_SEGMENTS.contains(&field) {
+        assert!(is_text, "{path}: a path segment is text");
+        target["pattern"] = json!(pattern(table::SEGMENT));
+        target["maxLength"] = json!(1024);
+    } else if not_blank {
+        assert!(is_text, "{path}: only text can be blank");
+        target["pattern"] = json!(pattern(table::NOT_BLANK));
+    } else if table::NOT_EMPTY_FIELDS.contains(&path) {
+        assert!(is_text, "{path}: only text can be empty");
+        target["minLength"] = json!(1);
+    }
+    for (rest, pat) in patterns {
+        if rest.is_empty() {
+            assert!(is_text, "{path}: a pattern is for text");
+            target["pattern"] = json!(pat);
+        } else if rest == "[]" {
+            target["items"]["pattern"] = json!(pat);
+        } else if let Some(item_field) = rest.strip_prefix("[].") {
+            let items = target["items"].take();
+            let field = json!({"type": "string", "pattern": pat});
+            let fields = json!({"type": "object", "properties": {item_field: field}});
+            target["items"] = json!({"allOf": [items, fields]});
+        }
+    }
+}
+
+/// A string field that holds JSON: the JSON types it takes, or their text, each a named
+/// choice; null stays a choice where it was one.
+fn holds_json(schema: &mut Value, path: &str) {
+    let Some((_, types)) = table::JSON_FIELDS.iter().find(|(p, _)| *p == path) else {
+        return;
+    };
+    let nullable = schema["type"] == json!(["string", "null"]);
+    assert!(
+        nullable || schema["type"] == "string",
+        "src/catalog/table.rs: {path} holds JSON, so it is a string"
+    );
+    let mut cases: Vec<Value> = types
+        .iter()
+        .map(|ty| match *ty {
+            "object" => json!({"type": "object", "title": "Object"}),
+            other => json!({"type": other, "title": title(other)}),
+        })
+        .collect();
+    cases.push(json!({
+        "type": "string",
+        "title": "JSON text",
+        "contentMediaType": "application/json",
+    }));
+    if nullable {
+        cases.push(json!({"type": "null", "title": "None"}));
+    }
+    *schema = json!({"anyOf": cases});
 }
 
 fn int(min: u64, max: u64) -> Value {
@@ -481,16 +892,22 @@ fn title(name: &str) -> String {
     format!("{}{unit}", words.join(" "))
 }
 
+/// The docs as a description: plain text, as a form shows it (the WIT's code marks
+/// dropped, its lines joined).
 fn described(mut schema: Value, docs: &Docs) -> Value {
-    if let Some(text) = docs
-        .contents
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
+    let text = plain(docs.contents.as_deref().unwrap_or(""));
+    if !text.is_empty() {
         schema["description"] = json!(text);
     }
     schema
+}
+
+/// Doc text without Markdown's code marks, its lines joined by spaces.
+fn plain(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('`', "")
 }
 
 /// The description, the format the docs name, and a whole number's bounds and default from
@@ -531,6 +948,8 @@ fn annotate(schema: &mut Value, docs: &Docs, path: &str) {
     }
     if is("string") && text.contains("ISO 8601") {
         target["format"] = json!("date-time");
+        // The UTC form Okta writes and the component reads (`objects::timestamp`).
+        target["pattern"] = json!("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$");
     }
     let default = match limit {
         Some(bounds) => bounds.default.map(|n| json!(n)),
@@ -570,27 +989,63 @@ fn set(fields: &[&str]) -> Value {
     json!({"required": fields, "properties": properties})
 }
 
+/// A set text field, as a query parameter is given: present, not null and not blank (the
+/// component leaves a blank one out).
+fn set_text(fields: &[&str]) -> Value {
+    let properties: Map<String, Value> = fields
+        .iter()
+        .map(|f| {
+            let given = json!({"type": "string", "pattern": pattern(table::NOT_BLANK)});
+            (f.to_string(), given)
+        })
+        .collect();
+    json!({"required": fields, "properties": properties})
+}
+
+/// Every one of `fields` unset (absent, null or blank text); `record/field` reaches inside a
+/// record.
+fn unset(fields: &[&str]) -> Value {
+    let mut schema = json!({});
+    for field in fields {
+        let steps: Vec<&str> = field.split('/').collect();
+        let mut at = &mut schema;
+        for (i, step) in steps.iter().enumerate() {
+            at = &mut at["properties"][*step];
+            if i + 1 < steps.len() {
+                // A record inside: say it is one, as a strict validator wants.
+                at["type"] = json!("object");
+            }
+        }
+        *at = json!({"anyOf": [
+            {"type": "null"},
+            {"type": "string", "pattern": format!("^[{}]*$", table::WHITE)},
+        ]});
+    }
+    schema
+}
+
 /// The table's rules for a request, as schema keywords.
 fn rules(object: &mut Value, name: &str) {
     let Some((_, rules)) = table::RULES.iter().find(|(def, _)| *def == name) else {
         return;
     };
     let mut all = Vec::new();
-    let mut dependent = Map::new();
     for rule in *rules {
         match rule {
             table::Rule::AtMostOne(fields) => {
                 let mut pairs = Vec::new();
                 for (i, a) in fields.iter().enumerate() {
                     for b in &fields[i + 1..] {
-                        pairs.push(set(&[a, b]));
+                        pairs.push(set_text(&[a, b]));
                     }
                 }
                 all.push(json!({"not": {"anyOf": pairs}}));
             }
-            table::Rule::Requires(field, others) => {
-                dependent.insert(field.to_string(), json!(others));
-            }
+            table::Rule::Requires(field, others) => all.push(json!({
+                "if": set_text(&[field]),
+                "then": set_text(others),
+            })),
+            table::Rule::AtLeastOne(fields) => all.push(json!({"not": unset(fields)})),
             table::Rule::WhenTrue(field, needs) => all.push(json!({
                 "if": {"required": [field], "properties": {*field: {"enum": [true]}}},
                 "then": set(needs),
@@ -616,9 +1071,6 @@ fn rules(object: &mut Value, name: &str) {
     if !all.is_empty() {
         object["allOf"] = json!(all);
     }
-    if !dependent.is_empty() {
-        object["dependentRequired"] = Value::Object(dependent);
-    }
 }
 
 /// `create-user` → `Create user`.
@@ -639,5 +1091,5 @@ fn summary(docs: &Docs) -> String {
         .map(str::trim)
         .take_while(|l| !l.starts_with('`') && !l.starts_with("Errors:"))
         .collect();
-    lines.join(" ")
+    plain(&lines.join(" "))
 }

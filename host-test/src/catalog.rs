@@ -3,7 +3,7 @@
 //! without any code.
 
 use crate::deadline::{Deadline, DeadlinePassed, timeout_error};
-use crate::dynamic::{Shapes, to_json, to_val};
+use crate::dynamic::{Shapes, to_json, to_val, to_val_holding};
 use crate::host::{Connection, Credential, Ctx, Host};
 use crate::wit;
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -47,7 +47,7 @@ pub enum Outcome {
 }
 
 /// Every node the component exports, in WIT order, and the package they belong to, such
-/// as `okta:management@0.3.0`.
+/// as `okta:management@0.4.0`.
 pub(crate) fn read_catalog(
     engine: &Engine,
     component: &Component,
@@ -157,9 +157,11 @@ impl Host {
     /// Every node's parameters and result as JSON shapes, for hosts in other languages
     /// (`examples/js-host`) that turn the JSON of [`Host::call_json`] into their own
     /// bindings' values: `{"package", "types": [...], "nodes": {"users.get-user":
-    /// {"params": [["conn", 4], ["request", 9]], "result": 12}}}`; the numbers index
-    /// `types` ([`Shapes`]).
-    pub fn shapes(&self) -> Value {
+    /// {"params": [["conn", 4], ["request", 9]], "result": 12, "json": []}}}`; the numbers
+    /// index `types` ([`Shapes`]), and `json` lists the request's places whose string holds
+    /// JSON ([`ComponentCatalog::json_places`](crate::ComponentCatalog::json_places)).
+    pub async fn shapes(&self) -> Result<Value> {
+        let described = self.describe().await?;
         let mut shapes = Shapes::default();
         let nodes: serde_json::Map<String, Value> = self
             .nodes()
@@ -171,17 +173,18 @@ impl Host {
                     .map(|(name, ty)| json!([name, shapes.add(&ty)]))
                     .collect();
                 let result = node.func.results().next().map(|ty| shapes.add(&ty));
+                let places = described.json_places(&node.id);
                 (
                     node.id.clone(),
-                    json!({ "params": params, "result": result }),
+                    json!({ "params": params, "result": result, "json": places }),
                 )
             })
             .collect();
-        json!({
+        Ok(json!({
             "package": self.package(),
             "types": shapes.into_types(),
             "nodes": nodes,
-        })
+        }))
     }
 
     /// Looks a node up by id.
@@ -211,7 +214,16 @@ impl Host {
             .find_node(node_id)
             .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
         // The input is checked before anything is waited for or sent (a mint included).
-        let request = match node.request(input) {
+        // Only a request the types refuse can hold JSON at a string's place: the catalog,
+        // which says where, is read for it alone (once per host).
+        let request = match node.request(input, &[]) {
+            Err(_) if node.takes_request => match self.describe().await {
+                Ok(described) => node.request(input, described.json_places(node_id)),
+                Err(_) => node.request(input, &[]),
+            },
+            checked => checked,
+        };
+        let request = match request {
             Ok(request) => request,
             Err(message) => return invalid_input(&node.func, message),
         };
@@ -328,7 +340,7 @@ impl NodeInfo {
     /// The node's request as a component value, checked by the node's own types before
     /// anything is sent; `Err` is the `invalid-input` message naming the field. `None` for
     /// a node that takes no request.
-    fn request(&self, input: &Value) -> Result<Option<Val>, String> {
+    fn request(&self, input: &Value, json_places: &[String]) -> Result<Option<Val>, String> {
         if json_size(input, MAX_INPUT_BYTES).is_none() {
             return Err(format!(
                 "the request is larger than {MAX_INPUT_BYTES} bytes"
@@ -340,7 +352,7 @@ impl NodeInfo {
             }
             return Err(format!("{} takes no request", self.id));
         };
-        to_val(input, &ty, "request")
+        to_val_holding(input, &ty, "request", json_places)
             .map(Some)
             .map_err(|err| format!("{err:#}"))
     }

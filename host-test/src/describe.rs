@@ -1,7 +1,7 @@
 //! What the component says of itself (`catalog.nodes()`, `catalog.schema()`), and a node's
 //! input form as a person reads it, rendered from the schema.
 
-use crate::wit::catalog::{NodeInfo, NodeKind};
+use crate::wit::catalog::{FieldNote, NodeInfo, NodeKind};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
@@ -12,12 +12,71 @@ pub struct ComponentCatalog {
     pub nodes: Vec<NodeInfo>,
     /// `catalog.schema()`: one JSON Schema 2020-12 document.
     pub schema: Value,
+    /// Per node id, the places in its request whose string holds JSON
+    /// ([`ComponentCatalog::json_places`]).
+    json_places: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl ComponentCatalog {
     /// The catalog from what the component returned.
     pub fn new(nodes: Vec<NodeInfo>, schema: Value) -> Self {
-        ComponentCatalog { nodes, schema }
+        let mut catalog = ComponentCatalog {
+            nodes,
+            schema,
+            json_places: Default::default(),
+        };
+        catalog.json_places = catalog
+            .nodes
+            .iter()
+            .filter_map(|node| {
+                let def = node.input_schema.as_deref()?;
+                let mut places = Vec::new();
+                catalog.find_json(
+                    &json!({"$ref": format!("#/$defs/{def}")}),
+                    "request",
+                    0,
+                    &mut places,
+                );
+                Some((node.id.clone(), places))
+            })
+            .collect();
+        catalog
+    }
+
+    /// The places in a node's request whose string holds JSON, as `call_json` names places
+    /// (`request.profile-extra`, `request.body.json`; `[]` for a list index): where the
+    /// schema offers a string marked `contentMediaType: application/json`, an object or
+    /// array is taken as its text.
+    pub fn json_places(&self, node_id: &str) -> &[String] {
+        self.json_places.get(node_id).map_or(&[], Vec::as_slice)
+    }
+
+    fn find_json(&self, schema: &Value, at: &str, depth: usize, out: &mut Vec<String>) {
+        // The schema's types nest a few levels; the bound only keeps a cycle from looping.
+        if depth > 32 {
+            return;
+        }
+        let target = schema["$ref"].as_str();
+        if let Some(def) = target.and_then(|r| self.def(r.strip_prefix("#/$defs/")?)) {
+            self.find_json(def, at, depth + 1, out);
+        }
+        for key in ["anyOf", "oneOf", "allOf"] {
+            for case in schema[key].as_array().into_iter().flatten() {
+                if case["contentMediaType"] == "application/json" {
+                    if !out.iter().any(|p| p == at) {
+                        out.push(at.to_string());
+                    }
+                } else {
+                    self.find_json(case, at, depth + 1, out);
+                }
+            }
+        }
+        for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+            self.find_json(property, &format!("{at}.{name}"), depth + 1, out);
+        }
+        if schema["items"].is_object() {
+            self.find_json(&schema["items"], &format!("{at}[]"), depth + 1, out);
+        }
     }
 
     /// One node's entry.
@@ -49,7 +108,7 @@ impl ComponentCatalog {
             "| node | kind | what it does | Okta endpoints | scopes |\n|---|---|---|---|---|\n",
         );
         for node in &self.nodes {
-            let mut what = first_sentence(&node.description);
+            let mut what = format!("{}.", first_sentence(&node.description));
             if node.destructive {
                 what.push_str(" **Destructive.**");
             }
@@ -65,7 +124,7 @@ impl ComponentCatalog {
             };
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {}. | {} | {} |",
+                "| `{}` | {} | {} | {} | {} |",
                 node.id,
                 kind(node.kind),
                 what.replace('|', "\\|"),
@@ -88,7 +147,10 @@ impl ComponentCatalog {
             (false, true) => "safe to repeat",
             (false, false) => "not safe to repeat: a second run acts twice",
         };
-        let _ = writeln!(out, "{flags}");
+        let _ = writeln!(out, "{flags}; version {}", node.version);
+        if let Some(connection) = &node.connection_schema {
+            let _ = writeln!(out, "connection: {connection}");
+        }
         if !node.scopes.is_empty() {
             let _ = writeln!(out, "scopes: {}", node.scopes.join(" "));
         }
@@ -100,7 +162,7 @@ impl ComponentCatalog {
             Some(input) => {
                 let _ = writeln!(out, "\ninput ({input}):");
                 if let Some(def) = self.def(input) {
-                    self.fields(&mut out, def, 1);
+                    self.fields(&mut out, def, &node.fields, "", 1);
                     rules(&mut out, def);
                 }
             }
@@ -113,7 +175,15 @@ impl ComponentCatalog {
     }
 
     /// A record's fields, one per line, with a nested record's fields beneath it.
-    fn fields(&self, out: &mut String, def: &Value, depth: usize) {
+    /// `notes` are the node's field notes; `pointer` is where `def` is in the input.
+    fn fields(
+        &self,
+        out: &mut String,
+        def: &Value,
+        field_notes: &[FieldNote],
+        pointer: &str,
+        depth: usize,
+    ) {
         let Some(properties) = def["properties"].as_object() else {
             return;
         };
@@ -133,6 +203,15 @@ impl ComponentCatalog {
             if property["format"] == "password" {
                 notes.push("secret".into());
             }
+            let at = format!("{pointer}/{name}");
+            for note in field_notes.iter().filter(|n| n.pointer == at) {
+                if let Some(picklist) = &note.picklist {
+                    notes.push(format!("picked with {picklist}"));
+                }
+                if note.engine_kept {
+                    notes.push("kept by the engine from the last output".into());
+                }
+            }
             let notes = if notes.is_empty() {
                 String::new()
             } else {
@@ -147,7 +226,7 @@ impl ComponentCatalog {
             };
             let _ = writeln!(out, "{indent}{name}{title}: {shape}{notes}. {about}");
             if let Some(nested) = nested.filter(|_| depth < 2) {
-                self.fields(out, nested, depth + 1);
+                self.fields(out, nested, field_notes, &at, depth + 1);
             }
         }
     }
@@ -285,5 +364,12 @@ pub fn node_json(node: &NodeInfo) -> Value {
         "input-schema": node.input_schema,
         "output-schema": node.output_schema,
         "example": node.example,
+        "version": node.version,
+        "connection-schema": node.connection_schema,
+        "fields": node.fields.iter().map(|f| json!({
+            "pointer": f.pointer,
+            "picklist": f.picklist,
+            "engine-kept": f.engine_kept,
+        })).collect::<Vec<_>>(),
     })
 }

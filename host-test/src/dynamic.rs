@@ -3,9 +3,9 @@
 //!
 //! Records are objects keyed by WIT field name; an `option` is `null` or absent when empty;
 //! an `enum` is its case name; a `variant` is `"case"` without a payload or
-//! `{"case": payload}`; lists and tuples are arrays; flags are arrays of names. Where a
-//! string is wanted, a number, boolean, object or array is taken as its JSON text, so a
-//! field that holds JSON (`profile-extra`) can be written as JSON.
+//! `{"case": payload}`; lists and tuples are arrays; flags are arrays of names. A string is
+//! a string, except at a place the catalog says holds JSON (`request.profile-extra`): there
+//! an object or array is taken as its JSON text.
 
 use anyhow::{Result, anyhow, bail};
 use serde_json::{Map, Value, json};
@@ -13,19 +13,26 @@ use wasmtime::component::{Type, Val};
 
 /// Converts JSON to a value of type `ty`; `at` names the place for errors (`request.page`).
 pub fn to_val(json: &Value, ty: &Type, at: &str) -> Result<Val> {
+    to_val_holding(json, ty, at, &[])
+}
+
+/// [`to_val`], where the strings at `json_places` hold JSON: an object or array there is
+/// taken as its text. A place is written as `at` names it, with `[]` for any list index
+/// (`request.body.json`).
+pub fn to_val_holding(json: &Value, ty: &Type, at: &str, json_places: &[String]) -> Result<Val> {
+    let to_val = |json: &Value, ty: &Type, at: &str| to_val_holding(json, ty, at, json_places);
     Ok(match ty {
         Type::Bool => Val::Bool(
             json.as_bool()
                 .ok_or_else(|| expected(at, "true or false", json))?,
         ),
-        // A number or boolean where text is wanted is its JSON text (an employee number
-        // from a flow variable); an object or array is its JSON (a `profile-extra`).
         Type::String => Val::String(match json {
             Value::String(text) => text.clone(),
-            Value::Number(_) | Value::Bool(_) | Value::Object(_) | Value::Array(_) => {
-                json.to_string()
+            Value::Object(_) | Value::Array(_) if holds_json(json_places, at) => json.to_string(),
+            _ if holds_json(json_places, at) => {
+                return Err(expected(at, "JSON (an object, or its text)", json));
             }
-            Value::Null => return Err(expected(at, "a string", json)),
+            _ => return Err(expected(at, "a string", json)),
         }),
         Type::Char => {
             let s = json
@@ -295,6 +302,27 @@ fn signed<T: TryFrom<i64>>(json: &Value, at: &str) -> Result<T> {
     json.as_i64()
         .and_then(|n| T::try_from(n).ok())
         .ok_or_else(|| expected(at, "a whole number in range", json))
+}
+
+/// Whether `at` (`request.items[3].body`) is one of `places` (`request.items[].body`).
+fn holds_json(places: &[String], at: &str) -> bool {
+    if places.is_empty() {
+        return false;
+    }
+    let mut place = String::with_capacity(at.len());
+    let mut index = false;
+    for c in at.chars() {
+        match c {
+            '[' => {
+                index = true;
+                place.push_str("[]");
+            }
+            ']' => index = false,
+            _ if index => {}
+            c => place.push(c),
+        }
+    }
+    places.contains(&place)
 }
 
 fn join(at: &str, name: &str) -> String {

@@ -423,7 +423,7 @@ impl Host {
         &self.engine
     }
 
-    /// The WIT package the component's nodes belong to, such as `okta:management@0.3.0`.
+    /// The WIT package the component's nodes belong to, such as `okta:management@0.4.0`.
     pub fn package(&self) -> &str {
         &self.package
     }

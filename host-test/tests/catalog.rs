@@ -127,7 +127,7 @@ fn fits(types: &[Value], index: &Value, json: &Value) -> bool {
 #[tokio::test]
 async fn the_shapes_give_every_node_its_types_and_fit_every_example() {
     let env = Env::start().await;
-    let shapes = env.host.shapes();
+    let shapes = env.host.shapes().await.unwrap();
     assert_eq!(shapes["package"], env.host.package());
     let types = shapes["types"].as_array().unwrap();
     let nodes = shapes["nodes"].as_object().unwrap();
@@ -270,7 +270,12 @@ async fn the_schema_describes_forms_secrets_cases_and_defaults() {
         listing["allOf"][0]["not"]["anyOf"].is_array(),
         "at most one of q, filter, search"
     );
-    assert_eq!(listing["dependentRequired"]["sort-by"], json!(["search"]));
+    assert_eq!(
+        listing["allOf"][1]["if"]["required"],
+        json!(["sort-by"]),
+        "sort-by needs search, each set only when not blank"
+    );
+    assert_eq!(listing["allOf"][1]["then"]["required"], json!(["search"]));
     let schema_text = catalog.schema.to_string();
     assert_eq!(
         schema_text.matches("\"types.user\":").count(),
@@ -321,6 +326,65 @@ async fn a_wrong_input_is_rejected_at_its_field() {
             wrong.iter().any(|p| p == path),
             "{def}: {input} is wrong at {path}, the validator says {wrong:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_string_field_takes_a_string_and_a_json_field_an_object_or_its_text() {
+    let env = Env::start().await;
+    let catalog = catalog(&env).await;
+    for wrong in [json!({"a": 1}), json!(["a"]), json!(true), json!(7)] {
+        let input = json!({"user-id": wrong});
+        assert!(!errors(&catalog, "users.get-user-request", &input).is_empty());
+        let outcome = env
+            .host
+            .call_json(&env.conn, "users.get-user", &input)
+            .await
+            .unwrap();
+        let Outcome::Err(err) = outcome else {
+            panic!("{input} was taken")
+        };
+        assert_eq!(err["kind"], "invalid-input", "{input}");
+        assert_eq!(
+            err["message"],
+            format!(
+                "request.user-id must be a string, not {}",
+                match wrong {
+                    Value::Object(_) => "an object",
+                    Value::Array(_) => "an array",
+                    Value::Bool(_) => "a boolean",
+                    _ => "a number",
+                }
+            )
+        );
+    }
+    assert_eq!(env.requests(), 0, "nothing is sent");
+    assert_eq!(
+        catalog.json_places("raw.request"),
+        ["request.body.json"],
+        "the catalog says where JSON goes"
+    );
+    for (name, extra) in [
+        ("As an object", json!({"costCenter": "R&D"})),
+        ("As text", json!(r#"{"costCenter": "R&D"}"#)),
+    ] {
+        let input = json!({"name": name, "profile-extra": extra});
+        assert!(errors(&catalog, "groups.create-group-request", &input).is_empty());
+        let group = checked_call(&env, &catalog, "groups.create-group", input).await;
+        assert_eq!(group["profile-extra"], r#"{"costCenter":"R&D"}"#, "{name}");
+    }
+    for wrong in [json!(7), json!(true)] {
+        let input = json!({"name": "Wrong", "profile-extra": wrong});
+        assert!(!errors(&catalog, "groups.create-group-request", &input).is_empty());
+        let Outcome::Err(err) = env
+            .host
+            .call_json(&env.conn, "groups.create-group", &input)
+            .await
+            .unwrap()
+        else {
+            panic!("{input} was taken")
+        };
+        assert_eq!(err["kind"], "invalid-input");
     }
 }
 

@@ -125,6 +125,21 @@ pub const TOKEN_LIFETIME_SECONDS: Bounds = Bounds {
 };
 
 /// Every bounded field, by its place in the schema (`<interface>.<type>.<field>`).
+/// A page's `limit`: Okta caps each endpoint's page itself (200 users, 10000 groups) and
+/// answers a larger limit with its largest page; the system log refuses more than 1000.
+pub const PAGE_LIMIT: Bounds = Bounds {
+    min: 1,
+    max: u32::MAX,
+    default: None,
+};
+
+/// The system log's largest page.
+pub const LOG_PAGE_LIMIT: Bounds = Bounds {
+    min: 1,
+    max: 1000,
+    default: None,
+};
+
 pub const LIMITS: &[(&str, Bounds)] = &[
     ("types.options.max-retries", MAX_RETRIES),
     (
@@ -135,6 +150,8 @@ pub const LIMITS: &[(&str, Bounds)] = &[
     ("types.options.max-response-bytes", MAX_RESPONSE_BYTES),
     ("types.options.deadline-ms", DEADLINE_MS),
     ("types.page-request.max-items", MAX_ITEMS),
+    ("types.page-request.limit", PAGE_LIMIT),
+    ("raw.raw-request.timeout-ms", TIMEOUT_MS),
     ("picklists.picklist-request.limit", PICKLIST_LIMIT),
     ("triggers.poll-system-log-request.max-items", MAX_ITEMS),
     ("triggers.poll-users-request.max-items", MAX_ITEMS),
@@ -147,4 +164,18 @@ pub const LIMITS: &[(&str, Bounds)] = &[
         "factors.enroll-factor-request.token-lifetime-seconds",
         TOKEN_LIFETIME_SECONDS,
     ),
+];
+
+/// Headers a raw request cannot set: the credential, the host, and the framing (lower case).
+pub const FORBIDDEN_HEADERS: &[&str] = &[
+    "authorization",
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "upgrade",
+    "te",
+    "trailer",
+    "proxy-authorization",
 ];

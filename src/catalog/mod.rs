@@ -12,7 +12,7 @@ pub(crate) mod limits;
 #[cfg(test)]
 pub(crate) mod table;
 
-use crate::wit::catalog::{NodeInfo, NodeKind};
+use crate::wit::catalog::{FieldNote, NodeInfo, NodeKind};
 use serde_json::Value;
 
 /// The catalog as `build.rs` wrote it: a line of nodes and a line of schema, deflated.
@@ -72,6 +72,19 @@ pub(crate) fn nodes() -> Vec<NodeInfo> {
             input_schema: text(node, "input-schema"),
             output_schema: text(node, "output-schema").unwrap_or_default(),
             example: text(node, "example"),
+            version: node["version"].as_u64().unwrap_or(0) as u32,
+            connection_schema: text(node, "connection-schema"),
+            fields: node["fields"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|field| FieldNote {
+                    pointer: text(field, "pointer").unwrap_or_default(),
+                    picklist: text(field, "picklist"),
+                    engine_kept: field["engine-kept"].as_bool().unwrap_or(false),
+                })
+                .collect(),
         })
         .collect()
 }

@@ -40,6 +40,8 @@ pub enum Rule {
         /// What they need.
         needs: &'static [&'static str],
     },
+    /// At least one of these is set; a field inside a record is `record/field`.
+    AtLeastOne(&'static [&'static str]),
     /// `field` may be set only when `on` is one of `cases`.
     OnlyWhen {
         /// The field that is restricted.
@@ -749,6 +751,118 @@ pub const SECRETS: &[&str] = &[
     "triggers.event-hook-delivery.expected-authorization",
 ];
 
+/// String fields that hold JSON, as `<interface>.<type>.<field or case>`, with the JSON
+/// types they hold. A caller writes the value as JSON of those types or as its text; the
+/// schema offers each, the text marked `contentMediaType: application/json` (blank text is
+/// none). Every other string field takes a string and nothing else.
+pub const JSON_FIELDS: &[(&str, &[&str])] = &[
+    ("users.create-user-request.profile-extra", OBJECT),
+    ("users.update-user-request.profile-extra", OBJECT),
+    ("groups.create-group-request.profile-extra", OBJECT),
+    ("groups.update-group-request.profile-extra", OBJECT),
+    ("apps.assign-user-to-app-request.profile", OBJECT),
+    ("apps.update-app-user-assignment-request.profile", OBJECT),
+    ("raw.raw-body.json", &["object", "array"]),
+    ("triggers.event-hook-delivery.body", OBJECT),
+];
+
+const OBJECT: &[&str] = &["object"];
+
+/// Text the component takes only when it has a character that is not white space (Rust's
+/// `trim`): a blank value is refused, or, in an optional field a rule names, taken as
+/// unset. As a pattern: one such character somewhere.
+pub const NOT_BLANK: &str = "[^{W}]";
+
+/// The white-space characters `trim` removes, as the inside of a character class: `{S}` in
+/// the patterns is `[{W}]`.
+pub const WHITE: &str =
+    "\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+
+/// Fields whose text must not be blank, by field name in every request (`user-id`) or as
+/// `<interface>.<type>.<field>`.
+pub const NOT_BLANK_FIELDS: &[&str] = &[
+    "groups.create-group-request.name",
+    "event-hooks.create-event-hook-request.name",
+    "event-hooks.create-event-hook-request.uri",
+    "factors.activate-factor-request.pass-code",
+    "users.password-hash.value",
+    "event-hooks.delete-all-event-hooks-request.uri",
+    "users.recovery-question.question",
+    "users.recovery-question.answer",
+    "types.pair.name",
+];
+
+/// Fields that must not be empty (a password: any characters, spaces too), as
+/// `<interface>.<type>.<field or case>`.
+pub const NOT_EMPTY_FIELDS: &[&str] = &[
+    "users.change-password-request.old-password",
+    "users.change-password-request.new-password",
+    "users.change-recovery-question-request.password",
+    "users.password-input.value",
+    "triggers.event-hook-delivery.expected-authorization",
+];
+
+/// Fields the component puts into a URL path as one segment (`/api/v1/users/{user-id}`), by
+/// field name in every request: not blank, not `.` or `..` (spaces aside), no control
+/// character, at most 1024 characters.
+pub const PATH_SEGMENTS: &[&str] = &[
+    "user-id",
+    "group-id",
+    "app-id",
+    "event-hook-id",
+    "factor-id",
+];
+
+/// The pattern of a path segment: see [`PATH_SEGMENTS`].
+pub const SEGMENT: &str =
+    "^(?=[\\s\\S]*[^{W}])(?!{S}*\\.{1,2}{S}*$)[^\\u0000-\\u001f\\u007f-\\u009f]*$";
+
+/// Text fields with a pattern of their own: (`<interface>.<type>.<field>`, the pattern); a
+/// field of a list's items is `<path>[].<field>`. `{S}` stands for a white-space character
+/// (what `trim` removes), `{HEADERS}` for the headers a raw request cannot set.
+pub const PATTERNS: &[(&str, &str)] = &[
+    ("event-hooks.create-event-hook-request.uri", "^{S}*https://"),
+    // On the org: its URL, a path from `/`, or one relative to /api/v1; no query, fragment,
+    // dot segment or character that needs percent-encoding.
+    (
+        "raw.raw-request.path",
+        "^{S}*(?:[Hh][Tt][Tt][Pp][Ss]://[^/]*(?=/))?(?!.*://)(?!//)(?!(?:[^/]*/)*(?:\\.|%2[Ee]){1,2}(?:/|{S}*$))[!$%&'()*+,\\-./0-9:;=@A-Z\\[\\]_a-z~]+{S}*$",
+    ),
+    // An HTTP token, and not a header the component sets itself.
+    (
+        "raw.raw-request.headers[].name",
+        "^(?!{S}*(?:{HEADERS}){S}*$){S}*[!#$%&'*+\\-.^_`|~0-9A-Za-z]+{S}*$",
+    ),
+    ("users.create-user-request.group-ids[]", "[^{W}]"),
+    (
+        "raw.multipart-part.data-base64",
+        "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+    ),
+];
+
+/// Fields a picklist fills, by field name wherever a request has one: (`user-id`, the
+/// picklist node). The catalog notes each at its JSON Pointer in each input.
+pub const PICKLIST_FIELDS: &[(&str, &str)] = &[
+    ("user-id", "picklists.select-user"),
+    ("manager-id", "picklists.select-user"),
+    ("group-id", "picklists.select-group"),
+    ("group-ids", "picklists.select-group"),
+    ("app-id", "picklists.select-app"),
+    ("event-hook-id", "picklists.select-event-hook"),
+    ("realm-id", "picklists.select-realm"),
+    ("type-id", "picklists.select-user-type"),
+    ("factor-id", "picklists.select-user-factor"),
+];
+
+/// Fields an engine keeps from a node's last output and passes back, as
+/// `<interface>.<type>.<field>`: opaque to a person, hidden by a form.
+pub const ENGINE_KEPT: &[&str] = &[
+    "types.page-request.after",
+    "picklists.picklist-request.cursor",
+    "triggers.poll-system-log-request.state",
+    "triggers.poll-users-request.state",
+];
+
 /// The factor types `enroll-factor` enrolls; the others are enrolled on the user's device.
 pub const ENROLLABLE_FACTORS: &[&str] = &[
     "call",
@@ -775,6 +889,18 @@ const SEARCHABLE: &[Rule] = &[
 
 /// The rules between a request's fields, by request type (`<interface>.<type>`).
 pub const RULES: &[(&str, &[Rule])] = &[
+    (
+        "users.create-user-request",
+        &[Rule::AtLeastOne(&["profile/login", "profile/email"])],
+    ),
+    (
+        "groups.update-group-request",
+        &[Rule::AtLeastOne(&["name", "description", "profile-extra"])],
+    ),
+    (
+        "apps.update-app-user-assignment-request",
+        &[Rule::AtLeastOne(&["username", "password", "profile"])],
+    ),
     ("users.list-users-request", SEARCHABLE),
     ("groups.list-groups-request", SEARCHABLE),
     (

@@ -15,7 +15,7 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// The longest id or login accepted in a path.
+/// The longest id or login accepted in a path, in characters (as JSON Schema counts).
 const MAX_SEGMENT_LEN: usize = 1024;
 
 /// Encodes an id, login or name as exactly one path segment.
@@ -30,9 +30,9 @@ pub(crate) fn segment(field: &str, value: &str) -> Result<String, OktaError> {
     if value == "." || value == ".." {
         return Err(invalid_input(format!("{field} cannot be `{value}`")));
     }
-    if value.len() > MAX_SEGMENT_LEN {
+    if value.chars().count() > MAX_SEGMENT_LEN {
         return Err(invalid_input(format!(
-            "{field} is longer than {MAX_SEGMENT_LEN} bytes"
+            "{field} is longer than {MAX_SEGMENT_LEN} characters"
         )));
     }
     if value.chars().any(char::is_control) {

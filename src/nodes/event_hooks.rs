@@ -122,7 +122,7 @@ pub(crate) fn build_create(req: &CreateEventHookRequest) -> Result<Value, OktaEr
     );
     match (
         encode::non_blank(&req.auth_header_key),
-        req.auth_header_value.as_deref().filter(|v| !v.is_empty()),
+        encode::non_blank(&req.auth_header_value),
     ) {
         (Some(key), Some(value)) => {
             config.insert(

@@ -229,7 +229,12 @@ pub(crate) fn timestamp(text: &str) -> Option<SystemTime> {
     }
     let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
     let (hour, minute, second) = (digits(11, 2)?, digits(14, 2)?, digits(17, 2)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -260,6 +265,22 @@ pub(crate) fn timestamp(text: &str) -> Option<SystemTime> {
     SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_millis(
         seconds.checked_mul(1_000)?.checked_add(millis)?,
     ))
+}
+
+/// A time field of a request: absent is none; otherwise Okta's UTC form
+/// (`2026-11-24T09:10:00Z`, a fraction allowed, as the schema's pattern says), given back as
+/// Okta writes it, to the millisecond. Any other text, blank included, is `invalid-input`,
+/// where Okta would answer 400.
+pub(crate) fn utc_time(field: &str, value: &Option<String>) -> Result<Option<String>, OktaError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    match timestamp(text) {
+        Some(time) => Ok(Some(iso_timestamp(time))),
+        None => Err(crate::client::error::invalid_input(format!(
+            "{field} must be a UTC time, such as 2026-12-01T09:00:00.000Z"
+        ))),
+    }
 }
 
 /// A time as Okta writes one, in UTC with milliseconds: `2026-11-24T09:10:00.123Z`.

@@ -12,21 +12,9 @@ use crate::wit::raw::{
 use crate::wit::types::{OktaError, Pair};
 use std::time::Duration;
 
-use crate::catalog::limits::{RAW_RETRIES, RETRY_DELAY_MS};
+use crate::catalog::limits::{RAW_RETRIES, RETRY_DELAY_MS, TIMEOUT_MS};
 
-/// Headers the caller cannot set: the credential, the host, and the framing.
-const FORBIDDEN_HEADERS: &[&str] = &[
-    "authorization",
-    "host",
-    "content-length",
-    "transfer-encoding",
-    "connection",
-    "keep-alive",
-    "upgrade",
-    "te",
-    "trailer",
-    "proxy-authorization",
-];
+use crate::catalog::limits::FORBIDDEN_HEADERS;
 
 /// Checks the path: on the org, no scheme but the org's https, no `..`, no query or fragment.
 pub(crate) fn check_path(path: &str, domain: &str) -> Result<String, OktaError> {
@@ -314,8 +302,11 @@ pub(crate) fn build_request(
         spec.retry = Retry::Always;
     }
     if let Some(ms) = req.timeout_ms {
-        if ms == 0 || ms > 120_000 {
-            return Err(invalid_input("timeout-ms must be from 1 to 120000"));
+        if !TIMEOUT_MS.takes(ms) {
+            return Err(invalid_input(format!(
+                "timeout-ms must be from {} to {}",
+                TIMEOUT_MS.min, TIMEOUT_MS.max
+            )));
         }
         spec.timeout = Some(Duration::from_millis(ms.into()));
     }

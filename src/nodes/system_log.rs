@@ -13,7 +13,7 @@ use crate::wit::types::{OktaError, SortOrder};
 use serde_json::Value;
 
 /// Okta's largest page of events.
-pub(crate) const MAX_LIMIT: u32 = 1000;
+pub(crate) const MAX_LIMIT: u32 = crate::catalog::limits::LOG_PAGE_LIMIT.max;
 
 /// `GET /api/v1/logs` with the window, query and paging.
 pub(crate) fn build_list_events(
@@ -25,15 +25,16 @@ pub(crate) fn build_list_events(
             "page.limit is at most {MAX_LIMIT} for the system log"
         )));
     }
-    let since = encode::non_blank(&req.since);
+    let since = objects::utc_time("since", &req.since)?;
+    let until = objects::utc_time("until", &req.until)?;
     if since.is_some() && paging.start.is_some() {
         return Err(invalid_input(
             "since and page.after cannot be used together",
         ));
     }
     let spec = RequestSpec::get("/api/v1/logs".into())
-        .query_opt("since", since)
-        .query_opt("until", encode::non_blank(&req.until))
+        .query_opt("since", since.as_deref())
+        .query_opt("until", until.as_deref())
         .query_opt("filter", encode::non_blank(&req.filter))
         .query_opt("q", encode::non_blank(&req.q))
         .query_opt(

@@ -111,13 +111,10 @@ fn poll_limit(max_items: Option<u32>) -> Result<usize, OktaError> {
     }
 }
 
-/// Where a poll's first run starts: the given time, or now.
+/// Where a poll's first run starts: the given time, as Okta writes it, or now.
 fn start(since: &Option<String>) -> Result<String, OktaError> {
-    match since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(since) if objects::timestamp(since).is_some() => Ok(since.to_string()),
-        Some(_) => Err(invalid_input(
-            "since must be an ISO 8601 UTC time, such as 2026-12-01T09:00:00.000Z",
-        )),
+    match objects::utc_time("since", since)? {
+        Some(since) => Ok(since),
         None => Ok(iso_timestamp(SystemTime::now())),
     }
 }

@@ -109,7 +109,7 @@ export async function loadComponent({ shapes, route, caps }) {
       args = shape.params.map(([name, type]) =>
         name === 'conn'
           ? toJs(types, type, bounded(conn), 'conn')
-          : toJs(types, type, input ?? {}, 'request'),
+          : toJs(types, type, input ?? {}, 'request', shape.json),
       );
     } catch (e) {
       if (e instanceof ShapeError) return { err: nodeError('invalid-input', e.message) };

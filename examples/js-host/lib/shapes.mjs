@@ -43,18 +43,22 @@ function join(at, name) {
   return at ? `${at}.${name}` : name;
 }
 
-/** Converts JSON to the jco value of type `index`; `at` names the place for errors. */
-export function toJs(types, index, json, at) {
+/**
+ * Converts JSON to the jco value of type `index`; `at` names the place for errors. The
+ * strings at `jsonPlaces` (a node's `json` in the shapes: `request.profile-extra`, `[]` for
+ * a list index) hold JSON: an object or array there is taken as its text.
+ */
+export function toJs(types, index, json, at, jsonPlaces = []) {
   const ty = types[index];
-  if (typeof ty === 'string') return primitiveToJs(ty, json, at);
+  if (typeof ty === 'string') return primitiveToJs(ty, json, at, jsonPlaces);
   if ('list' in ty) {
     if (!Array.isArray(json)) throw expected(at, 'an array', json);
-    const items = json.map((item, i) => toJs(types, ty.list, item, `${at}[${i}]`));
+    const items = json.map((item, i) => toJs(types, ty.list, item, `${at}[${i}]`, jsonPlaces));
     return types[ty.list] === 'u8' ? Uint8Array.from(items) : items;
   }
   if ('option' in ty) {
     if (json === null || json === undefined) return undefined;
-    const inner = toJs(types, ty.option, json, at);
+    const inner = toJs(types, ty.option, json, at, jsonPlaces);
     // An option inside an option needs jco's explicit form.
     return isOption(types, ty.option) ? { tag: 'some', val: inner } : inner;
   }
@@ -75,7 +79,7 @@ export function toJs(types, index, json, at) {
         if (isOption(types, field)) continue;
         if (value === undefined) throw new ShapeError(`${place} is required`);
       }
-      out[camel(name)] = toJs(types, field, value, place);
+      out[camel(name)] = toJs(types, field, value, place, jsonPlaces);
     }
     return out;
   }
@@ -84,7 +88,7 @@ export function toJs(types, index, json, at) {
     if (json.length !== ty.tuple.length) {
       throw new ShapeError(`${at} must have ${ty.tuple.length} items`);
     }
-    return ty.tuple.map((item, i) => toJs(types, item, json[i], `${at}[${i}]`));
+    return ty.tuple.map((item, i) => toJs(types, item, json[i], `${at}[${i}]`, jsonPlaces));
   }
   if ('variant' in ty) {
     const [name, payload] = caseOf(json, at);
@@ -100,7 +104,7 @@ export function toJs(types, index, json, at) {
     if (payload === undefined) {
       throw new ShapeError(`${at}: \`${name}\` needs a value: {"${name}": ...}`);
     }
-    return { tag: name, val: toJs(types, payloadType, payload, join(at, name)) };
+    return { tag: name, val: toJs(types, payloadType, payload, join(at, name), jsonPlaces) };
   }
   if ('enum' in ty) {
     if (typeof json !== 'string') throw expected(at, 'a string', json);
@@ -122,15 +126,23 @@ export function toJs(types, index, json, at) {
   throw new ShapeError(`${at}: values of this type cannot come from JSON`);
 }
 
-function primitiveToJs(ty, json, at) {
+/** Whether `at` (`request.items[3].body`) is one of `places` (`request.items[].body`). */
+function holdsJson(places, at) {
+  return places.length > 0 && places.includes(at.replace(/\[\d+\]/g, '[]'));
+}
+
+function primitiveToJs(ty, json, at, jsonPlaces) {
   switch (ty) {
     case 'bool':
       if (typeof json !== 'boolean') throw expected(at, 'true or false', json);
       return json;
     case 'string':
-      // A number, boolean, object or array where text is wanted is its JSON text.
-      if (json === null || json === undefined) throw expected(at, 'a string', json);
-      return typeof json === 'string' ? json : JSON.stringify(json);
+      if (typeof json === 'string') return json;
+      if (holdsJson(jsonPlaces, at)) {
+        if (json !== null && typeof json === 'object') return JSON.stringify(json);
+        throw expected(at, 'JSON (an object, or its text)', json);
+      }
+      throw expected(at, 'a string', json);
     case 'char':
       if (typeof json !== 'string') throw expected(at, 'a character', json);
       if ([...json].length !== 1) throw expected(at, 'one character', json);

@@ -112,6 +112,20 @@ describe('errors', () => {
     assert.match(unknown.message, /no field `user-idx`/);
   });
 
+  test('a string field takes a string; a field that holds JSON takes an object or its text', async () => {
+    for (const wrong of [{ a: 1 }, ['a'], true, 7]) {
+      const { err } = await call('users.get-user', { 'user-id': wrong });
+      assert.equal(err?.kind, 'invalid-input', JSON.stringify(wrong));
+      assert.match(err.message, /request\.user-id must be a string/);
+    }
+    for (const extra of [{ costCenter: 'R&D' }, '{"costCenter": "R&D"}']) {
+      const { ok } = await call('groups.create-group', { name: `JSON ${typeof extra}`, 'profile-extra': extra });
+      assert.ok(ok?.id, JSON.stringify(extra));
+    }
+    const { err } = await call('groups.create-group', { name: 'Seven', 'profile-extra': 7 });
+    assert.match(err.message, /request\.profile-extra must be JSON/);
+  });
+
   test('a connection without options takes every default', async () => {
     const { ok } = await call('users.get-user', { 'user-id': 'admin@example.com' }, {
       domain: 'dev-000000.okta.com',

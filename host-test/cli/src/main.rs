@@ -399,7 +399,7 @@ async fn run(command: Command) -> Result<(), Failure> {
         } => {
             let host = Host::new(HostConfig::default())?;
             if shapes {
-                say!("{}", host.shapes());
+                say!("{}", host.shapes().await?);
                 return Ok(());
             }
             if json || schema || markdown {
