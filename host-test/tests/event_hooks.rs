@@ -3,51 +3,13 @@
 
 mod common;
 
-use axum::Router;
-use axum::http::HeaderMap;
-use axum::routing::get;
 use common::*;
 use okta_host::wit::event_hooks::*;
 use okta_host::wit::types::{ErrorKind, LifecycleStatus, Pair};
 use okta_host::wit::users::SuspendUserRequest;
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
 
 const SECRET: &str = "hook-secret-6d1f2a";
-
-/// What a hook endpoint received: the headers and the body of each POST.
-type Received = Arc<Mutex<Vec<(HeaderMap, Value)>>>;
-
-/// An endpoint that answers the verification challenge at `/hook` (and not at `/deaf`) and
-/// records deliveries.
-async fn receiver() -> (String, Received) {
-    let received: Received = Arc::default();
-    let store = received.clone();
-    let app = Router::new()
-        .route(
-            "/hook",
-            get(|headers: HeaderMap| async move {
-                let challenge = headers
-                    .get("x-okta-verification-challenge")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_string();
-                axum::Json(json!({ "verification": challenge }))
-            })
-            .post(move |headers: HeaderMap, body: axum::Json<Value>| {
-                let store = store.clone();
-                async move {
-                    store.lock().unwrap().push((headers, body.0));
-                    axum::http::StatusCode::OK
-                }
-            }),
-        )
-        .route("/deaf", get(|| async { axum::Json(json!({})) }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("https://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
-    (base, received)
-}
 
 fn create_request(uri: &str) -> CreateEventHookRequest {
     CreateEventHookRequest {

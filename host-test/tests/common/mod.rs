@@ -1,6 +1,9 @@
 //! Shared test setup: a mock Okta, a host routed to it, and a connection for its org.
 #![allow(dead_code)]
 
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::routing::get;
 use okta_host::wit::factors::{EnrollFactorRequest, FactorType};
 use okta_host::wit::raw::{HttpMethod, RawRequest};
 use okta_host::wit::types::{ClientCredentials, DpopMode};
@@ -8,6 +11,8 @@ use okta_host::wit::types::{ErrorKind, OktaError, UserProfile};
 use okta_host::wit::users::CreateUserRequest;
 use okta_host::{Connection, Host, HostConfig, Node};
 use okta_mock::{MockConfig, MockOkta};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
 
 /// The org the tests' connections name; the host routes it to the mock.
 pub const ORG: &str = "dev-424242.okta.com";
@@ -367,4 +372,38 @@ pub fn assert_error(error: &OktaError, kind: ErrorKind, code: Option<&str>) {
         let got = error.error_code.as_deref();
         assert_eq!(got, Some(code), "{error:?}");
     }
+}
+
+/// What a hook endpoint received: the headers and the body of each POST.
+pub type Received = Arc<Mutex<Vec<(HeaderMap, Value)>>>;
+
+/// An endpoint that answers the verification challenge at `/hook` (and not at `/deaf`) and
+/// records deliveries.
+pub async fn receiver() -> (String, Received) {
+    let received: Received = Arc::default();
+    let store = received.clone();
+    let app = Router::new()
+        .route(
+            "/hook",
+            get(|headers: HeaderMap| async move {
+                let challenge = headers
+                    .get("x-okta-verification-challenge")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                axum::Json(json!({ "verification": challenge }))
+            })
+            .post(move |headers: HeaderMap, body: axum::Json<Value>| {
+                let store = store.clone();
+                async move {
+                    store.lock().unwrap().push((headers, body.0));
+                    axum::http::StatusCode::OK
+                }
+            }),
+        )
+        .route("/deaf", get(|| async { axum::Json(json!({})) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    (base, received)
 }
