@@ -338,7 +338,7 @@ async fn app_users_page_and_filter() {
             .unwrap()
             .items
             .len(),
-        1
+        2
     );
     let q = ListAppUsersRequest {
         app_id: slack,

@@ -255,7 +255,7 @@ async fn the_schema_describes_forms_secrets_cases_and_defaults() {
         user["properties"]["id"]["description"]
             .as_str()
             .unwrap()
-            .contains("00u1ero7vZFVEIYLWPBN"),
+            .contains("00u1ero7vZFVEIYLW00L"),
         "WIT docs are the descriptions"
     );
     assert!(

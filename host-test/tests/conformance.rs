@@ -50,9 +50,9 @@ struct Gen<'a> {
 /// Strings the generator draws from: ids of the seeded org, a URL, empty and blank text,
 /// text with characters a path or query must carry safely.
 const TEXTS: &[&str] = &[
-    "00u1ero7vZFVEIYLWPBN",
-    "00g1emaKYZTWRYYRRTSK",
-    "0oa1gjh63g214q0Hq0g4",
+    "00u1ero7vZFVEIYLW00L",
+    "00g1ero7vZFVEIYLW00E",
+    "0oa1ero7vZFVEIYLW00H",
     "ada@example.com",
     "https://hooks.example.com/okta",
     "a",

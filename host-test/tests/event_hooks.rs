@@ -7,7 +7,7 @@ use common::*;
 use okta_host::wit::event_hooks::*;
 use okta_host::wit::types::{ErrorKind, LifecycleStatus, Pair};
 use okta_host::wit::users::SuspendUserRequest;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const SECRET: &str = "hook-secret-6d1f2a";
 

@@ -94,7 +94,7 @@ async fn create_get_and_list_groups() {
             .all(|g| g.group_type == GroupType::OktaGroup)
     );
     let engineering = page.items.iter().find(|g| g.name == "Engineering").unwrap();
-    assert_eq!(engineering.users_count, Some(3));
+    assert_eq!(engineering.users_count, Some(4));
     assert!(
         env.mock
             .requests()

@@ -177,7 +177,7 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
         (
             "factor",
             "factors.enroll-factor",
-            json!({"user-id": ada, "factor-type": "sms", "phone-number": "+15554151337"}),
+            json!({"user-id": ada, "factor-type": "call", "phone-number": "+15554151337"}),
         ),
         (
             "hotp",

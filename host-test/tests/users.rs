@@ -1336,7 +1336,7 @@ async fn list_users_by_q_search_and_sort() {
         .iter()
         .filter_map(|u| u.profile.first_name.clone())
         .collect();
-    assert_eq!(names, vec!["Grace", "Alan", "Ada"]);
+    assert_eq!(names, vec!["Grace", "Barbara", "Alan", "Ada"]);
     let both = ListUsersRequest {
         filter: Some(r#"status eq "ACTIVE""#.into()),
         search: Some("id pr".into()),
@@ -1770,7 +1770,7 @@ async fn list_users_passes_extra_query_parameters_but_never_over_a_field() {
         ..list_request()
     };
     let page = users!(env, call_list_users, &request).unwrap();
-    assert_eq!(page.items.len(), 2);
+    assert_eq!(page.items.len(), 3);
     assert_eq!(
         env.api_requests()[0].query.as_deref(),
         Some("search=profile.department%20eq%20%22Sales%22&fields=id%2Cprofile%3A%28login%29")

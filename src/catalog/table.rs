@@ -108,7 +108,7 @@ pub const ROWS: &[Row] = &[
         true,
         R_USERS,
         &["GET /api/v1/users/{id}", "GET /api/v1/users"],
-        r#"{"user-id": "ada@example.com"}"#,
+        r#"{"user-id": "ada.lovelace@example.com"}"#,
     ),
     row(
         "users.create-user",
@@ -116,7 +116,7 @@ pub const ROWS: &[Row] = &[
         false,
         M_USERS,
         &["POST /api/v1/users"],
-        r#"{"profile": {"login": "ada@example.com", "email": "ada@example.com", "first-name": "Ada", "last-name": "Lovelace"}, "group-ids": ["00g1emaKYZTWRYYRRTSK"], "activate": true}"#,
+        r#"{"profile": {"login": "margaret.hamilton@example.com", "email": "margaret.hamilton@example.com", "first-name": "Margaret", "last-name": "Hamilton"}, "group-ids": ["00g1ero7vZFVEIYLW00E"], "activate": true}"#,
     ),
     row(
         "users.update-user",
@@ -124,7 +124,7 @@ pub const ROWS: &[Row] = &[
         true,
         M_USERS,
         &["POST /api/v1/users/{id}"],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "profile": {"title": "Chief Analyst"}, "profile-extra": "{\"costCenter\": \"R&D\"}"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "profile": {"title": "Chief Analyst"}, "profile-extra": "{\"costCenter\": \"R&D\"}"}"#,
     ),
     row(
         "users.delete-user",
@@ -132,7 +132,7 @@ pub const ROWS: &[Row] = &[
         true,
         M_USERS_R,
         &["GET /api/v1/users/{id}", "DELETE /api/v1/users/{id}"],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "mode": "delete"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "mode": "delete"}"#,
     ),
     row(
         "users.activate-user",
@@ -143,7 +143,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{id}/lifecycle/activate",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "send-email": false}"#,
+        r#"{"user-id": "alan.turing@example.com", "send-email": false}"#,
     ),
     row(
         "users.reactivate-user",
@@ -154,7 +154,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{id}/lifecycle/reactivate",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "send-email": true}"#,
+        r#"{"user-id": "barbara.liskov@example.com", "send-email": true}"#,
     ),
     row(
         "users.deactivate-user",
@@ -165,7 +165,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{id}/lifecycle/deactivate",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L"}"#,
     ),
     row(
         "users.suspend-user",
@@ -176,7 +176,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{id}/lifecycle/suspend",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L"}"#,
     ),
     row(
         "users.unsuspend-user",
@@ -187,7 +187,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{id}/lifecycle/unsuspend",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+        r#"{"user-id": "edsger.dijkstra@example.com"}"#,
     ),
     row(
         "users.unlock-user",
@@ -198,7 +198,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{id}/lifecycle/unlock",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+        r#"{"user-id": "john.backus@example.com"}"#,
     ),
     row(
         "users.reset-password",
@@ -209,7 +209,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{id}/lifecycle/reset_password",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "send-email": false}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "send-email": false}"#,
     ),
     row(
         "users.expire-password",
@@ -221,7 +221,7 @@ pub const ROWS: &[Row] = &[
             "POST /api/v1/users/{id}/lifecycle/expire_password",
             "POST /api/v1/users/{id}/lifecycle/expire_password_with_temp_password",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "temp-password": true, "revoke-sessions": true}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "temp-password": true, "revoke-sessions": true}"#,
     ),
     row(
         "users.forgot-password",
@@ -232,7 +232,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{userId}/credentials/forgot_password",
         ],
-        r#"{"user-id": "ada@example.com", "send-email": true}"#,
+        r#"{"user-id": "ada.lovelace@example.com", "send-email": true}"#,
     ),
     row(
         "users.change-password",
@@ -244,7 +244,7 @@ pub const ROWS: &[Row] = &[
             "POST /api/v1/users/{userId}/credentials/change_password",
             "DELETE /api/v1/users/{userId}/sessions",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "old-password": "correct horse 1", "new-password": "battery staple 2"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "old-password": "Welc0me!2026", "new-password": "Battery staple 2"}"#,
     ),
     row(
         "users.set-password",
@@ -256,7 +256,7 @@ pub const ROWS: &[Row] = &[
             "POST /api/v1/users/{id}",
             "DELETE /api/v1/users/{userId}/sessions",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "password": {"value": "battery staple 2"}, "revoke-sessions": true}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "password": {"value": "Battery staple 2"}, "revoke-sessions": true}"#,
     ),
     row(
         "users.change-recovery-question",
@@ -267,7 +267,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{userId}/credentials/change_recovery_question",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "password": "correct horse 1", "recovery-question": {"question": "First pet?", "answer": "Rex the dog"}}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "password": "Welc0me!2026", "recovery-question": {"question": "First pet?", "answer": "Rex the dog"}}"#,
     ),
     row(
         "users.clear-user-sessions",
@@ -278,7 +278,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "DELETE /api/v1/users/{userId}/sessions",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "oauth-tokens": true}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "oauth-tokens": true}"#,
     ),
     row(
         "users.list-user-groups",
@@ -286,7 +286,7 @@ pub const ROWS: &[Row] = &[
         true,
         R_USERS,
         &["GET /api/v1/users/{id}/groups"],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L"}"#,
     ),
     row(
         "users.list-user-apps",
@@ -294,7 +294,7 @@ pub const ROWS: &[Row] = &[
         true,
         &["okta.apps.read", "okta.users.read"],
         &["GET /api/v1/users/{id}/appLinks", "GET /api/v1/apps"],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "view": "apps", "page": {"fetch-all": true}}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "view": "apps", "page": {"fetch-all": true}}"#,
     ),
     row(
         "users.list-user-types",
@@ -318,7 +318,7 @@ pub const ROWS: &[Row] = &[
         true,
         R_GROUPS,
         &["GET /api/v1/groups/{groupId}"],
-        r#"{"group-id": "00g1emaKYZTWRYYRRTSK"}"#,
+        r#"{"group-id": "00g1ero7vZFVEIYLW00E"}"#,
     ),
     row(
         "groups.create-group",
@@ -326,7 +326,7 @@ pub const ROWS: &[Row] = &[
         false,
         M_GROUPS,
         &["POST /api/v1/groups"],
-        r#"{"name": "Engineering", "description": "Everyone who builds"}"#,
+        r#"{"name": "Platform", "description": "Runs what Engineering builds"}"#,
     ),
     row(
         "groups.update-group",
@@ -337,7 +337,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/groups/{groupId}",
             "PUT /api/v1/groups/{groupId}",
         ],
-        r#"{"group-id": "00g1emaKYZTWRYYRRTSK", "description": "Everyone who builds and ships"}"#,
+        r#"{"group-id": "00g1ero7vZFVEIYLW00E", "description": "Everyone who builds and ships"}"#,
     ),
     row(
         "groups.delete-group",
@@ -345,7 +345,7 @@ pub const ROWS: &[Row] = &[
         true,
         M_GROUPS,
         &["DELETE /api/v1/groups/{groupId}"],
-        r#"{"group-id": "00g1emaKYZTWRYYRRTSK"}"#,
+        r#"{"group-id": "00g1ero7vZFVEIYLW00E"}"#,
     ),
     row(
         "groups.list-group-members",
@@ -353,7 +353,7 @@ pub const ROWS: &[Row] = &[
         true,
         R_GROUPS,
         &["GET /api/v1/groups/{groupId}/users"],
-        r#"{"group-id": "00g1emaKYZTWRYYRRTSK", "page": {"fetch-all": true, "max-items": 5000}}"#,
+        r#"{"group-id": "00g1ero7vZFVEIYLW00E", "page": {"fetch-all": true, "max-items": 5000}}"#,
     ),
     row(
         "groups.list-pending-approvals",
@@ -361,7 +361,7 @@ pub const ROWS: &[Row] = &[
         true,
         R_GROUPS,
         &["GET /api/v1/groups/{groupId}/users"],
-        r#"{"group-id": "00g1emaKYZTWRYYRRTSK"}"#,
+        r#"{"group-id": "00g1ero7vZFVEIYLW00E"}"#,
     ),
     row(
         "groups.add-user-to-group",
@@ -372,7 +372,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "PUT /api/v1/groups/{groupId}/users/{userId}",
         ],
-        r#"{"group-id": "00g1emaKYZTWRYYRRTSK", "user-id": "ada@example.com"}"#,
+        r#"{"group-id": "00g1ero7vZFVEIYLW00E", "user-id": "katherine.johnson@example.com"}"#,
     ),
     row(
         "groups.remove-user-from-group",
@@ -383,7 +383,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "DELETE /api/v1/groups/{groupId}/users/{userId}",
         ],
-        r#"{"group-id": "00g1emaKYZTWRYYRRTSK", "user-id": "ada@example.com"}"#,
+        r#"{"group-id": "00g1ero7vZFVEIYLW00E", "user-id": "ada.lovelace@example.com"}"#,
     ),
     row(
         "apps.list-apps",
@@ -399,7 +399,7 @@ pub const ROWS: &[Row] = &[
         true,
         R_APPS,
         &["GET /api/v1/apps/{appId}"],
-        r#"{"app-id": "0oa1gjh63g214q0Hq0g4"}"#,
+        r#"{"app-id": "0oa1ero7vZFVEIYLW00H"}"#,
     ),
     row(
         "apps.list-app-users",
@@ -407,7 +407,7 @@ pub const ROWS: &[Row] = &[
         true,
         R_APPS,
         &["GET /api/v1/apps/{appId}/users"],
-        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "q": "ada"}"#,
+        r#"{"app-id": "0oa1ero7vZFVEIYLW00H", "q": "ada"}"#,
     ),
     row(
         "apps.assign-user-to-app",
@@ -419,7 +419,7 @@ pub const ROWS: &[Row] = &[
             "POST /api/v1/apps/{appId}/users",
             "GET /api/v1/apps/{appId}/users/{userId}",
         ],
-        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "user-id": "ada@example.com", "scope": "user", "username": "ada"}"#,
+        r#"{"app-id": "0oa1ero7vZFVEIYLW00H", "user-id": "katherine.johnson@example.com", "scope": "user", "username": "katherine"}"#,
     ),
     row(
         "apps.get-app-user-assignment",
@@ -430,7 +430,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "GET /api/v1/apps/{appId}/users/{userId}",
         ],
-        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+        r#"{"app-id": "0oa1ero7vZFVEIYLW00H", "user-id": "00u1ero7vZFVEIYLW00L"}"#,
     ),
     row(
         "apps.update-app-user-assignment",
@@ -441,7 +441,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/apps/{appId}/users/{userId}",
         ],
-        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "user-id": "00u1ero7vZFVEIYLWPBN", "profile": "{\"role\": \"admin\"}"}"#,
+        r#"{"app-id": "0oa1ero7vZFVEIYLW00H", "user-id": "00u1ero7vZFVEIYLW00L", "profile": "{\"role\": \"admin\"}"}"#,
     ),
     row(
         "apps.remove-user-from-app",
@@ -452,7 +452,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "DELETE /api/v1/apps/{appId}/users/{userId}",
         ],
-        r#"{"app-id": "0oa1gjh63g214q0Hq0g4", "user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+        r#"{"app-id": "0oa1ero7vZFVEIYLW00H", "user-id": "00u1ero7vZFVEIYLW00L"}"#,
     ),
     row(
         "factors.list-factors",
@@ -463,7 +463,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "GET /api/v1/users/{userId}/factors",
         ],
-        r#"{"user-id": "ada@example.com"}"#,
+        r#"{"user-id": "ada.lovelace@example.com"}"#,
     ),
     row(
         "factors.enroll-factor",
@@ -474,7 +474,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{userId}/factors",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "factor-type": "sms", "phone-number": "+1-555-415-1337", "activate": true}"#,
+        r#"{"user-id": "grace.hopper@example.com", "factor-type": "sms", "phone-number": "+1-555-415-1337", "activate": true}"#,
     ),
     row(
         "factors.activate-factor",
@@ -485,7 +485,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{userId}/factors/{factorId}/lifecycle/activate",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "factor-id": "mbl1nz9JHJGHWRKMTLHP", "pass-code": "123456"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "factor-id": "mbl1ero7vZFVEIYLW00S", "pass-code": "123456"}"#,
     ),
     row(
         "factors.unenroll-factor",
@@ -496,7 +496,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "DELETE /api/v1/users/{userId}/factors/{factorId}",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN", "factor-id": "mbl1nz9JHJGHWRKMTLHP"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "factor-id": "mbl1ero7vZFVEIYLW00S"}"#,
     ),
     row(
         "factors.reset-all-factors",
@@ -507,7 +507,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "POST /api/v1/users/{id}/lifecycle/reset_factors",
         ],
-        r#"{"user-id": "00u1ero7vZFVEIYLWPBN"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L"}"#,
     ),
     row(
         "system-log.list-events",
@@ -531,7 +531,7 @@ pub const ROWS: &[Row] = &[
         true,
         R_HOOKS,
         &["GET /api/v1/eventHooks/{eventHookId}"],
-        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+        r#"{"event-hook-id": "who1ero7vZFVEIYLW00T"}"#,
     ),
     row(
         "event-hooks.create-event-hook",
@@ -553,7 +553,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/eventHooks/{eventHookId}",
             "POST /api/v1/eventHooks/{eventHookId}/lifecycle/activate",
         ],
-        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+        r#"{"event-hook-id": "who1ero7vZFVEIYLW00T"}"#,
     ),
     row(
         "event-hooks.deactivate-event-hook",
@@ -564,7 +564,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/eventHooks/{eventHookId}",
             "POST /api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
         ],
-        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+        r#"{"event-hook-id": "who1ero7vZFVEIYLW00T"}"#,
     ),
     row(
         "event-hooks.verify-event-hook",
@@ -572,7 +572,7 @@ pub const ROWS: &[Row] = &[
         true,
         M_HOOKS,
         &["POST /api/v1/eventHooks/{eventHookId}/lifecycle/verify"],
-        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+        r#"{"event-hook-id": "who1ero7vZFVEIYLW00T"}"#,
     ),
     row(
         "event-hooks.delete-event-hook",
@@ -584,7 +584,7 @@ pub const ROWS: &[Row] = &[
             "POST /api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
             "DELETE /api/v1/eventHooks/{eventHookId}",
         ],
-        r#"{"event-hook-id": "who8vt36qfNpCGz9H1e6"}"#,
+        r#"{"event-hook-id": "who1ero7vZFVEIYLW00T"}"#,
     ),
     row(
         "event-hooks.delete-all-event-hooks",
@@ -711,7 +711,7 @@ pub const ROWS: &[Row] = &[
             "GET /api/v1/users/{id}",
             "GET /api/v1/users/{userId}/factors",
         ],
-        r#"{"user-id": "ada@example.com"}"#,
+        r#"{"user-id": "ada.lovelace@example.com"}"#,
     ),
     row(
         "picklists.select-user-type",

@@ -381,8 +381,8 @@ async fn the_served_mock_takes_a_large_org_and_faults_from_its_flags() {
     .await;
     assert_eq!(all.status.code(), Some(0), "{}", stdout(&all));
     let page: Value = serde_json::from_str(&stdout(&all)).unwrap();
-    // The admin, the five demo people and the 300 seeded users.
-    assert_eq!(page["items"].as_array().unwrap().len(), 306);
+    // The admin, the seven demo people and the 300 seeded users.
+    assert_eq!(page["items"].as_array().unwrap().len(), 308);
     let down = run(&[&["call", "groups.list-groups"][..], &conn].concat(), &[]).await;
     assert_eq!(down.status.code(), Some(1));
     let error: Value = serde_json::from_str(&stdout(&down)).unwrap();

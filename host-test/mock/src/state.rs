@@ -436,7 +436,7 @@ pub struct State {
     /// one each, oldest first: Okta's search "is computed from asynchronously indexed and
     /// eventually consistent data". Empty (the default): at once.
     pub search_lags: VecDeque<Duration>,
-    counter: u64,
+    counter: u128,
 }
 
 /// The second items of the pairs whose first item is `first`, after `after`, in order.
@@ -455,6 +455,10 @@ fn pairs_after<'a>(
         .take_while(move |(f, _)| f == first)
         .map(|(_, second)| second.as_str())
 }
+
+/// Where the id counter starts: ids look like Okta's (`00u1ero7vZFVEIYLW00D`) and still sort
+/// in creation order.
+const ID_START: u128 = 79_096_110_691_311_131_375_504_625_296;
 
 const ID_ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -495,7 +499,7 @@ impl State {
             traffic: Traffic::new(1.0, DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY),
             oauth: OAuth::default(),
             search_lags: VecDeque::new(),
-            counter: 0,
+            counter: ID_START,
         };
         state.default_type_id = state.add_user_type("user", "User", "The default user type", true);
         state.add_user_type(
@@ -1123,6 +1127,20 @@ impl State {
                 "Sales",
                 Status::Suspended,
             ),
+            (
+                "barbara.liskov@example.com",
+                "Barbara",
+                "Liskov",
+                "Engineering",
+                Status::Provisioned,
+            ),
+            (
+                "john.backus@example.com",
+                "John",
+                "Backus",
+                "Sales",
+                Status::LockedOut,
+            ),
         ];
         let now = SystemTime::now();
         for (login, first, last, department, status) in people {
@@ -1158,7 +1176,66 @@ impl State {
             self.add_member(&group, &id);
             self.assign(&app, &id);
         }
+        // Ada's SMS factor, waiting for its code, and an inactive, verified event hook.
+        let ada = self
+            .find_user("ada.lovelace@example.com")
+            .map(|u| u.id.clone())
+            .unwrap_or_default();
+        let factor = MockFactor {
+            id: self.next_id("mbl"),
+            factor_type: "sms".into(),
+            provider: "OKTA".into(),
+            status: "PENDING_ACTIVATION",
+            profile: Map::from_iter([("phoneNumber".into(), "+1-555-415-1337".into())]),
+            pass_code: Some(demo::ADA_SMS_CODE.into()),
+            shared_secret: None,
+            created: now,
+            last_updated: now,
+        };
+        self.factors.entry(ada).or_default().push(factor);
+        let created = timestamp(now);
+        let id = self.next_id("who");
+        let hook = json!({
+            "id": id,
+            "name": "Flows",
+            "status": "INACTIVE",
+            "verificationStatus": "VERIFIED",
+            "events": {"type": "EVENT_TYPE", "items": ["user.lifecycle.create"]},
+            "channel": {
+                "type": "HTTP",
+                "version": "1.0.0",
+                "config": {"uri": demo::HOOK_URI, "headers": []},
+            },
+            "created": created,
+            "lastUpdated": created,
+            "createdBy": self.admin_id,
+            "_links": {"self": {"href": format!("/api/v1/eventHooks/{id}")}},
+        });
+        let hook = MockHook {
+            json: hook,
+            secret: None,
+        };
+        self.hooks.insert(id, hook);
     }
+}
+
+/// The ids the demo org's objects get, which the catalog's examples name (a test holds
+/// them to the seed).
+pub mod demo {
+    /// The Engineering group.
+    pub const ENGINEERING: &str = "00g1ero7vZFVEIYLW00E";
+    /// The Slack app.
+    pub const SLACK: &str = "0oa1ero7vZFVEIYLW00H";
+    /// Ada Lovelace, `ada.lovelace@example.com`.
+    pub const ADA: &str = "00u1ero7vZFVEIYLW00L";
+    /// Ada's SMS factor, waiting for its code.
+    pub const ADA_SMS: &str = "mbl1ero7vZFVEIYLW00S";
+    /// The code that activates it.
+    pub const ADA_SMS_CODE: &str = "123456";
+    /// An inactive, verified event hook.
+    pub const HOOK: &str = "who1ero7vZFVEIYLW00T";
+    /// Where it sends.
+    pub const HOOK_URI: &str = "https://flows.example.com/hooks/okta";
 }
 
 #[cfg(test)]
@@ -1172,6 +1249,22 @@ mod tests {
         let b = s.next_id("00u");
         assert!(a < b);
         assert_eq!(a.len(), 20);
+    }
+
+    #[test]
+    fn the_demo_org_has_the_ids_the_catalog_examples_name() {
+        let mut s = State::new("t".into());
+        s.seed_demo();
+        let ada = s.find_user("ada.lovelace@example.com").unwrap();
+        assert_eq!(ada.id, demo::ADA);
+        assert_eq!(s.groups[demo::ENGINEERING].profile["name"], "Engineering");
+        assert_eq!(s.apps[demo::SLACK].label, "Slack");
+        let factor = &s.factors[demo::ADA][0];
+        assert_eq!(
+            (factor.id.as_str(), factor.pass_code.as_deref()),
+            (demo::ADA_SMS, Some(demo::ADA_SMS_CODE))
+        );
+        assert_eq!(s.hooks[demo::HOOK].uri(), demo::HOOK_URI);
     }
 
     #[test]

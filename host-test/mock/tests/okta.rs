@@ -140,7 +140,7 @@ async fn lists_page_from_the_cursor_in_every_mode() {
             .collect();
         (active, everyone, state.users.len())
     };
-    assert_eq!(all, 1 + 5 + 25);
+    assert_eq!(all, 1 + 7 + 25);
     // Unfiltered, page by page: every user once, in id order.
     assert_eq!(walk(&served, "/api/v1/users?limit=4", "/id").await, active);
     // A filter walks the same order.
