@@ -957,7 +957,12 @@ fn annotate(schema: &mut Value, docs: &Docs, path: &str) {
         None => default_in(&text),
     };
     if let Some(default) = default {
-        schema["default"] = default;
+        // An optional record or enum is a choice of it or null: the default belongs to the
+        // value's case, where a form's select offers it, not to the choice.
+        match schema.get_mut("anyOf") {
+            Some(Value::Array(cases)) => cases[0]["default"] = default,
+            _ => schema["default"] = default,
+        }
     }
     *schema = described(schema.take(), docs);
 }

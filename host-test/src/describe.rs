@@ -197,7 +197,8 @@ impl ComponentCatalog {
             if required.contains(&name.as_str()) {
                 notes.push("required".to_string());
             }
-            if let Some(default) = property.get("default") {
+            let value_case = &property["anyOf"][0];
+            if let Some(default) = property.get("default").or(value_case.get("default")) {
                 notes.push(format!("default {default}"));
             }
             if property["format"] == "password" {

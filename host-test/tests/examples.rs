@@ -1,25 +1,14 @@
 //! Every catalog example runs as it stands against a freshly seeded mock (the demo org of
 //! `okta-nodes mock --seed`) and succeeds: the ids and logins it names are the demo org's,
 //! and a user it acts on is in the state the node needs (Alan staged, Barbara provisioned,
-//! John locked out, Edsger suspended). One example needs more than the org, and its setup
-//! is here: `verify-event-hook` needs the hook's endpoint to answer Okta's challenge.
+//! John locked out, Edsger suspended, the demo hook sending to an endpoint on the mock that
+//! answers Okta's verification challenge).
 
 mod common;
 
 use common::*;
 use okta_host::Outcome;
-use okta_mock::state::demo;
 use serde_json::Value;
-
-/// What an example needs besides the demo org.
-async fn setup(env: &Env, node: &str) {
-    if node == "event-hooks.verify-event-hook" {
-        let (base, _) = receiver().await;
-        let mut state = env.mock.state();
-        let hook = state.hooks.get_mut(demo::HOOK).expect("the demo hook");
-        hook.json["channel"]["config"]["uri"] = format!("{base}/hook").into();
-    }
-}
 
 #[tokio::test]
 async fn every_example_succeeds_against_a_fresh_demo_org() {
@@ -32,7 +21,6 @@ async fn every_example_succeeds_against_a_fresh_demo_org() {
         };
         let input: Value = serde_json::from_str(example).unwrap();
         let env = Env::seeded().await;
-        setup(&env, &node.id).await;
         match env.host.call_json(&env.conn, &node.id, &input).await {
             Ok(Outcome::Ok(_)) => ran += 1,
             Ok(Outcome::Err(err)) => failed.push(format!("{}: {example}: {err}", node.id)),

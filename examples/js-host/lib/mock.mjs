@@ -11,10 +11,11 @@ export function cliPath() {
 
 /**
  * Starts the mock with the API token it accepts (`token`) and more CLI flags (`extra`, such
- * as `--fault`); resolves when it listens, with its `url`, its `token` and `stop()`.
+ * as `--fault`); resolves when it listens, with its `url`, its `token` and `stop()`. `cli`
+ * is the okta-nodes binary (default: the one build.mjs built).
  */
-export async function startMock({ token = '00mock-api-token', extra = [] } = {}) {
-  const child = spawn(cliPath(), ['mock', '--port', '0', '--quiet', '--token', token, ...extra], {
+export async function startMock({ token = '00mock-api-token', extra = [], cli = cliPath() } = {}) {
+  const child = spawn(cli, ['mock', '--port', '0', '--quiet', '--token', token, ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let seen = '';

@@ -194,6 +194,20 @@ pub async fn lifecycle(
     Ok(page::json(json))
 }
 
+/// `GET /mock/hook`: the demo hook's endpoint answers Okta's verification challenge.
+pub async fn answer_challenge(headers: http::HeaderMap) -> axum::Json<Value> {
+    let challenge = headers
+        .get("x-okta-verification-challenge")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    axum::Json(json!({ "verification": challenge }))
+}
+
+/// `POST /mock/hook`: the demo hook's endpoint takes a delivery.
+pub async fn take_delivery() -> http::StatusCode {
+    http::StatusCode::OK
+}
+
 /// Sends the verification challenge and checks the echo.
 async fn verify(mock: Mock, id: String) -> Reply {
     let (uri, headers, challenge) = {

@@ -140,7 +140,7 @@ impl MockOkta {
             state.oauth.register(app.clone());
         }
         if config.seed {
-            state.seed_demo();
+            state.seed_demo(&format!("http://{addr}"));
         }
         state.seed_users(config.seed_users);
         let shared = Arc::new(Shared {
@@ -472,6 +472,10 @@ fn router(shared: Mock) -> Router {
         .route("/api/v1/realms", get(policies::list_realms))
         .route("/mock/outbox", get(factors::outbox))
         .route(
+            state::demo::HOOK_PATH,
+            get(hooks::answer_challenge).post(hooks::take_delivery),
+        )
+        .route(
             "/mock/faults",
             get(admin::faults)
                 .post(admin::add_fault)
@@ -529,7 +533,7 @@ async fn unknown_method(method: Method, uri: Uri) -> Response {
 /// Checks the credential, applies the fault switches, the rate-limit buckets and the
 /// concurrency limit, logs the request and adds Okta's rate-limit and request-id headers.
 /// The mock's own `/mock/...` routes need the credential too, but are not limited, faulted
-/// or logged.
+/// or logged; the demo hook's endpoint (`/mock/hook`) is open, as a hook's endpoint is.
 async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_BODY)
@@ -555,6 +559,12 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
     // its binding and the route's scope.
     let token_request = path == oauth::TOKEN_PATH;
     let host_name = header(header::HOST).unwrap_or_default();
+    if path == state::demo::HOOK_PATH {
+        // The demo hook's endpoint is the hook's, not Okta's: it takes no credential.
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
+    }
     let admin = path.starts_with("/mock/");
     if admin {
         if !authorized {

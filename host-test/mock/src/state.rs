@@ -1079,7 +1079,8 @@ impl State {
     }
 
     /// Puts the whole demo org in: people, groups and apps.
-    pub fn seed_demo(&mut self) {
+    /// `base` is the mock's own URL: the demo hook sends to the mock's hook endpoint there.
+    pub fn seed_demo(&mut self, base: &str) {
         let engineering = self.add_group("OKTA_GROUP", "Engineering", "Builds the product");
         let sales = self.add_group("OKTA_GROUP", "Sales", "Sells the product");
         self.add_group(
@@ -1204,7 +1205,7 @@ impl State {
             "channel": {
                 "type": "HTTP",
                 "version": "1.0.0",
-                "config": {"uri": demo::HOOK_URI, "headers": []},
+                "config": {"uri": demo::hook_uri(base), "headers": []},
             },
             "created": created,
             "lastUpdated": created,
@@ -1234,8 +1235,18 @@ pub mod demo {
     pub const ADA_SMS_CODE: &str = "123456";
     /// An inactive, verified event hook.
     pub const HOOK: &str = "who1ero7vZFVEIYLW00T";
-    /// Where it sends.
-    pub const HOOK_URI: &str = "https://flows.example.com/hooks/okta";
+    /// Where it sends, on the mock itself: an endpoint that answers Okta's verification
+    /// challenge and takes deliveries (without a credential, as a hook's endpoint does).
+    pub const HOOK_PATH: &str = "/mock/hook";
+
+    /// The hook's URI on the mock at `base` (`http://127.0.0.1:8080`), as Okta requires it:
+    /// https (the mock reaches a loopback URI over plain HTTP).
+    pub fn hook_uri(base: &str) -> String {
+        let host = base
+            .trim_start_matches("http://")
+            .trim_start_matches("https://");
+        format!("https://{host}{HOOK_PATH}")
+    }
 }
 
 #[cfg(test)]
@@ -1254,7 +1265,7 @@ mod tests {
     #[test]
     fn the_demo_org_has_the_ids_the_catalog_examples_name() {
         let mut s = State::new("t".into());
-        s.seed_demo();
+        s.seed_demo("http://127.0.0.1:8080");
         let ada = s.find_user("ada.lovelace@example.com").unwrap();
         assert_eq!(ada.id, demo::ADA);
         assert_eq!(s.groups[demo::ENGINEERING].profile["name"], "Engineering");
@@ -1264,13 +1275,16 @@ mod tests {
             (factor.id.as_str(), factor.pass_code.as_deref()),
             (demo::ADA_SMS, Some(demo::ADA_SMS_CODE))
         );
-        assert_eq!(s.hooks[demo::HOOK].uri(), demo::HOOK_URI);
+        assert_eq!(
+            s.hooks[demo::HOOK].uri(),
+            "https://127.0.0.1:8080/mock/hook"
+        );
     }
 
     #[test]
     fn finds_users_by_id_login_and_short_name() {
         let mut s = State::new("t".into());
-        s.seed_demo();
+        s.seed_demo("http://127.0.0.1:8080");
         let ada = s.find_user("ada.lovelace@example.com").unwrap().id.clone();
         assert_eq!(s.find_user("ADA.LOVELACE").unwrap().id, ada);
         assert_eq!(
