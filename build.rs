@@ -592,6 +592,7 @@ impl<'a> Schema<'a> {
                         holds_json(&mut property, &path);
                         if input {
                             text_rules(&mut property, &path, &field.name);
+                            list_rules(&mut property, &path);
                         }
                         if let Some((_, cases)) = table::ACCEPTS.iter().find(|(p, _)| *p == path) {
                             property = json!({"$ref": property["$ref"], "enum": cases});
@@ -695,6 +696,8 @@ impl<'a> Schema<'a> {
             .chain(table::ENGINE_KEPT)
             .chain(table::NOT_BLANK_FIELDS.iter().filter(|f| f.contains('.')))
             .chain(table::NOT_EMPTY_FIELDS)
+            .chain(table::NOT_EMPTY_LISTS)
+            .chain(table::ONE_HEADER.iter().map(|(p, _)| p))
             .chain(limits::LIMITS.iter().map(|(p, _)| p))
             .copied()
             .collect();
@@ -726,14 +729,6 @@ impl<'a> Schema<'a> {
 /// A table pattern with its placeholders filled: `{S}` a white-space character, `{W}` the
 /// inside of that class, `{HEADERS}` the headers a raw request cannot set (any case).
 fn pattern(template: &str) -> String {
-    let any_case = |word: &str| -> String {
-        word.chars()
-            .map(|c| match c.is_ascii_alphabetic() {
-                true => format!("[{}{}]", c.to_ascii_uppercase(), c),
-                false => regex_escape(c),
-            })
-            .collect()
-    };
     let headers: Vec<String> = limits::FORBIDDEN_HEADERS
         .iter()
         .map(|h| any_case(h))
@@ -742,6 +737,16 @@ fn pattern(template: &str) -> String {
         .replace("{S}", &format!("[{}]", table::WHITE))
         .replace("{W}", table::WHITE)
         .replace("{HEADERS}", &headers.join("|"))
+}
+
+/// A word in any ASCII case, as a pattern: `Host` → `[Hh][Oo][Ss][Tt]`.
+fn any_case(word: &str) -> String {
+    word.chars()
+        .map(|c| match c.is_ascii_alphabetic() {
+            true => format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase()),
+            false => regex_escape(c),
+        })
+        .collect()
 }
 
 /// A character outside a class, as a pattern with the `u` flag reads it (where `\-` is an
@@ -791,6 +796,36 @@ fn text_rules(schema: &mut Value, path: &str, field: &str) {
             let fields = json!({"type": "object", "properties": {item_field: field}});
             target["items"] = json!({"allOf": [items, fields]});
         }
+    }
+}
+
+/// What the component requires of a list in a request: an item at least, or exactly one
+/// header of a name (`src/catalog/table.rs`).
+fn list_rules(schema: &mut Value, path: &str) {
+    let target = match schema.get_mut("anyOf") {
+        Some(Value::Array(cases)) => &mut cases[0],
+        _ => &mut *schema,
+    };
+    if table::NOT_EMPTY_LISTS.contains(&path) {
+        assert!(target["type"] == "array", "{path}: not a list");
+        target["minItems"] = json!(1);
+    }
+    if let Some((_, header)) = table::ONE_HEADER.iter().find(|(p, _)| *p == path) {
+        assert!(target["type"] == "array", "{path}: not a list");
+        let named = json!({
+            "type": "object",
+            "required": ["name"],
+            "properties": {"name": {"type": "string", "pattern": format!("^{}$", any_case(header))}},
+        });
+        target["contains"] = named.clone();
+        target["minContains"] = json!(1);
+        target["maxContains"] = json!(1);
+        let valued = json!({
+            "type": "object",
+            "properties": {"value": {"type": "string", "pattern": pattern(table::NOT_BLANK)}},
+        });
+        let items = target["items"].take();
+        target["items"] = json!({"allOf": [items, {"if": named, "then": valued}]});
     }
 }
 
@@ -1051,6 +1086,19 @@ fn rules(object: &mut Value, name: &str) {
                 "then": set_text(others),
             })),
             table::Rule::AtLeastOne(fields) => all.push(json!({"not": unset(fields)})),
+            table::Rule::AtMost(field, max) => {
+                let mut rule = json!({});
+                let steps: Vec<&str> = field.split('/').collect();
+                let mut at = &mut rule;
+                for (i, step) in steps.iter().enumerate() {
+                    at = &mut at["properties"][*step];
+                    if i + 1 < steps.len() {
+                        at["type"] = json!(["object", "null"]);
+                    }
+                }
+                *at = json!({"type": ["integer", "null"], "maximum": max});
+                all.push(rule);
+            }
             table::Rule::WhenTrue(field, needs) => all.push(json!({
                 "if": {"required": [field], "properties": {*field: {"enum": [true]}}},
                 "then": set(needs),

@@ -42,6 +42,8 @@ pub enum Rule {
     },
     /// At least one of these is set; a field inside a record is `record/field`.
     AtLeastOne(&'static [&'static str]),
+    /// A whole number inside a record (`page/limit`) is at most this, for this request.
+    AtMost(&'static str, u32),
     /// `field` may be set only when `on` is one of `cases`.
     OnlyWhen {
         /// The field that is restricted.
@@ -835,10 +837,28 @@ pub const PATTERNS: &[(&str, &str)] = &[
     ),
     ("users.create-user-request.group-ids[]", "[^{W}]"),
     (
+        "event-hooks.create-event-hook-request.event-types[]",
+        "[^{W}]",
+    ),
+    (
+        "raw.multipart-part.name",
+        "^(?=[\\s\\S]*[^{W}])[^\"\\u0000-\\u001f\\u007f-\\u009f]*$",
+    ),
+    (
         "raw.multipart-part.data-base64",
         "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
     ),
 ];
+
+/// Lists that must hold at least one item, as `<interface>.<type>.<field>`.
+pub const NOT_EMPTY_LISTS: &[&str] = &["event-hooks.create-event-hook-request.event-types"];
+
+/// Header lists that must carry exactly one header of a name (any case), with a value that
+/// is not blank: (`<interface>.<type>.<field>`, the header).
+pub const ONE_HEADER: &[(&str, &str)] = &[(
+    "triggers.verification-request.headers",
+    "X-Okta-Verification-Challenge",
+)];
 
 /// Fields a picklist fills, by field name wherever a request has one: (`user-id`, the
 /// picklist node). The catalog notes each at its JSON Pointer in each input.
@@ -889,6 +909,13 @@ const SEARCHABLE: &[Rule] = &[
 
 /// The rules between a request's fields, by request type (`<interface>.<type>`).
 pub const RULES: &[(&str, &[Rule])] = &[
+    (
+        "system-log.list-events-request",
+        &[Rule::AtMost(
+            "page/limit",
+            super::limits::LOG_PAGE_LIMIT.max,
+        )],
+    ),
     (
         "users.create-user-request",
         &[Rule::AtLeastOne(&["profile/login", "profile/email"])],
