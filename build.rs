@@ -459,6 +459,38 @@ impl<'a> Schema<'a> {
         format!("{interface}.{}", def.name.as_deref().expect("a named type"))
     }
 
+    /// Makes a string field the table says holds JSON take that JSON or its text.
+    fn json_field(&self, schema: &mut Value, path: &str) {
+        let Some((_, shape)) = table::JSON_FIELDS.iter().find(|(p, _)| *p == path) else {
+            return;
+        };
+        let shape = json_shape(shape, |def| self.record_fields(def));
+        holds_json(schema, path, shape);
+        if table::NOT_BLANK_FIELDS.contains(&path) {
+            let text = schema["anyOf"].as_array_mut().and_then(|cases| {
+                cases
+                    .iter_mut()
+                    .find(|c| c.get("contentMediaType").is_some())
+            });
+            text.expect("a text case")["pattern"] = json!(pattern(table::NOT_BLANK));
+        }
+    }
+
+    /// The field names of the record a def names.
+    fn record_fields(&self, def: &str) -> Vec<String> {
+        let found = self.resolve.types.iter().find(|(id, ty)| {
+            ty.name.is_some()
+                && matches!(ty.owner, TypeOwner::Interface(_))
+                && self.def_name(*id) == def
+        });
+        match found.map(|(_, ty)| &ty.kind) {
+            Some(TypeDefKind::Record(record)) => {
+                record.fields.iter().map(|f| f.name.clone()).collect()
+            }
+            _ => panic!("src/catalog/table.rs names {def}: not a record"),
+        }
+    }
+
     /// Queues the def of a named type as used from an input or an output, and gives its
     /// name: a type used both ways whose input form differs (a case a request cannot take,
     /// a secret that is write-only) has an input twin, `<name>.input`.
@@ -589,7 +621,7 @@ impl<'a> Schema<'a> {
                             required.push(field.name.clone());
                         }
                         let mut property = self.of(&field.ty, input);
-                        holds_json(&mut property, &path);
+                        self.json_field(&mut property, &path);
                         if input {
                             text_rules(&mut property, &path, &field.name);
                             list_rules(&mut property, &path);
@@ -633,7 +665,7 @@ impl<'a> Schema<'a> {
                             None => json!({"const": case.name}),
                             Some(ty) => {
                                 let mut payload = self.of(ty, input);
-                                holds_json(&mut payload, &path);
+                                self.json_field(&mut payload, &path);
                                 if input {
                                     text_rules(&mut payload, &path, &case.name);
                                 }
@@ -761,14 +793,15 @@ fn regex_escape(c: char) -> String {
 /// What the component requires of a text field of a request: not blank, one path segment,
 /// or a pattern of its own (`src/catalog/table.rs`).
 fn text_rules(schema: &mut Value, path: &str, field: &str) {
+    if table::JSON_FIELDS.iter().any(|(p, _)| *p == path) {
+        // Its text is ruled where it is made ([`Schema::json_field`]).
+        return;
+    }
     let patterns: Vec<(&str, String)> = table::PATTERNS
         .iter()
         .filter_map(|(p, pat)| Some((p.strip_prefix(path)?, pattern(pat))))
         .collect();
-    let target = match schema.get_mut("anyOf") {
-        Some(Value::Array(cases)) => &mut cases[0],
-        _ => &mut *schema,
-    };
+    let target = value_case(schema);
     let is_text = target["type"] == "string" || target["type"] == json!(["string", "null"]);
     let not_blank = table::NOT_BLANK_FIELDS
         .iter()
@@ -802,10 +835,7 @@ fn text_rules(schema: &mut Value, path: &str, field: &str) {
 /// What the component requires of a list in a request: an item at least, or exactly one
 /// header of a name (`src/catalog/table.rs`).
 fn list_rules(schema: &mut Value, path: &str) {
-    let target = match schema.get_mut("anyOf") {
-        Some(Value::Array(cases)) => &mut cases[0],
-        _ => &mut *schema,
-    };
+    let target = value_case(schema);
     if table::NOT_EMPTY_LISTS.contains(&path) {
         assert!(target["type"] == "array", "{path}: not a list");
         target["minItems"] = json!(1);
@@ -829,28 +859,79 @@ fn list_rules(schema: &mut Value, path: &str) {
     }
 }
 
-/// A string field that holds JSON: the JSON types it takes, or their text, each a named
-/// choice; null stays a choice where it was one.
-fn holds_json(schema: &mut Value, path: &str) {
-    let Some((_, types)) = table::JSON_FIELDS.iter().find(|(p, _)| *p == path) else {
-        return;
+/// What a field that holds JSON takes, decoded: its schema from the table.
+fn json_shape(shape: &table::Json, record_fields: impl Fn(&str) -> Vec<String>) -> Value {
+    // As `patternProperties`, so a form offers no field for them.
+    let null_only = |keys: &[String]| {
+        let names = format!("^(?:{})$", keys.join("|"));
+        json!({"type": "object", "patternProperties": {names: {"type": "null"}}})
     };
+    match shape {
+        table::Json::Object => json!({"type": "object"}),
+        table::Json::ObjectOrArray => json!({"type": ["object", "array"]}),
+        table::Json::ObjectBeside(record) => null_only(
+            &record_fields(record)
+                .iter()
+                .map(|f| camel(f))
+                .collect::<Vec<_>>(),
+        ),
+        table::Json::ObjectWithout(keys) => {
+            null_only(&keys.iter().map(|k| k.to_string()).collect::<Vec<_>>())
+        }
+        table::Json::Shaped(text) => serde_json::from_str(text).expect("a JSON Schema"),
+    }
+}
+
+/// `cost-center` → `costCenter`.
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in name.chars() {
+        match c {
+            '-' => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The case of a field's schema that holds its value: the first of an optional field's
+/// `anyOf` (the value, then null), or the schema itself.
+fn value_case(schema: &mut Value) -> &mut Value {
+    if schema.get("anyOf").is_some() {
+        return &mut schema["anyOf"][0];
+    }
+    schema
+}
+
+/// A string field that holds JSON: the JSON it takes (each type a named choice) or its
+/// text, whose `contentSchema` is the same; null stays a choice where it was one.
+fn holds_json(schema: &mut Value, path: &str, shape: Value) {
     let nullable = schema["type"] == json!(["string", "null"]);
     assert!(
         nullable || schema["type"] == "string",
         "src/catalog/table.rs: {path} holds JSON, so it is a string"
     );
-    let mut cases: Vec<Value> = types
-        .iter()
-        .map(|ty| match *ty {
-            "object" => json!({"type": "object", "title": "Object"}),
-            other => json!({"type": other, "title": title(other)}),
-        })
-        .collect();
+    let mut cases: Vec<Value> = match &shape["type"] {
+        Value::Array(types) => types
+            .iter()
+            .map(|ty| json!({"type": ty, "title": title(ty.as_str().expect("a type"))}))
+            .collect(),
+        _ => {
+            let mut object = shape.clone();
+            object["title"] = json!("Object");
+            vec![object]
+        }
+    };
     cases.push(json!({
         "type": "string",
         "title": "JSON text",
         "contentMediaType": "application/json",
+        "contentSchema": shape,
     }));
     if nullable {
         cases.push(json!({"type": "null", "title": "None"}));
@@ -950,10 +1031,7 @@ fn plain(text: &str) -> String {
 /// with no row there fail the build rather than be guessed at.
 fn annotate(schema: &mut Value, docs: &Docs, path: &str) {
     let text = docs.contents.as_deref().unwrap_or("").replace('\n', " ");
-    let target = match schema.get_mut("anyOf") {
-        Some(Value::Array(cases)) => &mut cases[0],
-        _ => &mut *schema,
-    };
+    let target = value_case(schema);
     let types = target.get("type").cloned().unwrap_or(Value::Null);
     let is = |t: &str| types == t || types.as_array().is_some_and(|a| a.contains(&json!(t)));
     let limit = limits::LIMITS
@@ -994,10 +1072,7 @@ fn annotate(schema: &mut Value, docs: &Docs, path: &str) {
     if let Some(default) = default {
         // An optional record or enum is a choice of it or null: the default belongs to the
         // value's case, where a form's select offers it, not to the choice.
-        match schema.get_mut("anyOf") {
-            Some(Value::Array(cases)) => cases[0]["default"] = default,
-            _ => schema["default"] = default,
-        }
+        value_case(schema)["default"] = default;
     }
     *schema = described(schema.take(), docs);
 }
@@ -1020,46 +1095,96 @@ fn default_in(text: &str) -> Option<Value> {
     }
 }
 
-/// A set field: present and not null.
-fn set(fields: &[&str]) -> Value {
-    let properties: Map<String, Value> = fields
-        .iter()
-        .map(|f| (f.to_string(), json!({"not": {"type": "null"}})))
-        .collect();
-    json!({"required": fields, "properties": properties})
+/// Absent, null or blank text: a field not given.
+fn blank() -> Value {
+    json!({"anyOf": [
+        {"type": "null"},
+        {"type": "string", "pattern": format!("^[{}]*$", table::WHITE)},
+    ]})
 }
 
-/// A set text field, as a query parameter is given: present, not null and not blank (the
-/// component leaves a blank one out).
-fn set_text(fields: &[&str]) -> Value {
-    let properties: Map<String, Value> = fields
-        .iter()
-        .map(|f| {
-            let given = json!({"type": "string", "pattern": pattern(table::NOT_BLANK)});
-            (f.to_string(), given)
-        })
-        .collect();
-    json!({"required": fields, "properties": properties})
+/// Puts `leaf` at a field of `schema` (`record/field` reaches inside a record, `record/*`
+/// is each of its fields). `required`: the field and the records on its way are there,
+/// each an object, as an `if` asks; otherwise an absent field holds vacuously.
+fn put(schema: &mut Value, field: &str, leaf: Value, required: bool) {
+    let steps: Vec<&str> = field.split('/').collect();
+    let mut at = schema;
+    for (i, step) in steps.iter().enumerate() {
+        if *step == "*" {
+            at["additionalProperties"] = leaf;
+            return;
+        }
+        if required {
+            match at["required"].as_array_mut() {
+                Some(names) if !names.contains(&json!(step)) => names.push(json!(step)),
+                Some(_) => {}
+                None => at["required"] = json!([step]),
+            }
+        }
+        at = &mut at["properties"][*step];
+        if i + 1 < steps.len() {
+            // A record inside: say it is one, as a strict validator wants (where the field
+            // need not be there, a null record holds too).
+            at["type"] = match required {
+                true => json!("object"),
+                false => json!(["object", "null"]),
+            };
+        }
+    }
+    *at = leaf;
 }
 
-/// Every one of `fields` unset (absent, null or blank text); `record/field` reaches inside a
-/// record.
+/// Every one of `fields` given: present, not null, and not blank if it is text.
+fn given(fields: &[&str]) -> Value {
+    let mut schema = json!({});
+    for field in fields {
+        put(&mut schema, field, json!({"not": blank()}), true);
+    }
+    schema
+}
+
+/// Every one of `fields` not given: absent, null or blank text.
 fn unset(fields: &[&str]) -> Value {
     let mut schema = json!({});
     for field in fields {
-        let steps: Vec<&str> = field.split('/').collect();
-        let mut at = &mut schema;
-        for (i, step) in steps.iter().enumerate() {
-            at = &mut at["properties"][*step];
-            if i + 1 < steps.len() {
-                // A record inside: say it is one, as a strict validator wants.
-                at["type"] = json!("object");
+        put(&mut schema, field, blank(), false);
+    }
+    schema
+}
+
+/// What a [`table::Then`] asks, as schema keywords.
+fn then(asks: &[table::Then]) -> Value {
+    let mut schema = json!({});
+    let mut all = Vec::new();
+    for ask in asks {
+        match ask {
+            table::Then::Given(field) => put(&mut schema, field, json!({"not": blank()}), true),
+            table::Then::Unset(field) => put(&mut schema, field, blank(), false),
+            table::Then::Not(field, value) => {
+                let value: Value = serde_json::from_str(value).expect("a JSON value");
+                let mut not = json!({});
+                put(&mut not, field, json!({"not": {"const": value}}), false);
+                all.push(not);
             }
+            table::Then::Chars(field, n) => {
+                let mut chars = json!({});
+                let text = json!({"type": "string", "minLength": n, "maxLength": n});
+                put(
+                    &mut chars,
+                    field,
+                    json!({"anyOf": [{"type": "null"}, text]}),
+                    false,
+                );
+                all.push(chars);
+            }
+            table::Then::Requires(field, other) => all.push(json!({
+                "if": given(&[field]),
+                "then": given(&[other]),
+            })),
         }
-        *at = json!({"anyOf": [
-            {"type": "null"},
-            {"type": "string", "pattern": format!("^[{}]*$", table::WHITE)},
-        ]});
+    }
+    if !all.is_empty() {
+        schema["allOf"] = json!(all);
     }
     schema
 }
@@ -1076,32 +1201,25 @@ fn rules(object: &mut Value, name: &str) {
                 let mut pairs = Vec::new();
                 for (i, a) in fields.iter().enumerate() {
                     for b in &fields[i + 1..] {
-                        pairs.push(set_text(&[a, b]));
+                        pairs.push(given(&[a, b]));
                     }
                 }
                 all.push(json!({"not": {"anyOf": pairs}}));
             }
             table::Rule::Requires(field, others) => all.push(json!({
-                "if": set_text(&[field]),
-                "then": set_text(others),
+                "if": given(&[field]),
+                "then": given(others),
             })),
             table::Rule::AtLeastOne(fields) => all.push(json!({"not": unset(fields)})),
             table::Rule::AtMost(field, max) => {
                 let mut rule = json!({});
-                let steps: Vec<&str> = field.split('/').collect();
-                let mut at = &mut rule;
-                for (i, step) in steps.iter().enumerate() {
-                    at = &mut at["properties"][*step];
-                    if i + 1 < steps.len() {
-                        at["type"] = json!(["object", "null"]);
-                    }
-                }
-                *at = json!({"type": ["integer", "null"], "maximum": max});
+                let leaf = json!({"type": ["integer", "null"], "maximum": max});
+                put(&mut rule, field, leaf, false);
                 all.push(rule);
             }
             table::Rule::WhenTrue(field, needs) => all.push(json!({
                 "if": {"required": [field], "properties": {*field: {"enum": [true]}}},
-                "then": set(needs),
+                "then": given(needs),
             })),
             table::Rule::TrueOnlyWith(field, on) => all.push(json!({
                 "if": {"required": [field], "properties": {*field: {"enum": [true]}}},
@@ -1110,13 +1228,14 @@ fn rules(object: &mut Value, name: &str) {
             table::Rule::When {
                 field,
                 cases,
-                needs,
-            } => all.push(json!({
-                "if": {"required": [field], "properties": {*field: {"enum": cases}}},
-                "then": set(needs),
-            })),
+                then: asks,
+            } => {
+                let mut when = json!({});
+                put(&mut when, field, json!({"enum": cases}), true);
+                all.push(json!({"if": when, "then": then(asks)}));
+            }
             table::Rule::OnlyWhen { field, on, cases } => all.push(json!({
-                "if": set(&[field]),
+                "if": given(&[field]),
                 "then": {"required": [on], "properties": {*on: {"enum": cases}}},
             })),
         }

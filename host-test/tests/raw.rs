@@ -56,8 +56,16 @@ async fn requests_any_endpoint_on_the_org() {
 #[tokio::test]
 async fn never_leaves_the_org() {
     let env = Env::start().await;
+    // A well-formed URL on another host: denied, as the egress guard denies it.
+    let elsewhere = raw(HttpMethod::Get, "https://evil.example.com/api/v1/users");
+    let err = call!(env, okta_management_raw, call_request, &elsewhere).unwrap_err();
+    assert_error(&err, ErrorKind::Transport, None);
+    assert!(
+        err.message.contains("reaches only its org"),
+        "{}",
+        err.message
+    );
     for bad in [
-        raw(HttpMethod::Get, "https://evil.example.com/api/v1/users"),
         raw(HttpMethod::Get, "http://dev-424242.okta.com/api/v1/users"),
         raw(HttpMethod::Get, "//evil.example.com/x"),
         raw(HttpMethod::Get, "/api/v1/../../etc"),

@@ -31,16 +31,18 @@ pub enum Rule {
     WhenTrue(&'static str, &'static [&'static str]),
     /// The first field (a boolean) may be true only when the second (a boolean) is true.
     TrueOnlyWith(&'static str, &'static str),
-    /// When `field` is one of `cases`, the `needs` fields are set.
+    /// When `field` (`record/field` reaches inside a record) is one of `cases`, all of
+    /// `then` hold.
     When {
         /// The field whose value decides.
         field: &'static str,
-        /// The values that need more.
+        /// The values that ask more.
         cases: &'static [&'static str],
-        /// What they need.
-        needs: &'static [&'static str],
+        /// What they ask.
+        then: &'static [Then],
     },
-    /// At least one of these is set; a field inside a record is `record/field`.
+    /// At least one of these is set; a field inside a record is `record/field`, and
+    /// `record/*` is any of its fields.
     AtLeastOne(&'static [&'static str]),
     /// A whole number inside a record (`page/limit`) is at most this, for this request.
     AtMost(&'static str, u32),
@@ -53,6 +55,20 @@ pub enum Rule {
         /// The values that allow it.
         cases: &'static [&'static str],
     },
+}
+
+/// What a [`Rule::When`] asks of another field of the request.
+pub enum Then {
+    /// The field is given: not null, and not blank if it is text.
+    Given(&'static str),
+    /// The field is not given: absent, null or blank text.
+    Unset(&'static str),
+    /// The field is not this JSON value (`"hook"`, `false`).
+    Not(&'static str, &'static str),
+    /// The field, where it is text, has exactly this many characters.
+    Chars(&'static str, u32),
+    /// When the first field is given, so is the second.
+    Requires(&'static str, &'static str),
 }
 
 const R_USERS: &[&str] = &["okta.users.read"];
@@ -126,7 +142,7 @@ pub const ROWS: &[Row] = &[
         true,
         M_USERS,
         &["POST /api/v1/users/{id}"],
-        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "profile": {"title": "Chief Analyst"}, "profile-extra": "{\"costCenter\": \"R&D\"}"}"#,
+        r#"{"user-id": "00u1ero7vZFVEIYLW00L", "profile": {"title": "Chief Analyst"}, "profile-extra": "{\"employeeBadge\": \"B-1815\", \"nickName\": null}"}"#,
     ),
     row(
         "users.delete-user",
@@ -753,22 +769,60 @@ pub const SECRETS: &[&str] = &[
     "triggers.event-hook-delivery.expected-authorization",
 ];
 
-/// String fields that hold JSON, as `<interface>.<type>.<field or case>`, with the JSON
-/// types they hold. A caller writes the value as JSON of those types or as its text; the
-/// schema offers each, the text marked `contentMediaType: application/json` (blank text is
-/// none). Every other string field takes a string and nothing else.
-pub const JSON_FIELDS: &[(&str, &[&str])] = &[
-    ("users.create-user-request.profile-extra", OBJECT),
-    ("users.update-user-request.profile-extra", OBJECT),
-    ("groups.create-group-request.profile-extra", OBJECT),
-    ("groups.update-group-request.profile-extra", OBJECT),
-    ("apps.assign-user-to-app-request.profile", OBJECT),
-    ("apps.update-app-user-assignment-request.profile", OBJECT),
-    ("raw.raw-body.json", &["object", "array"]),
-    ("triggers.event-hook-delivery.body", OBJECT),
+/// String fields that hold JSON, as `<interface>.<type>.<field or case>`, with what they
+/// hold. A caller writes the value as that JSON or as its text; the schema offers each,
+/// the text marked `contentMediaType: application/json` with the same `contentSchema`
+/// (blank text is none). Every other string field takes a string and nothing else.
+pub const JSON_FIELDS: &[(&str, Json)] = &[
+    (
+        "users.create-user-request.profile-extra",
+        Json::ObjectBeside("types.user-profile"),
+    ),
+    (
+        "users.update-user-request.profile-extra",
+        Json::ObjectBeside("types.user-profile"),
+    ),
+    (
+        "groups.create-group-request.profile-extra",
+        Json::ObjectWithout(GROUP_OWN),
+    ),
+    (
+        "groups.update-group-request.profile-extra",
+        Json::ObjectWithout(GROUP_OWN),
+    ),
+    ("apps.assign-user-to-app-request.profile", Json::Object),
+    (
+        "apps.update-app-user-assignment-request.profile",
+        Json::Object,
+    ),
+    ("raw.raw-body.json", Json::ObjectOrArray),
+    ("triggers.event-hook-delivery.body", Json::Shaped(DELIVERY)),
 ];
 
-const OBJECT: &[&str] = &["object"];
+/// What a string field that holds JSON holds.
+pub enum Json {
+    /// An object.
+    Object,
+    /// An object or an array.
+    ObjectOrArray,
+    /// An object of custom attributes beside a record of standard ones: a key a field of
+    /// the record sets (its name in camelCase) may only be null there, which clears it.
+    ObjectBeside(&'static str),
+    /// An object in which these keys, which fields of their own set, may only be null.
+    ObjectWithout(&'static [&'static str]),
+    /// An object of this JSON Schema (as text).
+    Shaped(&'static str),
+}
+
+/// The group profile keys `name` and `description`, which fields of their own set.
+const GROUP_OWN: &[&str] = &["name", "description"];
+
+/// An event hook delivery: Okta's envelope, `data.events` a list of log events, each
+/// with its `uuid`.
+const DELIVERY: &str = r#"{"type": "object", "required": ["data"], "properties": {"data":
+    {"type": "object", "title": "Data", "required": ["events"], "properties": {"events":
+    {"type": "array", "title": "Events", "items": {"type": "object", "required": ["uuid"],
+    "properties": {"uuid": {"type": "string", "title": "UUID"}}}}}}}}"#;
 
 /// Text the component takes only when it has a character that is not white space (Rust's
 /// `trim`): a blank value is refused, or, in an optional field a rule names, taken as
@@ -792,6 +846,7 @@ pub const NOT_BLANK_FIELDS: &[&str] = &[
     "users.recovery-question.question",
     "users.recovery-question.answer",
     "types.pair.name",
+    "triggers.event-hook-delivery.body",
 ];
 
 /// Fields that must not be empty (a password: any characters, spaces too), as
@@ -824,8 +879,9 @@ pub const SEGMENT: &str =
 /// (what `trim` removes), `{HEADERS}` for the headers a raw request cannot set.
 pub const PATTERNS: &[(&str, &str)] = &[
     ("event-hooks.create-event-hook-request.uri", "^{S}*https://"),
-    // On the org: its URL, a path from `/`, or one relative to /api/v1; no query, fragment,
-    // dot segment or character that needs percent-encoding.
+    // On the org: a URL (its host is checked against the connection's at call time), a
+    // path from `/`, or one relative to /api/v1; no query, fragment, dot segment or
+    // character that needs percent-encoding.
     (
         "raw.raw-request.path",
         "^{S}*(?:[Hh][Tt][Tt][Pp][Ss]://[^/]*(?=/))?(?!.*://)(?!//)(?!(?:[^/]*/)*(?:\\.|%2[Ee]){1,2}(?:/|{S}*$))[!$%&'()*+,\\-./0-9:;=@A-Z\\[\\]_a-z~]+{S}*$",
@@ -918,7 +974,53 @@ pub const RULES: &[(&str, &[Rule])] = &[
     ),
     (
         "users.create-user-request",
-        &[Rule::AtLeastOne(&["profile/login", "profile/email"])],
+        &[
+            Rule::AtLeastOne(&["profile/login", "profile/email"]),
+            Rule::When {
+                field: "next-login",
+                cases: &["change-password"],
+                then: &[
+                    Then::Given("password"),
+                    Then::Not("password", "\"hook\""),
+                    Then::Not("activate", "false"),
+                ],
+            },
+            Rule::When {
+                field: "provider/provider-type",
+                cases: &["federation", "social"],
+                then: &[Then::Unset("password"), Then::Unset("recovery-question")],
+            },
+        ],
+    ),
+    (
+        "users.password-hash",
+        &[
+            Rule::When {
+                field: "algorithm",
+                cases: &["bcrypt"],
+                then: &[
+                    Then::Given("salt"),
+                    Then::Chars("salt", 22),
+                    Then::Given("work-factor"),
+                ],
+            },
+            Rule::When {
+                field: "algorithm",
+                cases: &["pbkdf2"],
+                then: &[
+                    Then::Given("salt"),
+                    Then::Given("salt-order"),
+                    Then::Given("iteration-count"),
+                    Then::Given("key-size"),
+                    Then::Given("digest-algorithm"),
+                ],
+            },
+            Rule::When {
+                field: "algorithm",
+                cases: &["md5", "sha1", "sha256", "sha512"],
+                then: &[Then::Requires("salt", "salt-order")],
+            },
+        ],
     ),
     (
         "groups.update-group-request",
@@ -932,7 +1034,16 @@ pub const RULES: &[(&str, &[Rule])] = &[
     ("groups.list-groups-request", SEARCHABLE),
     (
         "users.update-user-request",
-        &[Rule::WhenTrue("strict", &["password"])],
+        &[
+            Rule::WhenTrue("strict", &["password"]),
+            Rule::AtLeastOne(&[
+                "profile/*",
+                "profile-extra",
+                "password",
+                "recovery-question",
+                "realm-id",
+            ]),
+        ],
     ),
     (
         "users.expire-password-request",
@@ -959,22 +1070,25 @@ pub const RULES: &[(&str, &[Rule])] = &[
             Rule::When {
                 field: "factor-type",
                 cases: &["sms", "call"],
-                needs: &["phone-number"],
+                then: &[Then::Given("phone-number")],
             },
             Rule::When {
                 field: "factor-type",
                 cases: &["email"],
-                needs: &["email"],
+                then: &[Then::Given("email")],
             },
             Rule::When {
                 field: "factor-type",
                 cases: &["question"],
-                needs: &["question", "answer"],
+                then: &[Then::Given("question"), Then::Given("answer")],
             },
             Rule::When {
                 field: "factor-type",
                 cases: &["token-hotp"],
-                needs: &["factor-profile-id", "shared-secret"],
+                then: &[
+                    Then::Given("factor-profile-id"),
+                    Then::Given("shared-secret"),
+                ],
             },
             Rule::OnlyWhen {
                 field: "activate",

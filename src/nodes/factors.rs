@@ -159,7 +159,8 @@ pub(crate) fn build_enroll(req: &EnrollFactorRequest) -> Result<RequestSpec, Okt
         ));
     }
     let hotp = req.factor_type == FactorType::TokenHotp;
-    if !hotp && (req.factor_profile_id.is_some() || req.shared_secret.is_some()) {
+    let given = |field: &Option<String>| encode::non_blank(field).is_some();
+    if !hotp && (given(&req.factor_profile_id) || given(&req.shared_secret)) {
         return Err(invalid_input(
             "factor-profile-id and shared-secret work only for a token-hotp factor",
         ));

@@ -69,27 +69,25 @@ pub(crate) fn get_group<T: Transport>(
     objects::group(&resp.body)
 }
 
-/// Merges a name, a description and `profile-extra` into a group profile.
+/// The group profile keys that fields of their own set.
+const OWN: [&str; 2] = ["name", "description"];
+
+/// Merges a name, a description and `profile-extra` into a group profile (blank text is
+/// not given; `profile-extra` may only clear `name` or `description`, with null).
 fn merge_profile(
     profile: &mut Map<String, Value>,
     name: Option<&str>,
     description: Option<&str>,
     extra: Option<&str>,
 ) -> Result<(), OktaError> {
-    for (key, value) in objects::parse_profile_extra("profile-extra", extra)? {
-        if (key == "name" && name.is_some()) || (key == "description" && description.is_some()) {
-            return Err(invalid_input(format!(
-                "profile-extra sets `{key}`, which the request already sets"
-            )));
+    let mut given = Map::new();
+    for (key, value) in OWN.iter().zip([name, description]) {
+        if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            given.insert((*key).into(), value.into());
         }
-        profile.insert(key, value);
     }
-    if let Some(name) = name {
-        profile.insert("name".into(), name.into());
-    }
-    if let Some(description) = description {
-        profile.insert("description".into(), description.into());
-    }
+    objects::merge_extra(&mut given, extra, "profile-extra", |key| OWN.contains(&key))?;
+    profile.extend(given);
     Ok(())
 }
 
@@ -142,9 +140,11 @@ pub(crate) fn update_group<T: Transport>(
     req: UpdateGroupRequest,
 ) -> Result<Group, OktaError> {
     let path = group_path(&req.group_id)?;
+    // Checked whole before anything is sent.
+    merged_group_profile(br#"{"profile": {}}"#, &req)?;
     let nothing = encode::non_blank(&req.name).is_none()
-        && req.description.is_none()
-        && objects::parse_profile_extra("profile-extra", req.profile_extra.as_deref())?.is_empty();
+        && encode::non_blank(&req.description).is_none()
+        && encode::non_blank(&req.profile_extra).is_none();
     if nothing {
         return Err(invalid_input(
             "nothing to update: set name, description or profile-extra",

@@ -24,6 +24,10 @@ macro_rules! standard_profile {
         /// Each standard attribute: Okta's key and the WIT field.
         const STANDARD: &[(&str, Read, Write)] = &[$(($key, |p| &p.$field, |p| &mut p.$field),)*];
 
+        /// The WIT field names, in the order of [`STANDARD`].
+        #[cfg(test)]
+        const FIELDS: &[&str] = &[$(stringify!($field),)*];
+
         /// A profile with no attribute set.
         pub(crate) fn empty_profile() -> UserProfile {
             UserProfile { $($field: None,)* }
@@ -65,10 +69,11 @@ standard_profile! {
     timezone => "timezone",
 }
 
-/// Writes the present standard attributes into an Okta profile object.
+/// Writes the given standard attributes into an Okta profile object: blank text is not
+/// given.
 fn write_standard(profile: &UserProfile, out: &mut Map<String, Value>) {
     for (key, read, _) in STANDARD {
-        if let Some(value) = read(profile) {
+        if let Some(value) = read(profile).as_ref().filter(|v| !v.trim().is_empty()) {
             out.insert((*key).to_string(), Value::String(value.clone()));
         }
     }
@@ -114,9 +119,9 @@ pub(crate) fn parse_profile_extra(
     }
 }
 
-/// Builds an Okta profile object from the standard fields and `profile-extra`. A key given
-/// both ways is `invalid-input`; `profile-extra` may set a standard key the fields leave out
-/// (to send `null`, for example).
+/// Builds an Okta profile object from the standard fields and `profile-extra`. A standard
+/// attribute has its field: in `profile-extra` it may only be null, which clears it where
+/// the field is not given.
 pub(crate) fn profile_object(
     profile: &UserProfile,
     extra: Option<&str>,
@@ -124,15 +129,34 @@ pub(crate) fn profile_object(
 ) -> Result<Map<String, Value>, OktaError> {
     let mut out = Map::new();
     write_standard(profile, &mut out);
-    for (key, value) in parse_profile_extra(extra_field, extra)? {
-        if out.contains_key(&key) {
-            return Err(invalid_input(format!(
-                "{extra_field} sets `{key}`, which the profile fields already set"
-            )));
-        }
-        out.insert(key, value);
-    }
+    let own = |key: &str| STANDARD.iter().any(|(k, _, _)| *k == key);
+    merge_extra(&mut out, extra, extra_field, own)?;
     Ok(out)
+}
+
+/// Merges `profile-extra` into a profile: a key `own` names (one a field of its own sets)
+/// may only be null there, and is left as the field set it.
+pub(crate) fn merge_extra(
+    profile: &mut Map<String, Value>,
+    extra: Option<&str>,
+    extra_field: &str,
+    own: impl Fn(&str) -> bool,
+) -> Result<(), OktaError> {
+    for (key, value) in parse_profile_extra(extra_field, extra)? {
+        if own(&key) {
+            if !value.is_null() {
+                return Err(invalid_input(format!(
+                    "{extra_field} sets `{key}`, which has a field of its own (here it may \
+                     only be null, to clear it)"
+                )));
+            }
+            if profile.contains_key(&key) {
+                continue;
+            }
+        }
+        profile.insert(key, value);
+    }
+    Ok(())
 }
 
 /// Reads Okta's `LifecycleStatus` member `status`.
@@ -656,6 +680,19 @@ pub(crate) mod tests {
         write_standard(&profile, &mut out);
         assert_eq!(out, map);
         assert_eq!(STANDARD.len(), 31);
+        // The catalog names each key by its field in camelCase (`build.rs`, `camel`).
+        for ((key, _, _), field) in STANDARD.iter().zip(FIELDS) {
+            let mut camel = String::new();
+            for (i, word) in field.split('_').enumerate() {
+                let mut chars = word.chars();
+                match (i, chars.next()) {
+                    (0, _) => camel.push_str(word),
+                    (_, Some(first)) => camel.extend(first.to_uppercase().chain(chars)),
+                    (_, None) => {}
+                }
+            }
+            assert_eq!(*key, camel);
+        }
     }
 
     #[test]

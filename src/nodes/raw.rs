@@ -2,14 +2,14 @@
 //! retries and 429 handling as the typed nodes.
 
 use crate::client::encode;
-use crate::client::error::invalid_input;
+use crate::client::error::{failure, invalid_input};
 use crate::client::retry::{Backoff, DEFAULT_BACKOFF, Policy};
 use crate::client::spec::{Body, Method, RequestSpec, Retry};
 use crate::client::{Client, Transport};
 use crate::wit::raw::{
     Backoff as WitBackoff, HttpMethod, MultipartPart, RawBody, RawRequest, RawResponse,
 };
-use crate::wit::types::{OktaError, Pair};
+use crate::wit::types::{ErrorKind, OktaError, Pair};
 use std::time::Duration;
 
 use crate::catalog::limits::{RAW_RETRIES, RETRY_DELAY_MS, TIMEOUT_MS};
@@ -21,10 +21,18 @@ pub(crate) fn check_path(path: &str, domain: &str) -> Result<String, OktaError> 
     let mut path = path.trim();
     if let Some((scheme, rest)) = path.split_once("://") {
         let host = rest.split('/').next().unwrap_or(rest);
-        if !scheme.eq_ignore_ascii_case("https") || !host.eq_ignore_ascii_case(domain) {
+        if !scheme.eq_ignore_ascii_case("https") {
             return Err(invalid_input(format!(
-                "path must be on the org ({domain}), not {scheme}://{host}"
+                "path must be on the org (https://{domain}), not {scheme}://{host}"
             )));
+        }
+        if !host.eq_ignore_ascii_case(domain) {
+            // A well-formed URL, but not this connection's org: denied, as the host's
+            // egress guard denies any other host.
+            return Err(failure(
+                ErrorKind::Transport,
+                format!("denied: {host} is not the org ({domain}); a call reaches only its org"),
+            ));
         }
         path = &rest[host.len()..];
     }
@@ -138,6 +146,9 @@ fn body(body: &RawBody) -> Result<Option<Body>, OktaError> {
     }
     Ok(Some(match body {
         RawBody::Json(text) if text.trim().is_empty() => return Ok(None),
+        RawBody::Form(fields) if fields.iter().any(|f| f.name.trim().is_empty()) => {
+            return Err(invalid_input("form has a field without a name"));
+        }
         RawBody::Json(text) => Body::Json(
             serde_json::from_str(text)
                 .map_err(|e| invalid_input(format!("body is not JSON: {e}")))?,
@@ -259,7 +270,7 @@ pub(crate) fn build_request(
         Retry::Unsafe
     });
     for pair in req.query.as_deref().unwrap_or_default() {
-        if pair.name.is_empty() {
+        if pair.name.trim().is_empty() {
             return Err(invalid_input("query has a parameter without a name"));
         }
         spec = spec.query(pair.name.clone(), &pair.value);
@@ -382,8 +393,9 @@ mod tests {
             "/api/v1/groups/00g1/users"
         );
         assert!(check_path("users/../../admin", org).is_err());
+        let elsewhere = check_path("https://evil.com/api/v1/users", org).unwrap_err();
+        assert_eq!(elsewhere.kind, ErrorKind::Transport);
         for bad in [
-            "https://evil.com/api/v1/users",
             "http://x.okta.com/api/v1/users",
             "ftp://x.okta.com/a",
             "//evil.com/a",

@@ -59,19 +59,19 @@ fn same_secret(given: &str, expected: &str) -> bool {
         == 0
 }
 
-/// `triggers.receive-event-hook`: the wanted events of one delivery, each once.
+/// `triggers.receive-event-hook`: the wanted events of one delivery, each once. The
+/// delivery's shape is checked first (`invalid-input`, as the schema says), then its
+/// authorization (`unauthorized`), then the events are read.
 pub(crate) fn receive_event_hook(req: EventHookDelivery) -> Result<Vec<LogEvent>, OktaError> {
-    if let Some(expected) = &req.expected_authorization {
-        if expected.is_empty() {
-            return Err(invalid_input("expected-authorization is empty"));
-        }
-        let given = header(&req.headers, "authorization").unwrap_or("");
-        if !same_secret(given, expected) {
-            return Err(failure(
-                ErrorKind::Unauthorized,
-                "the delivery's Authorization header is missing or wrong",
-            ));
-        }
+    if req
+        .expected_authorization
+        .as_ref()
+        .is_some_and(String::is_empty)
+    {
+        return Err(invalid_input("expected-authorization is empty"));
+    }
+    if req.headers.iter().any(|h| h.name.trim().is_empty()) {
+        return Err(invalid_input("headers has a header without a name"));
     }
     if req.body.len() > MAX_DELIVERY_BYTES {
         return Err(invalid_input(format!(
@@ -84,6 +84,20 @@ pub(crate) fn receive_event_hook(req: EventHookDelivery) -> Result<Vec<LogEvent>
         .pointer("/data/events")
         .and_then(Value::as_array)
         .ok_or_else(|| invalid_input("body has no data.events list: not an Okta event hook"))?;
+    if let Some(i) = events.iter().position(|e| !e["uuid"].is_string()) {
+        return Err(invalid_input(format!(
+            "body data.events[{i}] has no uuid: not a log event"
+        )));
+    }
+    if let Some(expected) = &req.expected_authorization {
+        let given = header(&req.headers, "authorization").unwrap_or("");
+        if !same_secret(given, expected) {
+            return Err(failure(
+                ErrorKind::Unauthorized,
+                "the delivery's Authorization header is missing or wrong",
+            ));
+        }
+    }
     let wanted: Vec<&str> = req.event_types.iter().map(|t| t.trim()).collect();
     let mut out: Vec<LogEvent> = Vec::new();
     for (i, event) in events.iter().enumerate() {
@@ -388,6 +402,24 @@ mod tests {
             expected_authorization: auth.map(Into::into),
             event_types: types.iter().map(|t| t.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn a_delivery_of_the_wrong_shape_is_invalid_input_before_its_authorization_is_read() {
+        for body in ["", "{}", r#"{"data": {"events": [{"eventType": "x"}]}}"#] {
+            let mut req = delivery(body, Some("secret"), &[]);
+            req.headers = pairs(&[("Authorization", "not-the-secret")]);
+            let err = receive_event_hook(req).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::InvalidInput, "{body}");
+        }
+        let mut blank_name = delivery(r#"{"data": {"events": []}}"#, None, &[]);
+        blank_name.headers = pairs(&[(" ", "x")]);
+        let err = receive_event_hook(blank_name).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        let mut unauthorized = delivery(r#"{"data": {"events": []}}"#, Some("secret"), &[]);
+        unauthorized.headers = pairs(&[("Authorization", "nope")]);
+        let err = receive_event_hook(unauthorized).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Unauthorized);
     }
 
     const BODY: &str = r#"{"eventType":"com.okta.event_hook","eventId":"e1","data":{"events":[

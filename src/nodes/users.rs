@@ -197,7 +197,8 @@ fn hash_json(field: &str, hash: &PasswordHash) -> Result<Value, OktaError> {
     if hash.value.trim().is_empty() {
         return Err(invalid_input(format!("{field}.value is empty")));
     }
-    let salt = hash.salt.as_deref().filter(|s| !s.is_empty());
+    // Blank is no salt; a salt is sent as given.
+    let salt = hash.salt.as_deref().filter(|s| !s.trim().is_empty());
     let mut out = Map::new();
     let algorithm = match hash.algorithm {
         HashAlgorithm::Bcrypt => "BCRYPT",
@@ -212,7 +213,7 @@ fn hash_json(field: &str, hash: &PasswordHash) -> Result<Value, OktaError> {
     match hash.algorithm {
         HashAlgorithm::Bcrypt => {
             let salt = salt.ok_or_else(|| missing("salt"))?;
-            if salt.len() != 22 {
+            if salt.chars().count() != 22 {
                 return Err(invalid_input(format!(
                     "{field}.salt must be 22 characters for BCRYPT"
                 )));
@@ -441,7 +442,8 @@ pub(crate) fn build_update(req: &UpdateUserRequest) -> Result<RequestSpec, OktaE
     let profile =
         objects::profile_object(&req.profile, req.profile_extra.as_deref(), "profile-extra")?;
     let mut body = Map::new();
-    if !profile.is_empty() {
+    // Given `profile-extra` (`{}` too) is a profile change, if one that changes nothing.
+    if !profile.is_empty() || encode::non_blank(&req.profile_extra).is_some() {
         body.insert("profile".into(), Value::Object(profile));
     }
     let credentials = credentials(req.password.as_ref(), req.recovery_question.as_ref())?;
@@ -1064,6 +1066,52 @@ mod tests {
                 "realmId": "guo1",
                 "type": {"id": "oty1"},
             })
+        );
+    }
+
+    #[test]
+    fn profile_extra_only_clears_a_standard_attribute_and_blank_text_is_not_given() {
+        let mut req = create("a@x.com");
+        req.profile.title = Some("  ".into());
+        req.profile_extra = Some(r#"{"nickName": null, "badge": "B-1"}"#.into());
+        let json = |req: &CreateUserRequest| match build_create_user(req).unwrap().body {
+            Some(Body::Json(body)) => body,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            json(&req)["profile"],
+            json!({"login": "a@x.com", "email": "a@x.com", "nickName": null, "badge": "B-1"})
+        );
+        // A standard attribute with a value belongs in its field.
+        req.profile_extra = Some(r#"{"title": "Chief"}"#.into());
+        let err = build_create_user(&req).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert!(err.message.contains("`title`"), "{}", err.message);
+        // Null beside a given field: the field stands.
+        req.profile.title = Some("Chief".into());
+        req.profile_extra = Some(r#"{"title": null}"#.into());
+        assert_eq!(json(&req)["profile"]["title"], "Chief");
+    }
+
+    #[test]
+    fn a_bcrypt_salt_is_22_characters_not_bytes_and_a_blank_salt_is_none() {
+        let hash = |salt: &str| PasswordHash {
+            algorithm: HashAlgorithm::Bcrypt,
+            value: "v".into(),
+            salt: Some(salt.into()),
+            salt_order: None,
+            work_factor: Some(10),
+            iteration_count: None,
+            key_size: None,
+            digest_algorithm: None,
+        };
+        assert!(hash_json("h", &hash(&"é".repeat(22))).is_ok());
+        assert!(hash_json("h", &hash(&"a".repeat(21))).is_err());
+        let err = hash_json("h", &hash("   ")).unwrap_err();
+        assert!(
+            err.message.contains("h.salt is required"),
+            "{}",
+            err.message
         );
     }
 

@@ -608,10 +608,19 @@ async fn receive_serves_a_hook_that_the_event_hook_flow_registers() {
     let wrong = http(
         port,
         "POST /okta/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer guess\r\n\
-         Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+         Content-Type: application/json\r\nContent-Length: 22\r\nConnection: close\r\n\r\n\
+         {\"data\":{\"events\":[]}}",
     )
     .await;
     assert!(wrong.contains(" 401 "), "{wrong}");
+    // Not a delivery at all: refused for its shape, whoever sends it.
+    let junk = http(
+        port,
+        "POST /okta/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer guess\r\n\
+         Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+    )
+    .await;
+    assert!(junk.contains(" 400 "), "{junk}");
     let no_challenge = http(
         port,
         "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
