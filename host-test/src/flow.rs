@@ -3,8 +3,9 @@
 //! an earlier output (`for-each`, with `${item...}`). The examples in `examples/flows/` are
 //! flows.
 
-use crate::catalog::Outcome;
-use crate::host::{Connection, Host};
+use crate::calls::Outcome;
+use crate::connection::Connection;
+use crate::engine::Host;
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde::Deserialize;
 use serde_json::{Map, Value};

@@ -21,27 +21,24 @@
 //! ```
 #![deny(missing_docs)]
 
-mod cache;
+pub mod calls;
 pub mod catalog;
-pub mod connect;
-pub mod deadline;
-pub mod describe;
-pub mod dynamic;
+pub mod connection;
+pub mod egress;
+pub mod engine;
 pub mod flow;
-pub mod hooks;
-pub mod host;
-mod reuse;
-mod tenant;
-pub mod tokens;
+pub mod state;
 
-pub use catalog::{MAX_INPUT_BYTES, NodeInfo, Outcome};
-pub use connect::{Pool, PoolLimits};
-pub use deadline::{Deadline, DeadlinePassed};
-pub use describe::ComponentCatalog;
-pub use hooks::{Route, TimeoutCaps};
-pub use host::{
-    COMPONENT_WASM, Connection, Credential, DEFAULT_DEADLINE, Host, HostConfig, Interfaces,
-    MAX_DEADLINE, NoInstanceFree, Node, RawNode, Reuse,
+pub use calls::{MAX_INPUT_BYTES, Outcome};
+pub use catalog::NodeInfo;
+pub use catalog::describe::ComponentCatalog;
+pub use connection::{Connection, Credential};
+pub use egress::connect::{Pool, PoolLimits};
+pub use egress::deadline::{Deadline, DeadlinePassed};
+pub use egress::{Route, TimeoutCaps};
+pub use engine::{
+    COMPONENT_WASM, DEFAULT_DEADLINE, Host, HostConfig, Interfaces, MAX_DEADLINE, NoInstanceFree,
+    Node, RawNode, Reuse,
 };
 
 /// Typed bindings to the component's exports.

@@ -269,7 +269,7 @@ async fn a_service_apps_mint_and_call_share_one_deadline() {
     );
     // The limit: the deadline, the grace and room for a busy machine (3.5 s); the old sum,
     // the mint and then a whole deadline, was 3.9 s and more.
-    let limit = Duration::from_millis(2_500) + okta_host::deadline::GRACE;
+    let limit = Duration::from_millis(2_500) + okta_host::egress::deadline::GRACE;
     let started = Instant::now();
     let outcome = env
         .host
@@ -373,7 +373,7 @@ async fn a_connect_that_never_completes_ends_at_the_deadline() {
     .unwrap();
     let mut conn = okta_host::Connection::api_token(ORG, "00token");
     conn.deadline_ms = Some(1_500);
-    let limit = Duration::from_millis(2_000) + okta_host::deadline::GRACE;
+    let limit = Duration::from_millis(2_000) + okta_host::egress::deadline::GRACE;
     let started = Instant::now();
     let outcome = host
         .call_json(&conn, "users.list-users", &json!({}))

@@ -5,8 +5,8 @@
 //! TLS against the org's name: a DNS answer cannot swap the address after the check. A
 //! route to a mock is the one explicit exception: it goes where the host was told.
 
-use crate::deadline::Deadline;
-use crate::hooks::Route;
+use crate::egress::Route;
+use crate::egress::deadline::Deadline;
 use bytes::Bytes;
 use http::uri::PathAndQuery;
 use http::{Request, Response, Uri};
@@ -407,7 +407,7 @@ mod tests {
     fn refuses_every_special_range() {
         // The same cases hold the JS host's egress guard (examples/js-host).
         let cases: serde_json::Value =
-            serde_json::from_str(include_str!("../tests/data/addresses.json")).unwrap();
+            serde_json::from_str(include_str!("../../tests/data/addresses.json")).unwrap();
         for (list, refused) in [("refused", true), ("allowed", false)] {
             for address in cases[list].as_array().unwrap() {
                 let ip: IpAddr = address.as_str().unwrap().parse().unwrap();

@@ -1,9 +1,12 @@
 //! The outbound HTTP hook: a call may reach only its connection's org, over HTTPS, within
 //! the host's timeout caps and the call's deadline; optionally routed to another base URL
-//! (a mock). [`crate::connect`] sends what the hook admits.
+//! (a mock). [`crate::egress::connect`] sends what the hook admits.
 
-use crate::connect::{self, Destination, IoFuture, Pool};
-use crate::deadline::Deadline;
+pub mod connect;
+pub mod deadline;
+
+use crate::egress::deadline::Deadline;
+use connect::{Destination, IoFuture, Pool};
 use http::uri::{Authority, Scheme};
 use http::{Method, Uri};
 use std::future::Future;

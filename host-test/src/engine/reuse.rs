@@ -3,9 +3,10 @@
 //! it serves only the connection it was made for, is dropped after `max_calls` calls or
 //! `idle` without one, and gives its place up to any call that waits for an instance.
 
-use crate::catalog::connection_json;
-use crate::host::{Connection, Ctx, Reuse};
-use crate::tenant::{Tenant, TenantKey};
+use crate::connection::Connection;
+use crate::connection::connection_json;
+use crate::engine::tenant::{Tenant, TenantKey};
+use crate::engine::{Ctx, Reuse};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -50,7 +51,7 @@ impl Kept {
 
     /// Who an instance serves: the org and the credential, never the options.
     pub fn tenant(&self, conn: &Connection) -> Tenant {
-        let org = crate::hooks::normalize_org(&conn.domain);
+        let org = crate::egress::normalize_org(&conn.domain);
         let auth = connection_json(conn)["auth"].to_string();
         self.key.tenant([org.as_bytes(), auth.as_bytes()])
     }

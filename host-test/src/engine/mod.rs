@@ -2,14 +2,19 @@
 //! component compiled once (and cached as `.cwasm`), an `InstancePre`, and a fresh `Store`
 //! per call, armed with the call's deadline.
 
+mod cache;
+pub(crate) mod reuse;
+pub(crate) mod tenant;
+
 use crate::bindings::exports::okta::management as exports;
 use crate::bindings::{OktaNodes, OktaNodesPre};
+use crate::catalog::describe::ComponentCatalog;
 use crate::catalog::{NodeInfo, read_catalog};
-use crate::connect::{Pool, PoolLimits};
-use crate::deadline::{Deadline, Ticker};
-use crate::describe::ComponentCatalog;
-use crate::hooks::{OrgHooks, Route, TimeoutCaps};
-use crate::tokens::Tokens;
+use crate::connection::Connection;
+use crate::egress::connect::{Pool, PoolLimits};
+use crate::egress::deadline::{Deadline, Ticker};
+use crate::egress::{OrgHooks, Route, TimeoutCaps};
+use crate::state::tokens::Tokens;
 use crate::wit;
 use anyhow::{Context as _, Result};
 use std::fmt;
@@ -106,121 +111,6 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 /// The longest deadline the component takes (`options.deadline-ms`).
 pub const MAX_DEADLINE: Duration = Duration::from_secs(3600);
 
-/// A credential for an org. Its `Debug` never shows a token or a key.
-#[derive(Clone)]
-pub enum Credential {
-    /// An Okta API token (`SSWS`).
-    ApiToken(String),
-    /// An OAuth 2.0 access token (`Bearer`).
-    Bearer(String),
-    /// An OAuth 2.0 service app: the host mints its token (through the component), keeps
-    /// it until a minute before it expires, and passes it to each call.
-    ServiceApp(wit::types::ClientCredentials),
-    /// A token minted earlier (`connection.get-access-token`).
-    AccessToken(wit::types::AccessToken),
-}
-
-impl fmt::Debug for Credential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credential::ApiToken(_) => f.write_str("ApiToken(<redacted>)"),
-            Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
-            Credential::ServiceApp(app) => write!(
-                f,
-                "ServiceApp {{ client_id: {:?}, scopes: {:?}, dpop: {:?}, private_key: <redacted> }}",
-                app.client_id, app.scopes, app.dpop
-            ),
-            Credential::AccessToken(token) => write!(
-                f,
-                "AccessToken {{ token_type: {:?}, expires_at: {:?}, token: <redacted> }}",
-                token.token_type, token.expires_at
-            ),
-        }
-    }
-}
-
-/// Which org a call reaches, and how.
-#[derive(Clone, Debug)]
-pub struct Connection {
-    /// The org's host, such as `dev-123456.okta.com`.
-    pub domain: String,
-    /// The credential.
-    pub credential: Credential,
-    /// Retry and timeout settings; defaults when `None`.
-    pub max_retries: Option<u32>,
-    /// The longest wait for a rate-limit reset, in milliseconds.
-    pub max_rate_limit_wait_ms: Option<u32>,
-    /// The connect timeout, in milliseconds.
-    pub timeout_ms: Option<u32>,
-    /// The largest response body, in bytes.
-    pub max_response_bytes: Option<u32>,
-    /// The call's deadline, in milliseconds, when shorter than the host's.
-    pub deadline_ms: Option<u32>,
-}
-
-impl Connection {
-    /// A connection with an API token and default options.
-    pub fn api_token(domain: impl Into<String>, token: impl Into<String>) -> Self {
-        Self::new(domain, Credential::ApiToken(token.into()))
-    }
-
-    /// A connection with a bearer token and default options.
-    pub fn bearer(domain: impl Into<String>, token: impl Into<String>) -> Self {
-        Self::new(domain, Credential::Bearer(token.into()))
-    }
-
-    /// A service app connection with default options.
-    pub fn service_app(domain: impl Into<String>, app: wit::types::ClientCredentials) -> Self {
-        Self::new(domain, Credential::ServiceApp(app))
-    }
-
-    /// A connection for the nodes that take none (the event hook triggers): it names no
-    /// org that exists (`.invalid`), so nothing could be sent with it.
-    pub fn unused() -> Self {
-        Self::api_token("unused.invalid", "")
-    }
-
-    /// A connection with any credential and default options.
-    pub fn new(domain: impl Into<String>, credential: Credential) -> Self {
-        Connection {
-            domain: domain.into(),
-            credential,
-            max_retries: None,
-            max_rate_limit_wait_ms: None,
-            timeout_ms: None,
-            max_response_bytes: None,
-            deadline_ms: None,
-        }
-    }
-
-    /// The WIT record passed to the component.
-    pub fn to_wit(&self) -> wit::types::Connection {
-        wit::types::Connection {
-            domain: self.domain.clone(),
-            auth: match &self.credential {
-                Credential::ApiToken(t) => wit::types::Auth::ApiToken(t.clone()),
-                Credential::Bearer(t) => wit::types::Auth::BearerToken(t.clone()),
-                Credential::ServiceApp(app) => wit::types::Auth::ClientCredentials(app.clone()),
-                Credential::AccessToken(token) => wit::types::Auth::AccessToken(token.clone()),
-            },
-            options: Some(wit::types::Options {
-                max_retries: self.max_retries,
-                max_rate_limit_wait_ms: self.max_rate_limit_wait_ms,
-                timeout_ms: self.timeout_ms,
-                max_response_bytes: self.max_response_bytes,
-                deadline_ms: self.deadline_ms,
-            })
-            .filter(|o| {
-                o.max_retries.is_some()
-                    || o.max_rate_limit_wait_ms.is_some()
-                    || o.timeout_ms.is_some()
-                    || o.max_response_bytes.is_some()
-                    || o.deadline_ms.is_some()
-            }),
-        }
-    }
-}
-
 /// What each store holds: WASI, wasi-http, the hook, the limits and the call's deadline.
 pub struct Ctx {
     table: ResourceTable,
@@ -301,7 +191,7 @@ pub struct Host {
     described: tokio::sync::OnceCell<ComponentCatalog>,
     pool: Arc<Pool>,
     slots: Arc<Semaphore>,
-    pub(crate) kept: crate::reuse::Kept,
+    pub(crate) kept: crate::engine::reuse::Kept,
     interfaces: Interfaces,
     package: String,
     route: Option<Route>,
@@ -389,8 +279,11 @@ impl Host {
     /// wasi-http.
     pub fn new(config: HostConfig) -> Result<Self> {
         let engine = engine(&config)?;
-        let component =
-            crate::cache::load_component(&engine, &config.component, config.cache_dir.as_deref())?;
+        let component = crate::engine::cache::load_component(
+            &engine,
+            &config.component,
+            config.cache_dir.as_deref(),
+        )?;
         check_imports(&engine, &component)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -408,7 +301,7 @@ impl Host {
             described: tokio::sync::OnceCell::new(),
             pool: Arc::new(Pool::new(config.pool)),
             slots: Arc::new(Semaphore::new(config.max_instances as usize)),
-            kept: crate::reuse::Kept::new()?,
+            kept: crate::engine::reuse::Kept::new()?,
             interfaces,
             package,
             route,

@@ -4,9 +4,10 @@
 //! again a minute before it expires. Concurrent calls share one mint (single flight): the
 //! first takes the slot's lock and mints, the others wait for its token.
 
-use crate::deadline::{Deadline, DeadlinePassed, timeout_error};
-use crate::host::{Connection, Credential, Host, NoInstanceFree};
-use crate::tenant::{Tenant, TenantKey};
+use crate::connection::{Connection, Credential};
+use crate::egress::deadline::{Deadline, DeadlinePassed, timeout_error};
+use crate::engine::tenant::{Tenant, TenantKey};
+use crate::engine::{Host, NoInstanceFree};
 use crate::wit::types::{AccessToken, ClientCredentials, OktaError};
 use anyhow::Result;
 use std::collections::HashMap;
@@ -36,7 +37,7 @@ impl Tokens {
 
     /// What a cached token is for: the org and everything the app authenticates with.
     fn tenant(&self, domain: &str, app: &ClientCredentials) -> Tenant {
-        let org = crate::hooks::normalize_org(domain);
+        let org = crate::egress::normalize_org(domain);
         let mut scopes = app.scopes.clone();
         scopes.sort();
         let scopes = scopes.join(" ");

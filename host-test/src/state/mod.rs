@@ -1,0 +1,3 @@
+//! What outlives a call: the tokens the host mints.
+
+pub mod tokens;
