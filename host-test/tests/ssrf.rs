@@ -7,8 +7,8 @@
 
 mod common;
 
-use okta_host::egress::connect::checked_addresses;
 use okta_host::egress::OrgHooks;
+use okta_host::egress::connect::checked_addresses;
 use okta_host::wit::types::ErrorKind;
 use okta_host::{Connection, Host, HostConfig, TimeoutCaps};
 use std::time::Duration;

@@ -4,10 +4,8 @@
 
 pub mod describe;
 
-use crate::calls::dynamic::Shapes;
-use crate::engine::Host;
 use anyhow::{Result, anyhow};
-use serde_json::{Value, json};
+
 use wasmtime::Engine;
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::{Component, ComponentExportIndex};
@@ -86,51 +84,6 @@ fn label(function: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => words,
-    }
-}
-
-impl Host {
-    /// Every node, in WIT order.
-    pub fn catalog(&self) -> &[NodeInfo] {
-        self.nodes()
-    }
-
-    /// Every node's parameters and result as JSON shapes, for hosts in other languages
-    /// (`examples/js-host`) that turn the JSON of [`Host::call_json`] into their own
-    /// bindings' values: `{"package", "types": [...], "nodes": {"users.get-user":
-    /// {"params": [["conn", 4], ["request", 9]], "result": 12, "json": []}}}`; the numbers
-    /// index `types` ([`Shapes`]), and `json` lists the request's places whose string holds
-    /// JSON ([`ComponentCatalog::json_places`](crate::ComponentCatalog::json_places)).
-    pub async fn shapes(&self) -> Result<Value> {
-        let described = self.describe().await?;
-        let mut shapes = Shapes::default();
-        let nodes: serde_json::Map<String, Value> = self
-            .nodes()
-            .iter()
-            .map(|node| {
-                let params: Vec<Value> = node
-                    .func
-                    .params()
-                    .map(|(name, ty)| json!([name, shapes.add(&ty)]))
-                    .collect();
-                let result = node.func.results().next().map(|ty| shapes.add(&ty));
-                let places = described.json_places(&node.id);
-                (
-                    node.id.clone(),
-                    json!({ "params": params, "result": result, "json": places }),
-                )
-            })
-            .collect();
-        Ok(json!({
-            "package": self.package(),
-            "types": shapes.into_types(),
-            "nodes": nodes,
-        }))
-    }
-
-    /// Looks a node up by id.
-    pub fn find_node(&self, id: &str) -> Option<&NodeInfo> {
-        self.nodes().iter().find(|n| n.id == id)
     }
 }
 

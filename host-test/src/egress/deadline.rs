@@ -80,6 +80,17 @@ impl Deadline {
         }
     }
 
+    /// The node's `timeout` error for a deadline that passed while the host was doing
+    /// `what` (waiting for a token, minting one).
+    pub(crate) fn passed_while(&self, what: &str) -> crate::wit::types::OktaError {
+        timeout_error(format!(
+            "{} while {what}",
+            DeadlinePassed {
+                deadline: self.length
+            }
+        ))
+    }
+
     /// When the host stops a call that has not ended: the deadline and the grace.
     pub fn stop_at(&self) -> Instant {
         self.at + GRACE

@@ -8,15 +8,18 @@ pub(crate) mod tenant;
 
 use crate::bindings::exports::okta::management as exports;
 use crate::bindings::{OktaNodes, OktaNodesPre};
+use crate::calls::dynamic::Shapes;
 use crate::catalog::describe::ComponentCatalog;
 use crate::catalog::{NodeInfo, read_catalog};
-use crate::connection::Connection;
+use crate::connection::{Connection, Credential};
 use crate::egress::connect::{Pool, PoolLimits};
-use crate::egress::deadline::{Deadline, Ticker};
+use crate::egress::deadline::{Deadline, DeadlinePassed, Ticker, timeout_error};
 use crate::egress::{OrgHooks, Route, TimeoutCaps};
 use crate::state::tokens::Tokens;
 use crate::wit;
+use crate::wit::types::OktaError;
 use anyhow::{Context as _, Result};
+use serde_json::{Value, json};
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -508,6 +511,108 @@ impl Host {
         store: &mut Store<Ctx>,
     ) -> Result<wasmtime::component::Instance> {
         Ok(self.pre.instance_pre().instantiate_async(store).await?)
+    }
+
+    /// The connection a call is made with: a service app's gets its cached token (minted
+    /// when there is none, or it expires within
+    /// [`REFRESH_BEFORE`](crate::state::tokens::REFRESH_BEFORE) seconds); any other is
+    /// passed as it is. A mint the org refuses is the refusal, typed. The wait for another
+    /// call's mint and the mint itself are held to the connection's deadline, starting now.
+    pub async fn authorized(&self, conn: &Connection) -> Result<Result<Connection, OktaError>> {
+        self.authorized_until(conn, self.deadline_of(conn)).await
+    }
+
+    /// [`Host::authorized`] within a call's running deadline: the wait for the token slot,
+    /// for an instance to mint in, and the mint all end by it (a `timeout` error, typed).
+    pub(crate) async fn authorized_until(
+        &self,
+        conn: &Connection,
+        deadline: Deadline,
+    ) -> Result<Result<Connection, OktaError>> {
+        let Credential::ServiceApp(app) = &conn.credential else {
+            return Ok(Ok(conn.clone()));
+        };
+        let mint = || self.mint(conn, deadline);
+        let token = self.tokens.token(&conn.domain, app, deadline, mint).await?;
+        Ok(token.map(|token| Connection {
+            credential: Credential::AccessToken(token),
+            ..conn.clone()
+        }))
+    }
+
+    /// Mints a service app's token through the component, by the call's deadline.
+    async fn mint(
+        &self,
+        conn: &Connection,
+        deadline: Deadline,
+    ) -> Result<Result<wit::types::AccessToken, OktaError>> {
+        let mut node = match self.node_until(conn, deadline).await {
+            Ok(node) => node,
+            Err(err) => match err.downcast_ref::<NoInstanceFree>() {
+                Some(busy) => return Ok(Err(timeout_error(busy.to_string()))),
+                None => return Err(err),
+            },
+        };
+        let mint = node
+            .nodes
+            .okta_management_connection()
+            .call_get_access_token(&mut node.store, &node.conn);
+        match tokio::time::timeout_at(deadline.stop_at().into(), mint).await {
+            Ok(Ok(minted)) => Ok(minted),
+            Ok(Err(err)) if err.downcast_ref::<DeadlinePassed>().is_none() => Err(err.into()),
+            Ok(Err(_)) | Err(_) => Ok(Err(deadline.passed_while("minting the app's token"))),
+        }
+    }
+
+    /// Forgets a service app's cached token if it is still `token` (Okta refused it), so
+    /// the next call mints another; a token another call has already replaced stays.
+    pub async fn forget_token(&self, conn: &Connection, token: &str) {
+        if let Credential::ServiceApp(app) = &conn.credential {
+            self.tokens.forget(&conn.domain, app, token).await;
+        }
+    }
+
+    /// Every node, in WIT order.
+    pub fn catalog(&self) -> &[NodeInfo] {
+        self.nodes()
+    }
+
+    /// Every node's parameters and result as JSON shapes, for hosts in other languages
+    /// (`examples/js-host`) that turn the JSON of [`Host::call_json`] into their own
+    /// bindings' values: `{"package", "types": [...], "nodes": {"users.get-user":
+    /// {"params": [["conn", 4], ["request", 9]], "result": 12, "json": []}}}`; the numbers
+    /// index `types` ([`Shapes`]), and `json` lists the request's places whose string holds
+    /// JSON ([`ComponentCatalog::json_places`](crate::ComponentCatalog::json_places)).
+    pub async fn shapes(&self) -> Result<Value> {
+        let described = self.describe().await?;
+        let mut shapes = Shapes::default();
+        let nodes: serde_json::Map<String, Value> = self
+            .nodes()
+            .iter()
+            .map(|node| {
+                let params: Vec<Value> = node
+                    .func
+                    .params()
+                    .map(|(name, ty)| json!([name, shapes.add(&ty)]))
+                    .collect();
+                let result = node.func.results().next().map(|ty| shapes.add(&ty));
+                let places = described.json_places(&node.id);
+                (
+                    node.id.clone(),
+                    json!({ "params": params, "result": result, "json": places }),
+                )
+            })
+            .collect();
+        Ok(json!({
+            "package": self.package(),
+            "types": shapes.into_types(),
+            "nodes": nodes,
+        }))
+    }
+
+    /// Looks a node up by id.
+    pub fn find_node(&self, id: &str) -> Option<&NodeInfo> {
+        self.nodes().iter().find(|n| n.id == id)
     }
 }
 

@@ -4,13 +4,12 @@
 //! again a minute before it expires. Concurrent calls share one mint (single flight): the
 //! first takes the slot's lock and mints, the others wait for its token.
 
-use crate::connection::{Connection, Credential};
-use crate::egress::deadline::{Deadline, DeadlinePassed, timeout_error};
+use crate::egress::deadline::Deadline;
 use crate::engine::tenant::{Tenant, TenantKey};
-use crate::engine::{Host, NoInstanceFree};
 use crate::wit::types::{AccessToken, ClientCredentials, OktaError};
 use anyhow::Result;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -72,87 +71,46 @@ impl Tokens {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         slots.entry(tenant).or_default().clone()
     }
-}
 
-impl Host {
-    /// The connection a call is made with: a service app's gets its cached token (minted
-    /// when there is none, or it expires within [`REFRESH_BEFORE`] seconds); any other is
-    /// passed as it is. A mint the org refuses is the refusal, typed. The wait for another
-    /// call's mint and the mint itself are held to the connection's deadline, starting now.
-    pub async fn authorized(&self, conn: &Connection) -> Result<Result<Connection, OktaError>> {
-        self.authorized_until(conn, self.deadline_of(conn)).await
-    }
-
-    /// [`Host::authorized`] within a call's running deadline: the wait for the token slot,
-    /// for an instance to mint in, and the mint all end by it (a `timeout` error, typed).
-    pub(crate) async fn authorized_until(
+    /// The app's token: the cached one while it does not expire within
+    /// [`REFRESH_BEFORE`] seconds, else the one `mint` makes, kept. One mint at a time per
+    /// app: the others wait for its token, until `deadline` (a `timeout` error, typed). A
+    /// refused mint is the refusal; nothing is kept.
+    pub(crate) async fn token<Mint>(
         &self,
-        conn: &Connection,
+        domain: &str,
+        app: &ClientCredentials,
         deadline: Deadline,
-    ) -> Result<Result<Connection, OktaError>> {
-        let Credential::ServiceApp(app) = &conn.credential else {
-            return Ok(Ok(conn.clone()));
-        };
-        let passed = |while_: &str| {
-            timeout_error(format!(
-                "{} while {while_}",
-                DeadlinePassed {
-                    deadline: deadline.length
-                }
-            ))
-        };
-        let slot = self.tokens.slot(&conn.domain, app);
+        mint: impl FnOnce() -> Mint,
+    ) -> Result<Result<AccessToken, OktaError>>
+    where
+        Mint: Future<Output = Result<Result<AccessToken, OktaError>>>,
+    {
+        let slot = self.slot(domain, app);
         let Ok(mut cached) = tokio::time::timeout_at(deadline.at.into(), slot.lock()).await else {
-            return Ok(Err(passed("another call was minting the app's token")));
+            return Ok(Err(
+                deadline.passed_while("another call was minting the app's token")
+            ));
         };
         let fresh = |token: &AccessToken| {
             token
                 .expires_at
                 .is_none_or(|at| at > unix_now() + REFRESH_BEFORE)
         };
-        let token = match cached.as_ref().filter(|t| fresh(t)) {
-            Some(token) => token.clone(),
-            None => {
-                let mut node = match self.node_until(conn, deadline).await {
-                    Ok(node) => node,
-                    Err(err) => match err.downcast_ref::<NoInstanceFree>() {
-                        Some(busy) => return Ok(Err(timeout_error(busy.to_string()))),
-                        None => return Err(err),
-                    },
-                };
-                let mint = node
-                    .nodes
-                    .okta_management_connection()
-                    .call_get_access_token(&mut node.store, &node.conn);
-                let minted = match tokio::time::timeout_at(deadline.stop_at().into(), mint).await {
-                    Ok(Ok(minted)) => minted,
-                    Ok(Err(err)) if err.downcast_ref::<DeadlinePassed>().is_none() => {
-                        return Err(err.into());
-                    }
-                    Ok(Err(_)) | Err(_) => return Ok(Err(passed("minting the app's token"))),
-                };
-                match minted {
-                    Ok(token) => {
-                        *cached = Some(token.clone());
-                        token
-                    }
-                    Err(refused) => return Ok(Err(refused)),
-                }
-            }
-        };
-        Ok(Ok(Connection {
-            credential: Credential::AccessToken(token),
-            ..conn.clone()
-        }))
+        if let Some(token) = cached.as_ref().filter(|t| fresh(t)) {
+            return Ok(Ok(token.clone()));
+        }
+        let minted = mint().await?;
+        if let Ok(token) = &minted {
+            *cached = Some(token.clone());
+        }
+        Ok(minted)
     }
 
-    /// Forgets a service app's cached token if it is still `token` (Okta refused it), so
-    /// the next call mints another; a token another call has already replaced stays.
-    pub async fn forget_token(&self, conn: &Connection, token: &str) {
-        let Credential::ServiceApp(app) = &conn.credential else {
-            return;
-        };
-        let slot = self.tokens.slot(&conn.domain, app);
+    /// Forgets the app's cached token if it is still `token` (Okta refused it), so the
+    /// next call mints another; a token another call has already replaced stays.
+    pub(crate) async fn forget(&self, domain: &str, app: &ClientCredentials, token: &str) {
+        let slot = self.slot(domain, app);
         let mut cached = slot.lock().await;
         if cached.as_ref().is_some_and(|t| t.token == token) {
             *cached = None;
