@@ -37,8 +37,8 @@ pub use egress::connect::{Pool, PoolLimits};
 pub use egress::deadline::{Deadline, DeadlinePassed};
 pub use egress::{Route, TimeoutCaps};
 pub use engine::{
-    COMPONENT_WASM, DEFAULT_DEADLINE, Host, HostConfig, Interfaces, MAX_DEADLINE, NoInstanceFree,
-    Node, RawNode, Reuse,
+    COMPONENT, DEFAULT_DEADLINE, Host, HostConfig, Interfaces, MAX_DEADLINE, NoInstanceFree, Node,
+    RawNode, Reuse,
 };
 
 /// Typed bindings to the component's exports.

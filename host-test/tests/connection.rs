@@ -147,4 +147,28 @@ async fn an_unreachable_org_is_a_transport_error_after_retries() {
     conn.max_retries = Some(1);
     let err = connection!(host.node(&conn).await.unwrap(), call_test_connection).unwrap_err();
     assert_error(&err, ErrorKind::Transport, None);
+    // A sentence that names the org and what to check, the code beside it.
+    assert!(
+        err.message.starts_with(&format!("{ORG} refused the connection: is the domain right"))
+            && err.message.ends_with("(wasi:http error-code connection-refused)"),
+        "{}",
+        err.message
+    );
+}
+
+#[tokio::test]
+async fn a_domain_that_does_not_resolve_says_so() {
+    let env = Env::start().await;
+    let mut conn = Connection::api_token("no-such-org.invalid", "t");
+    conn.max_retries = Some(0);
+    let host = okta_host::Host::new(okta_host::HostConfig::default()).unwrap();
+    let err = connection!(host.node(&conn).await.unwrap(), call_test_connection).unwrap_err();
+    assert_error(&err, ErrorKind::Transport, None);
+    assert!(
+        err.message
+            .starts_with("could not resolve no-such-org.invalid: is the domain right"),
+        "{}",
+        err.message
+    );
+    assert_eq!(env.requests(), 0);
 }

@@ -50,7 +50,12 @@ impl Transport for WasiHttp {
         let body = incoming
             .consume()
             .map_err(|()| TransportError::Failed("the response body was taken".into()))?;
-        let bytes = read_body(&body, request.max_response_bytes, until)?;
+        let bytes = read_body(
+            &body,
+            request.max_response_bytes,
+            until,
+            host_of(&request.url),
+        )?;
         drop(incoming);
         let _trailers = IncomingBody::finish(body);
         Ok(Response {
@@ -162,6 +167,8 @@ fn exchange(request: &HttpRequest<'_>) -> Result<IncomingResponse, TransportErro
         .and_then(|()| options.set_first_byte_timeout(nanos(request.time_left)))
         .and_then(|()| options.set_between_bytes_timeout(nanos(request.time_left)))
         .map_err(|()| TransportError::Failed("a timeout was refused".into()))?;
+    let host = host_of(&request.url);
+    let code_error = |code| code_error(code, host);
     let future = outgoing_handler::handle(out, Some(options)).map_err(code_error)?;
     if let Some((body, bytes)) = body {
         let stream = body
@@ -185,7 +192,12 @@ fn exchange(request: &HttpRequest<'_>) -> Result<IncomingResponse, TransportErro
 }
 
 /// Reads a whole response body, up to `max` bytes, until the call's deadline.
-fn read_body(body: &IncomingBody, max: usize, until: Instant) -> Result<Vec<u8>, TransportError> {
+fn read_body(
+    body: &IncomingBody,
+    max: usize,
+    until: Instant,
+    host: &str,
+) -> Result<Vec<u8>, TransportError> {
     let stream = body
         .stream()
         .map_err(|()| TransportError::Failed("the response body could not be read".into()))?;
@@ -206,7 +218,7 @@ fn read_body(body: &IncomingBody, max: usize, until: Instant) -> Result<Vec<u8>,
             Err(StreamError::Closed) => return Ok(bytes),
             Err(StreamError::LastOperationFailed(err)) => {
                 return Err(match http_error_code(&err) {
-                    Some(code) => code_error(code),
+                    Some(code) => code_error(code, host),
                     // A host may give the stream's error without its code; its words still
                     // tell a timeout (such as wasmtime's "connection read timeout").
                     None => {
@@ -223,28 +235,70 @@ fn read_body(body: &IncomingBody, max: usize, until: Instant) -> Result<Vec<u8>,
     }
 }
 
-/// Maps a `wasi:http` error code, by whether the request can have left.
-fn code_error(code: ErrorCode) -> TransportError {
-    let what = format!("{code:?}");
+/// Maps a `wasi:http` error code, by whether the request can have left, to a sentence a
+/// person can act on that names the host, the code beside it.
+fn code_error(code: ErrorCode, host: &str) -> TransportError {
+    let debug = format!("{code:?}");
+    let name = debug.split(['(', ' ', '{']).next().unwrap_or(&debug);
+    let mut kebab = String::new();
+    for (i, c) in name.trim_start_matches("ErrorCode::").chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            kebab.push('-');
+        }
+        kebab.push(c.to_ascii_lowercase());
+    }
+    let what = |sentence: &str| format!("{sentence} (wasi:http error-code {kebab})");
     match code {
-        ErrorCode::ConnectionTimeout | ErrorCode::DnsTimeout => TransportError::Unsent {
+        ErrorCode::ConnectionTimeout => TransportError::Unsent {
             timeout: true,
-            what,
+            what: what(&format!(
+                "no connection to {host} within the connect timeout: check the network, or \
+                 allow more with timeout-ms"
+            )),
         },
-        ErrorCode::DnsError(_)
-        | ErrorCode::DestinationNotFound
-        | ErrorCode::DestinationUnavailable
-        | ErrorCode::DestinationIpUnroutable
-        | ErrorCode::ConnectionRefused
-        | ErrorCode::TlsProtocolError
+        ErrorCode::DnsTimeout => TransportError::Unsent {
+            timeout: true,
+            what: what(&format!(
+                "resolving {host} took too long: check the DNS server this host uses"
+            )),
+        },
+        ErrorCode::DnsError(_) | ErrorCode::DestinationNotFound => TransportError::Unsent {
+            timeout: false,
+            what: what(&format!(
+                "could not resolve {host}: is the domain right, or did you mean to route it to \
+                 a mock (route-to)?"
+            )),
+        },
+        ErrorCode::ConnectionRefused => TransportError::Unsent {
+            timeout: false,
+            what: what(&format!(
+                "{host} refused the connection: is the domain right, and is the server (or the \
+                 mock) running?"
+            )),
+        },
+        ErrorCode::DestinationUnavailable | ErrorCode::DestinationIpUnroutable => {
+            TransportError::Unsent {
+                timeout: false,
+                what: what(&format!(
+                    "{host} could not be reached: check the network, and any proxy or firewall \
+                     on the way"
+                )),
+            }
+        }
+        ErrorCode::TlsProtocolError
         | ErrorCode::TlsCertificateError
         | ErrorCode::TlsAlertReceived(_) => TransportError::Unsent {
             timeout: false,
-            what,
+            what: what(&format!(
+                "the TLS handshake with {host} failed: is it an Okta org, and does a proxy on \
+                 the way intercept TLS?"
+            )),
         },
         ErrorCode::ConnectionReadTimeout
         | ErrorCode::ConnectionWriteTimeout
-        | ErrorCode::HttpResponseTimeout => TransportError::Timeout(what),
+        | ErrorCode::HttpResponseTimeout => {
+            TransportError::Timeout(what(&format!("{host} did not answer in time")))
+        }
         ErrorCode::HttpRequestDenied => {
             TransportError::Denied("only the connection's org may be reached".into())
         }
@@ -258,7 +312,15 @@ fn code_error(code: ErrorCode) -> TransportError {
         | ErrorCode::HttpRequestHeaderSize(_)
         | ErrorCode::HttpRequestBodySize(_)
         | ErrorCode::HttpRequestMethodInvalid
-        | ErrorCode::HttpRequestUriInvalid => TransportError::Refused(what),
-        _ => TransportError::Failed(what),
+        | ErrorCode::HttpRequestUriInvalid => {
+            TransportError::Refused(what("the host cannot send a request of this size or form"))
+        }
+        _ => TransportError::Failed(what(&format!("the exchange with {host} failed"))),
     }
+}
+
+/// The host a URL names (`https://{host}/...`).
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?']).next().unwrap_or(rest)
 }

@@ -48,8 +48,23 @@ const DEMO_DOMAIN: &str = "dev-000000.okta.com";
     about = "Run the Okta Management nodes of okta_management.wasm"
 )]
 struct Cli {
+    /// Load this component file instead of the one built into okta-nodes (another build
+    /// of the same package).
+    #[arg(long, global = true, value_name = "PATH")]
+    component: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The component file `--component` names, set once when the command line is read.
+static COMPONENT_FILE: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+
+/// The host's configuration: the defaults, with the component `--component` names.
+fn host_config() -> HostConfig {
+    HostConfig {
+        component: COMPONENT_FILE.get().cloned().flatten(),
+        ..HostConfig::default()
+    }
 }
 
 #[derive(Subcommand)]
@@ -294,7 +309,7 @@ impl ConnArgs {
         // --deadline-ms sets the host's deadline too, so it may be longer than the default.
         let mut config = HostConfig {
             route_to: self.route_to.clone(),
-            ..HostConfig::default()
+            ..host_config()
         };
         if let Some(ms) = self.deadline_ms {
             config.deadline = Duration::from_millis(ms.into()).min(okta_host::MAX_DEADLINE);
@@ -379,6 +394,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let _ = COMPONENT_FILE.set(cli.component);
     match runtime.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Node) => ExitCode::from(1),
@@ -397,7 +413,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             markdown,
             shapes,
         } => {
-            let host = Host::new(HostConfig::default())?;
+            let host = Host::new(host_config())?;
             if shapes {
                 say!("{}", host.shapes().await?);
                 return Ok(());
@@ -418,7 +434,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Describe { node } => {
-            let host = Host::new(HostConfig::default())?;
+            let host = Host::new(host_config())?;
             let form = host
                 .describe()
                 .await?
@@ -448,7 +464,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                     .into());
                 }
             };
-            let host = Host::new(HostConfig::default())?;
+            let host = Host::new(host_config())?;
             let receiver = receive::Receiver::new(
                 host,
                 auth,
@@ -566,7 +582,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             .context("starting the mock")?;
             let host = Host::new(HostConfig {
                 route_to: Some(mock.url()),
-                ..HostConfig::default()
+                ..host_config()
             })?;
             let connection = Connection::api_token(DEMO_DOMAIN, mock.token());
             say!(

@@ -8,7 +8,7 @@
 //! cannot be swapped between the check and the load. A cache that fails the check is not
 //! used (nor written), and the host compiles instead, with a warning on stderr.
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use std::fs::{File, Metadata};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read as _;
@@ -124,11 +124,9 @@ fn make_dir(dir: &Path) -> std::io::Result<()> {
 /// [`default_dir`]) when the directory and the file pass the checks above.
 pub(crate) fn load_component(
     engine: &Engine,
-    wasm: &Path,
+    bytes: &[u8],
     cache_dir: Option<&Path>,
 ) -> Result<Component> {
-    let bytes = std::fs::read(wasm)
-        .with_context(|| format!("reading the component at {}", wasm.display()))?;
     let mut hasher = DefaultHasher::new();
     bytes.hash(&mut hasher);
     engine.precompile_compatibility_hash().hash(&mut hasher);
@@ -169,7 +167,7 @@ pub(crate) fn load_component(
             ),
         }
     }
-    let compiled = engine.precompile_component(&bytes)?;
+    let compiled = engine.precompile_component(bytes)?;
     if let Some(cache) = &cache {
         let _ = write_private(cache, &compiled);
     }

@@ -33,14 +33,16 @@ use wasmtime::{
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-/// The component this crate was built with.
-pub const COMPONENT_WASM: &str = env!("OKTA_COMPONENT_WASM");
+/// The component this crate was built with, embedded: a binary that links the crate
+/// runs wherever it is copied, with no file beside it.
+pub static COMPONENT: &[u8] = include_bytes!(env!("OKTA_COMPONENT_WASM"));
 
 /// How the host loads and runs the component.
 #[derive(Clone, Debug)]
 pub struct HostConfig {
-    /// The component file.
-    pub component: PathBuf,
+    /// A component file to load instead of the embedded [`COMPONENT`] (another build of
+    /// the same package); `None`: the embedded one.
+    pub component: Option<PathBuf>,
     /// Send every org's traffic to this base URL instead (a mock). Plain http is allowed.
     pub route_to: Option<String>,
     /// The host's caps on the guest's timeouts.
@@ -94,7 +96,7 @@ impl Default for Reuse {
 impl Default for HostConfig {
     fn default() -> Self {
         HostConfig {
-            component: PathBuf::from(COMPONENT_WASM),
+            component: None,
             route_to: None,
             timeouts: TimeoutCaps::default(),
             deadline: DEFAULT_DEADLINE,
@@ -282,11 +284,17 @@ impl Host {
     /// wasi-http.
     pub fn new(config: HostConfig) -> Result<Self> {
         let engine = engine(&config)?;
-        let component = crate::engine::cache::load_component(
-            &engine,
-            &config.component,
-            config.cache_dir.as_deref(),
-        )?;
+        let read;
+        let wasm = match &config.component {
+            None => COMPONENT,
+            Some(path) => {
+                read = std::fs::read(path)
+                    .with_context(|| format!("reading the component at {}", path.display()))?;
+                &read[..]
+            }
+        };
+        let component =
+            crate::engine::cache::load_component(&engine, wasm, config.cache_dir.as_deref())?;
         check_imports(&engine, &component)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
