@@ -1,6 +1,7 @@
 //! Which org a call reaches, and with what credential.
 
 use crate::wit;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::fmt;
 
@@ -165,6 +166,131 @@ pub(crate) fn connection_json(conn: &Connection) -> Value {
     })
 }
 
+impl Connection {
+    /// A connection from the JSON of the WIT `connection` record, as [`connection_json`]
+    /// writes it and the catalog's `connection-schema` states: what the Python package and
+    /// the sidecar take. `Err` says what is wrong, without any value it was given.
+    pub fn from_json(value: &Value) -> Result<Connection, String> {
+        let conn = ConnectionJson::deserialize(value).map_err(|e| {
+            // serde quotes a string it was given ("..."); a credential is one: each is
+            // left out. Names (`...`) and the expected shapes stay.
+            let mut out = String::from("conn: ");
+            for (i, part) in e.to_string().split('"').enumerate() {
+                out.push_str(if i % 2 == 0 { part } else { "a string" });
+            }
+            out
+        })?;
+        let credential = match conn.auth {
+            AuthJson::ApiToken(token) => Credential::ApiToken(token),
+            AuthJson::BearerToken(token) => Credential::Bearer(token),
+            AuthJson::ClientCredentials(app) => {
+                Credential::ServiceApp(wit::types::ClientCredentials {
+                    client_id: app.client_id,
+                    private_key: app.private_key,
+                    key_id: app.key_id,
+                    scopes: app.scopes,
+                    dpop: app.dpop.map(|mode| match mode {
+                        DpopJson::Off => wit::types::DpopMode::Off,
+                        DpopJson::On => wit::types::DpopMode::On,
+                        DpopJson::Auto => wit::types::DpopMode::Auto,
+                    }),
+                    dpop_key: app.dpop_key,
+                })
+            }
+            AuthJson::AccessToken(token) => Credential::AccessToken(wit::types::AccessToken {
+                token: token.token,
+                token_type: match token.token_type {
+                    TokenTypeJson::Bearer => wit::types::TokenType::Bearer,
+                    TokenTypeJson::Dpop => wit::types::TokenType::Dpop,
+                },
+                expires_at: token.expires_at,
+                scopes: token.scopes,
+                dpop_key: token.dpop_key,
+            }),
+        };
+        let options = conn.options.unwrap_or_default();
+        Ok(Connection {
+            domain: conn.domain,
+            credential,
+            max_retries: options.max_retries,
+            max_rate_limit_wait_ms: options.max_rate_limit_wait_ms,
+            timeout_ms: options.timeout_ms,
+            max_response_bytes: options.max_response_bytes,
+            deadline_ms: options.deadline_ms,
+        })
+    }
+}
+
+/// The WIT `connection` record as JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ConnectionJson {
+    domain: String,
+    auth: AuthJson,
+    options: Option<OptionsJson>,
+}
+
+/// The WIT `auth` variant as JSON.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum AuthJson {
+    ApiToken(String),
+    BearerToken(String),
+    ClientCredentials(AppJson),
+    AccessToken(TokenJson),
+}
+
+/// The WIT `client-credentials` record as JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct AppJson {
+    client_id: String,
+    private_key: String,
+    key_id: Option<String>,
+    scopes: Vec<String>,
+    dpop: Option<DpopJson>,
+    dpop_key: Option<String>,
+}
+
+/// The WIT `dpop-mode` enum as JSON.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum DpopJson {
+    Off,
+    On,
+    Auto,
+}
+
+/// The WIT `access-token` record as JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct TokenJson {
+    token: String,
+    token_type: TokenTypeJson,
+    expires_at: Option<u64>,
+    scopes: Vec<String>,
+    dpop_key: Option<String>,
+}
+
+/// The WIT `token-type` enum as JSON.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum TokenTypeJson {
+    Bearer,
+    Dpop,
+}
+
+/// The WIT `options` record as JSON.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct OptionsJson {
+    max_retries: Option<u32>,
+    max_rate_limit_wait_ms: Option<u32>,
+    timeout_ms: Option<u32>,
+    max_response_bytes: Option<u32>,
+    deadline_ms: Option<u32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +303,35 @@ mod tests {
         let mut tuned = Connection::bearer("x.okta.com", "t");
         tuned.max_retries = Some(0);
         assert_eq!(connection_json(&tuned)["options"]["max-retries"], 0);
+    }
+
+    #[test]
+    fn a_connection_reads_back_from_its_json_and_no_value_is_ever_quoted() {
+        let mut tuned = Connection::service_app(
+            "x.okta.com",
+            wit::types::ClientCredentials {
+                client_id: "0oa1".into(),
+                private_key: "SENTINEL-KEY".into(),
+                key_id: Some("k1".into()),
+                scopes: vec!["okta.users.read".into()],
+                dpop: Some(wit::types::DpopMode::Auto),
+                dpop_key: None,
+            },
+        );
+        tuned.deadline_ms = Some(5000);
+        let json = connection_json(&tuned);
+        assert_eq!(
+            connection_json(&Connection::from_json(&json).unwrap()),
+            json
+        );
+        for bad in [
+            json!({"domain": "x", "auth": {"api-token": 7}}),
+            json!({"domain": "x", "auth": {"sentinel-secret": "SENTINEL"}}),
+            json!({"domain": "x", "auth": {"api-token": "SENTINEL"}, "extra": "SENTINEL"}),
+            json!("SENTINEL"),
+        ] {
+            let err = Connection::from_json(&bad).unwrap_err();
+            assert!(!err.contains("SENTINEL"), "{err}");
+        }
     }
 }

@@ -149,8 +149,11 @@ async fn an_unreachable_org_is_a_transport_error_after_retries() {
     assert_error(&err, ErrorKind::Transport, None);
     // A sentence that names the org and what to check, the code beside it.
     assert!(
-        err.message.starts_with(&format!("{ORG} refused the connection: is the domain right"))
-            && err.message.ends_with("(wasi:http error-code connection-refused)"),
+        err.message.starts_with(&format!(
+            "{ORG} refused the connection: is the domain right"
+        )) && err
+            .message
+            .ends_with("(wasi:http error-code connection-refused)"),
         "{}",
         err.message
     );

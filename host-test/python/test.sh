@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the okta_nodes wheel with maturin (in a venv this script makes), installs it into
+# a fresh venv, and runs the pytest suite against the installed package. PROFILE=release
+# builds the wheel that ships; the default, dev, shares the workspace's debug build.
+# Python's venv module comes from Debian (python3-venv) when it is missing.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+  SUDO=""
+  if [[ "$(id -u)" != 0 ]]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+fi
+build=target/python/build
+if [[ ! -x $build/bin/maturin ]]; then
+  python3 -m venv "$build"
+  "$build/bin/pip" install -q maturin==1.16.0
+fi
+rm -rf target/wheels
+"$build/bin/maturin" build --quiet --profile "${PROFILE:-dev}" \
+  --manifest-path host-test/python/Cargo.toml --out target/wheels
+tested=target/python/test
+rm -rf "$tested"
+python3 -m venv "$tested"
+"$tested/bin/pip" install -q pytest==9.2.0 target/wheels/okta_nodes-*.whl
+cd host-test/python/tests
+"$root/$tested/bin/python" -m pytest -q -p no:cacheprovider "$@"
