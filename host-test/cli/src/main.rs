@@ -31,6 +31,7 @@ macro_rules! say {
 }
 
 mod receive;
+mod serve;
 
 /// The demo flows, from `examples/flows/`, in the order the demo runs them.
 const DEMO_FLOWS: &[&str] = &[
@@ -90,6 +91,36 @@ enum Command {
     Describe {
         /// The node, such as users.create-user.
         node: String,
+    },
+    /// Serve the nodes over HTTP/JSON for engines in any language: POST /v1/nodes/{id}
+    /// with {"connection", "input"}; the OpenAPI 3.1 document at /v1/openapi.json.
+    Serve {
+        /// Where to listen; beyond loopback only with a secret.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: std::net::SocketAddr,
+        /// A file holding the bearer secret engines present (its first line).
+        #[arg(long, value_name = "PATH", conflicts_with = "secret_env")]
+        secret_file: Option<std::path::PathBuf>,
+        /// The bearer secret engines present, from the environment.
+        #[arg(
+            long = "secret-from-env",
+            env = "OKTA_NODES_SECRET",
+            hide_env_values = true,
+            hide = true
+        )]
+        secret_env: Option<String>,
+        /// The most calls running at once; more wait their turn.
+        #[arg(long, default_value_t = 256)]
+        max_calls: usize,
+        /// How long a call waits for its turn, in milliseconds, before a 503.
+        #[arg(long, default_value_t = 30_000)]
+        queue_wait_ms: u64,
+        /// How long SIGTERM waits for calls in flight, in milliseconds.
+        #[arg(long, default_value_t = 120_000)]
+        drain_wait_ms: u64,
+        /// Send every org's traffic to this base URL instead (a mock).
+        #[arg(long)]
+        route_to: Option<String>,
     },
     /// Serve an event hook endpoint on 127.0.0.1: answer Okta's verification, run each
     /// delivery through triggers.receive-event-hook and print its events as JSON lines.
@@ -441,6 +472,43 @@ async fn run(command: Command) -> Result<(), Failure> {
                 .form(&node)
                 .ok_or_else(|| anyhow!("no node `{node}`; `okta-nodes list` shows them all"))?;
             say!("{}", form.trim_end());
+            Ok(())
+        }
+        Command::Serve {
+            listen,
+            secret_file,
+            secret_env,
+            max_calls,
+            queue_wait_ms,
+            drain_wait_ms,
+            route_to,
+        } => {
+            let secret = match secret_file {
+                Some(path) => Some(
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading the secret in {}", path.display()))?
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                ),
+                None => secret_env,
+            };
+            let host = Host::new(HostConfig {
+                route_to,
+                ..host_config()
+            })?;
+            serve::serve(
+                host,
+                serve::Settings {
+                    listen,
+                    secret,
+                    max_calls,
+                    queue_wait: Duration::from_millis(queue_wait_ms),
+                    drain_wait: Duration::from_millis(drain_wait_ms),
+                },
+            )
+            .await?;
             Ok(())
         }
         Command::Receive {
