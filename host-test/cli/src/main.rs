@@ -626,8 +626,13 @@ async fn run(command: Command) -> Result<(), Failure> {
             .await
             .context("starting the mock")?;
             say!("mock Okta listening on {}", mock.url());
+            // Run through cargo (`cargo okta mock`), the reader has `cargo okta`.
+            let cli = match std::env::var_os("CARGO_MANIFEST_DIR") {
+                Some(_) => "cargo okta",
+                None => "okta-nodes",
+            };
             say!(
-                "try: okta-nodes call users.list-users --domain {DEMO_DOMAIN} --token {token} --route-to {}",
+                "try: {cli} call users.list-users --domain {DEMO_DOMAIN} --token {token} --route-to {}",
                 mock.url()
             );
             mock.serve_forever().await;
