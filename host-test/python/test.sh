@@ -24,7 +24,8 @@ rm -rf target/wheels
 tested=target/python/test
 rm -rf "$tested"
 python3 -m venv "$tested"
-"$tested/bin/pip" install -q pytest==9.2.0 openapi-spec-validator==0.9.0 target/wheels/okta_nodes-*.whl
+"$tested/bin/pip" install -q pytest==9.2.0 openapi-spec-validator==0.9.0 mypy==1.19.1 \
+  target/wheels/okta_nodes-*.whl
 # The sidecar's tests run the CLI: the workspace's debug build.
 cargo build -q -p okta-nodes
 export OKTA_NODES_BIN="$root/target/debug/okta-nodes"

@@ -22,7 +22,10 @@ from typing import Any, Optional, Union
 
 from ._okta_nodes import NativeHost, NativeMock
 
-__all__ = ["Host", "OktaError", "HostError", "Mock"]
+__all__ = ["Host", "OktaError", "HostError", "Mock", "Connection"]
+
+#: The WIT ``connection`` record as JSON; the stub (``__init__.pyi``) spells its fields out.
+Connection = dict[str, Any]
 
 
 class HostError(RuntimeError):
