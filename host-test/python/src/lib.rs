@@ -155,6 +155,33 @@ impl NativeHost {
             .map(|info| okta_host::catalog::describe::node_json(info).to_string()))
     }
 
+    /// Runs a call `times` times from Rust and gives the seconds it took: `call_json`'s own
+    /// cost, for the benchmark to set beside a call from Python. Every call must succeed.
+    fn _repeat(
+        &self,
+        py: Python<'_>,
+        node: &str,
+        conn: &str,
+        input: &str,
+        times: usize,
+    ) -> PyResult<f64> {
+        py.detach(|| {
+            self.runtime.block_on(async {
+                let conn = Connection::from_json(&serde_json::from_str(conn)?)
+                    .map_err(anyhow::Error::msg)?;
+                let input: Value = serde_json::from_str(input)?;
+                let started = std::time::Instant::now();
+                for _ in 0..times {
+                    if let Outcome::Err(error) = self.host.call_json(&conn, node, &input).await? {
+                        anyhow::bail!("{error}");
+                    }
+                }
+                Ok(started.elapsed().as_secs_f64())
+            })
+        })
+        .map_err(host_error)
+    }
+
     /// The WIT package, such as `okta:management@0.4.0`.
     #[getter]
     fn package(&self) -> String {
