@@ -4,6 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+source .ci/env
 cargo build --release -q -p okta-nodes
 PROFILE=release host-test/python/test.sh -q -k the_catalog
 cd /tmp

@@ -30,6 +30,7 @@ macro_rules! say {
     }};
 }
 
+mod progress;
 mod receive;
 mod serve;
 
@@ -551,7 +552,10 @@ async fn run(command: Command) -> Result<(), Failure> {
             let input = read_input(&input)?;
             let connection = conn.connection()?;
             let host = conn.host()?;
-            match host.call_json(&connection, &node, &input).await? {
+            let spinner = progress::Spinner::start(format!("calling {node}"));
+            let outcome = host.call_json(&connection, &node, &input).await?;
+            drop(spinner);
+            match outcome {
                 Outcome::Ok(output) => {
                     say!("{}", pretty(&output));
                     Ok(())
@@ -611,6 +615,10 @@ async fn run(command: Command) -> Result<(), Failure> {
                         .map_err(|why| anyhow!("--latency-ms: {why}"))?,
                 );
             }
+            let spinner = progress::Spinner::start(match seed_users {
+                0 => "starting the mock".to_string(),
+                n => format!("starting the mock with {n} more users"),
+            });
             let mock = MockOkta::start(MockConfig {
                 token: token.clone(),
                 port,
@@ -625,6 +633,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             })
             .await
             .context("starting the mock")?;
+            drop(spinner);
             say!("mock Okta listening on {}", mock.url());
             // Run through cargo (`cargo okta mock`), the reader has `cargo okta`.
             let cli = match std::env::var_os("CARGO_MANIFEST_DIR") {
@@ -680,12 +689,16 @@ async fn run(command: Command) -> Result<(), Failure> {
 
 async fn run_flow(host: &Host, conn: &Connection, flow: &Flow) -> Result<(), Failure> {
     let mut failed = false;
+    let steps = flow.steps.len();
+    let spinner = progress::Spinner::start(format!("step 1 of {steps}"));
     let result = flow
         .run(host, conn, |i, step, _input, outcome| {
-            print_step(i, step, outcome);
+            spinner.above(|| print_step(i, step, outcome));
+            spinner.say(format!("step {} of {steps}", i + 2));
             failed = matches!(outcome, Outcome::Err(_));
         })
         .await;
+    drop(spinner);
     match result {
         Ok(_) => Ok(()),
         Err(_) if failed => Err(Failure::Node),
