@@ -8,5 +8,5 @@ source .ci/env
 cargo build --release -q -p okta-nodes
 PROFILE=release host-test/python/test.sh -q -k the_catalog
 cd /tmp
-OKTA_NODES_BIN="$root/target/release/okta-nodes" "$root/target/python/test/bin/python" \
+OKTA_NODES_BIN="$root/target/release/okta-nodes" "$root/target/python/test/bin/python" -P \
   "$root/host-test/python/bench.py"
