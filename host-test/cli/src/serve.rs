@@ -20,7 +20,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use okta_host::{Connection, Host, MAX_INPUT_BYTES, Outcome};
+use okta_host::{Host, MAX_INPUT_BYTES, Outcome};
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
 use std::net::SocketAddr;
@@ -159,14 +159,9 @@ async fn call_node(
             format!("the body has `connection` and `input`, not `{other}`"),
         );
     }
-    let conn = match (body.get("connection"), takes_connection) {
-        (Some(conn), true) => match Connection::from_json(conn) {
-            Ok(conn) => conn,
-            Err(message) => return node_error(invalid_input(message)),
-        },
-        (None, true) => return node_error(invalid_input("connection is required".into())),
-        (_, false) => Connection::unused(),
-    };
+    if takes_connection && body.get("connection").is_none() {
+        return refusal(StatusCode::BAD_REQUEST, "the body has no `connection`");
+    }
     let input = body.get("input").cloned().unwrap_or(Value::Null);
     let Ok(permit) = tokio::time::timeout(service.queue_wait, service.calls.acquire()).await else {
         let mut busy = refusal(StatusCode::SERVICE_UNAVAILABLE, "busy: too many calls");
@@ -174,29 +169,14 @@ async fn call_node(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return busy;
     };
-    let outcome = service.host.call_json(&conn, &node, &input).await;
+    let conn = body.get("connection").unwrap_or(&Value::Null);
+    let outcome = service.host.call_json_with(conn, &node, &input).await;
     drop(permit);
     match outcome {
         Ok(Outcome::Ok(output)) => (StatusCode::OK, Json(output)).into_response(),
         Ok(Outcome::Err(error)) => node_error(error),
         Err(err) => refusal(StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}")),
     }
-}
-
-/// The `invalid-input` error for a connection that is not one, shaped as a node's.
-fn invalid_input(message: String) -> Value {
-    json!({
-        "kind": "invalid-input",
-        "message": message,
-        "status": null,
-        "error-code": null,
-        "error-causes": [],
-        "error-id": null,
-        "request-id": null,
-        "reset-at": null,
-        "retryable": false,
-        "attempts": 0,
-    })
 }
 
 /// A node's error as the body of its status; a 429 says when to come back.

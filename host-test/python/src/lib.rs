@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// What a call gives the Python half: `(true, output)` or `(false, okta-error)`, each as
-/// JSON text. A bad connection is the node's `invalid-input`, as a bad request is.
+/// JSON text.
 type Answer = (bool, String);
 
 /// The host and the runtime its calls run on.
@@ -23,33 +23,12 @@ struct NativeHost {
     runtime: Arc<tokio::runtime::Runtime>,
 }
 
-/// The `invalid-input` error for a connection that is not one, shaped as a node's.
-fn bad_connection(message: String) -> Answer {
-    let error = serde_json::json!({
-        "kind": "invalid-input",
-        "message": message,
-        "status": null,
-        "error-code": null,
-        "error-causes": [],
-        "error-id": null,
-        "request-id": null,
-        "reset-at": null,
-        "retryable": false,
-        "attempts": 0,
-    });
-    (false, error.to_string())
-}
-
 /// Runs one call: the JSON texts in, the answer out; `Err` is a failure of the host (an
 /// unknown node, an input that is not JSON).
 async fn call(host: &Host, node: &str, conn: &str, input: &str) -> anyhow::Result<Answer> {
     let conn: Value = serde_json::from_str(conn)?;
     let input: Value = serde_json::from_str(input)?;
-    let conn = match Connection::from_json(&conn) {
-        Ok(conn) => conn,
-        Err(message) => return Ok(bad_connection(message)),
-    };
-    Ok(match host.call_json(&conn, node, &input).await? {
+    Ok(match host.call_json_with(&conn, node, &input).await? {
         Outcome::Ok(output) => (true, output.to_string()),
         Outcome::Err(error) => (false, error.to_string()),
     })

@@ -28,6 +28,29 @@ pub enum Outcome {
 }
 
 impl Host {
+    /// [`Host::call_json`] with the connection as the JSON of the WIT `connection` record
+    /// ([`Connection::from_json`]): what the Python package and the sidecar take. A
+    /// connection of the wrong shape is the node's `invalid-input`, as a request is; a node
+    /// that takes no connection (an event hook trigger) ignores it, absent or null too.
+    pub async fn call_json_with(
+        &self,
+        conn: &Value,
+        node_id: &str,
+        input: &Value,
+    ) -> Result<Outcome> {
+        let node = self
+            .find_node(node_id)
+            .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
+        let conn = match node.takes_connection {
+            false => Connection::unused(),
+            true => match Connection::from_json(conn) {
+                Ok(conn) => conn,
+                Err(message) => return invalid_input(&node.func, message),
+            },
+        };
+        self.call_json(&conn, node_id, input).await
+    }
+
     /// Runs a node by id with a JSON request (WIT field names) in a fresh instance.
     ///
     /// A request the component's types reject (a missing field, a wrong type, an unknown
