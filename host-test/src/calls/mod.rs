@@ -27,6 +27,12 @@ pub enum Outcome {
     Err(Value),
 }
 
+/// The node of this id; an unknown id is a failure of the caller, not a node's error.
+fn known<'h>(host: &'h Host, node_id: &str) -> Result<&'h NodeInfo> {
+    host.find_node(node_id)
+        .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))
+}
+
 impl Host {
     /// [`Host::call_json`] with the connection as the JSON of the WIT `connection` record
     /// ([`Connection::from_json`]): what the Python package and the sidecar take. A
@@ -38,9 +44,7 @@ impl Host {
         node_id: &str,
         input: &Value,
     ) -> Result<Outcome> {
-        let node = self
-            .find_node(node_id)
-            .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
+        let node = known(self, node_id)?;
         let conn = match node.takes_connection {
             false => Connection::unused(),
             true => match Connection::from_json(conn) {
@@ -69,9 +73,7 @@ impl Host {
         node_id: &str,
         input: &Value,
     ) -> Result<Outcome> {
-        let node = self
-            .find_node(node_id)
-            .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))?;
+        let node = known(self, node_id)?;
         // The input is checked before anything is waited for or sent (a mint included).
         // Only a request the types refuse can hold JSON at a string's place: the catalog,
         // which says where, is read for it alone (once per host).
