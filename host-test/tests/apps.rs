@@ -102,7 +102,7 @@ async fn list_and_get_apps() {
     .unwrap();
     assert_eq!(
         (app.name.as_str(), app.sign_on_mode.as_deref()),
-        ("slack", Some("BOOKMARK"))
+        ("slack", Some("SAML_2_0"))
     );
     let err = call!(
         env,

@@ -243,7 +243,7 @@ async fn select_user_factor_lists_a_user_s_factors_by_type_and_provider() {
     .unwrap();
     assert_eq!(sms.choices.len(), 1);
     assert_eq!(sms.choices[0].value, all.choices[0].value);
-    assert_eq!(sms.choices[0].detail.as_deref(), Some("+1-555-415-1337"));
+    assert_eq!(sms.choices[0].detail.as_deref(), Some("+15554151337"));
     let missing = call!(
         env,
         okta_management_picklists,

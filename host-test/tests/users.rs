@@ -840,7 +840,7 @@ async fn expire_password_with_and_without_a_temporary_password() {
 }
 
 #[tokio::test]
-async fn forgot_password_needs_an_active_user_with_a_recovery_question() {
+async fn forgot_password_needs_an_active_user() {
     let env = Env::start().await;
     let id = active_user(&env, "forgot@example.com").await;
     let out = users!(
@@ -862,11 +862,24 @@ async fn forgot_password_needs_an_active_user_with_a_recovery_question() {
     no_question.password = Some(PasswordInput::Value("Secr3t!pass".into()));
     no_question.activate = Some(true);
     let no_question = create(&env, no_question).await.id;
+    // Okta's recorded answers: a user without a recovery question gets the reset link too.
+    let out = users!(
+        env,
+        call_forgot_password,
+        &ForgotPasswordRequest {
+            user_id: no_question.clone(),
+            send_email: Some(false)
+        }
+    )
+    .unwrap();
+    assert!(out.reset_password_url.is_some());
+    let suspended = active_user(&env, "suspended-forgot@example.com").await;
+    env.mock.state().users.get_mut(&suspended).unwrap().status = Status::Suspended;
     let err = users!(
         env,
         call_forgot_password,
         &ForgotPasswordRequest {
-            user_id: no_question,
+            user_id: suspended,
             send_email: None
         }
     )

@@ -9,25 +9,221 @@ use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 use std::time::SystemTime;
 
-/// An app as Okta returns it.
+/// An app as Okta returns it: its own members over Okta's defaults, and the links its
+/// status offers.
 fn app_json(app: &MockApp, base: &str) -> Value {
-    json!({
+    let own = format!("{base}/api/v1/apps/{}", app.id);
+    let mut json = json!({
         "id": app.id,
+        "orn": format!("orn:okta:idp:mock:apps:{}:{}", app.name, app.id),
         "name": app.name,
         "label": app.label,
         "status": app.status,
         "signOnMode": app.sign_on_mode,
         "created": timestamp(app.created),
-        "lastUpdated": timestamp(app.created),
+        "lastUpdated": timestamp(app.last_updated),
         "accessibility": { "selfService": false, "errorRedirectUrl": null, "loginRedirectUrl": null },
-        "visibility": { "autoSubmitToolbar": false, "hide": { "iOS": false, "web": false } },
-        "features": [],
-        "settings": { "app": {} },
-        "_links": {
-            "self": { "href": format!("{base}/api/v1/apps/{}", app.id) },
-            "users": { "href": format!("{base}/api/v1/apps/{}/users", app.id) },
+        "visibility": {
+            "autoSubmitToolbar": false,
+            "autoLaunch": false,
+            "hide": { "iOS": false, "web": false },
+            "appLinks": { app.name.clone(): true },
         },
-    })
+        "features": [],
+        "credentials": { "userNameTemplate": { "template": "${source.login}", "type": "BUILT_IN" } },
+        "settings": { "app": {} },
+    });
+    for (member, value) in &app.members {
+        json[member] = value.clone();
+    }
+    let lifecycle = if app.status == "ACTIVE" {
+        "deactivate"
+    } else {
+        "activate"
+    };
+    json["_links"] = json!({
+        "self": { "href": own },
+        "users": { "href": format!("{own}/users") },
+        "groups": { "href": format!("{own}/groups") },
+        "logo": [{ "name": "medium", "href": format!("{base}/assets/img/logos/{}.png", app.name), "type": "image/png" }],
+        "appLinks": [{ "name": app.name, "href": format!("{base}/home/{}/{}/alnk", app.name, app.id), "type": "text/html" }],
+        lifecycle: { "href": format!("{own}/lifecycle/{lifecycle}") },
+    });
+    json
+}
+
+/// The sign-on modes Okta's spec names, with the integration name an app of each must
+/// have (`None`: any catalog app's name).
+const SIGN_ON_MODES: &[(&str, Option<&str>)] = &[
+    ("AUTO_LOGIN", None),
+    ("BASIC_AUTH", Some("template_basic_auth")),
+    ("BOOKMARK", Some("bookmark")),
+    ("BROWSER_PLUGIN", None),
+    ("OPENID_CONNECT", Some("oidc_client")),
+    ("SAML_1_1", None),
+    ("SAML_2_0", None),
+    ("SECURE_PASSWORD_STORE", Some("template_sps")),
+    ("WS_FEDERATION", Some("template_wsfed")),
+];
+
+/// Reads an app a client creates or replaces: label, sign-on mode, name, and the members
+/// kept as given. A bookmark needs its URL.
+fn read_app(
+    body: &Value,
+    name_now: Option<&str>,
+) -> Result<(String, String, String, Map<String, Value>), MockError> {
+    let invalid = |why: String| MockError::validation("app", why);
+    let label = body["label"]
+        .as_str()
+        .filter(|l| !l.trim().is_empty())
+        .ok_or_else(|| invalid("label: The field cannot be left blank".into()))?;
+    let mode = body["signOnMode"]
+        .as_str()
+        .ok_or_else(|| invalid("signOnMode: The field cannot be left blank".into()))?;
+    let (_, fixed) = SIGN_ON_MODES
+        .iter()
+        .find(|(m, _)| *m == mode)
+        .ok_or_else(|| invalid(format!("signOnMode: '{mode}' is not a sign-on mode")))?;
+    let name = body["name"]
+        .as_str()
+        .or(*fixed)
+        .or(name_now)
+        .ok_or_else(|| invalid("name: The field cannot be left blank".into()))?;
+    if fixed.is_some_and(|f| f != name) || name_now.is_some_and(|n| n != name) {
+        return Err(invalid(format!("name: '{name}' does not fit this app")));
+    }
+    if mode == "BOOKMARK"
+        && body
+            .pointer("/settings/app/url")
+            .and_then(Value::as_str)
+            .is_none_or(|u| u.trim().is_empty())
+    {
+        return Err(invalid(
+            "settings.app.url: The field cannot be left blank".into(),
+        ));
+    }
+    let members = [
+        "settings",
+        "credentials",
+        "accessibility",
+        "visibility",
+        "profile",
+    ]
+    .iter()
+    .filter_map(|m| Some((m.to_string(), body.get(*m)?.clone())))
+    .filter(|(_, v)| v.is_object())
+    .collect();
+    Ok((label.into(), mode.into(), name.into(), members))
+}
+
+/// `POST /api/v1/apps`: `activate` (default true) sets its status.
+pub async fn create(Extract(mock): Extract<Mock>, call: Call) -> Reply {
+    let activate = call.bool_param("activate")?.unwrap_or(true);
+    let (label, mode, name, members) = read_app(&call.json()?, None)?;
+    let mut state = mock.lock();
+    let id = state.next_id("0oa");
+    let now = SystemTime::now();
+    let app = MockApp {
+        id: id.clone(),
+        name,
+        label,
+        status: if activate { "ACTIVE" } else { "INACTIVE" },
+        sign_on_mode: mode,
+        created: now,
+        last_updated: now,
+        members,
+    };
+    let reply = page::json(app_json(&app, &call.base));
+    state.apps.insert(id.clone(), app);
+    let target = state.app_target(&id);
+    state.log(
+        "application.lifecycle.create",
+        "Create application",
+        vec![target],
+    );
+    Ok(reply)
+}
+
+/// `PUT /api/v1/apps/{id}`: label, sign-on mode and members replaced; the name stays.
+pub async fn replace(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
+    let body = call.json()?;
+    let mut state = mock.lock();
+    let name = find_app(&state, &id)?.name.clone();
+    let (label, mode, _, members) = read_app(&body, Some(&name))?;
+    let app = state
+        .apps
+        .get_mut(&id)
+        .ok_or_else(|| MockError::not_found(&id, "AppInstance"))?;
+    app.label = label;
+    app.sign_on_mode = mode;
+    app.members = members;
+    app.last_updated = SystemTime::now();
+    let reply = page::json(app_json(app, &call.base));
+    let target = state.app_target(&id);
+    state.log(
+        "application.lifecycle.update",
+        "Update application",
+        vec![target],
+    );
+    Ok(reply)
+}
+
+/// `DELETE /api/v1/apps/{id}`: only an INACTIVE app; its assignments go with it.
+pub async fn delete(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Reply {
+    let mut state = mock.lock();
+    if find_app(&state, &id)?.status != "INACTIVE" {
+        return Err(
+            MockError::new(403, "E0000056", "Delete application forbidden.")
+                .cause("The application must be deactivated before it can be deleted."),
+        );
+    }
+    let target = state.app_target(&id);
+    let users: Vec<String> = state
+        .app_assignments(&id, None)
+        .map(|(user, _)| user.to_string())
+        .collect();
+    for user in users {
+        state.remove_assignment(&id, &user);
+    }
+    state.apps.remove(&id);
+    state.log(
+        "application.lifecycle.delete",
+        "Delete application",
+        vec![target],
+    );
+    Ok(page::no_content())
+}
+
+/// `POST /api/v1/apps/{id}/lifecycle/{activate|deactivate}`.
+pub async fn lifecycle(
+    Extract(mock): Extract<Mock>,
+    Path((id, action)): Path<(String, String)>,
+) -> Reply {
+    let status = MockError::lifecycle_status(&action, "application")?;
+    let (event, message) = if status == "ACTIVE" {
+        ("application.lifecycle.activate", "Activate application")
+    } else {
+        ("application.lifecycle.deactivate", "Deactivate application")
+    };
+    let mut state = mock.lock();
+    let app = state
+        .apps
+        .get_mut(&id)
+        .ok_or_else(|| MockError::not_found(&id, "AppInstance"))?;
+    app.status = status;
+    app.last_updated = SystemTime::now();
+    let target = state.app_target(&id);
+    state.log(event, message, vec![target]);
+    Ok(page::json(json!({})))
+}
+
+/// `GET /api/v1/groups/{groupId}/apps`: the mock assigns apps to users only, so a group the
+/// org has gets an empty list.
+pub async fn of_group(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Reply {
+    if !mock.lock().groups.contains_key(&id) {
+        return Err(MockError::not_found(&id, "UserGroup"));
+    }
+    Ok(page::json(json!([])))
 }
 
 /// An assignment as Okta returns it (an AppUser).
@@ -38,7 +234,9 @@ fn assignment_json(app_id: &str, user_id: &str, a: &MockAssignment, base: &str) 
         "created": timestamp(a.created),
         "lastUpdated": timestamp(a.last_updated),
         "scope": a.scope,
-        "status": "PROVISIONED",
+        // The mock's apps do not provision (`syncState: DISABLED`): Okta's assignments to
+        // such apps are ACTIVE.
+        "status": "ACTIVE",
         "statusChanged": timestamp(a.created),
         "passwordChanged": null,
         "syncState": "DISABLED",
@@ -70,6 +268,25 @@ pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
         .transpose()
         .map_err(MockError::bad_search)?;
     let cursor = page::Cursor::of(&call)?;
+    if cursor
+        .after
+        .as_ref()
+        .is_some_and(|after| !state.apps.contains_key(after))
+    {
+        return Err(
+            MockError::new(400, "E0000029", "Invalid paging request.").cause("Invalid cursor.")
+        );
+    }
+    if call.param("expand").is_some_and(|expand| {
+        expand
+            .strip_prefix("user/")
+            .is_none_or(|id| id.is_empty() || id.contains([',', '/']))
+    }) {
+        return Err(MockError::validation(
+            "expand",
+            "Expand query is malformed.",
+        ));
+    }
     // `filter=user.id eq "{id}"`: the apps assigned to a user, each with the assignment
     // embedded when asked with `expand=user/{id}` (the pairing Okta's spec documents).
     let user = expr

@@ -56,6 +56,21 @@ impl MockError {
         )
     }
 
+    /// `E0000008` 404: no path Okta has, with what the mock could not route.
+    pub fn no_path(cause: impl Into<String>) -> Self {
+        Self::new(404, "E0000008", "The requested path was not found").cause(cause)
+    }
+
+    /// The status an `activate` or `deactivate` lifecycle operation on a resource leads
+    /// to; any other operation names no path.
+    pub fn lifecycle_status(action: &str, resource: &str) -> Result<&'static str, Self> {
+        match action {
+            "activate" => Ok("ACTIVE"),
+            "deactivate" => Ok("INACTIVE"),
+            other => Err(Self::no_path(format!("no {resource} operation `{other}`"))),
+        }
+    }
+
     /// `E0000011` 401.
     pub fn invalid_token() -> Self {
         Self::new(401, "E0000011", "Invalid token provided")

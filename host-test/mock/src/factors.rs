@@ -104,6 +104,95 @@ pub async fn list(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Ca
     ))
 }
 
+/// `GET /api/v1/users/{id}/factors/{factorId}`.
+pub async fn get(
+    Extract(mock): Extract<Mock>,
+    Path((id, factor_id)): Path<(String, String)>,
+    call: Call,
+) -> Reply {
+    let state = mock.lock();
+    let id = user(&state, &id)?;
+    state
+        .factors
+        .get(&id)
+        .and_then(|factors| factors.iter().find(|f| f.id == factor_id))
+        .map(|f| page::json(factor_json(&id, f, &call.base)))
+        .ok_or_else(|| MockError::not_found(&factor_id, "UserFactor"))
+}
+
+/// `GET /api/v1/users/{id}/factors/catalog`: the factors the user can enroll, each with
+/// its enrollment status.
+pub async fn catalog(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
+    let state = mock.lock();
+    let id = user(&state, &id)?;
+    let enrolled = state
+        .factors
+        .get(&id)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let enroll = format!("{}/api/v1/users/{id}/factors", call.base);
+    let enroll = &enroll;
+    let supported = TYPES.iter().flat_map(|(kind, providers)| {
+        providers.iter().map(move |provider| {
+            let status = if enrolled
+                .iter()
+                .any(|f| f.factor_type == *kind && f.provider == *provider)
+            {
+                "ACTIVE"
+            } else {
+                "NOT_SETUP"
+            };
+            json!({
+                "factorType": kind,
+                "provider": provider,
+                "vendorName": provider,
+                "enrollment": "OPTIONAL",
+                "status": status,
+                "_links": { "enroll": {
+                    "href": enroll,
+                    "hints": { "allow": ["POST"] },
+                }},
+            })
+        })
+    });
+    Ok(page::json(supported.collect()))
+}
+
+/// The security questions Okta offers (a few of them).
+const QUESTIONS: &[(&str, &str)] = &[
+    (
+        "disliked_food",
+        "What is the food you least liked as a child?",
+    ),
+    (
+        "name_of_first_plush_toy",
+        "What is the name of your first stuffed animal?",
+    ),
+    (
+        "first_award",
+        "What did you earn your first medal or award for?",
+    ),
+    (
+        "favorite_security_question",
+        "What is your favorite security question?",
+    ),
+    (
+        "favorite_toy",
+        "What is the toy/stuffed animal you liked the most as a kid?",
+    ),
+];
+
+/// `GET /api/v1/users/{id}/factors/questions`.
+pub async fn questions(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Reply {
+    user(&mock.lock(), &id)?;
+    Ok(page::json(
+        QUESTIONS
+            .iter()
+            .map(|(question, text)| json!({ "question": question, "questionText": text }))
+            .collect(),
+    ))
+}
+
 /// A six-digit code, different each time.
 fn code(state: &mut State) -> String {
     let n = state
@@ -141,7 +230,7 @@ pub async fn enroll(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: 
             format!("provider: {provider} is not enabled for {factor_type}"),
         ));
     }
-    let profile: Map<String, Value> = body
+    let mut profile: Map<String, Value> = body
         .get("profile")
         .and_then(Value::as_object)
         .cloned()
@@ -158,14 +247,16 @@ pub async fn enroll(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: 
             let phone = field("phoneNumber").ok_or_else(|| {
                 MockError::validation("factor", "phoneNumber: The field cannot be left blank")
             })?;
-            if !phone.starts_with('+') || phone.chars().filter(char::is_ascii_digit).count() < 8 {
+            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            if !phone.starts_with('+') || digits.len() < 8 || digits.len() > 15 {
                 return Err(MockError::new(
                     400,
                     "E0000098",
                     "This phone number is invalid.",
                 ));
             }
-            Some(phone)
+            // Kept in E.164, as the spec's factor profile has it.
+            Some(format!("+{digits}"))
         }
         "email" => Some(field("email").ok_or_else(|| {
             MockError::validation("factor", "email: The field cannot be left blank")
@@ -197,6 +288,9 @@ pub async fn enroll(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: 
         }
         _ => None,
     };
+    if let (Some(phone), "sms" | "call") = (&destination, factor_type.as_str()) {
+        profile.insert("phoneNumber".into(), phone.clone().into());
+    }
     let mut state = mock.lock();
     let user_id = user(&state, &id)?;
     let enrolled = state.factors.get(&user_id).is_some_and(|fs| {

@@ -95,11 +95,35 @@ fn read_hook(mut body: Value) -> Result<(Value, Option<String>), MockError> {
     Ok((body, secret))
 }
 
+/// A hook as Okta returns it: with the links its status offers.
+fn hook_json(hook: &MockHook, base: &str) -> Value {
+    let mut json = hook.json.clone();
+    let own = format!(
+        "{base}/api/v1/eventHooks/{}",
+        json["id"].as_str().unwrap_or_default()
+    );
+    let lifecycle = if json["status"] == "ACTIVE" {
+        "deactivate"
+    } else {
+        "activate"
+    };
+    json["_links"] = json!({
+        "self": { "href": own, "hints": { "allow": ["GET", "PUT", "DELETE"] } },
+        "verify": { "href": format!("{own}/lifecycle/verify"), "hints": { "allow": ["POST"] } },
+        lifecycle: { "href": format!("{own}/lifecycle/{lifecycle}"), "hints": { "allow": ["POST"] } },
+    });
+    json
+}
+
 /// `GET /api/v1/eventHooks`.
-pub async fn list(Extract(mock): Extract<Mock>) -> Reply {
+pub async fn list(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     let state = mock.lock();
     Ok(page::json(
-        state.hooks.values().map(|h| h.json.clone()).collect(),
+        state
+            .hooks
+            .values()
+            .map(|h| hook_json(h, &call.base))
+            .collect(),
     ))
 }
 
@@ -115,36 +139,68 @@ pub async fn create(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     json["created"] = now.clone().into();
     json["lastUpdated"] = now.into();
     json["createdBy"] = state.admin_id.clone().into();
-    json["_links"] = json!({ "self": { "href": format!("{}/api/v1/eventHooks/{id}", call.base) } });
-    state.hooks.insert(
-        id.clone(),
-        MockHook {
-            json: json.clone(),
-            secret,
-        },
-    );
+    json["channel"]["config"]["method"] = "POST".into();
+    let hook = MockHook { json, secret };
+    let reply = page::json(hook_json(&hook, &call.base));
+    let name = hook.json["name"].clone();
+    state.hooks.insert(id.clone(), hook);
     state.log(
         "event_hook.created",
         "Event hook created",
-        vec![json!({ "id": id, "type": "EventHook", "displayName": json["name"] })],
+        vec![json!({ "id": id, "type": "EventHook", "displayName": name })],
     );
-    Ok(page::json(json))
+    Ok(reply)
 }
 
 /// `GET /api/v1/eventHooks/{id}`.
-pub async fn get(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Reply {
+pub async fn get(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
     let state = mock.lock();
-    Ok(page::json(find(&state, &id)?.json.clone()))
+    Ok(page::json(hook_json(find(&state, &id)?, &call.base)))
 }
 
-/// `DELETE /api/v1/eventHooks/{id}`: only an INACTIVE hook.
+/// `PUT /api/v1/eventHooks/{id}`: name, events and channel replaced; a replaced URI or
+/// secret needs verifying again. The secret is kept when the new scheme gives none.
+pub async fn replace(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
+    let (given, secret) = read_hook(call.json()?)?;
+    let mut state = mock.lock();
+    let hook = state
+        .hooks
+        .get_mut(&id)
+        .ok_or_else(|| MockError::not_found(&id, "EventHook"))?;
+    let moved = given.pointer("/channel/config/uri") != hook.json.pointer("/channel/config/uri");
+    for member in ["name", "description", "events", "channel"] {
+        match given.get(member) {
+            Some(value) => hook.json[member] = value.clone(),
+            None => {
+                if let Some(object) = hook.json.as_object_mut() {
+                    object.remove(member);
+                }
+            }
+        }
+    }
+    hook.json["channel"]["config"]["method"] = "POST".into();
+    if moved || secret.is_some() {
+        hook.json["verificationStatus"] = "UNVERIFIED".into();
+    }
+    if secret.is_some() {
+        hook.secret = secret;
+    }
+    hook.json["lastUpdated"] = timestamp(SystemTime::now()).into();
+    Ok(page::json(hook_json(hook, &call.base)))
+}
+
+/// `DELETE /api/v1/eventHooks/{id}`: only an INACTIVE hook ("as a safety precaution",
+/// the spec says; of the refusals `deleteEventHook` declares, 403, with Okta's code for an
+/// entity not in the state a transition needs).
 pub async fn delete(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Reply {
     let mut state = mock.lock();
     if find(&state, &id)?.json["status"] != "INACTIVE" {
-        return Err(MockError::validation(
-            "eventHook",
-            "Cannot delete an ACTIVE event hook; deactivate it first",
-        ));
+        return Err(MockError::new(
+            403,
+            "E0000107",
+            "The entity is not in the expected state for the requested transition.",
+        )
+        .cause("You can only delete event hooks with a status of INACTIVE."));
     }
     state.hooks.remove(&id);
     state.log(
@@ -159,20 +215,12 @@ pub async fn delete(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Rep
 pub async fn lifecycle(
     Extract(mock): Extract<Mock>,
     Path((id, action)): Path<(String, String)>,
+    call: Call,
 ) -> Reply {
     if action == "verify" {
-        return verify(mock, id).await;
+        return verify(mock, id, &call.base).await;
     }
-    let status = match action.as_str() {
-        "activate" => "ACTIVE",
-        "deactivate" => "INACTIVE",
-        other => {
-            return Err(
-                MockError::new(404, "E0000008", "The requested path was not found")
-                    .cause(format!("no event hook operation `{other}`")),
-            );
-        }
-    };
+    let status = MockError::lifecycle_status(&action, "event hook")?;
     let mut state = mock.lock();
     let hook = state
         .hooks
@@ -180,7 +228,7 @@ pub async fn lifecycle(
         .ok_or_else(|| MockError::not_found(&id, "EventHook"))?;
     hook.json["status"] = status.into();
     hook.json["lastUpdated"] = timestamp(SystemTime::now()).into();
-    let json = hook.json.clone();
+    let json = hook_json(hook, &call.base);
     let event = if status == "ACTIVE" {
         "event_hook.activated"
     } else {
@@ -209,7 +257,7 @@ pub async fn take_delivery() -> http::StatusCode {
 }
 
 /// Sends the verification challenge and checks the echo.
-async fn verify(mock: Mock, id: String) -> Reply {
+async fn verify(mock: Mock, id: String, base: &str) -> Reply {
     let (uri, headers, challenge) = {
         let mut state = mock.lock();
         let hook = find(&state, &id)?;
@@ -239,7 +287,7 @@ async fn verify(mock: Mock, id: String) -> Reply {
         .ok_or_else(|| MockError::not_found(&id, "EventHook"))?;
     hook.json["verificationStatus"] = "VERIFIED".into();
     hook.json["lastUpdated"] = timestamp(SystemTime::now()).into();
-    let json = hook.json.clone();
+    let json = hook_json(hook, base);
     state.log(
         "event_hook.verified",
         "Event hook verified",

@@ -19,10 +19,12 @@ mod groups;
 mod hooks;
 mod logs;
 pub mod oauth;
+pub mod operations;
 mod page;
 mod policies;
 pub mod state;
 pub mod traffic;
+mod types;
 mod users;
 
 pub use errors::MockError;
@@ -405,7 +407,10 @@ fn router(shared: Mock) -> Router {
         .route("/api/v1/users", get(users::list).post(users::create))
         .route(
             "/api/v1/users/{id}",
-            get(users::get).post(users::update).delete(users::delete),
+            get(users::get)
+                .post(users::update)
+                .put(users::replace)
+                .delete(users::delete),
         )
         .route(
             "/api/v1/users/{id}/lifecycle/{action}",
@@ -417,15 +422,33 @@ fn router(shared: Mock) -> Router {
         )
         .route("/api/v1/users/{id}/sessions", delete(users::clear_sessions))
         .route("/api/v1/users/{id}/groups", get(users::groups))
+        .route("/api/v1/users/{id}/blocks", get(users::none_of))
+        .route("/api/v1/users/{id}/clients", get(users::none_of))
+        .route("/api/v1/users/{id}/devices", get(users::none_of))
         .route("/api/v1/users/{id}/appLinks", get(users::app_links))
-        .route("/api/v1/meta/types/user", get(users::user_types))
+        .route(
+            "/api/v1/meta/types/user",
+            get(types::list).post(types::create),
+        )
+        .route(
+            "/api/v1/meta/types/user/{id}",
+            get(types::get)
+                .post(types::update)
+                .put(types::replace)
+                .delete(types::delete),
+        )
         .route(
             "/api/v1/users/{id}/factors",
             get(factors::list).post(factors::enroll),
         )
         .route(
             "/api/v1/users/{id}/factors/{factor}",
-            delete(factors::unenroll),
+            get(factors::get).delete(factors::unenroll),
+        )
+        .route("/api/v1/users/{id}/factors/catalog", get(factors::catalog))
+        .route(
+            "/api/v1/users/{id}/factors/questions",
+            get(factors::questions),
         )
         .route(
             "/api/v1/users/{id}/factors/{factor}/lifecycle/activate",
@@ -441,12 +464,20 @@ fn router(shared: Mock) -> Router {
             get(groups::get).put(groups::replace).delete(groups::delete),
         )
         .route("/api/v1/groups/{id}/users", get(groups::members))
+        .route("/api/v1/groups/{id}/apps", get(apps::of_group))
         .route(
             "/api/v1/groups/{id}/users/{user}",
             put(groups::add_member).delete(groups::remove_member),
         )
-        .route("/api/v1/apps", get(apps::list))
-        .route("/api/v1/apps/{id}", get(apps::get))
+        .route("/api/v1/apps", get(apps::list).post(apps::create))
+        .route(
+            "/api/v1/apps/{id}",
+            get(apps::get).put(apps::replace).delete(apps::delete),
+        )
+        .route(
+            "/api/v1/apps/{id}/lifecycle/{action}",
+            post(apps::lifecycle),
+        )
         .route("/api/v1/apps/{id}/logo", post(apps::upload_logo))
         .route(
             "/api/v1/apps/{id}/users",
@@ -462,14 +493,36 @@ fn router(shared: Mock) -> Router {
         .route("/api/v1/eventHooks", get(hooks::list).post(hooks::create))
         .route(
             "/api/v1/eventHooks/{id}",
-            get(hooks::get).delete(hooks::delete),
+            get(hooks::get).put(hooks::replace).delete(hooks::delete),
         )
         .route(
             "/api/v1/eventHooks/{id}/lifecycle/{action}",
             post(hooks::lifecycle),
         )
-        .route("/api/v1/policies", get(policies::list_policies))
-        .route("/api/v1/realms", get(policies::list_realms))
+        .route(
+            "/api/v1/policies",
+            get(policies::list_policies).post(policies::create_policy),
+        )
+        .route(
+            "/api/v1/policies/{id}",
+            get(policies::get_policy)
+                .put(policies::replace_policy)
+                .delete(policies::delete_policy),
+        )
+        .route(
+            "/api/v1/policies/{id}/lifecycle/{action}",
+            post(policies::policy_lifecycle),
+        )
+        .route(
+            "/api/v1/realms",
+            get(policies::list_realms).post(policies::create_realm),
+        )
+        .route(
+            "/api/v1/realms/{id}",
+            get(policies::get_realm)
+                .put(policies::replace_realm)
+                .delete(policies::delete_realm),
+        )
         .route("/mock/outbox", get(factors::outbox))
         .route(
             state::demo::HOOK_PATH,
@@ -499,13 +552,15 @@ fn router(shared: Mock) -> Router {
 const UNMATCHED: &str = "x-mock-unmatched";
 
 async fn unknown_route(method: Method, uri: Uri) -> Response {
+    if let Some(answer) = operations::answer_outside(method.as_str(), uri.path()) {
+        return answer;
+    }
     eprintln!("mock okta: NO ROUTE for {method} {uri}");
-    let mut response = MockError::new(404, "E0000008", "The requested path was not found")
-        .cause(format!(
-            "the mock Okta has no route for {method} {}",
-            uri.path()
-        ))
-        .into_response();
+    let mut response = MockError::no_path(format!(
+        "the mock Okta has no route for {method} {}",
+        uri.path()
+    ))
+    .into_response();
     response
         .headers_mut()
         .insert(UNMATCHED, HeaderValue::from_static("1"));
@@ -513,6 +568,9 @@ async fn unknown_route(method: Method, uri: Uri) -> Response {
 }
 
 async fn unknown_method(method: Method, uri: Uri) -> Response {
+    if let Some(answer) = operations::answer_outside(method.as_str(), uri.path()) {
+        return answer;
+    }
     eprintln!("mock okta: METHOD NOT ALLOWED: {method} {uri}");
     let mut response = MockError::new(
         405,
@@ -552,7 +610,7 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
     let auth = header(header::AUTHORIZATION).unwrap_or_default();
     let authorized = {
         let token = &mock.lock().token;
-        auth.split_once(' ')
+        credential(&auth)
             .is_some_and(|(scheme, given)| matches!(scheme, "SSWS" | "Bearer") && given == token)
     };
     // The token endpoint authenticates the client itself; an access token is checked with
@@ -583,7 +641,7 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         && header(header::TRANSFER_ENCODING).is_none();
     let refused_token = if authorized || token_request {
         None
-    } else if matches!(auth.split_once(' '), Some(("Bearer" | "DPoP", _))) {
+    } else if matches!(credential(&auth), Some(("Bearer" | "DPoP", _))) {
         let dpop = header(header::HeaderName::from_static("dpop"));
         mock.lock()
             .oauth
@@ -617,11 +675,15 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         (None, Some(error), _) => error.into_response(),
         (None, None, Some(effect)) if effect.replaces() => replacement(effect),
         (None, None, reshaped) => {
-            let served = next
-                .run(Request::from_parts(
-                    parts.clone(),
-                    Body::from(bytes.clone()),
-                ))
+            let agent = header(header::USER_AGENT).unwrap_or_default();
+            let served = state::USER_AGENT
+                .scope(
+                    agent,
+                    next.run(Request::from_parts(
+                        parts.clone(),
+                        Body::from(bytes.clone()),
+                    )),
+                )
                 .await;
             match reshaped {
                 Some(effect) => {
@@ -669,12 +731,21 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
         } else {
             LoggedRequest::logged_body(&bytes)
         },
-        auth_scheme: auth.split_once(' ').map(|(scheme, _)| scheme.to_string()),
+        auth_scheme: credential(&auth).map(|(scheme, _)| scheme.to_string()),
         at: now,
         status,
         matched,
     });
     response
+}
+
+/// Splits an `Authorization` header into its scheme and credential. Okta takes an API
+/// token as `SSWS <token>` and as `SSWS<token>`, which Okta's Python SDK sends.
+fn credential(auth: &str) -> Option<(&str, &str)> {
+    match auth.strip_prefix("SSWS") {
+        Some(token) => Some(("SSWS", token.strip_prefix(' ').unwrap_or(token))),
+        None => auth.split_once(' '),
+    }
 }
 
 /// `POST /oauth2/v1/token`: the org authorization server's token endpoint.

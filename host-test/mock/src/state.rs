@@ -11,6 +11,12 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 use std::time::{Duration, SystemTime};
 
+tokio::task_local! {
+    /// The `User-Agent` of the request being served: the system log records the client
+    /// that made a change (`client.userAgent.rawUserAgent`).
+    pub static USER_AGENT: String;
+}
+
 /// Formats a time as Okta does: `2026-11-24T09:10:00.123Z`.
 pub fn timestamp(t: SystemTime) -> String {
     humantime::format_rfc3339_millis(t).to_string()
@@ -245,10 +251,15 @@ pub struct MockApp {
     pub label: String,
     /// `ACTIVE` or `INACTIVE`.
     pub status: &'static str,
-    /// The sign-on mode.
-    pub sign_on_mode: &'static str,
+    /// The sign-on mode, such as `SAML_2_0` or `BOOKMARK`.
+    pub sign_on_mode: String,
     /// Created.
     pub created: SystemTime,
+    /// Last updated.
+    pub last_updated: SystemTime,
+    /// The members the app was created or replaced with: `settings`, `credentials`,
+    /// `accessibility`, `visibility` and the like, as given.
+    pub members: Map<String, Value>,
 }
 
 /// A user's assignment to an app.
@@ -321,9 +332,11 @@ impl MockHook {
             .unwrap_or_default()
     }
 
-    /// The extra headers the hook sends (not the authorization header).
+    /// The headers every request to the hook carries, verification and deliveries alike:
+    /// its extra headers and its authorization header.
     pub fn headers(&self) -> Vec<(String, String)> {
-        self.json["channel"]["config"]["headers"]
+        let config = &self.json["channel"]["config"];
+        let mut headers: Vec<(String, String)> = config["headers"]
             .as_array()
             .map(|h| {
                 h.iter()
@@ -333,7 +346,11 @@ impl MockHook {
                     })
                     .collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if let (Some(key), Some(secret)) = (config["authScheme"]["key"].as_str(), &self.secret) {
+            headers.push((key.to_string(), secret.clone()));
+        }
+        headers
     }
 }
 
@@ -363,6 +380,8 @@ pub struct MockUserType {
     pub default: bool,
     /// Created.
     pub created: SystemTime,
+    /// Last updated.
+    pub last_updated: SystemTime,
 }
 
 impl MockUserType {
@@ -375,7 +394,7 @@ impl MockUserType {
             "description": self.description,
             "default": self.default,
             "created": timestamp(self.created),
-            "lastUpdated": timestamp(self.created),
+            "lastUpdated": timestamp(self.last_updated),
             "createdBy": "00u_mock_admin",
             "lastUpdatedBy": "00u_mock_admin",
             "_links": { "self": { "href": format!("{base}/api/v1/meta/types/user/{}", self.id) } },
@@ -588,7 +607,7 @@ impl State {
         ];
         for (kind, name, description, status, priority, system) in policies {
             let id = self.next_id("00p");
-            self.policies.push(json!({
+            let mut policy = json!({
                 "id": id,
                 "type": kind,
                 "name": name,
@@ -598,9 +617,41 @@ impl State {
                 "system": system,
                 "created": timestamp(now),
                 "lastUpdated": timestamp(now),
-                "conditions": null,
-                "_links": { "self": { "href": format!("/api/v1/policies/{id}") } },
-            }));
+                "conditions": self.policy_conditions(kind),
+            });
+            // As Okta writes them: a password policy carries its settings, an enrollment
+            // policy its authenticators.
+            match kind {
+                "PASSWORD" => {
+                    policy["settings"] = json!({
+                        "password": {
+                            "complexity": {
+                                "minLength": 8, "minLowerCase": 1, "minUpperCase": 1,
+                                "minNumber": 1, "minSymbol": 0, "excludeUsername": true,
+                                "dictionary": { "common": { "exclude": false } },
+                            },
+                            "age": { "maxAgeDays": 0, "expireWarnDays": 0, "minAgeMinutes": 0, "historyCount": 4 },
+                            "lockout": { "maxAttempts": 10, "autoUnlockMinutes": 0, "showLockoutFailures": false },
+                        },
+                        "recovery": { "factors": { "recovery_question": {
+                            "status": "ACTIVE",
+                            "properties": { "complexity": { "minLength": 4 } },
+                        }}},
+                        "delegation": { "options": { "skipUnlock": false } },
+                    });
+                }
+                "MFA_ENROLL" => {
+                    policy["settings"] = json!({
+                        "type": "AUTHENTICATORS",
+                        "authenticators": [
+                            { "key": "okta_email", "enroll": { "self": "REQUIRED" } },
+                            { "key": "okta_password", "enroll": { "self": "REQUIRED" } },
+                        ],
+                    });
+                }
+                _ => {}
+            }
+            self.policies.push(policy);
         }
         for (name, kind, default, domains) in [
             ("Default Realm", "DEFAULT", true, vec![]),
@@ -614,8 +665,22 @@ impl State {
                 "profile": { "name": name, "realmType": kind, "domains": domains },
                 "created": timestamp(now),
                 "lastUpdated": timestamp(now),
-                "_links": { "self": { "href": format!("/api/v1/realms/{id}") } },
             }));
+        }
+    }
+
+    /// The conditions Okta gives a policy of this type that states none: everyone, by the
+    /// Everyone group (a password policy also names its provider); an app sign-in policy's
+    /// are null.
+    pub fn policy_conditions(&self, kind: &str) -> Value {
+        let mut conditions = json!({ "people": { "groups": { "include": [self.everyone_id] } } });
+        match kind {
+            "ACCESS_POLICY" => Value::Null,
+            "PASSWORD" => {
+                conditions["authProvider"] = json!({ "provider": "OKTA" });
+                conditions
+            }
+            _ => conditions,
         }
     }
 
@@ -632,7 +697,8 @@ impl State {
         format!("{prefix}{}", String::from_utf8_lossy(&digits))
     }
 
-    fn add_user_type(
+    /// Adds a user type; returns its id.
+    pub fn add_user_type(
         &mut self,
         name: &str,
         display: &str,
@@ -649,6 +715,7 @@ impl State {
                 description: description.into(),
                 default,
                 created: SystemTime::now(),
+                last_updated: SystemTime::now(),
             },
         );
         id
@@ -676,8 +743,20 @@ impl State {
     }
 
     /// Adds an app with a status (`ACTIVE` or `INACTIVE`); returns its id.
+    /// Adds a SAML 2.0 app from Okta's catalog (`slack`, `salesforce`…), signing with the
+    /// org's key and naming users by their login, as Okta creates them.
     pub fn add_app(&mut self, name: &str, label: &str, status: &'static str) -> String {
         let id = self.next_id("0oa");
+        let members = json!({
+            "credentials": {
+                "userNameTemplate": { "template": "${source.login}", "type": "BUILT_IN" },
+                "signing": { "kid": format!("mock-signing-{}", &id[3..]) },
+            },
+            "settings": { "app": {}, "notifications": { "vpn": {
+                "network": { "connection": "DISABLED" }, "message": null, "helpUrl": null,
+            }}},
+        });
+        let now = SystemTime::now();
         self.apps.insert(
             id.clone(),
             MockApp {
@@ -685,8 +764,10 @@ impl State {
                 name: name.into(),
                 label: label.into(),
                 status,
-                sign_on_mode: "BOOKMARK",
-                created: SystemTime::now(),
+                sign_on_mode: "SAML_2_0".into(),
+                created: now,
+                last_updated: now,
+                members: members.as_object().cloned().unwrap_or_default(),
             },
         );
         id
@@ -884,7 +965,11 @@ impl State {
             "displayMessage": message,
             "actor": { "id": self.admin_id, "type": "User", "alternateId": admin, "displayName": "Org Admin" },
             "client": {
-                "userAgent": { "rawUserAgent": "okta-management-wasm", "os": "Unknown", "browser": "UNKNOWN" },
+                "userAgent": {
+                    "rawUserAgent": USER_AGENT.try_with(Clone::clone).unwrap_or_default(),
+                    "os": "Unknown",
+                    "browser": "UNKNOWN",
+                },
                 "zone": "null",
                 "device": "Unknown",
                 "ipAddress": "127.0.0.1",
@@ -908,16 +993,9 @@ impl State {
                 .is_some_and(|items| items.iter().any(|i| i == event_type));
             if json["status"] == "ACTIVE" && json["verificationStatus"] == "VERIFIED" && subscribed
             {
-                let config = &json["channel"]["config"];
-                let mut headers = hook.headers();
-                if let (Some(key), Some(secret)) =
-                    (config["authScheme"]["key"].as_str(), &hook.secret)
-                {
-                    headers.push((key.to_string(), secret.clone()));
-                }
                 self.deliveries.push(Delivery {
                     uri: hook.uri().to_string(),
-                    headers,
+                    headers: hook.headers(),
                     body: json!({
                         "eventType": "com.okta.event_hook",
                         "eventTypeVersion": "1.0",
@@ -1187,7 +1265,7 @@ impl State {
             factor_type: "sms".into(),
             provider: "OKTA".into(),
             status: "PENDING_ACTIVATION",
-            profile: Map::from_iter([("phoneNumber".into(), "+1-555-415-1337".into())]),
+            profile: Map::from_iter([("phoneNumber".into(), "+15554151337".into())]),
             pass_code: Some(demo::ADA_SMS_CODE.into()),
             shared_secret: None,
             created: now,
@@ -1205,12 +1283,11 @@ impl State {
             "channel": {
                 "type": "HTTP",
                 "version": "1.0.0",
-                "config": {"uri": demo::hook_uri(base), "headers": []},
+                "config": {"uri": demo::hook_uri(base), "headers": [], "method": "POST"},
             },
             "created": created,
             "lastUpdated": created,
             "createdBy": self.admin_id,
-            "_links": {"self": {"href": format!("/api/v1/eventHooks/{id}")}},
         });
         let hook = MockHook {
             json: hook,

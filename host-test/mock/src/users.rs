@@ -423,18 +423,38 @@ pub async fn create(Extract(mock): Extract<Mock>, call: Call) -> Reply {
 
 /// `POST /api/v1/users/{id}`: partial update of the profile and credentials.
 pub async fn update(Extract(mock): Extract<Mock>, Path(key): Path<String>, call: Call) -> Reply {
+    change(&mock, &key, &call, false)
+}
+
+/// `PUT /api/v1/users/{id}`: the profile given replaces the user's whole (an attribute
+/// left out is cleared); credentials as with `POST`.
+pub async fn replace(Extract(mock): Extract<Mock>, Path(key): Path<String>, call: Call) -> Reply {
+    change(&mock, &key, &call, true)
+}
+
+/// Changes a user's profile (merged, or replaced `whole`) and credentials.
+fn change(mock: &Mock, key: &str, call: &Call, whole: bool) -> Reply {
     let body = call.json()?;
     let mut state = mock.lock();
-    let id = lookup(&state, &call, &key)?;
+    let id = lookup(&state, call, key)?;
     let current = state.users[&id].clone();
     if current.status == Status::Deprovisioned {
         return Err(MockError::wrong_status());
     }
     let mut profile = current.profile;
+    if whole && body.get("profile").is_none() {
+        return Err(MockError::validation(
+            "profile",
+            "profile: The field cannot be left blank",
+        ));
+    }
     if let Some(changes) = body.get("profile") {
         let changes = changes
             .as_object()
             .ok_or_else(|| MockError::validation("profile", "profile: must be an object"))?;
+        if whole {
+            profile.clear();
+        }
         for (k, v) in changes {
             profile.insert(k.clone(), v.clone());
         }
@@ -692,7 +712,8 @@ fn transition(state: &mut State, call: &Call, id: &str, action: &str) -> Reply {
                     403,
                     "E0000032",
                     "Unlock is not allowed for this user.",
-                ));
+                )
+                .cause("The user is not locked out."));
             }
             user.set_status(Status::Active, now);
             Ok(page::json(json!({})))
@@ -744,10 +765,9 @@ fn transition(state: &mut State, call: &Call, id: &str, action: &str) -> Reply {
             user.password_changed = Some(now);
             Ok(page::json(json!({ "tempPassword": temp })))
         }
-        other => Err(
-            MockError::new(404, "E0000008", "The requested path was not found")
-                .cause(format!("no lifecycle operation `{other}`")),
-        ),
+        other => Err(MockError::no_path(format!(
+            "no lifecycle operation `{other}`"
+        ))),
     }
 }
 
@@ -769,7 +789,9 @@ fn credential_change(state: &mut State, call: &Call, id: &str, action: &str) -> 
         "forgot_password" => {
             let send_email = call.bool_param("sendEmail")?.unwrap_or(true);
             let user = state.user_mut(&id)?;
-            if user.status != Status::Active || user.recovery.is_none() {
+            // A user without a recovery question is answered too (Okta's recorded answers
+            // carry the reset URL); only the status forbids it.
+            if user.status != Status::Active {
                 return Err(MockError::new(
                     403,
                     "E0000034",
@@ -825,6 +847,43 @@ fn credential_change(state: &mut State, call: &Call, id: &str, action: &str) -> 
             }
             Ok(page::json(credentials_json(user)))
         }
+        "forgot_password_recovery_question" => {
+            let body = call.json()?;
+            let answer = body
+                .pointer("/recovery_question/answer")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let password = body
+                .get("password")
+                .map(read_password)
+                .transpose()?
+                .ok_or_else(|| {
+                    MockError::validation("password", "password: The field cannot be left blank")
+                })?;
+            let user = state.user_mut(&id)?;
+            let expected = match (&user.recovery, user.status) {
+                (Some((_, expected)), Status::Active) => expected.clone(),
+                _ => {
+                    return Err(MockError::new(
+                        403,
+                        "E0000034",
+                        "Forgot password not allowed on specified user.",
+                    ));
+                }
+            };
+            if !answer.trim().eq_ignore_ascii_case(expected.trim()) {
+                return Err(MockError::new(
+                    403,
+                    "E0000087",
+                    "The recovery question answer did not match our records.",
+                ));
+            }
+            user.password = Some(password);
+            user.password_changed = Some(now);
+            user.last_updated = now;
+            Ok(page::json(credentials_json(user)))
+        }
         "change_recovery_question" => {
             let body = call.json()?;
             let password = body
@@ -853,10 +912,9 @@ fn credential_change(state: &mut State, call: &Call, id: &str, action: &str) -> 
             user.last_updated = now;
             Ok(page::json(credentials_json(user)))
         }
-        other => Err(
-            MockError::new(404, "E0000008", "The requested path was not found")
-                .cause(format!("no credentials operation `{other}`")),
-        ),
+        other => Err(MockError::no_path(format!(
+            "no credentials operation `{other}`"
+        ))),
     }
 }
 
@@ -904,6 +962,13 @@ pub async fn clear_sessions(
     Ok(page::no_content())
 }
 
+/// `GET /api/v1/users/{id}/blocks`, `/clients` and `/devices`: the mock's users have no
+/// lockout blocks, OAuth clients or devices, so a user the org has gets an empty list.
+pub async fn none_of(Extract(mock): Extract<Mock>, Path(key): Path<String>, call: Call) -> Reply {
+    lookup(&mock.lock(), &call, &key)?;
+    Ok(page::json(json!([])))
+}
+
 /// `GET /api/v1/users/{id}/groups`.
 pub async fn groups(Extract(mock): Extract<Mock>, Path(key): Path<String>, call: Call) -> Reply {
     let state = mock.lock();
@@ -942,15 +1007,4 @@ pub async fn app_links(Extract(mock): Extract<Mock>, Path(key): Path<String>, ca
         })
         .collect();
     Ok(page::json(Value::Array(links)))
-}
-
-/// `GET /api/v1/meta/types/user`.
-pub async fn user_types(Extract(mock): Extract<Mock>, call: Call) -> Reply {
-    let state = mock.lock();
-    let types: Vec<Value> = state
-        .user_types
-        .values()
-        .map(|t| t.to_json(&call.base))
-        .collect();
-    Ok(page::json(Value::Array(types)))
 }

@@ -15,6 +15,10 @@ async fn unlocking_a_user_who_is_not_locked_out_is_refused() {
         .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert_eq!(answer.json["errorCode"], "E0000032");
+    assert_eq!(
+        answer.json["errorCauses"][0]["errorSummary"],
+        "The user is not locked out."
+    );
     served.mock.state().users.get_mut(&ada).unwrap().status = okta_mock::Status::LockedOut;
     let answer = served
         .post(&format!("/api/v1/users/{ada}/lifecycle/unlock"), json!({}))
@@ -182,4 +186,201 @@ async fn lists_page_from_the_cursor_in_every_mode() {
         .await,
         everyone
     );
+}
+
+#[tokio::test]
+async fn an_api_token_is_taken_with_or_without_the_space() {
+    let served = Served::seeded().await;
+    let token = served.mock.token();
+    for (authorization, status) in [
+        (format!("SSWS {token}"), StatusCode::OK),
+        (format!("SSWS{token}"), StatusCode::OK),
+        (format!("SSWS{token}x"), StatusCode::UNAUTHORIZED),
+        (format!("SSWS  {token}"), StatusCode::UNAUTHORIZED),
+        (format!("Bearer{token}"), StatusCode::UNAUTHORIZED),
+    ] {
+        let answer = served
+            .send_as(
+                http::Method::GET,
+                "/api/v1/users?limit=1",
+                None,
+                &authorization,
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            status,
+            "{}",
+            authorization.replace(&token, "<token>")
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_log_records_the_client_that_made_the_change() {
+    let served = Served::seeded().await;
+    let authorization = format!("SSWS {}", served.mock.token());
+    let body = json!({ "profile": { "name": "Auditors" } }).to_string();
+    let answer = served
+        .send_raw(
+            http::Method::POST,
+            "/api/v1/groups",
+            &[
+                ("authorization", &authorization),
+                ("content-type", "application/json"),
+                (
+                    "user-agent",
+                    "okta-sdk-python/3.4.6 python/3.11.2 Linux/6.1",
+                ),
+            ],
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let log = served
+        .get("/api/v1/logs?sortOrder=DESCENDING&limit=1")
+        .await;
+    assert_eq!(log.json[0]["eventType"], "group.lifecycle.create");
+    assert_eq!(
+        log.json[0]["client"]["userAgent"]["rawUserAgent"],
+        "okta-sdk-python/3.4.6 python/3.11.2 Linux/6.1"
+    );
+}
+
+#[tokio::test]
+async fn links_are_absolute_on_the_host_the_request_named() {
+    let served = Served::seeded().await;
+    let base = served.mock.url();
+    for (list, kind) in [
+        ("/api/v1/policies?type=PASSWORD", "policies"),
+        ("/api/v1/realms", "realms"),
+        ("/api/v1/eventHooks", "eventHooks"),
+        ("/api/v1/apps", "apps"),
+    ] {
+        let answer = served.get(list).await;
+        let item = &answer.json[0];
+        let id = item["id"].as_str().unwrap();
+        assert_eq!(
+            item["_links"]["self"]["href"],
+            format!("{base}/api/v1/{kind}/{id}"),
+            "{list}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn forgot_password_without_a_recovery_question_gives_the_reset_link() {
+    let served = Served::seeded().await;
+    let created = served
+        .post(
+            "/api/v1/users?activate=true",
+            json!({ "profile": { "firstName": "N", "lastName": "Q", "email": "nq@example.com", "login": "nq@example.com" },
+                "credentials": { "password": { "value": "Plenty-0f-Letters" } } }),
+        )
+        .await;
+    let id = created.json["id"].as_str().unwrap();
+    let answer = served
+        .post(
+            &format!("/api/v1/users/{id}/credentials/forgot_password?sendEmail=false"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert!(
+        answer.json["resetPasswordUrl"]
+            .as_str()
+            .unwrap()
+            .starts_with(&served.mock.url())
+    );
+}
+
+#[tokio::test]
+async fn app_lists_refuse_a_cursor_or_expansion_okta_would_not_read() {
+    let served = Served::seeded().await;
+    let answer = served.get("/api/v1/apps?after=0oanothing").await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.json["errorCode"], "E0000029");
+    assert_eq!(
+        answer.json["errorCauses"][0]["errorSummary"],
+        "Invalid cursor."
+    );
+    let answer = served
+        .get("/api/v1/apps?expand=user%2Fid%2Cgroup%2Fid")
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.json["errorCode"], "E0000001");
+    let first = served.get("/api/v1/apps?limit=1").await;
+    let next = first.next().expect("a next page");
+    assert_eq!(served.get(&next).await.status, StatusCode::OK);
+}
+
+/// A hook endpoint that answers Okta's verification and keeps each request's head.
+async fn recording_hook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}/hook", listener.local_addr().unwrap());
+    let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = heads.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).await.unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).to_string();
+            let challenge = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(": ")?;
+                    name.eq_ignore_ascii_case("x-okta-verification-challenge")
+                        .then(|| value.to_string())
+                })
+                .unwrap_or_default();
+            let head = head.to_lowercase();
+            kept.lock().unwrap().push(head);
+            let body = json!({ "verification": challenge }).to_string();
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    });
+    (url, heads)
+}
+
+#[tokio::test]
+async fn a_hook_hears_its_authorization_when_verified_too() {
+    let served = Served::seeded().await;
+    let (uri, heads) = recording_hook().await;
+    let hook = served
+        .post(
+            "/api/v1/eventHooks",
+            json!({ "name": "Audit", "events": { "type": "EVENT_TYPE", "items": ["user.lifecycle.create"] },
+                "channel": { "type": "HTTP", "version": "1.0.0", "config": { "uri": uri,
+                    "headers": [{ "key": "x-team", "value": "identity" }],
+                    "authScheme": { "type": "HEADER", "key": "Authorization", "value": "hook-s3cret" } } } }),
+        )
+        .await;
+    let id = hook.json["id"].as_str().unwrap();
+    let verified = served
+        .post(
+            &format!("/api/v1/eventHooks/{id}/lifecycle/verify"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        verified.json["verificationStatus"], "VERIFIED",
+        "{}",
+        verified.text
+    );
+    let heads = heads.lock().unwrap();
+    assert!(heads[0].starts_with("get /hook"), "{}", heads[0]);
+    assert!(
+        heads[0].contains("authorization: hook-s3cret"),
+        "{}",
+        heads[0]
+    );
+    assert!(heads[0].contains("x-team: identity"), "{}", heads[0]);
 }

@@ -1,0 +1,1167 @@
+//! The mock against Okta's Management spec: its operation table names every operation of
+//! the tags it covers, and every operation, served or outside its model, answers with a
+//! status the spec declares (or Okta's error body) and a body valid by the spec's response
+//! schema for that status. Schemas and operations come from `spec/` (`scripts/mock-spec`).
+
+mod common;
+
+use common::{Answer, Served};
+use http::Method;
+use okta_mock::operations::{self, OPERATIONS, Scope};
+use okta_mock::state::demo;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+#[test]
+fn the_table_names_every_operation_of_the_covered_tags() {
+    let spec: Vec<_> = operations::spec().collect();
+    assert!(spec.len() >= 100, "the spec extract shrank: {}", spec.len());
+    let unnamed: Vec<_> = spec
+        .iter()
+        .filter(|op| operations::scope(op.id).is_none())
+        .map(|op| format!("{} {} {}", op.id, op.method, op.path))
+        .collect();
+    assert!(
+        unnamed.is_empty(),
+        "operations the mock neither serves nor declares out of scope: {unnamed:?}"
+    );
+    let stale: Vec<_> = OPERATIONS
+        .iter()
+        .filter(|(id, _)| !spec.iter().any(|op| op.id == *id))
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the table names operations the spec does not: {stale:?}"
+    );
+    for (id, scope) in OPERATIONS {
+        if let Scope::Outside { reason, .. } = scope {
+            assert!(
+                !reason.trim().is_empty(),
+                "{id} is out of scope without a reason"
+            );
+        }
+    }
+}
+
+/// The spec's response schemas, and the operations answered so far.
+struct Conformance {
+    responses: Value,
+    answered: BTreeSet<String>,
+    failures: Vec<String>,
+}
+
+impl Conformance {
+    fn new() -> Self {
+        let text = include_str!("../spec/responses.json");
+        Conformance {
+            responses: serde_json::from_str(text).expect("responses.json is JSON"),
+            answered: BTreeSet::new(),
+            failures: Vec::new(),
+        }
+    }
+
+    /// Checks an answer to `operation`: the request routed to it, its status is one the
+    /// spec declares (an error status the spec leaves out must carry Okta's error body),
+    /// and its body validates against the schema for that status.
+    fn check(&mut self, operation: &str, method: &Method, path: &str, answer: &Answer) {
+        let found = operations::find(method.as_str(), path.split('?').next().unwrap_or(path));
+        if found.map(|op| op.id) != Some(operation) {
+            self.failures.push(format!(
+                "{method} {path} is not {operation} by the spec's paths"
+            ));
+        }
+        self.answered.insert(operation.to_string());
+        let status = answer.status.as_u16().to_string();
+        let declared = &self.responses["operations"][operation];
+        let schema = match declared.get(&status) {
+            Some(schema) => schema.clone(),
+            None if answer.status.is_client_error() => json!({ "$ref": "#/$defs/Error" }),
+            None => {
+                self.failures.push(format!(
+                    "{operation}: {method} {path} answered {status}, which the spec does not declare: {}",
+                    answer.text
+                ));
+                return;
+            }
+        };
+        if schema.is_null() {
+            return;
+        }
+        let root = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$defs": self.responses["$defs"],
+            "allOf": [schema],
+        });
+        let validator = jsonschema::draft202012::new(&root).expect("a valid schema");
+        let errors: Vec<String> = validator
+            .iter_errors(&answer.json)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .take(5)
+            .collect();
+        if !errors.is_empty() {
+            self.failures.push(format!(
+                "{operation}: {method} {path} -> {status} does not validate: {errors:#?}\n{}",
+                answer.text.chars().take(800).collect::<String>()
+            ));
+        }
+    }
+}
+
+/// Sends a request, checks it as `operation` answered with `status`, and returns the
+/// answer.
+async fn call(
+    served: &Served,
+    check: &mut Conformance,
+    operation: &str,
+    status: u16,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Answer {
+    let answer = served.send(method.clone(), path, body).await;
+    if answer.status.as_u16() != status {
+        check.failures.push(format!(
+            "{operation}: {method} {path} answered {}, not {status}: {}",
+            answer.status, answer.text
+        ));
+    }
+    check.check(operation, &method, path, &answer);
+    answer
+}
+
+fn id_of(answer: &Answer) -> String {
+    answer.json["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an id in {}", answer.text))
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_answers_by_the_spec() {
+    let served = Served::seeded().await;
+    let c = &mut Conformance::new();
+    let s = &served;
+    use Method as M;
+
+    // Users and their resources.
+    call(
+        s,
+        c,
+        "listUsers",
+        200,
+        M::GET,
+        "/api/v1/users?limit=3",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listUsers",
+        400,
+        M::GET,
+        "/api/v1/users?search=bad%20eq",
+        None,
+    )
+    .await;
+    let new_user = |login: &str| {
+        json!({
+            "profile": { "firstName": "Grace", "lastName": "Hopper", "email": login, "login": login },
+            "credentials": {
+                "password": { "value": "Cobol-1959-Compiler" },
+                "recovery_question": { "question": "First language?", "answer": "flowmatic" },
+            },
+        })
+    };
+    let user = call(
+        s,
+        c,
+        "createUser",
+        200,
+        M::POST,
+        "/api/v1/users?activate=true",
+        Some(new_user("grace@example.com")),
+    )
+    .await;
+    let u = id_of(&user);
+    call(
+        s,
+        c,
+        "createUser",
+        400,
+        M::POST,
+        "/api/v1/users",
+        Some(json!({ "profile": {} })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getUser",
+        200,
+        M::GET,
+        &format!("/api/v1/users/{u}"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getUser",
+        404,
+        M::GET,
+        "/api/v1/users/00unknown",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "updateUser",
+        200,
+        M::POST,
+        &format!("/api/v1/users/{u}"),
+        Some(json!({ "profile": { "nickName": "Amazing Grace" } })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "replaceUser",
+        200,
+        M::PUT,
+        &format!("/api/v1/users/{u}"),
+        Some(
+            json!({ "profile": { "firstName": "Grace", "lastName": "Hopper",
+            "email": "grace@example.com", "login": "grace@example.com" } }),
+        ),
+    )
+    .await;
+    for (op, what) in [
+        ("listUserBlocks", "blocks"),
+        ("listUserClients", "clients"),
+        ("listUserDevices", "devices"),
+        ("listAppLinks", "appLinks"),
+        ("listUserGroups", "groups"),
+    ] {
+        call(
+            s,
+            c,
+            op,
+            200,
+            M::GET,
+            &format!("/api/v1/users/{}/{what}", demo::ADA),
+            None,
+        )
+        .await;
+    }
+    let credentials = |action: &str| format!("/api/v1/users/{u}/credentials/{action}");
+    call(
+        s,
+        c,
+        "changePassword",
+        200,
+        M::POST,
+        &credentials("change_password"),
+        Some(json!({ "oldPassword": { "value": "Cobol-1959-Compiler" },
+            "newPassword": { "value": "Nanosecond-1985-Wire" } })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "changeRecoveryQuestion",
+        200,
+        M::POST,
+        &credentials("change_recovery_question"),
+        Some(json!({ "password": { "value": "Nanosecond-1985-Wire" },
+            "recovery_question": { "question": "Ship?", "answer": "USS Hopper" } })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "forgotPasswordSetNewPassword",
+        200,
+        M::POST,
+        &credentials("forgot_password_recovery_question"),
+        Some(json!({ "password": { "value": "Bug-1947-Moth-Found" },
+            "recovery_question": { "answer": "uss hopper" } })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "forgotPassword",
+        200,
+        M::POST,
+        &format!("{}?sendEmail=false", credentials("forgot_password")),
+        None,
+    )
+    .await;
+    let lifecycle = |id: &str, action: &str| format!("/api/v1/users/{id}/lifecycle/{action}");
+    call(
+        s,
+        c,
+        "expirePassword",
+        200,
+        M::POST,
+        &lifecycle(&u, "expire_password"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "expirePasswordWithTempPassword",
+        200,
+        M::POST,
+        &lifecycle(&u, "expire_password_with_temp_password"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "resetPassword",
+        200,
+        M::POST,
+        &format!("{}?sendEmail=false", lifecycle(&u, "reset_password")),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "resetFactors",
+        200,
+        M::POST,
+        &lifecycle(&u, "reset_factors"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "revokeUserSessions",
+        204,
+        M::DELETE,
+        &format!("/api/v1/users/{u}/sessions"),
+        None,
+    )
+    .await;
+    let v = id_of(
+        &call(
+            s,
+            c,
+            "createUser",
+            200,
+            M::POST,
+            "/api/v1/users?activate=true",
+            Some(new_user("vee@example.com")),
+        )
+        .await,
+    );
+    call(
+        s,
+        c,
+        "suspendUser",
+        200,
+        M::POST,
+        &lifecycle(&v, "suspend"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "unsuspendUser",
+        200,
+        M::POST,
+        &lifecycle(&v, "unsuspend"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "unlockUser",
+        403,
+        M::POST,
+        &lifecycle(&v, "unlock"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "deactivateUser",
+        200,
+        M::POST,
+        &lifecycle(&v, "deactivate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "deleteUser",
+        204,
+        M::DELETE,
+        &format!("/api/v1/users/{v}"),
+        None,
+    )
+    .await;
+    let staged = json!({ "profile": { "firstName": "W", "lastName": "S", "email": "ws@example.com", "login": "ws@example.com" } });
+    let w = id_of(
+        &call(
+            s,
+            c,
+            "createUser",
+            200,
+            M::POST,
+            "/api/v1/users?activate=false",
+            Some(staged),
+        )
+        .await,
+    );
+    call(
+        s,
+        c,
+        "activateUser",
+        200,
+        M::POST,
+        &format!("{}?sendEmail=false", lifecycle(&w, "activate")),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "reactivateUser",
+        200,
+        M::POST,
+        &format!("{}?sendEmail=false", lifecycle(&w, "reactivate")),
+        None,
+    )
+    .await;
+
+    // Factors.
+    let factors = format!("/api/v1/users/{}/factors", demo::ADA);
+    call(s, c, "listFactors", 200, M::GET, &factors, None).await;
+    call(
+        s,
+        c,
+        "listSupportedFactors",
+        200,
+        M::GET,
+        &format!("{factors}/catalog"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listSupportedSecurityQuestions",
+        200,
+        M::GET,
+        &format!("{factors}/questions"),
+        None,
+    )
+    .await;
+    let sms = format!("{factors}/{}", demo::ADA_SMS);
+    call(s, c, "getFactor", 200, M::GET, &sms, None).await;
+    call(
+        s,
+        c,
+        "activateFactor",
+        200,
+        M::POST,
+        &format!("{sms}/lifecycle/activate"),
+        Some(json!({ "passCode": demo::ADA_SMS_CODE })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "resendEnrollFactor",
+        401,
+        M::POST,
+        &format!("{sms}/resend"),
+        Some(json!({})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "verifyFactor",
+        401,
+        M::POST,
+        &format!("{sms}/verify"),
+        Some(json!({ "passCode": "1" })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getFactorTransactionStatus",
+        404,
+        M::GET,
+        &format!("{sms}/transactions/v2mst1"),
+        None,
+    )
+    .await;
+    let question = call(
+        s,
+        c,
+        "enrollFactor",
+        200,
+        M::POST,
+        &factors,
+        Some(json!({ "factorType": "question", "provider": "OKTA",
+            "profile": { "question": "disliked_food", "answer": "mayonnaise" } })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "unenrollFactor",
+        204,
+        M::DELETE,
+        &format!("{factors}/{}", id_of(&question)),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getFactor",
+        404,
+        M::GET,
+        &format!("{factors}/{}", id_of(&question)),
+        None,
+    )
+    .await;
+    let yubikeys = "/api/v1/org/factors/yubikey_token/tokens";
+    call(s, c, "listYubikeyOtpTokens", 200, M::GET, yubikeys, None).await;
+    call(
+        s,
+        c,
+        "uploadYubikeyOtpTokenSeed",
+        401,
+        M::POST,
+        yubikeys,
+        Some(json!({})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getYubikeyOtpTokenById",
+        404,
+        M::GET,
+        &format!("{yubikeys}/ykf1"),
+        None,
+    )
+    .await;
+
+    // User types.
+    call(
+        s,
+        c,
+        "listUserTypes",
+        200,
+        M::GET,
+        "/api/v1/meta/types/user",
+        None,
+    )
+    .await;
+    let kind = call(
+        s,
+        c,
+        "createUserType",
+        200,
+        M::POST,
+        "/api/v1/meta/types/user",
+        Some(json!({ "name": "vendor", "displayName": "Vendor", "description": "Fixed term" })),
+    )
+    .await;
+    let t = format!("/api/v1/meta/types/user/{}", id_of(&kind));
+    call(s, c, "getUserType", 200, M::GET, &t, None).await;
+    call(
+        s,
+        c,
+        "updateUserType",
+        200,
+        M::POST,
+        &t,
+        Some(json!({ "description": "Fixed-term staff" })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "replaceUserType",
+        200,
+        M::PUT,
+        &t,
+        Some(json!({ "name": "vendor", "displayName": "Vendors" })),
+    )
+    .await;
+    call(s, c, "deleteUserType", 204, M::DELETE, &t, None).await;
+    call(
+        s,
+        c,
+        "deleteUserType",
+        403,
+        M::DELETE,
+        "/api/v1/meta/types/user/default",
+        None,
+    )
+    .await;
+
+    // Groups.
+    call(
+        s,
+        c,
+        "listGroups",
+        200,
+        M::GET,
+        "/api/v1/groups?limit=2",
+        None,
+    )
+    .await;
+    let group = call(
+        s,
+        c,
+        "addGroup",
+        200,
+        M::POST,
+        "/api/v1/groups",
+        Some(json!({ "profile": { "name": "Navy", "description": "Reserve" } })),
+    )
+    .await;
+    let g = format!("/api/v1/groups/{}", id_of(&group));
+    call(s, c, "getGroup", 200, M::GET, &g, None).await;
+    call(
+        s,
+        c,
+        "replaceGroup",
+        200,
+        M::PUT,
+        &g,
+        Some(json!({ "profile": { "name": "Navy Reserve" } })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "assignUserToGroup",
+        204,
+        M::PUT,
+        &format!("{g}/users/{u}"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listGroupUsers",
+        200,
+        M::GET,
+        &format!("{g}/users"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "unassignUserFromGroup",
+        204,
+        M::DELETE,
+        &format!("{g}/users/{u}"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listAssignedApplicationsForGroup",
+        200,
+        M::GET,
+        &format!("{g}/apps"),
+        None,
+    )
+    .await;
+    call(s, c, "deleteGroup", 204, M::DELETE, &g, None).await;
+
+    // Applications and their users.
+    call(
+        s,
+        c,
+        "listApplications",
+        200,
+        M::GET,
+        "/api/v1/apps?includeNonDeleted=true",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listApplications",
+        400,
+        M::GET,
+        "/api/v1/apps?after=0oanothing",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listApplications",
+        400,
+        M::GET,
+        "/api/v1/apps?expand=user%2Fid%2Cgroup%2Fid",
+        None,
+    )
+    .await;
+    let bookmark = json!({ "name": "bookmark", "label": "Docs", "signOnMode": "BOOKMARK",
+        "settings": { "app": { "url": "https://docs.example.com", "requestIntegration": false } } });
+    let app = call(
+        s,
+        c,
+        "createApplication",
+        200,
+        M::POST,
+        "/api/v1/apps?activate=false",
+        Some(bookmark.clone()),
+    )
+    .await;
+    let a = format!("/api/v1/apps/{}", id_of(&app));
+    call(s, c, "getApplication", 200, M::GET, &a, None).await;
+    call(
+        s,
+        c,
+        "getApplication",
+        200,
+        M::GET,
+        &format!("/api/v1/apps/{}", demo::SLACK),
+        None,
+    )
+    .await;
+    let mut renamed = bookmark.clone();
+    renamed["label"] = "Documentation".into();
+    call(s, c, "replaceApplication", 200, M::PUT, &a, Some(renamed)).await;
+    call(
+        s,
+        c,
+        "activateApplication",
+        200,
+        M::POST,
+        &format!("{a}/lifecycle/activate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "assignUserToApplication",
+        200,
+        M::POST,
+        &format!("{a}/users"),
+        Some(json!({ "id": u, "scope": "USER" })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listApplicationUsers",
+        200,
+        M::GET,
+        &format!("{a}/users"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getApplicationUser",
+        200,
+        M::GET,
+        &format!("{a}/users/{u}"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "updateApplicationUser",
+        200,
+        M::POST,
+        &format!("{a}/users/{u}"),
+        Some(json!({ "credentials": { "userName": "grace" } })),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "unassignUserFromApplication",
+        204,
+        M::DELETE,
+        &format!("{a}/users/{u}"),
+        None,
+    )
+    .await;
+    call(s, c, "deleteApplication", 403, M::DELETE, &a, None).await;
+    call(
+        s,
+        c,
+        "deactivateApplication",
+        200,
+        M::POST,
+        &format!("{a}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    call(s, c, "deleteApplication", 204, M::DELETE, &a, None).await;
+    let boundary = "mockboundary";
+    let logo = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"l.png\"\r\nContent-Type: image/png\r\n\r\nPNGDATA\r\n--{boundary}--\r\n"
+    );
+    let path = format!("/api/v1/apps/{}/logo", demo::SLACK);
+    let auth = format!("SSWS {}", served.mock.token());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let answer = served
+        .send_raw(
+            M::POST,
+            &path,
+            &[("authorization", &auth), ("content-type", &content_type)],
+            logo.into_bytes(),
+        )
+        .await;
+    c.check("uploadApplicationLogo", &M::POST, &path, &answer);
+
+    // The system log.
+    call(
+        s,
+        c,
+        "listLogEvents",
+        200,
+        M::GET,
+        "/api/v1/logs?limit=5",
+        None,
+    )
+    .await;
+
+    // Event hooks.
+    call(
+        s,
+        c,
+        "listEventHooks",
+        200,
+        M::GET,
+        "/api/v1/eventHooks",
+        None,
+    )
+    .await;
+    let hook_body = json!({ "name": "Audit", "events": { "type": "EVENT_TYPE", "items": ["user.lifecycle.create"] },
+        "channel": { "type": "HTTP", "version": "1.0.0", "config": {
+            "uri": demo::hook_uri(&served.mock.url()),
+            "authScheme": { "type": "HEADER", "key": "Authorization", "value": "hook-secret" } } } });
+    let hook = call(
+        s,
+        c,
+        "createEventHook",
+        200,
+        M::POST,
+        "/api/v1/eventHooks",
+        Some(hook_body.clone()),
+    )
+    .await;
+    let h = format!("/api/v1/eventHooks/{}", id_of(&hook));
+    call(s, c, "getEventHook", 200, M::GET, &h, None).await;
+    call(s, c, "replaceEventHook", 200, M::PUT, &h, Some(hook_body)).await;
+    call(
+        s,
+        c,
+        "verifyEventHook",
+        200,
+        M::POST,
+        &format!("{h}/lifecycle/verify"),
+        None,
+    )
+    .await;
+    call(s, c, "deleteEventHook", 403, M::DELETE, &h, None).await;
+    call(
+        s,
+        c,
+        "deactivateEventHook",
+        200,
+        M::POST,
+        &format!("{h}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "activateEventHook",
+        200,
+        M::POST,
+        &format!("{h}/lifecycle/activate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "deactivateEventHook",
+        200,
+        M::POST,
+        &format!("{h}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    call(s, c, "deleteEventHook", 204, M::DELETE, &h, None).await;
+
+    // Policies: every type the seed has.
+    for kind in ["OKTA_SIGN_ON", "PASSWORD", "MFA_ENROLL", "ACCESS_POLICY"] {
+        call(
+            s,
+            c,
+            "listPolicies",
+            200,
+            M::GET,
+            &format!("/api/v1/policies?type={kind}"),
+            None,
+        )
+        .await;
+    }
+    let policy = call(
+        s,
+        c,
+        "createPolicy",
+        200,
+        M::POST,
+        "/api/v1/policies",
+        Some(
+            json!({ "type": "OKTA_SIGN_ON", "name": "Night shift", "description": "After hours",
+            "conditions": { "people": { "groups": { "include": [demo::ENGINEERING] } } } }),
+        ),
+    )
+    .await;
+    let p = format!("/api/v1/policies/{}", id_of(&policy));
+    call(s, c, "getPolicy", 200, M::GET, &p, None).await;
+    call(s, c, "replacePolicy", 200, M::PUT, &p,
+        Some(json!({ "type": "OKTA_SIGN_ON", "name": "Night shift", "description": "22:00 to 06:00" }))).await;
+    call(
+        s,
+        c,
+        "deactivatePolicy",
+        204,
+        M::POST,
+        &format!("{p}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "activatePolicy",
+        204,
+        M::POST,
+        &format!("{p}/lifecycle/activate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "createPolicySimulation",
+        401,
+        M::POST,
+        "/api/v1/policies/simulate",
+        Some(json!({})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listPolicyApps",
+        200,
+        M::GET,
+        &format!("{p}/app"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "clonePolicy",
+        401,
+        M::POST,
+        &format!("{p}/clone"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listPolicyMappings",
+        200,
+        M::GET,
+        &format!("{p}/mappings"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "mapResourceToPolicy",
+        401,
+        M::POST,
+        &format!("{p}/mappings"),
+        Some(json!({})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getPolicyMapping",
+        404,
+        M::GET,
+        &format!("{p}/mappings/rsm1"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "deletePolicyResourceMapping",
+        404,
+        M::DELETE,
+        &format!("{p}/mappings/rsm1"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listPolicyRules",
+        200,
+        M::GET,
+        &format!("{p}/rules"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "createPolicyRule",
+        401,
+        M::POST,
+        &format!("{p}/rules"),
+        Some(json!({})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getPolicyRule",
+        404,
+        M::GET,
+        &format!("{p}/rules/0pr1"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "replacePolicyRule",
+        404,
+        M::PUT,
+        &format!("{p}/rules/0pr1"),
+        Some(json!({})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "activatePolicyRule",
+        404,
+        M::POST,
+        &format!("{p}/rules/0pr1/lifecycle/activate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "deactivatePolicyRule",
+        404,
+        M::POST,
+        &format!("{p}/rules/0pr1/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "deletePolicyRule",
+        404,
+        M::DELETE,
+        &format!("{p}/rules/0pr1"),
+        None,
+    )
+    .await;
+    call(s, c, "deletePolicy", 204, M::DELETE, &p, None).await;
+
+    // Realms.
+    call(s, c, "listRealms", 200, M::GET, "/api/v1/realms", None).await;
+    let realm = call(
+        s,
+        c,
+        "createRealm",
+        200,
+        M::POST,
+        "/api/v1/realms",
+        Some(json!({ "profile": { "name": "Suppliers" } })),
+    )
+    .await;
+    let r = format!("/api/v1/realms/{}", id_of(&realm));
+    call(s, c, "getRealm", 200, M::GET, &r, None).await;
+    call(
+        s,
+        c,
+        "replaceRealm",
+        200,
+        M::PUT,
+        &r,
+        Some(json!({ "profile": { "name": "Vendors" } })),
+    )
+    .await;
+    call(s, c, "deleteRealm", 204, M::DELETE, &r, None).await;
+
+    let unanswered: Vec<_> = OPERATIONS
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !c.answered.contains(*id))
+        .collect();
+    assert!(
+        unanswered.is_empty(),
+        "operations the test did not call: {unanswered:?}"
+    );
+    assert!(
+        served.mock.unmatched().is_empty(),
+        "requests no route or table entry answered: {:?}",
+        served.mock.unmatched()
+    );
+    assert!(
+        c.failures.is_empty(),
+        "{} answers off the spec:\n{}",
+        c.failures.len(),
+        c.failures.join("\n\n")
+    );
+}
