@@ -484,13 +484,20 @@ impl OAuth {
             },
         );
         self.issued += 1;
-        axum::Json(json!({
+        let mut response = axum::Json(json!({
             "token_type": token_type,
             "expires_in": self.token_lifetime,
             "access_token": token,
             "scope": asked.join(" "),
         }))
-        .into_response()
+        .into_response();
+        // Okta hands a DPoP client the nonce to use next with its token too.
+        if token_type == "DPoP"
+            && let Ok(nonce) = HeaderValue::from_str(&self.nonce)
+        {
+            response.headers_mut().insert("dpop-nonce", nonce);
+        }
+        response
     }
 
     /// Checks an API request that carries an access token (`Bearer` or `DPoP`): the token,

@@ -145,10 +145,21 @@ impl MockUser {
         if let Some((question, _)) = &self.recovery {
             credentials.insert("recovery_question".into(), json!({ "question": question }));
         }
+        if let Some(email) = self.profile.get("email").and_then(Value::as_str) {
+            credentials.insert(
+                "emails".into(),
+                json!([{ "value": email, "status": "VERIFIED", "type": "PRIMARY" }]),
+            );
+        }
         credentials.insert(
             "provider".into(),
             json!({ "type": self.provider.0, "name": self.provider.1 }),
         );
+        // Okta writes the base profile's optional contact attributes as null when unset.
+        let mut profile = self.profile.clone();
+        for attribute in ["mobilePhone", "secondEmail"] {
+            profile.entry(attribute).or_insert(Value::Null);
+        }
         let ts = |t: Option<SystemTime>| t.map_or(Value::Null, |t| Value::String(timestamp(t)));
         let mut user = json!({
             "id": self.id,
@@ -160,14 +171,78 @@ impl MockUser {
             "lastUpdated": timestamp(self.last_updated),
             "passwordChanged": ts(self.password_changed),
             "type": { "id": self.type_id },
-            "profile": self.profile,
+            "profile": profile,
             "credentials": credentials,
-            "_links": { "self": { "href": format!("{base}/api/v1/users/{}", self.id) } },
+            "_links": self.links(base),
         });
         if let Some(realm) = &self.realm_id {
             user["realmId"] = realm.clone().into();
         }
         user
+    }
+}
+
+impl MockUser {
+    /// The user's `_links`: itself, its schema and type, and the operations its status
+    /// allows (a password operation only for a user with a password), as Okta lists them.
+    fn links(&self, base: &str) -> Value {
+        let own = format!("{base}/api/v1/users/{}", self.id);
+        let mut links = json!({
+            "self": { "href": own },
+            "schema": { "href": format!("{base}/api/v1/meta/schemas/user/osc{}", &self.type_id[3..]) },
+            "type": { "href": format!("{base}/api/v1/meta/types/user/{}", self.type_id) },
+        });
+        let password = self.password.is_some();
+        let operations: &[&str] = match self.status {
+            Status::Staged => &["activate", "deactivate"],
+            Status::Provisioned => &["reactivate", "deactivate"],
+            Status::Active => &[
+                "suspend",
+                "deactivate",
+                "resetPassword",
+                "expirePassword",
+                "resetFactors",
+                "forgotPassword",
+                "changePassword",
+                "changeRecoveryQuestion",
+            ],
+            Status::Recovery | Status::PasswordExpired => &[
+                "suspend",
+                "deactivate",
+                "resetPassword",
+                "expirePassword",
+                "resetFactors",
+                "changePassword",
+                "changeRecoveryQuestion",
+            ],
+            Status::LockedOut => &[
+                "unlock",
+                "suspend",
+                "deactivate",
+                "resetPassword",
+                "expirePassword",
+                "resetFactors",
+            ],
+            Status::Suspended => &["unsuspend", "deactivate"],
+            Status::Deprovisioned => &["activate"],
+        };
+        for operation in operations {
+            let path = match *operation {
+                "resetPassword" => "lifecycle/reset_password",
+                "expirePassword" => "lifecycle/expire_password",
+                "resetFactors" => "lifecycle/reset_factors",
+                "forgotPassword" => "credentials/forgot_password",
+                "changePassword" => "credentials/change_password",
+                "changeRecoveryQuestion" => "credentials/change_recovery_question",
+                lifecycle => &format!("lifecycle/{lifecycle}"),
+            };
+            let needs_password = path.starts_with("credentials/") || *operation == "expirePassword";
+            if needs_password && !password {
+                continue;
+            }
+            links[*operation] = json!({ "href": format!("{own}/{path}"), "method": "POST" });
+        }
+        links
     }
 }
 
@@ -225,8 +300,11 @@ pub struct MockGroup {
 }
 
 impl MockGroup {
-    /// The group as Okta returns it.
+    /// The group as Okta returns it: a description unset is null.
     pub fn to_json(&self, base: &str) -> Value {
+        let own = format!("{base}/api/v1/groups/{}", self.id);
+        let mut profile = self.profile.clone();
+        profile.entry("description").or_insert(Value::Null);
         json!({
             "id": self.id,
             "created": timestamp(self.created),
@@ -234,8 +312,16 @@ impl MockGroup {
             "lastMembershipUpdated": timestamp(self.last_membership_updated),
             "objectClass": ["okta:user_group"],
             "type": self.kind,
-            "profile": self.profile,
-            "_links": { "self": { "href": format!("{base}/api/v1/groups/{}", self.id) } },
+            "profile": profile,
+            "_links": {
+                "logo": [
+                    { "name": "medium", "href": format!("{base}/img/logos/groups/okta-medium.png"), "type": "image/png" },
+                    { "name": "large", "href": format!("{base}/img/logos/groups/okta-large.png"), "type": "image/png" },
+                ],
+                "users": { "href": format!("{own}/users") },
+                "apps": { "href": format!("{own}/apps") },
+                "self": { "href": own },
+            },
         })
     }
 }
@@ -397,7 +483,10 @@ impl MockUserType {
             "lastUpdated": timestamp(self.last_updated),
             "createdBy": "00u_mock_admin",
             "lastUpdatedBy": "00u_mock_admin",
-            "_links": { "self": { "href": format!("{base}/api/v1/meta/types/user/{}", self.id) } },
+            "_links": {
+                "self": { "href": format!("{base}/api/v1/meta/types/user/{}", self.id) },
+                "schema": { "href": format!("{base}/api/v1/meta/schemas/user/osc{}", &self.id[3..]) },
+            },
         })
     }
 }

@@ -973,14 +973,14 @@ pub async fn none_of(Extract(mock): Extract<Mock>, Path(key): Path<String>, call
 pub async fn groups(Extract(mock): Extract<Mock>, Path(key): Path<String>, call: Call) -> Reply {
     let state = mock.lock();
     let id = lookup(&state, &call, &key)?;
-    // Okta does not page this list: it declares no `limit` or `after`.
-    Ok(page::json(
-        state
-            .groups_of(&id)
-            .filter_map(|group| state.groups.get(group))
-            .map(|g| g.to_json(&call.base))
-            .collect(),
-    ))
+    // Okta does not page this list (it declares no `limit` or `after`), but links it to
+    // itself.
+    let groups = state
+        .groups_of(&id)
+        .filter_map(|group| state.groups.get(group))
+        .map(|g| g.to_json(&call.base))
+        .collect();
+    Ok(page::reply(&call, groups, None))
 }
 
 /// `GET /api/v1/users/{id}/appLinks`.

@@ -384,3 +384,81 @@ async fn a_hook_hears_its_authorization_when_verified_too() {
     );
     assert!(heads[0].contains("x-team: identity"), "{}", heads[0]);
 }
+
+#[tokio::test]
+async fn users_and_groups_carry_what_okta_writes() {
+    let served = Served::seeded().await;
+    let ada = served.user_id("ada.lovelace@example.com");
+    let user = served.get(&format!("/api/v1/users/{ada}")).await.json;
+    let email = user["profile"]["email"].clone();
+    assert_eq!(
+        user["credentials"]["emails"],
+        json!([{ "value": email, "status": "VERIFIED", "type": "PRIMARY" }])
+    );
+    assert!(user["profile"]["mobilePhone"].is_null() || user["profile"]["mobilePhone"].is_string());
+    assert!(
+        user["profile"]
+            .as_object()
+            .unwrap()
+            .contains_key("secondEmail")
+    );
+    let links = |user: &serde_json::Value| {
+        let mut names: Vec<String> = user["_links"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    };
+    assert!(
+        links(&user).contains(&"suspend".to_string()),
+        "{:?}",
+        links(&user)
+    );
+    assert_eq!(
+        user["_links"]["suspend"],
+        json!({ "href": format!("{}/api/v1/users/{ada}/lifecycle/suspend", served.mock.url()), "method": "POST" })
+    );
+    served
+        .post(&format!("/api/v1/users/{ada}/lifecycle/suspend"), json!({}))
+        .await;
+    let suspended = served.get(&format!("/api/v1/users/{ada}")).await.json;
+    assert_eq!(
+        links(&suspended),
+        ["deactivate", "schema", "self", "type", "unsuspend"]
+    );
+    let staged = served
+        .post(
+            "/api/v1/users?activate=false",
+            json!({ "profile": { "firstName": "S", "lastName": "T", "email": "st@example.com", "login": "st@example.com" } }),
+        )
+        .await
+        .json;
+    assert_eq!(
+        links(&staged),
+        ["activate", "deactivate", "schema", "self", "type"]
+    );
+    let group = served
+        .post(
+            "/api/v1/groups",
+            json!({ "profile": { "name": "No description" } }),
+        )
+        .await
+        .json;
+    assert!(group["profile"]["description"].is_null());
+    assert!(
+        group["profile"]
+            .as_object()
+            .unwrap()
+            .contains_key("description")
+    );
+    assert_eq!(group["_links"]["logo"][0]["name"], "medium");
+    assert!(
+        group["_links"]["users"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("/users")
+    );
+}
