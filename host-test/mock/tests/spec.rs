@@ -151,7 +151,7 @@ async fn every_operation_answers_by_the_spec() {
         "listUsers",
         200,
         M::GET,
-        "/api/v1/users?limit=3",
+        "/api/v1/users?limit=200",
         None,
     )
     .await;
@@ -628,7 +628,7 @@ async fn every_operation_answers_by_the_spec() {
         "listGroups",
         200,
         M::GET,
-        "/api/v1/groups?limit=2",
+        "/api/v1/groups?limit=200",
         None,
     )
     .await;
@@ -850,7 +850,7 @@ async fn every_operation_answers_by_the_spec() {
         "listLogEvents",
         200,
         M::GET,
-        "/api/v1/logs?limit=5",
+        "/api/v1/logs?limit=100",
         None,
     )
     .await;
