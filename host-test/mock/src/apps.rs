@@ -84,11 +84,20 @@ fn read_app(
         .iter()
         .find(|(m, _)| *m == mode)
         .ok_or_else(|| invalid(format!("signOnMode: '{mode}' is not a sign-on mode")))?;
+    // A custom app's name is Okta's to give, from the label: `{org}_{label}_1`.
+    let generated = format!(
+        "mock_{}_1",
+        label
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect::<String>()
+    );
     let name = body["name"]
         .as_str()
         .or(*fixed)
         .or(name_now)
-        .ok_or_else(|| invalid("name: The field cannot be left blank".into()))?;
+        .unwrap_or(&generated);
     if fixed.is_some_and(|f| f != name) || name_now.is_some_and(|n| n != name) {
         return Err(invalid(format!("name: '{name}' does not fit this app")));
     }
