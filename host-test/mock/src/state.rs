@@ -743,15 +743,23 @@ impl State {
             self.policies.push(policy);
         }
         for (name, kind, default, domains) in [
-            ("Default Realm", "DEFAULT", true, vec![]),
+            ("Default Realm", "", true, vec![]),
             ("Partners", "PARTNER", false, vec!["partner.example.com"]),
             ("Contractors", "PARTNER", false, vec!["vendor.example.com"]),
         ] {
             let id = self.next_id("guo");
+            // The org's default realm has only its name, as in Okta's recorded answers; the
+            // partner realms were created with a type and domains, as the spec's example
+            // creates one.
+            let profile = if default {
+                json!({ "name": name })
+            } else {
+                json!({ "name": name, "realmType": kind, "domains": domains })
+            };
             self.realms.push(json!({
                 "id": id,
                 "isDefault": default,
-                "profile": { "name": name, "realmType": kind, "domains": domains },
+                "profile": profile,
                 "created": timestamp(now),
                 "lastUpdated": timestamp(now),
             }));
