@@ -28,6 +28,7 @@ pub mod egress;
 pub mod engine;
 pub mod flow;
 pub mod state;
+pub mod telemetry;
 
 pub use calls::{MAX_INPUT_BYTES, Outcome};
 pub use catalog::NodeInfo;
@@ -40,6 +41,7 @@ pub use engine::{
     COMPONENT, DEFAULT_DEADLINE, Host, HostConfig, Interfaces, MAX_DEADLINE, NoInstanceFree, Node,
     RawNode, Reuse,
 };
+pub use telemetry::OrgLabel;
 
 /// Typed bindings to the component's exports.
 pub mod bindings {

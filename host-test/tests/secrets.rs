@@ -1,10 +1,13 @@
-//! The credential never leaves in an output, an error, a log line or `Debug`: every node runs
-//! with a sentinel token (accepted, then rejected) and nothing it returns contains it.
+//! The credential never leaves in an output, an error, a log line, a span, a metric or
+//! `Debug`: every node runs with a sentinel token (accepted, then rejected), and a service
+//! app with its keys, and nothing it returns contains them; every span, event and metric
+//! the host emitted meanwhile is collected and holds no secret, password or profile value.
 
 mod common;
 
 use common::*;
 use okta_host::flow::substitute;
+use okta_host::wit::types::DpopMode;
 use okta_host::{Connection, Outcome};
 use okta_mock::MockConfig;
 use serde_json::{Value, json};
@@ -319,8 +322,56 @@ fn text(outcome: &Outcome) -> String {
     }
 }
 
+/// Everything the host's spans and events carried, as text.
+static TELEMETRY: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// A subscriber layer that writes every field of every span and event into [`TELEMETRY`].
+struct Collect;
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Collect {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        _: &tracing::span::Id,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut text = TELEMETRY.lock().unwrap();
+        text.push_str(&format!("\nspan {}", attrs.metadata().name()));
+        attrs.record(&mut Fields(&mut text));
+    }
+
+    fn on_record(
+        &self,
+        _: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        values.record(&mut Fields(&mut TELEMETRY.lock().unwrap()));
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        let mut text = TELEMETRY.lock().unwrap();
+        text.push_str("\nevent");
+        event.record(&mut Fields(&mut text));
+    }
+}
+
 #[tokio::test]
 async fn no_node_ever_returns_the_token() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Collect))
+        .expect("the only subscriber of this test binary");
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let metrics = recorder.handle();
+    metrics::set_global_recorder(recorder).expect("the only recorder of this test binary");
     let env = Env::with(MockConfig {
         token: SENTINEL.into(),
         seed: true,
@@ -385,6 +436,63 @@ async fn no_node_ever_returns_the_token() {
         "{:?}",
         env.mock.unmatched()
     );
+
+    // A service app, with an RSA key and with DPoP's EC key: its keys and tokens are
+    // secrets too.
+    let mut keys = Vec::new();
+    for (file, dpop) in [("rsa.jwk", false), ("ec.jwk", true)] {
+        let app = env.service_app(file, ALL_SCOPES, dpop, DpopMode::Auto);
+        let jwk: Value = serde_json::from_str(&key(file)).unwrap();
+        keys.push(jwk["d"].as_str().unwrap().to_string());
+        for (_, node, input) in samples.iter().take(6) {
+            let input = substitute(input, &outputs).unwrap();
+            env.host.call_json(&app, node, &input).await.unwrap();
+        }
+    }
+    let minted: Vec<String> = env.mock.state().oauth.issued_tokens();
+    assert!(!minted.is_empty(), "the service apps minted tokens");
+
+    let spans = TELEMETRY.lock().unwrap().clone();
+    let exposition = metrics.render();
+    assert!(
+        spans.contains("span okta.call") && spans.contains("span okta.http"),
+        "{spans}"
+    );
+    assert!(
+        spans.contains("url.template=\"/api/v1/users/{id}\""),
+        "{spans}"
+    );
+    assert!(
+        exposition.contains("okta_http_requests_total"),
+        "{exposition}"
+    );
+    assert!(
+        exposition.contains("okta_tokens_minted_total"),
+        "{exposition}"
+    );
+    let secrets = [SENTINEL, WRONG_SENTINEL, "SENTINEL"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(keys)
+        .chain(minted)
+        .chain(
+            // Passwords and answers the samples set, and profile values, logins included.
+            [
+                "Welc0me!2026",
+                "N3w!passw0rd",
+                "An0ther!pass",
+                "Countess",
+                "ada.lovelace@example.com",
+                "grace.hopper@example.com",
+                "new@example.com",
+                "Lovelace",
+            ]
+            .map(str::to_string),
+        );
+    for secret in secrets {
+        assert!(!spans.contains(&secret), "a span or event holds {secret:?}");
+        assert!(!exposition.contains(&secret), "a metric holds {secret:?}");
+    }
 }
 
 #[test]

@@ -4,10 +4,10 @@
 //! or host error.
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use okta_host::flow::{Flow, Step, lookup, var_value};
 use okta_host::wit::types::{ClientCredentials, DpopMode};
-use okta_host::{Connection, Host, HostConfig, Outcome};
+use okta_host::{Connection, Host, HostConfig, OrgLabel, Outcome};
 use okta_mock::oauth::ServiceApp;
 use okta_mock::{Fault, MockConfig, MockOkta};
 use serde_json::{Map, Value};
@@ -54,19 +54,71 @@ struct Cli {
     /// of the same package).
     #[arg(long, global = true, value_name = "PATH")]
     component: Option<std::path::PathBuf>,
+    /// Log every call and every exchange with Okta on stderr, as text or as JSON lines
+    /// (spans included); `OKTA_NODES_LOG` filters, as `RUST_LOG` does (default `info`).
+    #[arg(long, global = true, value_enum)]
+    log: Option<LogFormat>,
+    /// How logs and metrics name an org: `hashed` (the default) or by its `named` host.
+    #[arg(long, global = true, value_enum, default_value_t = OrgNaming::Hashed)]
+    org_label: OrgNaming,
     #[command(subcommand)]
     command: Command,
 }
 
-/// The component file `--component` names, set once when the command line is read.
-static COMPONENT_FILE: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+/// How `--log` writes.
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line: an event with its span and the spans around it.
+    Json,
+}
 
-/// The host's configuration: the defaults, with the component `--component` names.
+/// `--org-label`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OrgNaming {
+    /// `org-` and a digest of the host name.
+    Hashed,
+    /// The org's host name.
+    Named,
+}
+
+/// The options every command's host shares, set once when the command line is read.
+struct Global {
+    component: Option<std::path::PathBuf>,
+    org_label: OrgLabel,
+}
+
+static GLOBAL: std::sync::OnceLock<Global> = std::sync::OnceLock::new();
+
+/// The host's configuration: the defaults, with the component `--component` names and the
+/// org label `--org-label` asks for.
 fn host_config() -> HostConfig {
+    let global = GLOBAL.get();
     HostConfig {
-        component: COMPONENT_FILE.get().cloned().flatten(),
+        component: global.and_then(|g| g.component.clone()),
+        org_label: global.map(|g| g.org_label).unwrap_or_default(),
         ..HostConfig::default()
     }
+}
+
+/// Sends spans and events to stderr, as `--log` asks.
+fn install_log(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("OKTA_NODES_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .try_init(),
+    };
 }
 
 #[derive(Subcommand)]
@@ -426,7 +478,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let _ = COMPONENT_FILE.set(cli.component);
+    let _ = GLOBAL.set(Global {
+        component: cli.component,
+        org_label: match cli.org_label {
+            OrgNaming::Hashed => OrgLabel::Hashed,
+            OrgNaming::Named => OrgLabel::Named,
+        },
+    });
+    if let Some(format) = cli.log {
+        install_log(format);
+    }
     match runtime.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Node) => ExitCode::from(1),

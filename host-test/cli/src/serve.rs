@@ -20,6 +20,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use okta_host::{Host, MAX_INPUT_BYTES, Outcome};
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
@@ -59,6 +60,7 @@ struct Service {
     catalog: Value,
     schema: Value,
     openapi: Value,
+    metrics: PrometheusHandle,
 }
 
 /// The HTTP status a node's error kind maps to.
@@ -366,6 +368,17 @@ pub async fn serve(host: Host, settings: Settings) -> Result<()> {
     if settings.secret.as_deref() == Some("") {
         bail!("the secret is empty");
     }
+    // The host's metrics, for `GET /metrics`; a recorder another part of the process
+    // installed first keeps them.
+    // Durations as histograms (Grafana's `histogram_quantile`), from 5 ms to a minute.
+    let recorder = PrometheusBuilder::new()
+        .set_buckets(&[
+            0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+        ])
+        .context("the metrics' buckets")?
+        .build_recorder();
+    let metrics = recorder.handle();
+    let _ = metrics::set_global_recorder(recorder);
     let described = host.describe().await?.clone();
     let catalog = described.nodes_json();
     let openapi = openapi(&described.nodes, &described.schema);
@@ -383,6 +396,7 @@ pub async fn serve(host: Host, settings: Settings) -> Result<()> {
         catalog,
         schema: described.schema.clone(),
         openapi,
+        metrics,
     });
     let app = axum::Router::new()
         .route("/v1/nodes/{id}", post(call_node))
@@ -407,6 +421,21 @@ pub async fn serve(host: Host, settings: Settings) -> Result<()> {
             get(
                 |State(s): State<Arc<Service>>, headers: HeaderMap| async move {
                     document(&s, &headers, &s.openapi)
+                },
+            ),
+        )
+        .route(
+            "/metrics",
+            get(
+                |State(s): State<Arc<Service>>, headers: HeaderMap| async move {
+                    if !s.authorized(&headers) {
+                        return refusal(StatusCode::UNAUTHORIZED, "a bearer secret is required");
+                    }
+                    (
+                        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                        s.metrics.render(),
+                    )
+                        .into_response()
                 },
             ),
         )

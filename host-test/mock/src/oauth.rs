@@ -293,6 +293,12 @@ enum ProofError {
 }
 
 impl OAuth {
+    /// The access tokens issued so far (for a test that looks for them where they must
+    /// not be).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.tokens.keys().cloned().collect()
+    }
+
     /// Seconds since the epoch on the mock's clock.
     pub fn now(&self) -> u64 {
         SystemTime::now()

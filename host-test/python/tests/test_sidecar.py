@@ -70,10 +70,12 @@ class Sidecar:
         return self.request("POST", f"/v1/nodes/{node}", {"connection": connection, "input": request}, **kw)
 
     def stop(self):
+        """Stops the sidecar; returns what it wrote on stderr."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
+            return self.process.stderr.read()
         finally:
             self.process.stderr.close()
 
@@ -190,3 +192,38 @@ def test_no_secret_in_what_the_sidecar_says(sidecar, mock):
     status, headers, error = sidecar.call("users.get-user", wrong, {"user-id": ADA})
     assert status == 401 and error["kind"] == "unauthorized"
     assert SECRET not in json.dumps(error) and SECRET not in json.dumps(headers)
+
+
+def test_metrics_count_calls_and_exchanges_and_need_the_secret(sidecar, mock):
+    conn = mock.connection()
+    sidecar.call("users.get-user", conn, {"user-id": ADA})
+    sidecar.call("users.get-user", conn, {"user-id": "nobody@example.com"})
+    status, _, _ = sidecar.request("GET", "/metrics", secret=None)
+    assert status == 401
+    status, headers, text = sidecar.request("GET", "/metrics")
+    assert status == 200 and headers["content-type"].startswith("text/plain")
+    lines = text.splitlines()
+    ok = [l for l in lines if l.startswith('okta_calls_total{node="users.get-user"') and 'outcome="ok"' in l]
+    missing = [l for l in lines if l.startswith("okta_calls_total") and 'error_kind="not-found"' in l]
+    assert ok and missing, text
+    assert any(l.startswith("okta_http_requests_total") and 'route="/api/v1/users/{id}"' in l and 'status="404"' in l for l in lines)
+    assert any(l.startswith("okta_rate_limit_remaining{") for l in lines)
+    assert any(l.startswith("okta_call_duration_seconds_bucket{") for l in lines)
+    # The org is hashed, the user's login is nowhere, nor the secret or the token.
+    assert mock.DOMAIN not in text and ADA not in text and SECRET not in text
+    assert conn["auth"]["api-token"] not in text
+
+
+def test_json_lines_log_every_call_without_secrets(mock):
+    service = Sidecar(mock.url, "--log", "json")
+    try:
+        conn = mock.connection()
+        status, _, _ = service.call("users.get-user", conn, {"user-id": ADA})
+        assert status == 200
+    finally:
+        log = service.stop()
+    records = [json.loads(l) for l in log.splitlines() if l.startswith("{")]
+    spans = [r["span"] for r in records if "span" in r]
+    assert any(s.get("name") == "okta.call" and s.get("okta.outcome") == "ok" for s in spans), log
+    assert any(s.get("name") == "okta.http" and s.get("http.response.status_code") == 200 for s in spans), log
+    assert ADA not in log and SECRET not in log and conn["auth"]["api-token"] not in log

@@ -7,10 +7,12 @@ use crate::catalog::NodeInfo;
 use crate::connection::{Connection, Credential, connection_json};
 use crate::egress::deadline::{Deadline, DeadlinePassed, timeout_error};
 use crate::engine::{Ctx, Host};
+use crate::telemetry::{self, CallEnd};
 use crate::wit;
 use anyhow::{Context as _, Result, anyhow, bail};
 use dynamic::{to_json, to_val, to_val_holding};
 use serde_json::{Value, json};
+use tracing::Instrument as _;
 use wasmtime::Store;
 use wasmtime::component::{Type, Val};
 
@@ -74,6 +76,36 @@ impl Host {
         input: &Value,
     ) -> Result<Outcome> {
         let node = known(self, node_id)?;
+        let (org, tenant) = match node.takes_connection {
+            true => (self.org_label(&conn.domain), self.kept.tenant(conn).label()),
+            false => ("none".to_string(), "none".to_string()),
+        };
+        let call = telemetry::Call::begin(node_id, &org, &tenant);
+        let mut sent = 0;
+        let outcome = self
+            .call_node(conn, node, input, &mut sent)
+            .instrument(call.span())
+            .await;
+        call.end(match &outcome {
+            Ok(Outcome::Ok(_)) => CallEnd::Ok { attempts: sent },
+            Ok(Outcome::Err(err)) => CallEnd::Err {
+                kind: err["kind"].as_str().unwrap_or("unknown"),
+                attempts: err["attempts"].as_u64(),
+            },
+            Err(_) => CallEnd::Failed,
+        });
+        outcome
+    }
+
+    /// [`Host::call_json`] of a known node; `sent` counts the requests its instances sent.
+    async fn call_node(
+        &self,
+        conn: &Connection,
+        node: &NodeInfo,
+        input: &Value,
+        sent: &mut u32,
+    ) -> Result<Outcome> {
+        let node_id = node.id.as_str();
         // The input is checked before anything is waited for or sent (a mint included).
         // Only a request the types refuse can hold JSON at a string's place: the catalog,
         // which says where, is read for it alone (once per host).
@@ -92,7 +124,9 @@ impl Host {
         let deadline = self.deadline_of(conn);
         if !node.takes_connection {
             // An event hook trigger reads what Okta sent; it calls nothing.
-            return self.call_as_given(conn, node, request, deadline).await;
+            return self
+                .call_as_given(conn, node, request, deadline, sent)
+                .await;
         }
         let mut retried = false;
         loop {
@@ -101,7 +135,7 @@ impl Host {
                 Err(refused) => return Ok(Outcome::Err(error_json(&refused))),
             };
             let outcome = self
-                .call_as_given(&authorized, node, request.clone(), deadline)
+                .call_as_given(&authorized, node, request.clone(), deadline, sent)
                 .await?;
             let refused_token = match (&outcome, &authorized.credential) {
                 (Outcome::Err(err), Credential::AccessToken(token))
@@ -128,6 +162,7 @@ impl Host {
         node: &NodeInfo,
         mut request: Option<Val>,
         deadline: Deadline,
+        sent: &mut u32,
     ) -> Result<Outcome> {
         let node_id = node.id.as_str();
         let conn = &self.bounded(conn, deadline);
@@ -172,7 +207,9 @@ impl Host {
         let mut results = vec![Val::Bool(false); ty.results().len()];
         let stop_at = store.data().deadline().stop_at();
         let call = func.call_async(&mut store, &params, &mut results);
-        match tokio::time::timeout_at(stop_at.into(), call).await {
+        let ran = tokio::time::timeout_at(stop_at.into(), call).await;
+        *sent = sent.saturating_add(store.data().hooks().sent());
+        match ran {
             Ok(Ok(())) => {}
             Ok(Err(err)) if err.downcast_ref::<DeadlinePassed>().is_none() => {
                 return Err(anyhow::Error::from(err)).with_context(|| format!("{node_id} trapped"));

@@ -6,12 +6,14 @@ pub mod connect;
 pub mod deadline;
 
 use crate::egress::deadline::Deadline;
+use crate::telemetry::Exchanges;
 use connect::{Destination, IoFuture, Pool};
 use http::uri::{Authority, Scheme};
 use http::{Method, Uri};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument as _;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 /// The most time a guest may ask for at each stage of a request.
@@ -94,6 +96,8 @@ pub struct OrgHooks {
     pool: Arc<Pool>,
     sent: u32,
     writes: u32,
+    label: String,
+    exchanges: Arc<Exchanges>,
 }
 
 impl OrgHooks {
@@ -107,7 +111,14 @@ impl OrgHooks {
             pool: Arc::new(Pool::new(Default::default())),
             sent: 0,
             writes: 0,
+            label: String::new(),
+            exchanges: Arc::default(),
         }
+    }
+
+    /// The same hooks, naming the org by `label` in spans and metrics.
+    pub(crate) fn labelled(self, label: String) -> Self {
+        OrgHooks { label, ..self }
     }
 
     /// The same hooks, holding every request to the call's deadline.
@@ -130,6 +141,7 @@ impl OrgHooks {
         self.deadline = Some(deadline);
         self.sent = 0;
         self.writes = 0;
+        self.exchanges = Arc::default();
     }
 
     /// The requests this call has sent (each admitted request counts).
@@ -205,17 +217,34 @@ impl WasiHttpHooks for OrgHooks {
         _fut: IoFuture,
     ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, IoFuture), Error>> + Send> {
         let admitted = self.admit(&request, options);
-        if admitted.is_ok() {
+        let exchange = admitted.is_ok().then(|| {
             self.sent = self.sent.saturating_add(1);
             if !matches!(*request.method(), Method::GET | Method::HEAD) {
                 self.writes = self.writes.saturating_add(1);
             }
-        }
+            let (method, path) = (request.method().as_str(), request.uri().path());
+            self.exchanges.begin(method, path, &self.label, self.sent)
+        });
         let (deadline, pool) = (self.deadline, self.pool.clone());
-        Box::new(async move {
-            let (options, to) = admitted?;
-            connect::send(request, options, to, deadline, pool).await
-        })
+        let span = exchange
+            .as_ref()
+            .map_or_else(tracing::Span::none, |e| e.span());
+        Box::new(
+            async move {
+                let (options, to) = admitted?;
+                let sent = connect::send(request, options, to, deadline, pool).await;
+                if let Some(exchange) = exchange {
+                    match &sent {
+                        Ok((response, _)) => exchange.end(Ok(response)),
+                        Err(error) => {
+                            exchange.end::<()>(Err(&crate::telemetry::failure_kind(error)))
+                        }
+                    }
+                }
+                sent
+            }
+            .instrument(span),
+        )
     }
 }
 

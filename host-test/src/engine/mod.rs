@@ -16,6 +16,7 @@ use crate::egress::connect::{Pool, PoolLimits};
 use crate::egress::deadline::{Deadline, DeadlinePassed, Ticker, timeout_error};
 use crate::egress::{OrgHooks, Route, TimeoutCaps};
 use crate::state::tokens::Tokens;
+use crate::telemetry::{self, OrgLabel};
 use crate::wit;
 use crate::wit::types::OktaError;
 use anyhow::{Context as _, Result};
@@ -67,6 +68,8 @@ pub struct HostConfig {
     /// Reuse instances across `call_json` calls of one tenant; `None` (the default): a
     /// fresh instance for every call.
     pub reuse: Option<Reuse>,
+    /// How spans and metrics name an org ([`crate::telemetry`]): hashed by default.
+    pub org_label: OrgLabel,
 }
 
 /// When `call_json` reuses an instance: only for the same connection (the org and the
@@ -106,6 +109,7 @@ impl Default for HostConfig {
             pool: PoolLimits::default(),
             instance_wait: Duration::from_secs(30),
             reuse: None,
+            org_label: OrgLabel::default(),
         }
     }
 }
@@ -126,6 +130,12 @@ pub struct Ctx {
     deadline: Deadline,
     /// One of the host's `max_instances` places, given back when the store is dropped.
     _slot: OwnedSemaphorePermit,
+}
+
+impl Drop for Ctx {
+    fn drop(&mut self) {
+        telemetry::instance_held(-1.0);
+    }
 }
 
 /// No instance became free within [`HostConfig::instance_wait`]: `max_instances` calls were
@@ -421,11 +431,14 @@ impl Host {
         });
         let slot = match free {
             Ok(slot) => slot,
-            Err(_) => tokio::time::timeout(wait, self.slots.clone().acquire_owned())
-                .await
-                .map_err(|_| busy)?
-                .map_err(|_| busy)?,
+            Err(_) => {
+                telemetry::instance_awaited(1.0);
+                let waited = tokio::time::timeout(wait, self.slots.clone().acquire_owned()).await;
+                telemetry::instance_awaited(-1.0);
+                waited.map_err(|_| busy)?.map_err(|_| busy)?
+            }
         };
+        telemetry::instance_held(1.0);
         let ctx = Ctx {
             table: ResourceTable::new(),
             wasi: WasiCtx::builder().inherit_stderr().build(),
@@ -436,7 +449,8 @@ impl Host {
                 self.config.timeouts,
             )
             .until(deadline)
-            .pooled(self.pool.clone()),
+            .pooled(self.pool.clone())
+            .labelled(self.org_label(&conn.domain)),
             limits: StoreLimitsBuilder::new()
                 .memory_size(self.config.max_memory)
                 .instances(16)
@@ -566,7 +580,12 @@ impl Host {
             .okta_management_connection()
             .call_get_access_token(&mut node.store, &node.conn);
         match tokio::time::timeout_at(deadline.stop_at().into(), mint).await {
-            Ok(Ok(minted)) => Ok(minted),
+            Ok(Ok(minted)) => {
+                if minted.is_ok() {
+                    telemetry::token_minted(&self.org_label(&conn.domain));
+                }
+                Ok(minted)
+            }
             Ok(Err(err)) if err.downcast_ref::<DeadlinePassed>().is_none() => Err(err.into()),
             Ok(Err(_)) | Err(_) => Ok(Err(deadline.passed_while("minting the app's token"))),
         }
@@ -578,6 +597,11 @@ impl Host {
         if let Credential::ServiceApp(app) = &conn.credential {
             self.tokens.forget(&conn.domain, app, token).await;
         }
+    }
+
+    /// How spans and metrics name `domain`'s org.
+    pub fn org_label(&self, domain: &str) -> String {
+        self.config.org_label.of(domain)
     }
 
     /// Every node, in WIT order.

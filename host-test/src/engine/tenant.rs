@@ -17,6 +17,14 @@ impl fmt::Debug for Tenant {
     }
 }
 
+impl Tenant {
+    /// A short label for spans and logs: which calls act for the same tenant, and nothing
+    /// that would find the tenant.
+    pub(crate) fn label(&self) -> String {
+        crate::telemetry::tenant_label(&self.0)
+    }
+}
+
 /// The host's digest key.
 pub(crate) struct TenantKey(hmac::Key);
 
