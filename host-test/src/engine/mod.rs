@@ -601,7 +601,9 @@ impl Host {
 
     /// How spans and metrics name `domain`'s org.
     pub fn org_label(&self, domain: &str) -> String {
-        self.config.org_label.of(domain)
+        self.config
+            .org_label
+            .of(&crate::egress::normalize_org(domain))
     }
 
     /// Every node, in WIT order.
