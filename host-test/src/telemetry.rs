@@ -21,6 +21,9 @@
 //! - `okta_tokens_minted_total` (org): service-app tokens minted.
 //! - `okta_instances_in_use`, `okta_instances_waiting`: instances held, and calls waiting
 //!   for one.
+//! - `okta_governor_waits_total`, `okta_governor_refusals_total` (org, route): requests the
+//!   governor held until their window reset, and those it answered at once because the
+//!   reset was past their deadline.
 
 use ring::digest;
 use std::sync::{Arc, Mutex};
@@ -186,6 +189,15 @@ impl Exchange {
     /// The exchange's span, to run the send in.
     pub(crate) fn span(&self) -> tracing::Span {
         self.span.clone()
+    }
+
+    /// The request waited `wait` before it went, for `reason` (`governor`: the org's
+    /// window had nothing left).
+    pub(crate) fn waited(&self, wait: std::time::Duration, reason: &'static str) {
+        if wait >= std::time::Duration::from_millis(1) {
+            self.span.record("okta.wait_ms", wait.as_millis() as u64);
+            self.span.record("okta.wait_reason", reason);
+        }
     }
 
     /// Ends the exchange with what came back: an answer's head, or none (`error`, the

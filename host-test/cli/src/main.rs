@@ -5,6 +5,7 @@
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use okta_host::egress::governor::Governance;
 use okta_host::flow::{Flow, Step, lookup, var_value};
 use okta_host::wit::types::{ClientCredentials, DpopMode};
 use okta_host::{Connection, Host, HostConfig, OrgLabel, Outcome};
@@ -174,6 +175,10 @@ enum Command {
         /// Send every org's traffic to this base URL instead (a mock).
         #[arg(long)]
         route_to: Option<String>,
+        /// Hold each request to its org's rate-limit window as Okta reports it, leaving
+        /// this part of each window to the org's other clients (0.2: stop at 80%).
+        #[arg(long, value_name = "FRACTION")]
+        govern: Option<f64>,
     },
     /// Serve an event hook endpoint on 127.0.0.1: answer Okta's verification, run each
     /// delivery through triggers.receive-event-hook and print its events as JSON lines.
@@ -544,6 +549,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             queue_wait_ms,
             drain_wait_ms,
             route_to,
+            govern,
         } => {
             let secret = match secret_file {
                 Some(path) => Some(
@@ -556,8 +562,12 @@ async fn run(command: Command) -> Result<(), Failure> {
                 ),
                 None => secret_env,
             };
+            if govern.is_some_and(|h| !(0.0..=0.9).contains(&h)) {
+                return Err(anyhow!("--govern takes a fraction from 0 to 0.9").into());
+            }
             let host = Host::new(HostConfig {
                 route_to,
+                governor: govern.map(|headroom| Governance { headroom }),
                 ..host_config()
             })?;
             serve::serve(

@@ -4,10 +4,12 @@
 
 pub mod connect;
 pub mod deadline;
+pub mod governor;
 
 use crate::egress::deadline::Deadline;
-use crate::telemetry::Exchanges;
+use crate::telemetry::{self, Exchanges};
 use connect::{Destination, IoFuture, Pool};
+use governor::Governor;
 use http::uri::{Authority, Scheme};
 use http::{Method, Uri};
 use std::future::Future;
@@ -98,6 +100,7 @@ pub struct OrgHooks {
     writes: u32,
     label: String,
     exchanges: Arc<Exchanges>,
+    governor: Option<Arc<Governor>>,
 }
 
 impl OrgHooks {
@@ -113,7 +116,13 @@ impl OrgHooks {
             writes: 0,
             label: String::new(),
             exchanges: Arc::default(),
+            governor: None,
         }
+    }
+
+    /// The same hooks, holding each request to the org's budget ([`governor`]).
+    pub(crate) fn governed(self, governor: Option<Arc<Governor>>) -> Self {
+        OrgHooks { governor, ..self }
     }
 
     /// The same hooks, naming the org by `label` in spans and metrics.
@@ -229,16 +238,43 @@ impl WasiHttpHooks for OrgHooks {
         let span = exchange
             .as_ref()
             .map_or_else(tracing::Span::none, |e| e.span());
+        let governed = self.governor.clone().zip(self.org.clone()).map(|(g, org)| {
+            let method = request.method().as_str().to_string();
+            let route = telemetry::route_of(&method, request.uri().path());
+            (g, org, method, route)
+        });
         Box::new(
             async move {
                 let (options, to) = admitted?;
+                let ticket = match governed {
+                    None => None,
+                    Some((governor, org, method, route)) => {
+                        match governor.admit(&org, &method, route, deadline).await {
+                            Ok((ticket, waited)) => {
+                                if let Some(exchange) = &exchange {
+                                    exchange.waited(waited, "governor");
+                                }
+                                Some(ticket)
+                            }
+                            Err(held) => {
+                                let response = governor::too_many(held);
+                                if let Some(exchange) = exchange {
+                                    exchange.end(Ok(&response));
+                                }
+                                let done: IoFuture = Box::new(async { Ok(()) });
+                                return Ok((response, done));
+                            }
+                        }
+                    }
+                };
                 let sent = connect::send(request, options, to, deadline, pool).await;
+                if let (Some(ticket), Ok((response, _))) = (ticket, &sent) {
+                    ticket.answered(response.status().as_u16(), response.headers());
+                }
                 if let Some(exchange) = exchange {
                     match &sent {
                         Ok((response, _)) => exchange.end(Ok(response)),
-                        Err(error) => {
-                            exchange.end::<()>(Err(&crate::telemetry::failure_kind(error)))
-                        }
+                        Err(error) => exchange.end::<()>(Err(&telemetry::failure_kind(error))),
                     }
                 }
                 sent

@@ -14,6 +14,7 @@ use crate::catalog::{NodeInfo, read_catalog};
 use crate::connection::{Connection, Credential};
 use crate::egress::connect::{Pool, PoolLimits};
 use crate::egress::deadline::{Deadline, DeadlinePassed, Ticker, timeout_error};
+use crate::egress::governor::{Governance, Governor};
 use crate::egress::{OrgHooks, Route, TimeoutCaps};
 use crate::state::tokens::Tokens;
 use crate::telemetry::{self, OrgLabel};
@@ -70,6 +71,10 @@ pub struct HostConfig {
     pub reuse: Option<Reuse>,
     /// How spans and metrics name an org ([`crate::telemetry`]): hashed by default.
     pub org_label: OrgLabel,
+    /// Hold each request to its org's rate-limit window as Okta reports it, leaving the
+    /// headroom given ([`crate::egress::governor`]); `None` (the default): every request
+    /// goes, and a 429 is met by the node.
+    pub governor: Option<Governance>,
 }
 
 /// When `call_json` reuses an instance: only for the same connection (the org and the
@@ -110,6 +115,7 @@ impl Default for HostConfig {
             instance_wait: Duration::from_secs(30),
             reuse: None,
             org_label: OrgLabel::default(),
+            governor: None,
         }
     }
 }
@@ -212,6 +218,7 @@ pub struct Host {
     route: Option<Route>,
     config: HostConfig,
     pub(crate) tokens: Tokens,
+    governor: Option<Arc<Governor>>,
     _ticker: Ticker,
 }
 
@@ -315,6 +322,7 @@ impl Host {
         let route = config.route_to.as_deref().map(Route::parse).transpose()?;
         let (nodes, package) = read_catalog(&engine, &component)?;
         let ticker = Ticker::start(&engine)?;
+        let governor = config.governor.map(|g| Arc::new(Governor::new(g)));
         Ok(Host {
             engine,
             pre,
@@ -328,6 +336,7 @@ impl Host {
             route,
             config,
             tokens: Tokens::new()?,
+            governor,
             _ticker: ticker,
         })
     }
@@ -450,7 +459,8 @@ impl Host {
             )
             .until(deadline)
             .pooled(self.pool.clone())
-            .labelled(self.org_label(&conn.domain)),
+            .labelled(self.org_label(&conn.domain))
+            .governed(self.governor.clone()),
             limits: StoreLimitsBuilder::new()
                 .memory_size(self.config.max_memory)
                 .instances(16)

@@ -1,0 +1,297 @@
+//! One org, one budget, on one host: the host keeps each org's rate-limit windows as Okta
+//! reports them (`X-Rate-Limit-Limit`, `-Remaining`, `-Reset` on every answer: Okta's own
+//! view of the whole org) and holds a request back while its window has nothing left
+//! beyond the headroom the engine leaves for the org's other clients. A held request goes
+//! when the window resets; one whose wait would pass its call's deadline is answered at
+//! once as Okta would answer it — 429 `E0000047` with the reset time — and nothing is sent,
+//! so the node fails with `rate-limited` and `reset-at` as it does today.
+//!
+//! A window is kept per org, method and path template (Okta's buckets group templates; its
+//! headers report the bucket, so each template's view follows the bucket's). Before the
+//! first answer for a template nothing is known and nothing is held.
+
+use crate::egress::deadline::Deadline;
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use wasmtime_wasi_http::WasiBody;
+
+/// How the governor shares an org's budget.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Governance {
+    /// The part of each window left to the org's other clients (0.2: a call waits once
+    /// 80% of the window is spent). From 0 to 0.9.
+    pub headroom: f64,
+}
+
+impl Default for Governance {
+    fn default() -> Self {
+        Governance { headroom: 0.0 }
+    }
+}
+
+/// One window of one org's bucket, as Okta last reported it.
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    limit: u64,
+    remaining: u64,
+    /// When the window resets, in seconds since the epoch.
+    reset: u64,
+    /// Requests admitted whose answer has not come.
+    in_flight: u64,
+}
+
+/// The host's windows, shared by all its calls.
+#[derive(Debug, Default)]
+pub struct Governor {
+    headroom: f64,
+    windows: Mutex<HashMap<(String, String, &'static str), Window>>,
+}
+
+/// A request the governor let go: its answer corrects the window.
+#[derive(Debug)]
+pub(crate) struct Ticket {
+    governor: Arc<Governor>,
+    key: (String, String, &'static str),
+    counted: bool,
+}
+
+/// A request held past its deadline: answered at once, nothing sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Held {
+    /// When the window resets, in seconds since the epoch.
+    pub reset: u64,
+    /// The window's limit.
+    pub limit: u64,
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
+
+impl Governor {
+    /// A governor that leaves `governance.headroom` of each window to others.
+    pub fn new(governance: Governance) -> Self {
+        Governor {
+            headroom: governance.headroom.clamp(0.0, 0.9),
+            windows: Mutex::default(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String, &'static str), Window>> {
+        self.windows.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Lets a request go now, or after its window resets, or — when that is past
+    /// `deadline` — not at all. Returns how long it waited with its ticket.
+    pub(crate) async fn admit(
+        self: &Arc<Self>,
+        org: &str,
+        method: &str,
+        route: &'static str,
+        deadline: Option<Deadline>,
+    ) -> Result<(Ticket, Duration), Held> {
+        let key = (org.to_string(), method.to_string(), route);
+        let started = std::time::Instant::now();
+        loop {
+            let wait_until = {
+                let mut windows = self.lock();
+                let now = now_secs();
+                match windows.get_mut(&key) {
+                    None => None,
+                    Some(window) => {
+                        if now >= window.reset {
+                            // A new window: Okta's next answer says how much of it is left.
+                            window.remaining = window.limit;
+                            window.reset = now + 60;
+                        }
+                        let kept = (window.limit as f64 * self.headroom).ceil() as u64;
+                        let free = window.remaining.saturating_sub(window.in_flight);
+                        if free > kept {
+                            window.in_flight += 1;
+                            None
+                        } else {
+                            Some(Held {
+                                reset: window.reset,
+                                limit: window.limit,
+                            })
+                        }
+                    }
+                }
+            };
+            let Some(held) = wait_until else {
+                let counted = self.lock().contains_key(&key);
+                let ticket = Ticket {
+                    governor: self.clone(),
+                    key,
+                    counted,
+                };
+                return Ok((ticket, started.elapsed()));
+            };
+            let until = UNIX_EPOCH + Duration::from_secs(held.reset);
+            let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
+            let left = deadline
+                .and_then(|d| d.time_left())
+                .unwrap_or(Duration::MAX);
+            if deadline.is_some() && wait >= left {
+                metrics::counter!("okta_governor_refusals_total", "org" => org.to_string(), "route" => route)
+                    .increment(1);
+                return Err(held);
+            }
+            metrics::counter!("okta_governor_waits_total", "org" => org.to_string(), "route" => route)
+                .increment(1);
+            tokio::time::sleep(wait.max(Duration::from_millis(10))).await;
+        }
+    }
+}
+
+impl Ticket {
+    /// The answer came: Okta's headers are the window now.
+    pub(crate) fn answered(mut self, status: u16, headers: &http::HeaderMap) {
+        let number = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let (limit, remaining, reset) = (
+            number("x-rate-limit-limit"),
+            number("x-rate-limit-remaining"),
+            number("x-rate-limit-reset"),
+        );
+        let mut windows = self.governor.lock();
+        let in_flight = match windows.get(&self.key) {
+            Some(window) if self.counted => window.in_flight.saturating_sub(1),
+            Some(window) => window.in_flight,
+            None => 0,
+        };
+        if let (Some(limit), Some(remaining), Some(reset)) = (limit, remaining, reset) {
+            let remaining = if status == 429 { 0 } else { remaining };
+            windows.insert(
+                self.key.clone(),
+                Window {
+                    limit,
+                    remaining,
+                    reset,
+                    in_flight,
+                },
+            );
+        } else if let Some(window) = windows.get_mut(&self.key) {
+            window.in_flight = in_flight;
+        }
+        // Its place is given back: dropping it gives nothing back again.
+        self.counted = false;
+    }
+}
+
+impl Drop for Ticket {
+    /// No answer came (the exchange failed): the request no longer holds a place.
+    fn drop(&mut self) {
+        if !self.counted {
+            return;
+        }
+        if let Some(window) = self.governor.lock().get_mut(&self.key) {
+            window.in_flight = window.in_flight.saturating_sub(1);
+        }
+    }
+}
+
+/// Okta's answer for a request the governor held past its deadline: 429 `E0000047` with
+/// the window's headers, as Okta answers a request over the limit.
+pub(crate) fn too_many(held: Held) -> http::Response<WasiBody> {
+    let body = serde_json::json!({
+        "errorCode": "E0000047",
+        "errorSummary": "API call exceeded rate limit due to too many requests.",
+        "errorLink": "E0000047",
+        "errorId": "oaegoverned",
+        "errorCauses": [],
+    })
+    .to_string();
+    let mut response = http::Response::new(
+        Full::new(Bytes::from(body))
+            .map_err(|never| match never {})
+            .boxed_unsync(),
+    );
+    *response.status_mut() = http::StatusCode::TOO_MANY_REQUESTS;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("content-type", "application/json".to_string()),
+        ("x-rate-limit-limit", held.limit.to_string()),
+        ("x-rate-limit-remaining", "0".to_string()),
+        ("x-rate-limit-reset", held.reset.to_string()),
+    ] {
+        if let Ok(value) = http::HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(limit: u64, remaining: u64, reset: u64) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in [
+            ("x-rate-limit-limit", limit),
+            ("x-rate-limit-remaining", remaining),
+            ("x-rate-limit-reset", reset),
+        ] {
+            headers.insert(name, value.to_string().parse().unwrap());
+        }
+        headers
+    }
+
+    #[tokio::test]
+    async fn a_spent_window_holds_until_its_reset_or_refuses_past_the_deadline() {
+        let governor = Arc::new(Governor::new(Governance { headroom: 0.0 }));
+        let route = "/api/v1/users/{id}";
+        let (first, waited) = governor.admit("o", "GET", route, None).await.unwrap();
+        assert!(waited < Duration::from_millis(5));
+        // Okta says the window is spent and resets in about a second.
+        first.answered(200, &answer(10, 0, now_secs() + 1));
+        let deadline = Deadline::after(Duration::from_millis(200));
+        let held = governor
+            .admit("o", "GET", route, Some(deadline))
+            .await
+            .unwrap_err();
+        assert_eq!(held.limit, 10);
+        // Another org, and another route, are not held.
+        assert!(
+            governor
+                .admit("p", "GET", route, Some(deadline))
+                .await
+                .is_ok()
+        );
+        let (_, waited) = governor
+            .admit(
+                "o",
+                "GET",
+                route,
+                Some(Deadline::after(Duration::from_secs(5))),
+            )
+            .await
+            .unwrap();
+        assert!(waited >= Duration::from_millis(10), "{waited:?}");
+    }
+
+    #[tokio::test]
+    async fn requests_in_flight_count_and_a_failed_one_gives_its_place_back() {
+        let governor = Arc::new(Governor::new(Governance { headroom: 0.5 }));
+        let route = "/api/v1/users";
+        let (first, _) = governor.admit("o", "GET", route, None).await.unwrap();
+        first.answered(200, &answer(4, 3, now_secs() + 60));
+        // 3 left, 2 kept for others: one may go.
+        let deadline = || Some(Deadline::after(Duration::from_millis(100)));
+        let (second, _) = governor.admit("o", "GET", route, deadline()).await.unwrap();
+        assert!(governor.admit("o", "GET", route, deadline()).await.is_err());
+        drop(second);
+        assert!(governor.admit("o", "GET", route, deadline()).await.is_ok());
+    }
+}

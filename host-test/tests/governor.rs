@@ -1,0 +1,91 @@
+//! One org, one budget, on one host: with the governor, calls stop at the headroom the
+//! host leaves in the org's window, and one whose wait would pass its deadline fails at
+//! once with `rate-limited` and `reset-at`, nothing sent; without it, the org refuses.
+
+mod common;
+
+use common::*;
+use okta_host::egress::governor::Governance;
+use okta_host::{Connection, HostConfig, Outcome};
+use okta_mock::MockConfig;
+use serde_json::json;
+
+/// Okta's 2,000 a minute for `GET /api/v1/users/{id}`, scaled to 10.
+const SCALE: f64 = 0.005;
+
+async fn org(governor: Option<Governance>) -> Env {
+    Env::with_host(
+        MockConfig {
+            seed: true,
+            rate_limit_scale: SCALE,
+            ..MockConfig::default()
+        },
+        HostConfig {
+            governor,
+            ..HostConfig::default()
+        },
+    )
+    .await
+}
+
+/// Calls `get-user` `count` times with a 2-second deadline; returns the outcomes.
+async fn calls(env: &Env, count: usize) -> Vec<Outcome> {
+    let mut conn: Connection = env.conn.clone();
+    conn.deadline_ms = Some(2_000);
+    let mut outcomes = Vec::new();
+    for _ in 0..count {
+        let input = json!({"user-id": "ada.lovelace@example.com"});
+        outcomes.push(
+            env.host
+                .call_json(&conn, "users.get-user", &input)
+                .await
+                .unwrap(),
+        );
+    }
+    outcomes
+}
+
+fn refused_by_the_org(env: &Env) -> usize {
+    env.mock
+        .requests()
+        .iter()
+        .filter(|r| r.status == 429)
+        .count()
+}
+
+#[tokio::test]
+async fn the_governor_keeps_the_headroom_and_fails_at_once_past_the_deadline() {
+    let env = org(Some(Governance { headroom: 0.2 })).await;
+    let outcomes = calls(&env, 10).await;
+    let ok = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Ok(_)))
+        .count();
+    // 10 a minute, 2 left to the org's other clients.
+    assert_eq!(ok, 8, "{outcomes:?}");
+    for outcome in &outcomes[8..] {
+        let Outcome::Err(error) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(error["kind"], "rate-limited", "{error}");
+        assert!(error["reset-at"].as_u64().is_some(), "{error}");
+        assert_eq!(error["attempts"], 1, "{error}");
+    }
+    assert_eq!(env.mock.requests().len(), 8, "held calls send nothing");
+    assert_eq!(refused_by_the_org(&env), 0);
+}
+
+#[tokio::test]
+async fn without_the_governor_the_org_refuses() {
+    let env = org(None).await;
+    let outcomes = calls(&env, 12).await;
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Ok(_)))
+            .count()
+            <= 10,
+        "{outcomes:?}"
+    );
+    assert!(refused_by_the_org(&env) > 0, "the mock answered no 429");
+}
