@@ -191,6 +191,13 @@ impl Exchange {
         self.span.clone()
     }
 
+    /// The request was not sent: the governor answered it (its window resets past the
+    /// call's deadline). No exchange with Okta is counted.
+    pub(crate) fn held(self) {
+        self.span.record("error.type", "governor-held");
+        self.span.record("okta.wait_reason", "governor");
+    }
+
     /// The request waited `wait` before it went, for `reason` (`governor`: the org's
     /// window had nothing left).
     pub(crate) fn waited(&self, wait: std::time::Duration, reason: &'static str) {

@@ -259,7 +259,7 @@ impl WasiHttpHooks for OrgHooks {
                             Err(held) => {
                                 let response = governor::too_many(held);
                                 if let Some(exchange) = exchange {
-                                    exchange.end(Ok(&response));
+                                    exchange.held();
                                 }
                                 let done: IoFuture = Box::new(async { Ok(()) });
                                 return Ok((response, done));
