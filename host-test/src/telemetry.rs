@@ -219,21 +219,24 @@ impl Exchange {
                 if head.status().as_u16() >= 400 {
                     span.record("error.type", head.status().as_str());
                 }
-                let text = |name: &str| head.headers().get(name).and_then(|v| v.to_str().ok());
-                let number = |name: &str| text(name).and_then(|v| v.trim().parse::<u64>().ok());
-                if let Some(id) = text("x-okta-request-id").filter(|id| request_id_shaped(id)) {
+                let id = head
+                    .headers()
+                    .get("x-okta-request-id")
+                    .and_then(|v| v.to_str().ok());
+                if let Some(id) = id.filter(|id| request_id_shaped(id)) {
                     span.record("okta.request_id", id);
                 }
                 let labels = [("org", org.clone()), ("route", self.route.to_string())];
-                if let Some(limit) = number("x-rate-limit-limit") {
+                let rate = RateHeaders::of(head.headers());
+                if let Some(limit) = rate.limit {
                     span.record("okta.rate_limit.limit", limit);
                     metrics::gauge!("okta_rate_limit_limit", &labels).set(limit as f64);
                 }
-                if let Some(remaining) = number("x-rate-limit-remaining") {
+                if let Some(remaining) = rate.remaining {
                     span.record("okta.rate_limit.remaining", remaining);
                     metrics::gauge!("okta_rate_limit_remaining", &labels).set(remaining as f64);
                 }
-                if let Some(reset) = number("x-rate-limit-reset") {
+                if let Some(reset) = rate.reset {
                     span.record("okta.rate_limit.reset", reset);
                     let now = SystemTime::now()
                         .duration_since(UNIX_EPOCH)
@@ -274,6 +277,32 @@ impl Exchange {
             status,
             ended: Instant::now(),
         });
+    }
+}
+
+/// Okta's `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` on an answer: its view of the
+/// bucket's window (the reset in seconds since the epoch).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RateHeaders {
+    pub(crate) limit: Option<u64>,
+    pub(crate) remaining: Option<u64>,
+    pub(crate) reset: Option<u64>,
+}
+
+impl RateHeaders {
+    /// The headers of an answer, each when it is a whole number.
+    pub(crate) fn of(headers: &http::HeaderMap) -> Self {
+        let number = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        RateHeaders {
+            limit: number("x-rate-limit-limit"),
+            remaining: number("x-rate-limit-remaining"),
+            reset: number("x-rate-limit-reset"),
+        }
     }
 }
 

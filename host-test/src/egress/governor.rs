@@ -153,17 +153,8 @@ impl Governor {
 impl Ticket {
     /// The answer came: Okta's headers are the window now.
     pub(crate) fn answered(mut self, status: u16, headers: &http::HeaderMap) {
-        let number = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-        };
-        let (limit, remaining, reset) = (
-            number("x-rate-limit-limit"),
-            number("x-rate-limit-remaining"),
-            number("x-rate-limit-reset"),
-        );
+        let rate = crate::telemetry::RateHeaders::of(headers);
+        let (limit, remaining, reset) = (rate.limit, rate.remaining, rate.reset);
         let mut windows = self.governor.lock();
         let in_flight = match windows.get(&self.key) {
             Some(window) if self.counted => window.in_flight.saturating_sub(1),
