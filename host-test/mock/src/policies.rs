@@ -258,10 +258,12 @@ pub async fn replace_policy(
             "type: The type of a policy cannot be changed.",
         ));
     }
-    for member in ["id", "status", "system", "created", "priority"] {
-        if member != "priority" || !policy["priority"].is_u64() {
-            policy[member] = current[member].clone();
-        }
+    // Okta's members stay; the priority only when the client gives none.
+    for member in ["id", "status", "system", "created"] {
+        policy[member] = current[member].clone();
+    }
+    if !policy["priority"].is_u64() {
+        policy["priority"] = current["priority"].clone();
     }
     policy["lastUpdated"] = timestamp(SystemTime::now()).into();
     state.policies[at] = policy;
