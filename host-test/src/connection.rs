@@ -120,6 +120,27 @@ impl Connection {
     }
 }
 
+/// The WIT `access-token` record as JSON; [`token_from_json`] reads it back.
+pub(crate) fn token_json(token: &wit::types::AccessToken) -> Value {
+    json!({
+        "token": token.token,
+        "token-type": match token.token_type {
+            wit::types::TokenType::Bearer => "bearer",
+            wit::types::TokenType::Dpop => "dpop",
+        },
+        "expires-at": token.expires_at,
+        "scopes": token.scopes,
+        "dpop-key": token.dpop_key,
+    })
+}
+
+/// An access token from the JSON [`token_json`] writes.
+pub(crate) fn token_from_json(json: &[u8]) -> Option<wit::types::AccessToken> {
+    serde_json::from_slice::<TokenJson>(json)
+        .ok()
+        .map(TokenJson::into_wit)
+}
+
 /// The connection as the JSON of the WIT `connection` record.
 pub(crate) fn connection_json(conn: &Connection) -> Value {
     let dpop = |mode: &wit::types::DpopMode| match mode {
@@ -138,16 +159,7 @@ pub(crate) fn connection_json(conn: &Connection) -> Value {
             "dpop": app.dpop.as_ref().map(dpop),
             "dpop-key": app.dpop_key,
         }}),
-        Credential::AccessToken(token) => json!({ "access-token": {
-            "token": token.token,
-            "token-type": match token.token_type {
-                wit::types::TokenType::Bearer => "bearer",
-                wit::types::TokenType::Dpop => "dpop",
-            },
-            "expires-at": token.expires_at,
-            "scopes": token.scopes,
-            "dpop-key": token.dpop_key,
-        }}),
+        Credential::AccessToken(token) => json!({ "access-token": token_json(token) }),
     };
     let options = json!({
         "max-retries": conn.max_retries,
@@ -197,16 +209,7 @@ impl Connection {
                     dpop_key: app.dpop_key,
                 })
             }
-            AuthJson::AccessToken(token) => Credential::AccessToken(wit::types::AccessToken {
-                token: token.token,
-                token_type: match token.token_type {
-                    TokenTypeJson::Bearer => wit::types::TokenType::Bearer,
-                    TokenTypeJson::Dpop => wit::types::TokenType::Dpop,
-                },
-                expires_at: token.expires_at,
-                scopes: token.scopes,
-                dpop_key: token.dpop_key,
-            }),
+            AuthJson::AccessToken(token) => Credential::AccessToken(token.into_wit()),
         };
         let options = conn.options.unwrap_or_default();
         Ok(Connection {
@@ -270,6 +273,21 @@ struct TokenJson {
     expires_at: Option<u64>,
     scopes: Vec<String>,
     dpop_key: Option<String>,
+}
+
+impl TokenJson {
+    fn into_wit(self) -> wit::types::AccessToken {
+        wit::types::AccessToken {
+            token: self.token,
+            token_type: match self.token_type {
+                TokenTypeJson::Bearer => wit::types::TokenType::Bearer,
+                TokenTypeJson::Dpop => wit::types::TokenType::Dpop,
+            },
+            expires_at: self.expires_at,
+            scopes: self.scopes,
+            dpop_key: self.dpop_key,
+        }
+    }
 }
 
 /// The WIT `token-type` enum as JSON.

@@ -24,6 +24,8 @@
 //! - `okta_governor_waits_total`, `okta_governor_refusals_total` (org, route): requests the
 //!   governor held until their window reset, and those it answered at once because the
 //!   reset was past their deadline.
+//! - `okta_shared_state_errors_total` (op): a Redis command of a fleet
+//!   ([`crate::state::shared`]) that failed or took too long; the host went on alone.
 
 use ring::digest;
 use std::sync::{Arc, Mutex};

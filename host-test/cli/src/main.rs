@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use okta_host::egress::governor::Governance;
 use okta_host::flow::{Flow, Step, lookup, var_value};
+use okta_host::state::shared::{RedisState, SealKey, SharedState};
 use okta_host::wit::types::{ClientCredentials, DpopMode};
 use okta_host::{Connection, Host, HostConfig, OrgLabel, Outcome};
 use okta_mock::oauth::ServiceApp;
@@ -179,6 +180,19 @@ enum Command {
         /// this part of each window to the org's other clients (0.2: stop at 80%).
         #[arg(long, value_name = "FRACTION")]
         govern: Option<f64>,
+        /// Share each org's windows (and, with a seal key, the service apps' tokens) with
+        /// every host on this Redis: redis://[user:password@]host:port[/db].
+        #[arg(
+            long,
+            value_name = "URL",
+            env = "OKTA_NODES_REDIS",
+            hide_env_values = true
+        )]
+        redis: Option<String>,
+        /// A file whose first line is the fleet's seal key (32 bytes or more, such as
+        /// `openssl rand -hex 32`): tokens are kept in Redis sealed with it.
+        #[arg(long, value_name = "PATH", requires = "redis")]
+        seal_key_file: Option<std::path::PathBuf>,
     },
     /// Serve an event hook endpoint on 127.0.0.1: answer Okta's verification, run each
     /// delivery through triggers.receive-event-hook and print its events as JSON lines.
@@ -550,17 +564,32 @@ async fn run(command: Command) -> Result<(), Failure> {
             drain_wait_ms,
             route_to,
             govern,
+            redis,
+            seal_key_file,
         } => {
+            let first_line = |path: &std::path::Path, what: &str| -> anyhow::Result<String> {
+                Ok(std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the {what} in {}", path.display()))?
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string())
+            };
             let secret = match secret_file {
-                Some(path) => Some(
-                    std::fs::read_to_string(&path)
-                        .with_context(|| format!("reading the secret in {}", path.display()))?
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .to_string(),
-                ),
+                Some(path) => Some(first_line(&path, "secret")?),
                 None => secret_env,
+            };
+            let shared = match redis {
+                None => SharedState::InProcess,
+                Some(url) => SharedState::Redis(RedisState {
+                    seal_key: match seal_key_file {
+                        Some(path) => {
+                            Some(SealKey::new(first_line(&path, "seal key")?.as_bytes())?)
+                        }
+                        None => None,
+                    },
+                    ..RedisState::new(url)
+                }),
             };
             if govern.is_some_and(|h| !(0.0..=0.9).contains(&h)) {
                 return Err(anyhow!("--govern takes a fraction from 0 to 0.9").into());
@@ -568,6 +597,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             let host = Host::new(HostConfig {
                 route_to,
                 governor: govern.map(|headroom| Governance { headroom }),
+                shared,
                 ..host_config()
             })?;
             serve::serve(

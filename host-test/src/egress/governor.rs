@@ -11,6 +11,7 @@
 //! first answer for a template nothing is known and nothing is held.
 
 use crate::egress::deadline::Deadline;
+use crate::state::shared::{Admission, Fleet, Report};
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
 use std::collections::HashMap;
@@ -32,30 +33,76 @@ impl Default for Governance {
     }
 }
 
-/// One window of one org's bucket, as Okta last reported it.
+/// One window of one org's bucket, as Okta last reported it. The Lua scripts in
+/// [`crate::state::shared`] keep the same window in Redis by the same rules.
 #[derive(Clone, Copy, Debug)]
 struct Window {
     limit: u64,
     remaining: u64,
     /// When the window resets, in seconds since the epoch.
     reset: u64,
+    /// The reset passed and the window was assumed new before Okta said so.
+    guessed: bool,
     /// Requests admitted whose answer has not come.
     in_flight: u64,
 }
 
-/// The host's windows, shared by all its calls.
+impl Window {
+    /// A place for one more request, or the window's reset.
+    fn admit(&mut self, now: u64, headroom: f64) -> Admission {
+        if now >= self.reset {
+            // A new window: Okta's next answer says how much of it is left.
+            self.remaining = self.limit;
+            self.reset = now + 60;
+            self.guessed = true;
+        }
+        let kept = (self.limit as f64 * headroom).ceil() as u64;
+        if self.remaining.saturating_sub(self.in_flight) > kept {
+            self.in_flight += 1;
+            Admission::Go { counted: true }
+        } else {
+            Admission::Full {
+                reset: self.reset,
+                limit: self.limit,
+            }
+        }
+    }
+
+    /// Okta's report corrects the window: a later window replaces it, the same window
+    /// keeps the lower `remaining` (answers come out of order), an earlier one is old news.
+    fn report(&mut self, report: Report) {
+        if self.guessed || report.reset > self.reset {
+            self.limit = report.limit;
+            self.remaining = report.remaining;
+            self.reset = report.reset;
+            self.guessed = false;
+        } else if report.reset == self.reset {
+            self.limit = report.limit;
+            self.remaining = self.remaining.min(report.remaining);
+        }
+    }
+}
+
+/// A window's key: org, method, path template.
+type Key = (String, String, &'static str);
+
+/// The host's windows, shared by all its calls, and the fleet's when there is one.
 #[derive(Debug, Default)]
 pub struct Governor {
     headroom: f64,
-    windows: Mutex<HashMap<(String, String, &'static str), Window>>,
+    windows: Mutex<HashMap<Key, Window>>,
+    fleet: Option<Arc<Fleet>>,
 }
 
 /// A request the governor let go: its answer corrects the window.
 #[derive(Debug)]
 pub(crate) struct Ticket {
     governor: Arc<Governor>,
-    key: (String, String, &'static str),
+    key: Key,
+    /// The request holds a place in the host's window.
     counted: bool,
+    /// The request holds this place in the fleet's window.
+    place: Option<String>,
 }
 
 /// A request held past its deadline: answered at once, nothing sent.
@@ -75,16 +122,52 @@ fn now_secs() -> u64 {
 }
 
 impl Governor {
-    /// A governor that leaves `governance.headroom` of each window to others.
-    pub fn new(governance: Governance) -> Self {
+    /// A governor that leaves `governance.headroom` of each window to others, and keeps
+    /// its windows in `fleet`'s Redis when there is one (its own when Redis fails).
+    pub(crate) fn new(governance: Governance, fleet: Option<Arc<Fleet>>) -> Self {
         Governor {
             headroom: governance.headroom.clamp(0.0, 0.9),
             windows: Mutex::default(),
+            fleet,
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String, &'static str), Window>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Window>> {
         self.windows.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Asks the fleet's window, or — with no fleet, or when Redis fails — the host's.
+    async fn ask(&self, key: &Key, deadline: Option<Deadline>) -> (Admission, Option<String>) {
+        if let Some(fleet) = &self.fleet {
+            let place = fleet.holder();
+            // The place lapses when the call must end, so a host that dies gives it back.
+            let lapse = deadline.map_or(Duration::from_secs(MAX_PLACE), |d| {
+                d.stop_at()
+                    .saturating_duration_since(std::time::Instant::now())
+            });
+            let lapse = SystemTime::now() + lapse;
+            let lapse = lapse.duration_since(UNIX_EPOCH).unwrap_or_default();
+            let left = deadline.and_then(|d| d.time_left());
+            let (org, method, route) = (key.0.as_str(), key.1.as_str(), key.2);
+            let asked = fleet
+                .admit(
+                    (org, method, route),
+                    self.headroom,
+                    &place,
+                    lapse.as_millis() as u64,
+                    left,
+                )
+                .await;
+            if let Some(admission) = asked {
+                let counted = matches!(admission, Admission::Go { counted: true });
+                return (admission, counted.then_some(place));
+            }
+        }
+        let admission = match self.lock().get_mut(key) {
+            None => Admission::Go { counted: false },
+            Some(window) => window.admit(now_secs(), self.headroom),
+        };
+        (admission, None)
     }
 
     /// Lets a request go now, or after its window resets, or — when that is past
@@ -99,40 +182,20 @@ impl Governor {
         let key = (org.to_string(), method.to_string(), route);
         let started = std::time::Instant::now();
         loop {
-            let wait_until = {
-                let mut windows = self.lock();
-                let now = now_secs();
-                match windows.get_mut(&key) {
-                    None => None,
-                    Some(window) => {
-                        if now >= window.reset {
-                            // A new window: Okta's next answer says how much of it is left.
-                            window.remaining = window.limit;
-                            window.reset = now + 60;
-                        }
-                        let kept = (window.limit as f64 * self.headroom).ceil() as u64;
-                        let free = window.remaining.saturating_sub(window.in_flight);
-                        if free > kept {
-                            window.in_flight += 1;
-                            None
-                        } else {
-                            Some(Held {
-                                reset: window.reset,
-                                limit: window.limit,
-                            })
-                        }
-                    }
+            let (admission, place) = self.ask(&key, deadline).await;
+            let (reset, limit) = match admission {
+                Admission::Go { counted } => {
+                    let ticket = Ticket {
+                        governor: self.clone(),
+                        key,
+                        counted: counted && place.is_none(),
+                        place,
+                    };
+                    return Ok((ticket, started.elapsed()));
                 }
+                Admission::Full { reset, limit } => (reset, limit),
             };
-            let Some(held) = wait_until else {
-                let counted = self.lock().contains_key(&key);
-                let ticket = Ticket {
-                    governor: self.clone(),
-                    key,
-                    counted,
-                };
-                return Ok((ticket, started.elapsed()));
-            };
+            let held = Held { reset, limit };
             let until = UNIX_EPOCH + Duration::from_secs(held.reset);
             let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
             let left = deadline
@@ -150,39 +213,80 @@ impl Governor {
     }
 }
 
+/// The longest a place in the fleet's window is held by a request with no deadline.
+const MAX_PLACE: u64 = 3600;
+
 impl Ticket {
     /// The answer came: Okta's headers are the window now.
     pub(crate) fn answered(mut self, status: u16, headers: &http::HeaderMap) {
         let rate = crate::telemetry::RateHeaders::of(headers);
-        let (limit, remaining, reset) = (rate.limit, rate.remaining, rate.reset);
-        let mut windows = self.governor.lock();
-        let in_flight = match windows.get(&self.key) {
-            Some(window) if self.counted => window.in_flight.saturating_sub(1),
-            Some(window) => window.in_flight,
-            None => 0,
+        let report = match (rate.limit, rate.remaining, rate.reset) {
+            (Some(limit), Some(remaining), Some(reset)) => Some(Report {
+                limit,
+                // A 429 spends the window, whatever the header says.
+                remaining: if status == 429 { 0 } else { remaining },
+                reset,
+            }),
+            _ => None,
         };
-        if let (Some(limit), Some(remaining), Some(reset)) = (limit, remaining, reset) {
-            let remaining = if status == 429 { 0 } else { remaining };
-            windows.insert(
-                self.key.clone(),
-                Window {
-                    limit,
-                    remaining,
-                    reset,
-                    in_flight,
-                },
-            );
-        } else if let Some(window) = windows.get_mut(&self.key) {
-            window.in_flight = in_flight;
+        {
+            let mut windows = self.governor.lock();
+            let window = windows.get_mut(&self.key);
+            match (window, report) {
+                (Some(window), report) => {
+                    if self.counted {
+                        window.in_flight = window.in_flight.saturating_sub(1);
+                    }
+                    if let Some(report) = report {
+                        window.report(report);
+                    }
+                }
+                (None, Some(report)) => {
+                    windows.insert(
+                        self.key.clone(),
+                        Window {
+                            limit: report.limit,
+                            remaining: report.remaining,
+                            reset: report.reset,
+                            guessed: false,
+                            in_flight: 0,
+                        },
+                    );
+                }
+                (None, None) => {}
+            }
         }
-        // Its place is given back: dropping it gives nothing back again.
+        // Its places are given back: dropping it gives nothing back again.
         self.counted = false;
+        self.settle(report);
+    }
+
+    /// Gives the fleet's place back (with Okta's report), off the call's path.
+    fn settle(&mut self, report: Option<Report>) {
+        let Some(fleet) = self.governor.fleet.clone() else {
+            return;
+        };
+        let place = self.place.take();
+        if place.is_none() && report.is_none() {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let key = self.key.clone();
+        runtime.spawn(async move {
+            let (org, method, route) = (key.0.as_str(), key.1.as_str(), key.2);
+            fleet
+                .settle((org, method, route), place.as_deref().unwrap_or(""), report)
+                .await;
+        });
     }
 }
 
 impl Drop for Ticket {
     /// No answer came (the exchange failed): the request no longer holds a place.
     fn drop(&mut self) {
+        self.settle(None);
         if !self.counted {
             return;
         }
@@ -241,7 +345,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_spent_window_holds_until_its_reset_or_refuses_past_the_deadline() {
-        let governor = Arc::new(Governor::new(Governance { headroom: 0.0 }));
+        let governor = Arc::new(Governor::new(Governance { headroom: 0.0 }, None));
         let route = "/api/v1/users/{id}";
         let (first, waited) = governor.admit("o", "GET", route, None).await.unwrap();
         assert!(waited < Duration::from_millis(5));
@@ -268,7 +372,7 @@ mod tests {
 
     #[tokio::test]
     async fn requests_in_flight_count_and_a_failed_one_gives_its_place_back() {
-        let governor = Arc::new(Governor::new(Governance { headroom: 0.5 }));
+        let governor = Arc::new(Governor::new(Governance { headroom: 0.5 }, None));
         let route = "/api/v1/users";
         let (first, _) = governor.admit("o", "GET", route, None).await.unwrap();
         first.answered(200, &answer(4, 3, now_secs() + 60));

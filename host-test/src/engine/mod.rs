@@ -16,6 +16,7 @@ use crate::egress::connect::{Pool, PoolLimits};
 use crate::egress::deadline::{Deadline, DeadlinePassed, Ticker, timeout_error};
 use crate::egress::governor::{Governance, Governor};
 use crate::egress::{OrgHooks, Route, TimeoutCaps};
+use crate::state::shared::{Fleet, SharedState};
 use crate::state::tokens::Tokens;
 use crate::telemetry::{self, OrgLabel};
 use crate::wit;
@@ -75,6 +76,9 @@ pub struct HostConfig {
     /// headroom given ([`crate::egress::governor`]); `None` (the default): every request
     /// goes, and a 429 is met by the node.
     pub governor: Option<Governance>,
+    /// Where the host keeps what the hosts of a fleet share ([`crate::state::shared`]):
+    /// in the host (the default), or in Redis.
+    pub shared: SharedState,
 }
 
 /// When `call_json` reuses an instance: only for the same connection (the org and the
@@ -116,6 +120,7 @@ impl Default for HostConfig {
             reuse: None,
             org_label: OrgLabel::default(),
             governor: None,
+            shared: SharedState::InProcess,
         }
     }
 }
@@ -322,7 +327,13 @@ impl Host {
         let route = config.route_to.as_deref().map(Route::parse).transpose()?;
         let (nodes, package) = read_catalog(&engine, &component)?;
         let ticker = Ticker::start(&engine)?;
-        let governor = config.governor.map(|g| Arc::new(Governor::new(g)));
+        let fleet = match &config.shared {
+            SharedState::InProcess => None,
+            SharedState::Redis(redis) => Some(Arc::new(Fleet::connect(redis)?)),
+        };
+        let governor = config
+            .governor
+            .map(|g| Arc::new(Governor::new(g, fleet.clone())));
         Ok(Host {
             engine,
             pre,
@@ -335,7 +346,7 @@ impl Host {
             package,
             route,
             config,
-            tokens: Tokens::new()?,
+            tokens: Tokens::new(fleet)?,
             governor,
             _ticker: ticker,
         })
@@ -564,7 +575,13 @@ impl Host {
         let Credential::ServiceApp(app) = &conn.credential else {
             return Ok(Ok(conn.clone()));
         };
-        let mint = || self.mint(conn, deadline);
+        let mint = |app| {
+            let conn = Connection {
+                credential: Credential::ServiceApp(app),
+                ..conn.clone()
+            };
+            async move { self.mint(&conn, deadline).await }
+        };
         let token = self.tokens.token(&conn.domain, app, deadline, mint).await?;
         Ok(token.map(|token| Connection {
             credential: Credential::AccessToken(token),

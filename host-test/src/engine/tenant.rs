@@ -23,6 +23,11 @@ impl Tenant {
     pub(crate) fn label(&self) -> String {
         crate::telemetry::tenant_label(&self.0)
     }
+
+    /// The whole digest in hex: a tenant's name in a store the hosts of a fleet share.
+    pub(crate) fn hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// The host's digest key.
@@ -34,6 +39,11 @@ impl TenantKey {
         let key = hmac::Key::generate(hmac::HMAC_SHA256, &SystemRandom::new())
             .map_err(|_| anyhow::anyhow!("the system's random source failed"))?;
         Ok(TenantKey(key))
+    }
+
+    /// A key every host derives alike (from a fleet's seal key), so they name a tenant alike.
+    pub(crate) fn from_bytes(key: &[u8; 32]) -> Self {
+        TenantKey(hmac::Key::new(hmac::HMAC_SHA256, key))
     }
 
     /// The tenant that `parts` name together. Each part goes in with its length, so no two
