@@ -291,6 +291,15 @@ struct Window {
     used: u32,
 }
 
+/// When a window that opened at `start` resets, in whole seconds since the epoch: rounded
+/// up, so a client that waits until Okta's `X-Rate-Limit-Reset` finds the new window.
+fn reset_of(start: SystemTime) -> u64 {
+    let end = (start + WINDOW)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    end.as_secs() + u64::from(end.subsec_nanos() > 0)
+}
+
 /// Okta's bucket for a request, and its default per-minute limit.
 pub fn bucket(method: &str, path: &str) -> (&'static str, u32) {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
@@ -424,7 +433,7 @@ impl Traffic {
         let mut headers = RateHeaders {
             limit,
             remaining: limit.saturating_sub(window.used),
-            reset: unix(window.start) + WINDOW.as_secs(),
+            reset: reset_of(window.start),
         };
         match refusal {
             Some((error, reset)) => {

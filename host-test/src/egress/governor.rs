@@ -56,6 +56,14 @@ impl Window {
             self.reset = now + 60;
             self.guessed = true;
         }
+        if self.guessed && self.in_flight > 0 {
+            // A window assumed new is probed by one request until Okta reports it (the
+            // org's clock and the host's may differ): the others look again shortly.
+            return Admission::Full {
+                reset: now,
+                limit: self.limit,
+            };
+        }
         let kept = (self.limit as f64 * headroom).ceil() as u64;
         if self.remaining.saturating_sub(self.in_flight) > kept {
             self.in_flight += 1;
@@ -368,6 +376,43 @@ mod tests {
         let patient = Some(Deadline::after(Duration::from_secs(5)));
         let (_, waited) = governor.admit("o", "POST", route, patient).await.unwrap();
         assert!(waited >= Duration::from_millis(10), "{waited:?}");
+    }
+
+    #[test]
+    fn a_window_assumed_new_is_probed_by_one_request_and_old_news_is_ignored() {
+        let mut window = Window {
+            limit: 10,
+            remaining: 0,
+            reset: 100,
+            guessed: false,
+            in_flight: 0,
+        };
+        // The reset passed: one request probes the new window, the next waits for it.
+        assert_eq!(window.admit(100, 0.0), Admission::Go { counted: true });
+        let waits = window.admit(100, 0.0);
+        assert_eq!(
+            waits,
+            Admission::Full {
+                reset: 100,
+                limit: 10
+            }
+        );
+        window.in_flight -= 1;
+        let report = |remaining, reset| Report {
+            limit: 10,
+            remaining,
+            reset,
+        };
+        window.report(report(9, 160));
+        assert!(!window.guessed);
+        assert_eq!(window.admit(101, 0.0), Admission::Go { counted: true });
+        assert_eq!(window.admit(101, 0.0), Admission::Go { counted: true });
+        // Answers come out of order: the same window keeps the lowest remaining, an
+        // earlier window is old news.
+        window.report(report(7, 160));
+        window.report(report(8, 160));
+        window.report(report(10, 100));
+        assert_eq!((window.remaining, window.reset), (7, 160));
     }
 
     #[tokio::test]

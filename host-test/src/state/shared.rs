@@ -167,21 +167,26 @@ pub(crate) struct Report {
 
 /// Lets a request go when its window has more left than the headroom keeps (requests in
 /// flight count as spent), and holds its place until `lapse`. The window resets when
-/// Okta's reset time passes (and is `guessed` until Okta reports the new one).
+/// Okta's reset time passes, and is `guessed` until Okta reports the new one: one request
+/// at a time probes it.
 const ADMIT: &str = r"
 local now = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local w = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset')
+local w = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'guessed')
 if not w[1] then return {1, 0, 0} end
 local limit, remaining, reset = tonumber(w[1]), tonumber(w[2]), tonumber(w[3])
+local guessed = w[4] == '1'
 local secs = math.floor(now / 1000)
 if secs >= reset then
   remaining = limit
   reset = secs + 60
+  guessed = true
   redis.call('HSET', KEYS[1], 'remaining', remaining, 'reset', reset, 'guessed', 1)
 end
+local in_flight = redis.call('ZCARD', KEYS[2])
+if guessed and in_flight > 0 then return {0, secs, limit} end
 local kept = math.ceil(limit * tonumber(ARGV[2]))
-if remaining - redis.call('ZCARD', KEYS[2]) > kept then
+if remaining - in_flight > kept then
   local lapse = tonumber(ARGV[4])
   redis.call('ZADD', KEYS[2], lapse, ARGV[3])
   if redis.call('PEXPIRETIME', KEYS[2]) < lapse then
