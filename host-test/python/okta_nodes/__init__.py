@@ -74,7 +74,11 @@ class Host:
     ``route_to`` sends every org's traffic to a base URL instead (a mock);
     ``deadline_ms`` is the longest one call may take; ``max_instances`` bounds the
     instances alive at once; ``component`` loads another build of the component;
-    ``workers`` is the number of threads the calls run on.
+    ``workers`` is the number of threads the calls run on. ``govern`` (a fraction, 0.2 say)
+    holds each request to its org's rate-limit window and leaves that part of it to the
+    org's other clients; ``redis`` (a ``redis://`` URL) shares the windows with every host
+    on it, and with ``seal_key`` (a secret of 32 bytes or more) the service apps' tokens,
+    sealed, too.
     """
 
     def __init__(
@@ -86,6 +90,9 @@ class Host:
         component: Optional[Union[str, PathLike[str]]] = None,
         cache_dir: Optional[Union[str, PathLike[str]]] = None,
         workers: Optional[int] = None,
+        govern: Optional[float] = None,
+        redis: Optional[str] = None,
+        seal_key: Optional[str] = None,
     ):
         self._native = NativeHost(
             route_to=route_to,
@@ -94,6 +101,9 @@ class Host:
             component=component,
             cache_dir=cache_dir,
             workers=workers,
+            govern=govern,
+            redis=redis,
+            seal_key=seal_key,
         )
 
     @property

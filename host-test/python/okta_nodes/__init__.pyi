@@ -129,6 +129,9 @@ class Host:
         component: Optional[Union[str, PathLike[str]]] = ...,
         cache_dir: Optional[Union[str, PathLike[str]]] = ...,
         workers: Optional[int] = ...,
+        govern: Optional[float] = ...,
+        redis: Optional[str] = ...,
+        seal_key: Optional[str] = ...,
     ) -> None: ...
     @property
     def package(self) -> str: ...

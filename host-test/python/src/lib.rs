@@ -4,6 +4,8 @@
 //! host's own tokio runtime with the interpreter released; an `async` call completes
 //! through a callback the Python half turns into an awaitable.
 
+use okta_host::egress::governor::Governance;
+use okta_host::state::shared::{RedisState, SealKey, SharedState};
 use okta_host::{Connection, Host, HostConfig, Outcome};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -43,7 +45,8 @@ fn host_error(err: anyhow::Error) -> PyErr {
 impl NativeHost {
     /// A host with its own runtime of `workers` threads.
     #[new]
-    #[pyo3(signature = (*, route_to=None, deadline_ms=None, max_instances=None, component=None, cache_dir=None, workers=None))]
+    #[pyo3(signature = (*, route_to=None, deadline_ms=None, max_instances=None, component=None, cache_dir=None, workers=None, govern=None, redis=None, seal_key=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         route_to: Option<String>,
         deadline_ms: Option<u64>,
@@ -51,6 +54,9 @@ impl NativeHost {
         component: Option<PathBuf>,
         cache_dir: Option<PathBuf>,
         workers: Option<usize>,
+        govern: Option<f64>,
+        redis: Option<String>,
+        seal_key: Option<String>,
     ) -> PyResult<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers.unwrap_or(2).max(1))
@@ -75,6 +81,28 @@ impl NativeHost {
         }
         if let Some(n) = max_instances {
             config.max_instances = n.max(1);
+        }
+        if let Some(headroom) = govern {
+            if !(0.0..=0.9).contains(&headroom) {
+                return Err(PyValueError::new_err("govern is a fraction from 0 to 0.9"));
+            }
+            config.governor = Some(Governance { headroom });
+        }
+        match (redis, seal_key) {
+            (Some(url), seal_key) => {
+                let seal_key = seal_key
+                    .map(|key| SealKey::new(key.as_bytes()))
+                    .transpose()
+                    .map_err(|e| PyValueError::new_err(e.to_string()))?;
+                config.shared = SharedState::Redis(RedisState {
+                    seal_key,
+                    ..RedisState::new(url)
+                });
+            }
+            (None, Some(_)) => {
+                return Err(PyValueError::new_err("seal_key is for a host with redis"));
+            }
+            (None, None) => {}
         }
         let host = {
             let _entered = runtime.enter();
