@@ -76,6 +76,25 @@ async fn the_governor_keeps_the_headroom_and_fails_at_once_past_the_deadline() {
 }
 
 #[tokio::test]
+async fn a_cold_burst_waits_for_the_org_s_first_answer() {
+    // Nothing is known of the org: one request probes, and the burst is governed by what
+    // Okta answers it.
+    let env = org(Some(Governance { headroom: 0.2 })).await;
+    let mut conn: Connection = env.conn.clone();
+    conn.deadline_ms = Some(2_000);
+    let input = json!({"user-id": "ada.lovelace@example.com"});
+    let calls = (0..10).map(|_| env.host.call_json(&conn, "users.get-user", &input));
+    let outcomes = futures_util::future::join_all(calls).await;
+    let ok = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Outcome::Ok(_))))
+        .count();
+    assert_eq!(ok, 8, "10 a minute, 2 left to others");
+    assert_eq!(env.mock.requests().len(), 8);
+    assert_eq!(refused_by_the_org(&env), 0);
+}
+
+#[tokio::test]
 async fn without_the_governor_the_org_refuses() {
     let env = org(None).await;
     let outcomes = calls(&env, 12).await;

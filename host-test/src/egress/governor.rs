@@ -48,6 +48,18 @@ struct Window {
 }
 
 impl Window {
+    /// A window Okta has not reported yet: Okta's quotas vary by plan, add-ons and method
+    /// (Okta's rate-limit reference), so none is assumed, and its first request probes it.
+    fn unknown() -> Self {
+        Window {
+            limit: 0,
+            remaining: 0,
+            reset: 0,
+            guessed: true,
+            in_flight: 0,
+        }
+    }
+
     /// A place for one more request, or the window's reset.
     fn admit(&mut self, now: u64, headroom: f64) -> Admission {
         if now >= self.reset {
@@ -56,18 +68,22 @@ impl Window {
             self.reset = now + 60;
             self.guessed = true;
         }
-        if self.guessed && self.in_flight > 0 {
-            // A window assumed new is probed by one request until Okta reports it (the
-            // org's clock and the host's may differ): the others look again shortly.
-            return Admission::Full {
-                reset: now,
-                limit: self.limit,
-            };
+        if self.guessed {
+            // A window Okta has not reported (a new one, or one the host's clock thinks
+            // has reset) is probed by one request at a time; the others look again shortly.
+            if self.in_flight > 0 {
+                return Admission::Full {
+                    reset: now,
+                    limit: self.limit,
+                };
+            }
+            self.in_flight += 1;
+            return Admission::Go;
         }
         let kept = (self.limit as f64 * headroom).ceil() as u64;
         if self.remaining.saturating_sub(self.in_flight) > kept {
             self.in_flight += 1;
-            Admission::Go { counted: true }
+            Admission::Go
         } else {
             Admission::Full {
                 reset: self.reset,
@@ -167,14 +183,14 @@ impl Governor {
                 )
                 .await;
             if let Some(admission) = asked {
-                let counted = matches!(admission, Admission::Go { counted: true });
-                return (admission, counted.then_some(place));
+                return (admission, Some(place));
             }
         }
-        let admission = match self.lock().get_mut(key) {
-            None => Admission::Go { counted: false },
-            Some(window) => window.admit(now_secs(), self.headroom),
-        };
+        let admission = self
+            .lock()
+            .entry(key.clone())
+            .or_insert_with(Window::unknown)
+            .admit(now_secs(), self.headroom);
         (admission, None)
     }
 
@@ -192,11 +208,11 @@ impl Governor {
         loop {
             let (admission, place) = self.ask(&key, deadline).await;
             let (reset, limit) = match admission {
-                Admission::Go { counted } => {
+                Admission::Go => {
                     let ticket = Ticket {
                         governor: self.clone(),
                         key,
-                        counted: counted && place.is_none(),
+                        counted: place.is_none(),
                         place,
                     };
                     return Ok((ticket, started.elapsed()));
@@ -206,10 +222,8 @@ impl Governor {
             let held = Held { reset, limit };
             let until = UNIX_EPOCH + Duration::from_secs(held.reset);
             let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
-            let left = deadline
-                .and_then(|d| d.time_left())
-                .unwrap_or(Duration::MAX);
-            if deadline.is_some() && wait >= left {
+            let left = deadline.map(|d| d.time_left().unwrap_or_default());
+            if left.is_some_and(|left| wait >= left) {
                 metrics::counter!("okta_governor_refusals_total", "org" => org.to_string(), "route" => route)
                     .increment(1);
                 return Err(held);
@@ -388,7 +402,7 @@ mod tests {
             in_flight: 0,
         };
         // The reset passed: one request probes the new window, the next waits for it.
-        assert_eq!(window.admit(100, 0.0), Admission::Go { counted: true });
+        assert_eq!(window.admit(100, 0.0), Admission::Go);
         let waits = window.admit(100, 0.0);
         assert_eq!(
             waits,
@@ -405,8 +419,8 @@ mod tests {
         };
         window.report(report(9, 160));
         assert!(!window.guessed);
-        assert_eq!(window.admit(101, 0.0), Admission::Go { counted: true });
-        assert_eq!(window.admit(101, 0.0), Admission::Go { counted: true });
+        assert_eq!(window.admit(101, 0.0), Admission::Go);
+        assert_eq!(window.admit(101, 0.0), Admission::Go);
         // Answers come out of order: the same window keeps the lowest remaining, an
         // earlier window is old news.
         window.report(report(7, 160));

@@ -151,8 +151,8 @@ impl SealKey {
 /// What the host asks of a window: go, or wait for its reset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Admission {
-    /// Go; `counted`: the request holds a place until it is settled.
-    Go { counted: bool },
+    /// Go: the request holds a place until it is settled.
+    Go,
     /// Wait: nothing left beyond the headroom until `reset` (seconds since the epoch).
     Full { reset: u64, limit: u64 },
 }
@@ -166,35 +166,37 @@ pub(crate) struct Report {
 }
 
 /// Lets a request go when its window has more left than the headroom keeps (requests in
-/// flight count as spent), and holds its place until `lapse`. The window resets when
-/// Okta's reset time passes, and is `guessed` until Okta reports the new one: one request
-/// at a time probes it.
+/// flight count as spent), and holds its place until `lapse`. A window Okta has not
+/// reported — none yet, or one whose reset time passed (`guessed` until Okta reports the
+/// new one) — is probed by one request at a time.
 const ADMIT: &str = r"
 local now = tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local w = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'guessed')
-if not w[1] then return {1, 0, 0} end
-local limit, remaining, reset = tonumber(w[1]), tonumber(w[2]), tonumber(w[3])
-local guessed = w[4] == '1'
 local secs = math.floor(now / 1000)
-if secs >= reset then
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local in_flight = redis.call('ZCARD', KEYS[2])
+local w = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'guessed')
+local limit, remaining, reset = tonumber(w[1] or '0'), tonumber(w[2] or '0'), tonumber(w[3] or '0')
+local guessed = (not w[1]) or w[4] == '1'
+if w[1] and secs >= reset then
   remaining = limit
   reset = secs + 60
   guessed = true
   redis.call('HSET', KEYS[1], 'remaining', remaining, 'reset', reset, 'guessed', 1)
 end
-local in_flight = redis.call('ZCARD', KEYS[2])
-if guessed and in_flight > 0 then return {0, secs, limit} end
-local kept = math.ceil(limit * tonumber(ARGV[2]))
-if remaining - in_flight > kept then
-  local lapse = tonumber(ARGV[4])
-  redis.call('ZADD', KEYS[2], lapse, ARGV[3])
-  if redis.call('PEXPIRETIME', KEYS[2]) < lapse then
-    redis.call('PEXPIREAT', KEYS[2], lapse)
-  end
-  return {1, 1, 0}
+local go
+if guessed then
+  go = in_flight == 0
+  reset = secs
+else
+  go = remaining - in_flight > math.ceil(limit * tonumber(ARGV[2]))
 end
-return {0, reset, limit}
+if not go then return {0, reset, limit} end
+local lapse = tonumber(ARGV[4])
+redis.call('ZADD', KEYS[2], lapse, ARGV[3])
+if redis.call('PEXPIRETIME', KEYS[2]) < lapse then
+  redis.call('PEXPIREAT', KEYS[2], lapse)
+end
+return {1, 0, 0}
 ";
 
 /// Gives a request's place back and, with Okta's report, corrects the window: a later
@@ -341,18 +343,13 @@ impl Fleet {
             .arg(holder)
             .arg(lapse);
         let mut redis = self.redis.clone();
-        // {1, counted, 0} or {0, reset, limit}.
-        let (go, second, limit): (u8, u64, u64) = self
+        // {1, 0, 0} or {0, reset, limit}.
+        let (go, reset, limit): (u8, u64, u64) = self
             .run("admit", left, invocation.invoke_async(&mut redis))
             .await?;
         Some(match go {
-            1 => Admission::Go {
-                counted: second == 1,
-            },
-            _ => Admission::Full {
-                reset: second,
-                limit,
-            },
+            1 => Admission::Go,
+            _ => Admission::Full { reset, limit },
         })
     }
 
