@@ -7,8 +7,10 @@
 //! so the node fails with `rate-limited` and `reset-at` as it does today.
 //!
 //! A window is kept per org, method and path template (Okta's buckets group templates; its
-//! headers report the bucket, so each template's view follows the bucket's). Before the
-//! first answer for a template nothing is known and nothing is held.
+//! headers report the bucket, so each template's view follows the bucket's). Okta's quotas
+//! vary by plan, add-ons and method, so none is assumed: a window Okta has not reported —
+//! an org's first request on a template, or a window whose reset time has passed — is
+//! probed by one request at a time, and Okta's answer says what the rest may spend.
 
 use crate::egress::deadline::Deadline;
 use crate::state::shared::{Admission, Fleet, Report};
