@@ -34,6 +34,7 @@ use ring::hkdf;
 use ring::rand::{SecureRandom as _, SystemRandom};
 use std::fmt;
 use std::future::Future;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -233,7 +234,11 @@ return 0
 /// The host's side of a [`SharedState::Redis`]: one multiplexed connection that
 /// reconnects by itself, the scripts, the sealing key.
 pub(crate) struct Fleet {
-    redis: ConnectionManager,
+    client: redis::Client,
+    config: ConnectionManagerConfig,
+    /// Made on first use, inside the runtime the calls run on (the connection keeps a
+    /// task there); the host itself may be made outside any runtime.
+    redis: OnceLock<Option<ConnectionManager>>,
     prefix: String,
     timeout: Duration,
     secrets: Option<(LessSafeKey, TenantKey)>,
@@ -270,7 +275,6 @@ impl Fleet {
             .set_response_timeout(Some(state.timeout))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_secs(1));
-        let redis = ConnectionManager::new_lazy_with_config(client, config)?;
         let secrets = match &state.seal_key {
             Some(key) => Some((key.sealer()?, TenantKey::from_bytes(&key.name))),
             None => None,
@@ -281,7 +285,9 @@ impl Fleet {
             .fill(&mut host)
             .map_err(|_| anyhow::anyhow!("the system's random source failed"))?;
         Ok(Fleet {
-            redis,
+            client,
+            config,
+            redis: OnceLock::new(),
             prefix: state.prefix.clone(),
             timeout: state.timeout,
             secrets,
@@ -292,6 +298,22 @@ impl Fleet {
             next: AtomicU64::new(0),
             random,
         })
+    }
+
+    /// The connection, which reconnects by itself; `None` if it could not be set up
+    /// (counted against `op`).
+    fn redis(&self, op: &'static str) -> Option<ConnectionManager> {
+        let redis = self
+            .redis
+            .get_or_init(|| {
+                ConnectionManager::new_lazy_with_config(self.client.clone(), self.config.clone())
+                    .ok()
+            })
+            .clone();
+        if redis.is_none() {
+            metrics::counter!("okta_shared_state_errors_total", "op" => op).increment(1);
+        }
+        redis
     }
 
     /// Runs one Redis operation within the fleet's timeout and `left`; `None` when Redis
@@ -342,7 +364,7 @@ impl Fleet {
             .arg(headroom)
             .arg(holder)
             .arg(lapse);
-        let mut redis = self.redis.clone();
+        let mut redis = self.redis("admit")?;
         // {1, 0, 0} or {0, reset, limit}.
         let (go, reset, limit): (u8, u64, u64) = self
             .run("admit", left, invocation.invoke_async(&mut redis))
@@ -369,7 +391,9 @@ impl Fleet {
                 .arg(report.remaining)
                 .arg(report.reset);
         }
-        let mut redis = self.redis.clone();
+        let Some(mut redis) = self.redis("settle") else {
+            return;
+        };
         let _: Option<u8> = self
             .run("settle", None, invocation.invoke_async(&mut redis))
             .await;
@@ -394,7 +418,7 @@ impl Fleet {
     ) -> Option<Option<AccessToken>> {
         let (sealer, _) = self.secrets.as_ref()?;
         let key = self.token_key(tenant);
-        let mut redis = self.redis.clone();
+        let mut redis = self.redis("token")?;
         let sealed: Option<Vec<u8>> = self
             .run(
                 "token",
@@ -425,7 +449,9 @@ impl Fleet {
         let Some(sealed) = seal(sealer, &self.random, &key, token) else {
             return;
         };
-        let mut redis = self.redis.clone();
+        let Some(mut redis) = self.redis("keep") else {
+            return;
+        };
         let mut pipe = redis::pipe();
         pipe.atomic()
             .cmd("DEL")
@@ -457,7 +483,9 @@ impl Fleet {
     async fn delete_if(&self, key: &str, id: &str) {
         let mut invocation = self.delete_if.prepare_invoke();
         invocation.key(key).arg(id);
-        let mut redis = self.redis.clone();
+        let Some(mut redis) = self.redis("delete") else {
+            return;
+        };
         let _: Option<u8> = self
             .run("delete", None, invocation.invoke_async(&mut redis))
             .await;
@@ -473,7 +501,7 @@ impl Fleet {
         left: Option<Duration>,
     ) -> Option<bool> {
         let key = format!("{}:lock", self.token_key(tenant));
-        let mut redis = self.redis.clone();
+        let mut redis = self.redis("lock")?;
         let set: Option<String> = self
             .run(
                 "lock",
@@ -499,7 +527,7 @@ impl Fleet {
     /// Whether any host found that `tenant`'s app needs DPoP (`None`: Redis not asked).
     pub(crate) async fn needs_dpop(&self, tenant: &Tenant, left: Option<Duration>) -> Option<bool> {
         let key = format!("{}dpop:{}", self.prefix, tenant.hex());
-        let mut redis = self.redis.clone();
+        let mut redis = self.redis("dpop")?;
         self.run(
             "dpop",
             left,
@@ -511,7 +539,9 @@ impl Fleet {
     /// Records that `tenant`'s app needs DPoP, for a day.
     pub(crate) async fn mark_dpop(&self, tenant: &Tenant) {
         let key = format!("{}dpop:{}", self.prefix, tenant.hex());
-        let mut redis = self.redis.clone();
+        let Some(mut redis) = self.redis("dpop") else {
+            return;
+        };
         let _: Option<()> = self
             .run(
                 "dpop",
@@ -590,6 +620,13 @@ mod tests {
         let other = SealKey::new(&[8; 32]).unwrap().sealer().unwrap();
         assert!(open(&other, "okta:token:a", sealed).is_none());
         assert!(open(&sealer, "okta:token:a", vec![1, 2]).is_none());
+    }
+
+    #[test]
+    fn a_fleet_is_set_up_outside_any_runtime() {
+        let fleet = Fleet::connect(&RedisState::new("redis://127.0.0.1:1")).unwrap();
+        assert!(format!("{fleet:?}").contains("okta:"));
+        assert!(Fleet::connect(&RedisState::new("http://not-redis")).is_err());
     }
 
     #[test]
