@@ -11,8 +11,13 @@
 //! vary by plan, add-ons and method, so none is assumed: a window Okta has not reported —
 //! an org's first request on a template, or a window whose reset time has passed — is
 //! probed by one request at a time, and Okta's answer says what the rest may spend.
+//!
+//! The host's tenants (an org reached with different credentials) share a window fairly:
+//! while a tenant that has had fewer of the window's places this minute waits, the others
+//! let it go first.
 
 use crate::egress::deadline::Deadline;
+use crate::engine::tenant::Tenant;
 use crate::state::shared::{Admission, Fleet, Report};
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
@@ -117,7 +122,56 @@ type Key = (String, String, &'static str);
 pub struct Governor {
     headroom: f64,
     windows: Mutex<HashMap<Key, Window>>,
+    shares: Mutex<HashMap<Key, Shares>>,
     fleet: Option<Arc<Fleet>>,
+}
+
+/// How one window's places went to the host's tenants, for fair shares: while a tenant
+/// that has had fewer places this minute waits, the others let it go first. Tenants that
+/// do not wait take what is free.
+#[derive(Debug, Default)]
+struct Shares {
+    /// When the counts started (seconds since the epoch); cleared after a window's length.
+    since: u64,
+    admitted: HashMap<Tenant, u64>,
+    waiting: HashMap<Tenant, u32>,
+}
+
+impl Shares {
+    /// Whether `tenant` lets another tenant that has had fewer places go first.
+    fn yields(&mut self, tenant: Tenant, now: u64) -> bool {
+        if now >= self.since + 60 {
+            self.since = now;
+            self.admitted.clear();
+        }
+        let had = |t: &Tenant| self.admitted.get(t).copied().unwrap_or(0);
+        let mine = had(&tenant);
+        self.waiting
+            .keys()
+            .any(|other| *other != tenant && had(other) < mine)
+    }
+}
+
+/// A tenant's place in the queue of a window while it waits; dropped when it stops
+/// waiting (admitted, refused, or its call ended).
+struct Waiting<'a> {
+    governor: &'a Governor,
+    key: &'a Key,
+    tenant: Tenant,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let mut shares = self.governor.shares();
+        if let Some(share) = shares.get_mut(self.key)
+            && let Some(count) = share.waiting.get_mut(&self.tenant)
+        {
+            *count -= 1;
+            if *count == 0 {
+                share.waiting.remove(&self.tenant);
+            }
+        }
+    }
 }
 
 /// A request the governor let go: its answer corrects the window.
@@ -154,7 +208,44 @@ impl Governor {
         Governor {
             headroom: governance.headroom.clamp(0.0, 0.9),
             windows: Mutex::default(),
+            shares: Mutex::default(),
             fleet,
+        }
+    }
+
+    fn shares(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Shares>> {
+        self.shares.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `tenant` lets a tenant that has had fewer of the window's places go first.
+    fn yields(&self, key: &Key, tenant: Tenant) -> bool {
+        let mut shares = self.shares();
+        shares
+            .entry(key.clone())
+            .or_default()
+            .yields(tenant, now_secs())
+    }
+
+    /// Counts a place `tenant` had.
+    fn had(&self, key: &Key, tenant: Tenant) {
+        let mut shares = self.shares();
+        let share = shares.entry(key.clone()).or_default();
+        *share.admitted.entry(tenant).or_default() += 1;
+    }
+
+    /// Puts `tenant` in the window's queue until the guard is dropped.
+    fn wait<'a>(&'a self, key: &'a Key, tenant: Tenant) -> Waiting<'a> {
+        let mut shares = self.shares();
+        *shares
+            .entry(key.clone())
+            .or_default()
+            .waiting
+            .entry(tenant)
+            .or_default() += 1;
+        Waiting {
+            governor: self,
+            key,
+            tenant,
         }
     }
 
@@ -196,32 +287,47 @@ impl Governor {
         (admission, None)
     }
 
-    /// Lets a request go now, or after its window resets, or — when that is past
-    /// `deadline` — not at all. Returns how long it waited with its ticket.
+    /// Lets `tenant`'s request go now, or after its window resets (a tenant that has had
+    /// fewer of the window's places first), or — when that is past `deadline` — not at all.
+    /// Returns how long it waited with its ticket.
     pub(crate) async fn admit(
         self: &Arc<Self>,
         org: &str,
         method: &str,
         route: &'static str,
+        tenant: Tenant,
         deadline: Option<Deadline>,
     ) -> Result<(Ticket, Duration), Held> {
         let key = (org.to_string(), method.to_string(), route);
         let started = std::time::Instant::now();
+        let mut waiting = None;
         loop {
-            let (admission, place) = self.ask(&key, deadline).await;
-            let (reset, limit) = match admission {
+            let (admission, place) = if self.yields(&key, tenant) {
+                let now = now_secs();
+                (
+                    Admission::Full {
+                        reset: now,
+                        limit: 0,
+                    },
+                    None,
+                )
+            } else {
+                self.ask(&key, deadline).await
+            };
+            let held = match admission {
                 Admission::Go => {
+                    self.had(&key, tenant);
+                    drop(waiting);
                     let ticket = Ticket {
                         governor: self.clone(),
-                        key,
                         counted: place.is_none(),
+                        key,
                         place,
                     };
                     return Ok((ticket, started.elapsed()));
                 }
-                Admission::Full { reset, limit } => (reset, limit),
+                Admission::Full { reset, limit } => Held { reset, limit },
             };
-            let held = Held { reset, limit };
             let until = UNIX_EPOCH + Duration::from_secs(held.reset);
             let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
             let left = deadline.map(|d| d.time_left().unwrap_or_default());
@@ -230,8 +336,13 @@ impl Governor {
                     .increment(1);
                 return Err(held);
             }
-            metrics::counter!("okta_governor_waits_total", "org" => org.to_string(), "route" => route)
-                .increment(1);
+            if waiting.is_none() {
+                metrics::counter!("okta_governor_waits_total", "org" => org.to_string(), "route" => route)
+                    .increment(1);
+                waiting = Some(self.wait(&key, tenant));
+            }
+            // Until the reset; a request that waits for a probe's answer, or lets another
+            // tenant go first, looks again shortly.
             tokio::time::sleep(wait.max(Duration::from_millis(10))).await;
         }
     }
@@ -355,6 +466,8 @@ pub(crate) fn too_many(held: Held) -> http::Response<WasiBody> {
 mod tests {
     use super::*;
 
+    const T: Tenant = Tenant::ZERO;
+
     fn answer(limit: u64, remaining: u64, reset: u64) -> http::HeaderMap {
         let mut headers = http::HeaderMap::new();
         for (name, value) in [
@@ -371,27 +484,49 @@ mod tests {
     async fn a_spent_window_holds_until_its_reset_or_refuses_past_the_deadline() {
         let governor = Arc::new(Governor::new(Governance { headroom: 0.0 }, None));
         let route = "/api/v1/users/{id}";
-        let (first, waited) = governor.admit("o", "GET", route, None).await.unwrap();
+        let (first, waited) = governor.admit("o", "GET", route, T, None).await.unwrap();
         assert!(waited < Duration::from_millis(5));
         // Okta says the window is spent, and resets in two to three seconds (Okta's reset
         // is a whole second).
         first.answered(200, &answer(10, 0, now_secs() + 3));
         let deadline = Deadline::after(Duration::from_millis(200));
-        let held = governor.admit("o", "GET", route, Some(deadline)).await;
+        let held = governor.admit("o", "GET", route, T, Some(deadline)).await;
         assert_eq!(held.unwrap_err().limit, 10);
         // Another org is not held.
         assert!(
             governor
-                .admit("p", "GET", route, Some(deadline))
+                .admit("p", "GET", route, T, Some(deadline))
                 .await
                 .is_ok()
         );
         // A window that resets within the deadline is waited for.
-        let (other, _) = governor.admit("o", "POST", route, None).await.unwrap();
+        let (other, _) = governor.admit("o", "POST", route, T, None).await.unwrap();
         other.answered(200, &answer(10, 0, now_secs() + 1));
         let patient = Some(Deadline::after(Duration::from_secs(5)));
-        let (_, waited) = governor.admit("o", "POST", route, patient).await.unwrap();
+        let (_, waited) = governor
+            .admit("o", "POST", route, T, patient)
+            .await
+            .unwrap();
         assert!(waited >= Duration::from_millis(10), "{waited:?}");
+    }
+
+    #[test]
+    fn a_tenant_that_had_more_lets_a_waiting_one_go_first() {
+        let key = crate::engine::tenant::TenantKey::from_bytes(&[1; 32]);
+        let (a, b) = (key.tenant([&b"a"[..]]), key.tenant([&b"b"[..]]));
+        let mut shares = Shares {
+            since: 1000,
+            ..Shares::default()
+        };
+        shares.admitted.insert(a, 2);
+        assert!(!shares.yields(a, 1001), "no one waits: take what is free");
+        shares.waiting.insert(b, 1);
+        assert!(shares.yields(a, 1001));
+        assert!(!shares.yields(b, 1001));
+        shares.admitted.insert(b, 2);
+        assert!(!shares.yields(a, 1001), "even: no one yields");
+        assert!(!shares.yields(a, 1060), "a new minute, a new count");
+        assert!(shares.admitted.is_empty());
     }
 
     #[test]
@@ -435,13 +570,26 @@ mod tests {
     async fn requests_in_flight_count_and_a_failed_one_gives_its_place_back() {
         let governor = Arc::new(Governor::new(Governance { headroom: 0.5 }, None));
         let route = "/api/v1/users";
-        let (first, _) = governor.admit("o", "GET", route, None).await.unwrap();
+        let (first, _) = governor.admit("o", "GET", route, T, None).await.unwrap();
         first.answered(200, &answer(4, 3, now_secs() + 60));
         // 3 left, 2 kept for others: one may go.
         let deadline = || Some(Deadline::after(Duration::from_millis(100)));
-        let (second, _) = governor.admit("o", "GET", route, deadline()).await.unwrap();
-        assert!(governor.admit("o", "GET", route, deadline()).await.is_err());
+        let (second, _) = governor
+            .admit("o", "GET", route, T, deadline())
+            .await
+            .unwrap();
+        assert!(
+            governor
+                .admit("o", "GET", route, T, deadline())
+                .await
+                .is_err()
+        );
         drop(second);
-        assert!(governor.admit("o", "GET", route, deadline()).await.is_ok());
+        assert!(
+            governor
+                .admit("o", "GET", route, T, deadline())
+                .await
+                .is_ok()
+        );
     }
 }

@@ -7,6 +7,7 @@ pub mod deadline;
 pub mod governor;
 
 use crate::egress::deadline::Deadline;
+use crate::engine::tenant::Tenant;
 use crate::telemetry::{self, Exchanges};
 use connect::{Destination, IoFuture, Pool};
 use governor::Governor;
@@ -101,6 +102,8 @@ pub struct OrgHooks {
     label: String,
     exchanges: Arc<Exchanges>,
     governor: Option<Arc<Governor>>,
+    /// Who the call acts for, for the governor's fair shares.
+    tenant: Tenant,
 }
 
 impl OrgHooks {
@@ -117,12 +120,18 @@ impl OrgHooks {
             label: String::new(),
             exchanges: Arc::default(),
             governor: None,
+            tenant: Tenant::ZERO,
         }
     }
 
-    /// The same hooks, holding each request to the org's budget ([`governor`]).
-    pub(crate) fn governed(self, governor: Option<Arc<Governor>>) -> Self {
-        OrgHooks { governor, ..self }
+    /// The same hooks, holding each request to the org's budget ([`governor`]), with a
+    /// fair share of it for `tenant`.
+    pub(crate) fn governed(self, governor: Option<Arc<Governor>>, tenant: Tenant) -> Self {
+        OrgHooks {
+            governor,
+            tenant,
+            ..self
+        }
     }
 
     /// The same hooks, naming the org by `label` in spans and metrics.
@@ -238,6 +247,7 @@ impl WasiHttpHooks for OrgHooks {
         let span = exchange
             .as_ref()
             .map_or_else(tracing::Span::none, |e| e.span());
+        let tenant = self.tenant;
         let governed = self.governor.clone().zip(self.org.clone()).map(|(g, org)| {
             let method = request.method().as_str().to_string();
             let route = telemetry::route_of(&method, request.uri().path());
@@ -249,7 +259,7 @@ impl WasiHttpHooks for OrgHooks {
                 let ticket = match governed {
                     None => None,
                     Some((governor, org, method, route)) => {
-                        match governor.admit(&org, &method, route, deadline).await {
+                        match governor.admit(&org, &method, route, tenant, deadline).await {
                             Ok((ticket, waited)) => {
                                 if let Some(exchange) = &exchange {
                                     exchange.waited(waited, "governor");

@@ -471,7 +471,13 @@ impl Host {
             .until(deadline)
             .pooled(self.pool.clone())
             .labelled(self.org_label(&conn.domain))
-            .governed(self.governor.clone()),
+            .governed(
+                self.governor.clone(),
+                match self.governor {
+                    Some(_) => self.kept.tenant(conn),
+                    None => crate::engine::tenant::Tenant::ZERO,
+                },
+            ),
             limits: StoreLimitsBuilder::new()
                 .memory_size(self.config.max_memory)
                 .instances(16)

@@ -18,6 +18,9 @@ impl fmt::Debug for Tenant {
 }
 
 impl Tenant {
+    /// No tenant named: every call that names none shares it.
+    pub(crate) const ZERO: Tenant = Tenant([0; 32]);
+
     /// A short label for spans and logs: which calls act for the same tenant, and nothing
     /// that would find the tenant.
     pub(crate) fn label(&self) -> String {
