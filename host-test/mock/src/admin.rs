@@ -6,13 +6,15 @@
 //!   `DELETE /mock/faults`: the fault switches, to rehearse a 429 storm, an outage or a
 //!   slow org.
 //! - `GET /mock/requests?limit=`: the newest logged requests, oldest first.
-//! - `POST /mock/oauth-apps`: registers a service app (see [`ServiceApp::from_json`]);
-//!   `GET /mock/oauth-apps` lists them with the tokens issued so far.
+//! - `POST /mock/oauth-apps`: registers a service app (see [`ServiceApp::from_json`]) or a
+//!   web app (see [`WebApp::from_json`]); `GET /mock/oauth-apps` lists them with the
+//!   tokens issued so far.
 //! - `POST /mock/clock` `{"advance-seconds": n}`: moves the mock's clock on (tokens and
 //!   assertions expire by it).
 
 use super::errors::MockError;
 use super::oauth::ServiceApp;
+use super::oauth::web::WebApp;
 use super::traffic::Fault;
 use super::{Call, Mock, Reply, page};
 use axum::extract::State as Extract;
@@ -65,11 +67,18 @@ pub async fn requests(Extract(mock): Extract<Mock>, call: Call) -> Reply {
     Ok(page::json(Value::Array(items)))
 }
 
-/// `POST /mock/oauth-apps`: registers (or replaces) a service app.
+/// `POST /mock/oauth-apps`: registers (or replaces) a service app, or a web app (one with
+/// a `client-secret`).
 pub async fn register_app(Extract(mock): Extract<Mock>, call: Call) -> Reply {
-    let app = ServiceApp::from_json(&call.json()?)
-        .map_err(|why| MockError::validation("service app", why))?;
-    mock.lock().oauth.register(app);
+    let json = call.json()?;
+    if json.get("client-secret").is_some() {
+        let app = WebApp::from_json(&json).map_err(|why| MockError::validation("web app", why))?;
+        mock.lock().oauth.register_web(app);
+    } else {
+        let app = ServiceApp::from_json(&json)
+            .map_err(|why| MockError::validation("service app", why))?;
+        mock.lock().oauth.register(app);
+    }
     oauth_apps(Extract(mock)).await
 }
 
@@ -89,9 +98,16 @@ pub async fn oauth_apps(Extract(mock): Extract<Mock>) -> Reply {
             })
         })
         .collect();
-    Ok(page::json(
-        json!({"apps": apps, "tokens-issued": state.oauth.issued}),
-    ))
+    let web = &state.oauth.web;
+    let mut web_apps: Vec<Value> = web.apps.values().map(WebApp::to_json).collect();
+    web_apps.sort_by(|a, b| a["client-id"].as_str().cmp(&b["client-id"].as_str()));
+    Ok(page::json(json!({
+        "apps": apps,
+        "web-apps": web_apps,
+        "tokens-issued": state.oauth.issued,
+        "refresh-tokens-issued": web.refresh_issued,
+        "refresh-reuses-detected": web.reuses_detected,
+    })))
 }
 
 /// `POST /mock/clock` `{"advance-seconds": n}`: moves the clock on.

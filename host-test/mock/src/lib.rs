@@ -542,6 +542,8 @@ fn router(shared: Mock) -> Router {
         .route("/mock/clock", post(admin::advance_clock))
         .route("/mock/search-lags", post(admin::search_lags))
         .route(oauth::TOKEN_PATH, post(token))
+        .route(oauth::web::AUTHORIZE_PATH, get(authorize))
+        .route(oauth::web::REVOKE_PATH, post(revoke))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_method)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
@@ -615,7 +617,10 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
     };
     // The token endpoint authenticates the client itself; an access token is checked with
     // its binding and the route's scope.
-    let token_request = path == oauth::TOKEN_PATH;
+    let token_request = matches!(
+        path.as_str(),
+        oauth::TOKEN_PATH | oauth::web::AUTHORIZE_PATH | oauth::web::REVOKE_PATH
+    );
     let host_name = header(header::HOST).unwrap_or_default();
     if path == state::demo::HOOK_PATH {
         // The demo hook's endpoint is the hook's, not Okta's: it takes no credential.
@@ -748,22 +753,43 @@ fn credential(auth: &str) -> Option<(&str, &str)> {
     }
 }
 
+/// The header `name` of a request, as text.
+fn header_text(parts: &http::request::Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
 /// `POST /oauth2/v1/token`: the org authorization server's token endpoint.
 async fn token(Extract(mock): Extract<Mock>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let text = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let host = text("host").unwrap_or_default();
-    let dpop = text("dpop");
+    let host = header_text(&parts, "host").unwrap_or_default();
+    let dpop = header_text(&parts, "dpop");
+    let authorization = header_text(&parts, "authorization");
     let form = axum::body::to_bytes(body, MAX_BODY)
         .await
         .unwrap_or_default();
-    mock.lock().oauth.token(&host, &form, dpop.as_deref())
+    mock.lock()
+        .oauth
+        .token(&host, &form, dpop.as_deref(), authorization.as_deref())
+}
+
+/// `GET /oauth2/v1/authorize`: the authorization code flow (the admin signs in at once).
+async fn authorize(Extract(mock): Extract<Mock>, request: Request) -> Response {
+    let query = request.uri().query().unwrap_or_default().to_string();
+    mock.lock().oauth.authorize_code(&query)
+}
+
+/// `POST /oauth2/v1/revoke`: revokes an access or refresh token.
+async fn revoke(Extract(mock): Extract<Mock>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let authorization = header_text(&parts, "authorization");
+    let form = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
+    mock.lock().oauth.revoke(&form, authorization.as_deref())
 }
 
 /// Sends the queued event deliveries to their hooks' loopback endpoints before the write

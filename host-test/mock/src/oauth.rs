@@ -3,7 +3,8 @@
 //! with nonces on both the token endpoint and the API, tokens that expire on the mock's
 //! clock, and the scope each API route needs (the management spec's `security` entries:
 //! `okta.users.read` for a `GET` under `/api/v1/users`, `okta.users.manage` for a write).
-//! API tokens keep working beside it.
+//! API tokens keep working beside it. Web apps (the authorization code flow, refresh
+//! tokens that rotate) are in [`web`].
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +15,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{SystemTime, UNIX_EPOCH};
+
+pub mod web;
 
 /// The token endpoint's path.
 pub const TOKEN_PATH: &str = "/oauth2/v1/token";
@@ -117,6 +120,8 @@ pub struct OAuth {
     pub token_lifetime: u64,
     /// Whether the API asks DPoP proofs for a nonce too (the token endpoint always does).
     pub api_nonce: bool,
+    /// Web apps, their codes and refresh tokens.
+    pub web: web::WebState,
 }
 
 impl Default for OAuth {
@@ -130,6 +135,7 @@ impl Default for OAuth {
             issued: 0,
             token_lifetime: TOKEN_LIFETIME,
             api_nonce: false,
+            web: web::WebState::default(),
         }
     }
 }
@@ -377,10 +383,20 @@ impl OAuth {
         ))
     }
 
-    /// `POST /oauth2/v1/token` on the org `host`.
-    pub fn token(&mut self, host: &str, form: &[u8], dpop: Option<&str>) -> Response {
+    /// `POST /oauth2/v1/token` on the org `host`: `client_credentials` for a service app
+    /// here, the web apps' `authorization_code` and `refresh_token` in [`web`].
+    pub fn token(
+        &mut self,
+        host: &str,
+        form: &[u8],
+        dpop: Option<&str>,
+        authorization: Option<&str>,
+    ) -> Response {
         let fields: HashMap<String, String> = form_urlencoded::parse(form).into_owned().collect();
         let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
+        if matches!(field("grant_type"), "authorization_code" | "refresh_token") {
+            return self.web_token(&fields, authorization);
+        }
         let bad = |error: &str, description: &str| oauth_error(400, error, description, &[]);
         let unknown_client =
             |description: &str| oauth_error(401, "invalid_client", description, &[]);
