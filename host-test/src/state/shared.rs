@@ -268,6 +268,11 @@ fn unix_millis() -> u64 {
 impl Fleet {
     /// The fleet's Redis, connected on first use (a host starts while Redis is down).
     pub(crate) fn connect(state: &RedisState) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            !state.url.starts_with("rediss://"),
+            "Redis over TLS (rediss://) is not built in: reach Redis on a private network, or \
+             through a TLS tunnel (stunnel, a sidecar proxy) as redis://"
+        );
         let client = redis::Client::open(state.url.as_str())
             .map_err(|_| anyhow::anyhow!("the Redis URL {} is not one", redacted(&state.url)))?;
         let config = ConnectionManagerConfig::new()
@@ -627,6 +632,9 @@ mod tests {
         let fleet = Fleet::connect(&RedisState::new("redis://127.0.0.1:1")).unwrap();
         assert!(format!("{fleet:?}").contains("okta:"));
         assert!(Fleet::connect(&RedisState::new("http://not-redis")).is_err());
+        let tls = Fleet::connect(&RedisState::new("rediss://:SENTINEL@cache:6380")).unwrap_err();
+        assert!(tls.to_string().contains("TLS"), "{tls}");
+        assert!(!tls.to_string().contains("SENTINEL"));
     }
 
     #[test]
