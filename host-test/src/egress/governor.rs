@@ -301,6 +301,7 @@ impl Governor {
         let key = (org.to_string(), method.to_string(), route);
         let started = std::time::Instant::now();
         let mut waiting = None;
+        let mut looks = 0u32;
         loop {
             let (admission, place) = if self.yields(&key, tenant) {
                 let now = now_secs();
@@ -342,8 +343,11 @@ impl Governor {
                 waiting = Some(self.wait(&key, tenant));
             }
             // Until the reset; a request that waits for a probe's answer, or lets another
-            // tenant go first, looks again shortly.
-            tokio::time::sleep(wait.max(Duration::from_millis(10))).await;
+            // tenant go first, looks again shortly, then less often (10 ms doubling to
+            // 160 ms), so a crowd of waiters does not hammer the window (or Redis).
+            let look = Duration::from_millis(10 << looks.min(4));
+            looks += 1;
+            tokio::time::sleep(wait.max(look)).await;
         }
     }
 }
