@@ -88,6 +88,9 @@ mod exports {
         fn get_access_token(conn: Connection) -> Result<crate::wit::types::AccessToken, OktaError> {
             run(&conn, crate::nodes::connection::get_access_token)
         }
+        fn get_token_grant(conn: Connection) -> Result<connection::TokenGrant, OktaError> {
+            run(&conn, crate::nodes::connection::get_token_grant)
+        }
     }
 
     impl users::Guest for Nodes {

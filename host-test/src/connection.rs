@@ -17,6 +17,10 @@ pub enum Credential {
     ServiceApp(wit::types::ClientCredentials),
     /// A token minted earlier (`connection.get-access-token`).
     AccessToken(wit::types::AccessToken),
+    /// An OIDC web app a user authorized: the host redeems its grant (through the
+    /// component), keeps the access token and the refresh token that replaces the one
+    /// spent, and redeems the kept refresh token when the access token expires.
+    WebApp(wit::types::AuthorizationCode),
 }
 
 impl fmt::Debug for Credential {
@@ -33,6 +37,11 @@ impl fmt::Debug for Credential {
                 f,
                 "AccessToken {{ token_type: {:?}, expires_at: {:?}, token: <redacted> }}",
                 token.token_type, token.expires_at
+            ),
+            Credential::WebApp(app) => write!(
+                f,
+                "WebApp {{ client_id: {:?}, client_auth: {:?}, client_secret: <redacted>, grant: <redacted> }}",
+                app.client_id, app.client_auth
             ),
         }
     }
@@ -101,6 +110,7 @@ impl Connection {
                 Credential::Bearer(t) => wit::types::Auth::BearerToken(t.clone()),
                 Credential::ServiceApp(app) => wit::types::Auth::ClientCredentials(app.clone()),
                 Credential::AccessToken(token) => wit::types::Auth::AccessToken(token.clone()),
+                Credential::WebApp(app) => wit::types::Auth::AuthorizationCode(app.clone()),
             },
             options: Some(wit::types::Options {
                 max_retries: self.max_retries,
@@ -160,6 +170,22 @@ pub(crate) fn connection_json(conn: &Connection) -> Value {
             "dpop-key": app.dpop_key,
         }}),
         Credential::AccessToken(token) => json!({ "access-token": token_json(token) }),
+        Credential::WebApp(app) => json!({ "authorization-code": {
+            "client-id": app.client_id,
+            "client-secret": app.client_secret,
+            "client-auth": app.client_auth.map(|auth| match auth {
+                wit::types::ClientAuth::Basic => "basic",
+                wit::types::ClientAuth::Post => "post",
+            }),
+            "grant": match &app.grant {
+                wit::types::Grant::Code(code) => json!({ "code": {
+                    "code": code.code,
+                    "redirect-uri": code.redirect_uri,
+                    "code-verifier": code.code_verifier,
+                }}),
+                wit::types::Grant::RefreshToken(token) => json!({ "refresh-token": token }),
+            },
+        }}),
     };
     let options = json!({
         "max-retries": conn.max_retries,
@@ -210,6 +236,22 @@ impl Connection {
                 })
             }
             AuthJson::AccessToken(token) => Credential::AccessToken(token.into_wit()),
+            AuthJson::AuthorizationCode(app) => Credential::WebApp(wit::types::AuthorizationCode {
+                client_id: app.client_id,
+                client_secret: app.client_secret,
+                client_auth: app.client_auth.map(|auth| match auth {
+                    ClientAuthJson::Basic => wit::types::ClientAuth::Basic,
+                    ClientAuthJson::Post => wit::types::ClientAuth::Post,
+                }),
+                grant: match app.grant {
+                    GrantJson::Code(code) => wit::types::Grant::Code(wit::types::CodeGrant {
+                        code: code.code,
+                        redirect_uri: code.redirect_uri,
+                        code_verifier: code.code_verifier,
+                    }),
+                    GrantJson::RefreshToken(token) => wit::types::Grant::RefreshToken(token),
+                },
+            }),
         };
         let options = conn.options.unwrap_or_default();
         Ok(Connection {
@@ -241,6 +283,42 @@ enum AuthJson {
     BearerToken(String),
     ClientCredentials(AppJson),
     AccessToken(TokenJson),
+    AuthorizationCode(WebAppJson),
+}
+
+/// The WIT `authorization-code` record as JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct WebAppJson {
+    client_id: String,
+    client_secret: String,
+    client_auth: Option<ClientAuthJson>,
+    grant: GrantJson,
+}
+
+/// The WIT `client-auth` enum as JSON.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum ClientAuthJson {
+    Basic,
+    Post,
+}
+
+/// The WIT `grant` variant as JSON.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum GrantJson {
+    Code(CodeJson),
+    RefreshToken(String),
+}
+
+/// The WIT `code-grant` record as JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CodeJson {
+    code: String,
+    redirect_uri: String,
+    code_verifier: Option<String>,
 }
 
 /// The WIT `client-credentials` record as JSON.
@@ -342,6 +420,26 @@ mod tests {
             connection_json(&Connection::from_json(&json).unwrap()),
             json
         );
+        let web = Connection::new(
+            "x.okta.com",
+            Credential::WebApp(wit::types::AuthorizationCode {
+                client_id: "0oaweb".into(),
+                client_secret: "SENTINEL-SECRET".into(),
+                client_auth: Some(wit::types::ClientAuth::Post),
+                grant: wit::types::Grant::Code(wit::types::CodeGrant {
+                    code: "SENTINEL-CODE".into(),
+                    redirect_uri: "https://e/cb".into(),
+                    code_verifier: None,
+                }),
+            }),
+        );
+        let json = connection_json(&web);
+        assert_eq!(json["auth"]["authorization-code"]["client-auth"], "post");
+        assert_eq!(
+            connection_json(&Connection::from_json(&json).unwrap()),
+            json
+        );
+        assert!(!format!("{web:?}").contains("SENTINEL"));
         for bad in [
             json!({"domain": "x", "auth": {"api-token": 7}}),
             json!({"domain": "x", "auth": {"sentinel-secret": "SENTINEL"}}),

@@ -4,6 +4,8 @@
 //! the clear; and when Redis goes away the calls go on with what each host keeps.
 
 mod common;
+#[path = "common/web.rs"]
+mod web;
 
 use common::*;
 use okta_host::egress::governor::Governance;
@@ -15,6 +17,7 @@ use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
+use web::*;
 
 /// A `redis-server` of its own on a free loopback port, stopped when dropped.
 struct Redis {
@@ -301,6 +304,56 @@ async fn an_app_found_to_need_dpop_is_asked_for_dpop_at_once_by_every_host() {
         token_requests(&env.mock),
         [400, 400, 200, 400, 200],
         "the second host asks for DPoP at once: only the nonce challenge"
+    );
+}
+
+#[tokio::test]
+async fn two_hosts_refreshing_a_web_app_at_once_spend_its_refresh_token_once() {
+    let redis = Redis::start();
+    let env = Env::seeded().await;
+    // No leeway: a refresh token sent twice is a reuse, and Okta revokes the grant.
+    let conn = web_app(&env, okta_mock::oauth::web::ClientAuth::Basic);
+    env.mock
+        .state()
+        .oauth
+        .web
+        .apps
+        .get_mut("0oaweb")
+        .unwrap()
+        .leeway = 0;
+    let (a, b) = (
+        host(&env.mock, &redis.url, Some(SEAL), false),
+        host(&env.mock, &redis.url, Some(SEAL), false),
+    );
+    assert!(matches!(get_user(&a, &conn).await, Outcome::Ok(_)));
+    assert!(matches!(get_user(&b, &conn).await, Outcome::Ok(_)));
+    assert_eq!(
+        env.mock.state().oauth.web.redeemed,
+        (1, 0),
+        "one code, one redemption"
+    );
+    // The org's clock passes the token's hour: every call on both hosts is refused once,
+    // and the hosts redeem the kept refresh token, one of them, once.
+    env.mock.state().oauth.clock_offset += 3600;
+    let calls = (0..16).map(|i| {
+        let host = if i % 2 == 0 { &a } else { &b };
+        get_user(host, &conn)
+    });
+    for outcome in futures_util::future::join_all(calls).await {
+        assert!(matches!(outcome, Outcome::Ok(_)), "{:?}", kinds(&[outcome]));
+    }
+    let (redeemed, reuses) = {
+        let state = env.mock.state();
+        (state.oauth.web.redeemed, state.oauth.web.reuses_detected)
+    };
+    assert_eq!(redeemed, (1, 1), "the refresh token redeemed once");
+    assert_eq!(reuses, 0);
+    // Redis holds the refresh token, sealed.
+    let dump = redis.dump().await;
+    assert!(dump.contains("okta:refresh:"), "{dump}");
+    assert!(
+        !dump.contains("mock-rt-") && !dump.contains(WEB_SECRET),
+        "{dump}"
     );
 }
 

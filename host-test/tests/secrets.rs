@@ -24,6 +24,8 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
         ("ping", "connection.test-connection", Value::Null),
         // An API token has no access token to give: refused, and says nothing of the token.
         ("token", "connection.get-access-token", Value::Null),
+        // Nor a grant to redeem.
+        ("grant", "connection.get-token-grant", Value::Null),
         ("users", "users.list-users", json!({"page": {"limit": 2}})),
         ("ada", "users.get-user", json!({"user-id": ada})),
         (
@@ -314,7 +316,14 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
 
 /// Samples that are meant to fail: the state forbids them, or the mock cannot reach the
 /// hook, or the code is wrong.
-const REFUSED: &[&str] = &["token", "reactivate", "wrong-code", "verify", "wrong-hook"];
+const REFUSED: &[&str] = &[
+    "token",
+    "grant",
+    "reactivate",
+    "wrong-code",
+    "verify",
+    "wrong-hook",
+];
 
 fn text(outcome: &Outcome) -> String {
     match outcome {

@@ -1,13 +1,14 @@
 //! Credentials: a fixed API or bearer token; a service app's client credentials, whose
 //! access token is minted with a signed assertion (`private_key_jwt`, RFC 7523) and bound
-//! to a key with DPoP (RFC 9449) when asked or when Okta requires it; or a token minted
-//! earlier. Each attempt of a request gets its authorization here, with a fresh DPoP proof
+//! to a key with DPoP (RFC 9449) when asked or when Okta requires it; a web app's grant (a
+//! code or a refresh token, RFC 6749 §4.1 and §6, with PKCE, RFC 7636), redeemed with
+//! its client secret; or a token minted earlier. Each attempt of a request gets its authorization here, with a fresh DPoP proof
 //! and the server's latest nonce; the client only asks.
 
 use crate::client::connection::Secret;
 use crate::client::error::{challenge_param, decode, invalid_input, oauth_error};
 use crate::client::jose::{self, EcKey, SigningKey, htu};
-use crate::client::spec::{Method, RequestSpec, Response};
+use crate::client::spec::{Method, RequestSpec, Response, Retry};
 use crate::client::{Client, Transport, encode};
 use crate::wit::types::{self as wit, Auth, DpopMode, OktaError, TokenType};
 use serde_json::{Value, json};
@@ -31,6 +32,30 @@ pub(crate) enum Credential {
     ServiceApp(Box<ServiceApp>),
     /// A token minted earlier.
     Token(Box<Token>),
+    /// A web app's grant: a token is redeemed on first use.
+    WebApp(Box<WebApp>),
+}
+
+/// A web app's credentials and the grant it redeems.
+#[derive(Clone, Debug)]
+pub(crate) struct WebApp {
+    client_id: String,
+    client_secret: Secret,
+    post: bool,
+    grant: Grant,
+}
+
+/// What a web app redeems.
+#[derive(Clone, Debug)]
+enum Grant {
+    /// A code, its redirect URI and PKCE verifier.
+    Code {
+        code: Secret,
+        redirect_uri: String,
+        verifier: Option<Secret>,
+    },
+    /// A refresh token.
+    Refresh(Secret),
 }
 
 /// A service app's client credentials.
@@ -58,6 +83,8 @@ pub(crate) struct Token {
 #[derive(Debug, Default)]
 pub(crate) struct Session {
     token: Option<Token>,
+    /// The refresh token a web app's redemption gave, to redeem next.
+    refresh: Option<Secret>,
     minting: Option<Option<EcKey>>,
     token_nonce: Option<String>,
     api_nonce: Option<String>,
@@ -119,7 +146,13 @@ impl Credential {
                 Credential::ServiceApp(Box::new(ServiceApp::from_wit(app)?))
             }
             Auth::AccessToken(token) => Credential::Token(Box::new(Token::from_wit(token)?)),
+            Auth::AuthorizationCode(app) => Credential::WebApp(Box::new(WebApp::from_wit(app)?)),
         })
+    }
+
+    /// Whether the credential is a web app's grant.
+    pub(crate) fn is_web_app(&self) -> bool {
+        matches!(self, Credential::WebApp(_))
     }
 
     /// Whether the credential is an API token (`SSWS`), which acts for an admin user.
@@ -178,6 +211,106 @@ impl ServiceApp {
     }
 }
 
+/// A printable value of at most `max` bytes without spaces, or `invalid-input` naming
+/// `field` (never quoting the value).
+fn printable(field: &str, value: &str, max: usize) -> Result<String, OktaError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(invalid_input(format!("auth.{field} is empty")));
+    }
+    if value.len() > max || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid_input(format!(
+            "auth.{field} is not a value of at most {max} printable characters without spaces"
+        )));
+    }
+    Ok(value.to_string())
+}
+
+impl WebApp {
+    fn from_wit(app: &wit::AuthorizationCode) -> Result<Self, OktaError> {
+        let client_id = printable("client-id", &app.client_id, 256)?;
+        if !encode::is_wire_safe(&client_id) {
+            return Err(invalid_input(
+                "auth.client-id must be the app's client id, such as 0oa1b2c3d4",
+            ));
+        }
+        let grant = match &app.grant {
+            wit::Grant::Code(code) => {
+                let verifier = match code.code_verifier.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    // RFC 7636 §4.1: 43 to 128 unreserved characters.
+                    Some(v)
+                        if (43..=128).contains(&v.len())
+                            && v.bytes().all(|b| {
+                                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+                            }) =>
+                    {
+                        Some(Secret::new(v.to_string()))
+                    }
+                    Some(_) => {
+                        return Err(invalid_input(
+                            "auth.grant.code.code-verifier must be 43 to 128 letters, digits or -._~ (RFC 7636)",
+                        ));
+                    }
+                };
+                Grant::Code {
+                    code: Secret::new(printable("grant.code.code", &code.code, 4096)?),
+                    redirect_uri: printable("grant.code.redirect-uri", &code.redirect_uri, 2048)?,
+                    verifier,
+                }
+            }
+            wit::Grant::RefreshToken(token) => Grant::Refresh(Secret::new(printable(
+                "grant.refresh-token",
+                token,
+                MAX_TOKEN,
+            )?)),
+        };
+        Ok(WebApp {
+            client_id,
+            client_secret: Secret::new(printable("client-secret", &app.client_secret, 1024)?),
+            post: app.client_auth == Some(wit::ClientAuth::Post),
+            grant,
+        })
+    }
+
+    /// The token request's form and, for `client_secret_basic`, its `Authorization`.
+    fn redeem(&self) -> (String, Option<Secret>) {
+        let mut fields = match &self.grant {
+            Grant::Code {
+                code,
+                redirect_uri,
+                verifier,
+            } => {
+                let mut fields = vec![
+                    ("grant_type", "authorization_code".to_string()),
+                    ("code", code.expose().to_string()),
+                    ("redirect_uri", redirect_uri.clone()),
+                ];
+                if let Some(verifier) = verifier {
+                    fields.push(("code_verifier", verifier.expose().to_string()));
+                }
+                fields
+            }
+            Grant::Refresh(token) => vec![
+                ("grant_type", "refresh_token".to_string()),
+                ("refresh_token", token.expose().to_string()),
+            ],
+        };
+        if self.post {
+            fields.push(("client_id", self.client_id.clone()));
+            fields.push(("client_secret", self.client_secret.expose().to_string()));
+            return (encode::query_string(&fields), None);
+        }
+        use base64::Engine as _;
+        let pair = format!("{}:{}", self.client_id, self.client_secret.expose());
+        let basic = base64::engine::general_purpose::STANDARD.encode(pair);
+        (
+            encode::query_string(&fields),
+            Some(Secret::new(format!("Basic {basic}"))),
+        )
+    }
+}
+
 impl Token {
     fn from_wit(token: &wit::AccessToken) -> Result<Self, OktaError> {
         let value = bare_token(
@@ -231,6 +364,14 @@ pub(crate) struct Presented {
 }
 
 impl<T: Transport> Client<T> {
+    /// The refresh token a web app's redemption gave, once it has been redeemed.
+    pub(crate) fn refresh_token(&self) -> Option<String> {
+        self.session
+            .refresh
+            .as_ref()
+            .map(|token| token.expose().to_string())
+    }
+
     /// Seconds since the epoch on the transport's clock.
     fn unix_now(&self) -> u64 {
         self.now()
@@ -238,15 +379,16 @@ impl<T: Transport> Client<T> {
             .map_or(0, |d| d.as_secs())
     }
 
-    /// The access token of a service app or token connection; a service app's is minted on
-    /// first use. An API or bearer token has none to give.
+    /// The access token of a service app, web app or token connection; a service app's is
+    /// minted and a web app's redeemed on first use. An API or bearer token has none to
+    /// give.
     pub(crate) fn access_token(&mut self) -> Result<Token, OktaError> {
         match &self.connection.credential {
             Credential::Token(token) => Ok(token.as_ref().clone()),
             Credential::Fixed(_) => Err(invalid_input(
-                "auth: an access token comes from a client-credentials connection",
+                "auth: an access token comes from a client-credentials or authorization-code connection",
             )),
-            Credential::ServiceApp(_) => {
+            Credential::ServiceApp(_) | Credential::WebApp(_) => {
                 if let Some(token) = &self.session.token {
                     return Ok(token.clone());
                 }
@@ -257,20 +399,32 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    /// Asks the org authorization server for a token with the app's scopes.
+    /// Asks the org authorization server for a token: with a service app's scopes, or for
+    /// a web app's grant (which is not sent twice: a code is redeemed once, a refresh token
+    /// Okta rotated is spent).
     fn mint(&mut self) -> Result<Token, OktaError> {
-        let Credential::ServiceApp(app) = &self.connection.credential else {
-            return Err(invalid_input("auth: only a service app mints a token"));
-        };
-        let dpop_key = match app.dpop {
-            DpopMode::On => Some(match &app.dpop_key {
-                Some(key) => key.clone(),
-                None => EcKey::generate()?,
-            }),
-            DpopMode::Off | DpopMode::Auto => None,
+        let (dpop_key, retry) = match &self.connection.credential {
+            Credential::ServiceApp(app) => {
+                let key = match app.dpop {
+                    DpopMode::On => Some(match &app.dpop_key {
+                        Some(key) => key.clone(),
+                        None => EcKey::generate()?,
+                    }),
+                    DpopMode::Off | DpopMode::Auto => None,
+                };
+                (key, Retry::Safe)
+            }
+            Credential::WebApp(_) => (None, Retry::Unsafe),
+            Credential::Fixed(_) | Credential::Token(_) => {
+                return Err(invalid_input(
+                    "auth: only a service app or a web app mints a token",
+                ));
+            }
         };
         self.session.minting = Some(dpop_key);
-        let spec = RequestSpec::post(TOKEN_PATH.into()).token_request();
+        let spec = RequestSpec::post(TOKEN_PATH.into())
+            .token_request()
+            .retry(retry);
         let sent = self.send(&spec);
         let dpop_key = self.session.minting.take().flatten();
         let body: Value =
@@ -304,6 +458,20 @@ impl<T: Transport> Client<T> {
             .and_then(Value::as_str)
             .map(|s| s.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
+        if let Some(refresh) = body.get("refresh_token").and_then(Value::as_str) {
+            if refresh.is_empty()
+                || refresh.len() > MAX_TOKEN
+                || !refresh.bytes().all(|b| b.is_ascii_graphic())
+            {
+                return Err(decode(
+                    "the token response",
+                    format!(
+                        "its refresh_token is not a token of at most {MAX_TOKEN} printable bytes"
+                    ),
+                ));
+            }
+            self.session.refresh = Some(Secret::new(refresh.to_string()));
+        }
         Ok(Token {
             value: Secret::new(token.to_string()),
             dpop,
@@ -320,8 +488,20 @@ impl<T: Transport> Client<T> {
     ) -> Result<Presented, OktaError> {
         let now = self.unix_now();
         if spec.is_token_request() {
-            let Credential::ServiceApp(app) = &self.connection.credential else {
-                return Err(invalid_input("auth: only a service app mints a token"));
+            let app = match &self.connection.credential {
+                Credential::ServiceApp(app) => app,
+                Credential::WebApp(app) => {
+                    let (form, basic) = app.redeem();
+                    return Ok(Presented {
+                        headers: basic.map(|b| ("authorization", b)).into_iter().collect(),
+                        form: Some(form.into_bytes()),
+                    });
+                }
+                Credential::Fixed(_) | Credential::Token(_) => {
+                    return Err(invalid_input(
+                        "auth: only a service app or a web app mints a token",
+                    ));
+                }
             };
             let audience = format!("https://{}{TOKEN_PATH}", self.connection.domain);
             let claims = json!({
@@ -373,6 +553,14 @@ impl<T: Transport> Client<T> {
             }
             Credential::Token(token) => token.as_ref().clone(),
             Credential::ServiceApp(_) => self.access_token()?,
+            // A grant is spent when redeemed: a call that redeemed its own on every run would
+            // spend the engine's. The host keeps it (`connection.get-token-grant`).
+            Credential::WebApp(_) => {
+                return Err(invalid_input(
+                    "auth: an authorization-code connection is redeemed by connection.get-token-grant; \
+                     call nodes with its access token (okta-host keeps the tokens itself)",
+                ));
+            }
         };
         let headers = match &token.dpop {
             None => vec![(
@@ -424,6 +612,10 @@ impl<T: Transport> Client<T> {
             )),
         };
         if spec.is_token_request() {
+            if matches!(self.connection.credential, Credential::WebApp(_)) {
+                // A web app's grant is never sent again: no challenge is met.
+                return Ok(false);
+            }
             let error = oauth_error(resp);
             match (resp.status, error.as_deref()) {
                 (400, Some("use_dpop_nonce")) if nonce.is_some() => {
@@ -452,7 +644,7 @@ impl<T: Transport> Client<T> {
         } else {
             let dpop = match &self.connection.credential {
                 Credential::Token(token) => token.dpop.is_some(),
-                Credential::ServiceApp(_) => self
+                Credential::ServiceApp(_) | Credential::WebApp(_) => self
                     .session
                     .token
                     .as_ref()
@@ -537,6 +729,121 @@ mod tests {
 
     const BEARER: &str = r#"{"token_type":"Bearer","expires_in":3600,"access_token":"eyJ.tok","scope":"okta.users.read okta.groups.read"}"#;
     const DPOP: &str = r#"{"token_type":"DPoP","expires_in":3600,"access_token":"eyJ.dpop","scope":"okta.users.read"}"#;
+
+    fn web_app(grant: wit::Grant, client_auth: Option<wit::ClientAuth>) -> Auth {
+        Auth::AuthorizationCode(wit::AuthorizationCode {
+            client_id: "0oaweb".into(),
+            client_secret: "SENTINEL-secret".into(),
+            client_auth,
+            grant,
+        })
+    }
+
+    const VERIFIER: &str = "a-verifier-of-forty-three-characters-or-more-0123";
+    const GRANTED: &str = r#"{"token_type":"Bearer","expires_in":3600,"access_token":"eyJ.web","scope":"okta.users.read offline_access","refresh_token":"rt-2"}"#;
+
+    #[test]
+    fn a_web_app_redeems_its_code_once_with_basic_auth_and_keeps_the_refresh_token() {
+        let code = wit::Grant::Code(wit::CodeGrant {
+            code: "SENTINEL-code".into(),
+            redirect_uri: "https://engine.example/callback".into(),
+            code_verifier: Some(VERIFIER.into()),
+        });
+        let transport = FakeTransport::default().respond(200, &[], GRANTED);
+        let mut c = client(web_app(code, None), transport);
+        assert_eq!(c.access_token().unwrap().to_wit().token, "eyJ.web");
+        // An API call redeems nothing more: it is refused before anything is sent.
+        let refused = c
+            .send(&RequestSpec::get("/api/v1/users".into()))
+            .unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::InvalidInput);
+        let seen = &c.transport().seen;
+        assert_eq!(seen.len(), 1);
+        let form = seen[0].body.as_deref().unwrap();
+        assert_eq!(field(form, "grant_type"), "authorization_code");
+        assert_eq!(field(form, "code"), "SENTINEL-code");
+        assert_eq!(
+            field(form, "redirect_uri"),
+            "https://engine.example/callback"
+        );
+        assert_eq!(field(form, "code_verifier"), VERIFIER);
+        assert!(!form.contains("client_secret"));
+        let basic = base64::engine::general_purpose::STANDARD.encode("0oaweb:SENTINEL-secret");
+        assert_eq!(seen[0].authorization, format!("Basic {basic}"));
+        assert_eq!(c.refresh_token().as_deref(), Some("rt-2"));
+        assert!(!format!("{:?}", c.session).contains("rt-2"));
+        assert!(!format!("{:?}", c.connection()).contains("SENTINEL"));
+
+        // A code that a 5xx or a lost answer met is not sent again; nor is a nonce met.
+        for answer in [
+            FakeTransport::default().respond(503, &[], "{}"),
+            FakeTransport::default().respond(
+                400,
+                &[("dpop-nonce", "n1")],
+                r#"{"error":"use_dpop_nonce"}"#,
+            ),
+        ] {
+            let code = wit::Grant::Code(wit::CodeGrant {
+                code: "c".into(),
+                redirect_uri: "https://engine.example/callback".into(),
+                code_verifier: None,
+            });
+            let mut c = client(web_app(code, None), answer);
+            assert!(c.access_token().is_err());
+            assert_eq!(c.transport().seen.len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_web_app_refreshes_with_its_secret_in_the_form() {
+        let grant = wit::Grant::RefreshToken("rt-1".into());
+        let transport = FakeTransport::default().respond(200, &[], GRANTED);
+        let mut c = client(web_app(grant, Some(wit::ClientAuth::Post)), transport);
+        let token = c.access_token().unwrap().to_wit();
+        assert_eq!(token.token, "eyJ.web");
+        assert_eq!(token.scopes, ["okta.users.read", "offline_access"]);
+        let seen = &c.transport().seen;
+        let form = seen[0].body.as_deref().unwrap();
+        assert_eq!(field(form, "grant_type"), "refresh_token");
+        assert_eq!(field(form, "refresh_token"), "rt-1");
+        assert_eq!(field(form, "client_id"), "0oaweb");
+        assert_eq!(field(form, "client_secret"), "SENTINEL-secret");
+        assert_eq!(seen[0].authorization, "");
+        assert_eq!(c.refresh_token().as_deref(), Some("rt-2"));
+    }
+
+    #[test]
+    fn a_web_app_s_input_is_checked_before_anything_is_sent() {
+        let code = |verifier: &str| {
+            wit::Grant::Code(wit::CodeGrant {
+                code: "c".into(),
+                redirect_uri: "https://e/cb".into(),
+                code_verifier: Some(verifier.into()),
+            })
+        };
+        for (auth, field) in [
+            (web_app(code("short"), None), "code-verifier"),
+            (web_app(code(&"é".repeat(30)), None), "code-verifier"),
+            (
+                web_app(wit::Grant::RefreshToken(" ".into()), None),
+                "refresh-token",
+            ),
+            (
+                web_app(wit::Grant::RefreshToken("has space".into()), None),
+                "refresh-token",
+            ),
+        ] {
+            let err = Connection::from_wit(&WitConnection {
+                domain: "x.okta.com".into(),
+                auth,
+                options: None,
+            })
+            .unwrap_err();
+            assert_eq!(err.kind, ErrorKind::InvalidInput);
+            assert!(err.message.contains(field), "{}", err.message);
+            assert!(!err.message.contains("SENTINEL"));
+        }
+    }
 
     #[test]
     fn a_service_app_mints_with_a_signed_assertion_then_calls_with_the_token() {

@@ -126,8 +126,8 @@ pub(crate) struct RequestSpec {
     pub policy: Option<Policy>,
     /// The connect timeout for this request instead of the connection's.
     pub timeout: Option<std::time::Duration>,
-    /// Whether this is a service app's token request: it carries a fresh client assertion
-    /// (and DPoP proof) each attempt instead of the credential.
+    /// Whether this is a token request: it carries a service app's fresh client assertion
+    /// (and DPoP proof) or a web app's grant instead of the credential.
     pub token_request: bool,
 }
 
@@ -273,15 +273,16 @@ impl RequestSpec {
         self
     }
 
-    /// Marks a service app's token request: safe to repeat (a token more is harmless), and
-    /// authenticated by the assertion in its body, made afresh for each attempt.
+    /// Marks a token request: authenticated by what its body carries (a service app's
+    /// assertion, made afresh for each attempt; a web app's grant), and safe to repeat (a
+    /// token more is harmless) unless marked otherwise, as a web app's grant is.
     pub(crate) fn token_request(mut self) -> Self {
         self.token_request = true;
         self.retry = Retry::Safe;
         self
     }
 
-    /// Whether this is a service app's token request.
+    /// Whether this is a token request.
     pub(crate) fn is_token_request(&self) -> bool {
         self.token_request
     }

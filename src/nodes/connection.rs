@@ -1,9 +1,10 @@
-//! The `connection` interface's `test-connection` node.
+//! The `connection` interface: `test-connection`, and the tokens a host keeps.
 
+use crate::client::error::invalid_input;
 use crate::client::spec::RequestSpec;
 use crate::client::{Client, Transport};
 use crate::nodes::objects;
-use crate::wit::connection::ConnectionInfo;
+use crate::wit::connection::{ConnectionInfo, TokenGrant};
 use crate::wit::types::{AccessToken, OktaError};
 
 /// `connection.test-connection`: one cheap authenticated call.
@@ -43,4 +44,21 @@ pub(crate) fn get_access_token<T: Transport>(
     client: &mut Client<T>,
 ) -> Result<AccessToken, OktaError> {
     Ok(client.access_token()?.to_wit())
+}
+
+/// `connection.get-token-grant`: a web app's grant redeemed now, with the refresh token
+/// that replaces the one given, for the host (or the engine) to keep.
+pub(crate) fn get_token_grant<T: Transport>(
+    client: &mut Client<T>,
+) -> Result<TokenGrant, OktaError> {
+    if !client.connection().credential.is_web_app() {
+        return Err(invalid_input(
+            "auth: a token grant comes from an authorization-code connection",
+        ));
+    }
+    let access_token = client.access_token()?.to_wit();
+    Ok(TokenGrant {
+        access_token,
+        refresh_token: client.refresh_token(),
+    })
 }

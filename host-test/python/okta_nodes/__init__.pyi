@@ -47,8 +47,13 @@ TypesClientCredentials = TypedDict("TypesClientCredentials", {"client-id": str, 
 TypesAuthClientCredentials = TypedDict("TypesAuthClientCredentials", {"client-credentials": TypesClientCredentials})
 TypesAccessTokenInput = TypedDict("TypesAccessTokenInput", {"token": str, "token-type": Union[Literal["bearer"], Literal["dpop"]], "expires-at": NotRequired[Optional[int]], "scopes": list[str], "dpop-key": NotRequired[Optional[str]]})
 TypesAuthAccessToken = TypedDict("TypesAuthAccessToken", {"access-token": TypesAccessTokenInput})
+TypesCodeGrant = TypedDict("TypesCodeGrant", {"code": str, "redirect-uri": str, "code-verifier": NotRequired[Optional[str]]})
+TypesGrantCode = TypedDict("TypesGrantCode", {"code": TypesCodeGrant})
+TypesGrantRefreshToken = TypedDict("TypesGrantRefreshToken", {"refresh-token": str})
+TypesAuthorizationCode = TypedDict("TypesAuthorizationCode", {"client-id": str, "client-secret": str, "client-auth": NotRequired[Optional[Union[Literal["basic"], Literal["post"]]]], "grant": Union[TypesGrantCode, TypesGrantRefreshToken]})
+TypesAuthAuthorizationCode = TypedDict("TypesAuthAuthorizationCode", {"authorization-code": TypesAuthorizationCode})
 TypesOptions = TypedDict("TypesOptions", {"max-retries": NotRequired[Optional[int]], "max-rate-limit-wait-ms": NotRequired[Optional[int]], "timeout-ms": NotRequired[Optional[int]], "max-response-bytes": NotRequired[Optional[int]], "deadline-ms": NotRequired[Optional[int]]})
-TypesConnection = TypedDict("TypesConnection", {"domain": str, "auth": Union[TypesAuthApiToken, TypesAuthBearerToken, TypesAuthClientCredentials, TypesAuthAccessToken], "options": NotRequired[Optional[TypesOptions]]})
+TypesConnection = TypedDict("TypesConnection", {"domain": str, "auth": Union[TypesAuthApiToken, TypesAuthBearerToken, TypesAuthClientCredentials, TypesAuthAccessToken, TypesAuthAuthorizationCode], "options": NotRequired[Optional[TypesOptions]]})
 TypesPageRequest = TypedDict("TypesPageRequest", {"limit": NotRequired[Optional[int]], "after": NotRequired[Optional[str]], "fetch-all": NotRequired[Optional[bool]], "max-items": NotRequired[Optional[int]]})
 AppsListAppsRequest = TypedDict("AppsListAppsRequest", {"q": NotRequired[Optional[str]], "filter": NotRequired[Optional[str]], "expand": NotRequired[Optional[str]], "use-optimization": NotRequired[Optional[bool]], "include-non-deleted": NotRequired[Optional[bool]], "page": NotRequired[Optional[TypesPageRequest]], "include-raw": NotRequired[Optional[bool]]})
 AppsGetAppRequest = TypedDict("AppsGetAppRequest", {"app-id": str, "expand": NotRequired[Optional[str]]})
@@ -139,6 +144,8 @@ class Host:
     def call(self, node: Literal["connection.test-connection"], connection: TypesConnection, request: None = ...) -> Any: ...
     @overload
     def call(self, node: Literal["connection.get-access-token"], connection: TypesConnection, request: None = ...) -> Any: ...
+    @overload
+    def call(self, node: Literal["connection.get-token-grant"], connection: TypesConnection, request: None = ...) -> Any: ...
     @overload
     def call(self, node: Literal["apps.list-apps"], connection: TypesConnection, request: AppsListAppsRequest) -> Any: ...
     @overload
@@ -277,6 +284,8 @@ class Host:
     async def call_async(self, node: Literal["connection.test-connection"], connection: TypesConnection, request: None = ...) -> Any: ...
     @overload
     async def call_async(self, node: Literal["connection.get-access-token"], connection: TypesConnection, request: None = ...) -> Any: ...
+    @overload
+    async def call_async(self, node: Literal["connection.get-token-grant"], connection: TypesConnection, request: None = ...) -> Any: ...
     @overload
     async def call_async(self, node: Literal["apps.list-apps"], connection: TypesConnection, request: AppsListAppsRequest) -> Any: ...
     @overload

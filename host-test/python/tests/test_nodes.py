@@ -57,7 +57,7 @@ def test_a_trigger_without_a_connection(host):
 
 def test_the_catalog(host):
     nodes = host.nodes()
-    assert len(nodes) == 68
+    assert len(nodes) == 69
     ids = {n["id"] for n in nodes}
     assert "users.create-user" in ids
     schema = host.schema()

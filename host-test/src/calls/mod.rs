@@ -35,6 +35,9 @@ fn known<'h>(host: &'h Host, node_id: &str) -> Result<&'h NodeInfo> {
         .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))
 }
 
+/// The node that redeems a web app's grant, which `call_json` answers from the host's store.
+const TOKEN_GRANT: &str = "connection.get-token-grant";
+
 impl Host {
     /// [`Host::call_json`] with the connection as the JSON of the WIT `connection` record
     /// ([`Connection::from_json`]): what the Python package and the sidecar take. A
@@ -128,6 +131,19 @@ impl Host {
                 .call_as_given(conn, node, request, deadline, sent)
                 .await;
         }
+        if node.id == TOKEN_GRANT
+            && let Some(redeemed) = self.redeem_now(conn, deadline).await
+        {
+            // The host owns a web app's grant: redeemed through its store, which keeps the
+            // refresh token the answer carries.
+            return Ok(match redeemed? {
+                Ok(redeemed) => Outcome::Ok(json!({
+                    "access-token": crate::connection::token_json(&redeemed.token),
+                    "refresh-token": redeemed.refresh,
+                })),
+                Err(refused) => Outcome::Err(error_json(&refused)),
+            });
+        }
         let mut retried = false;
         loop {
             let authorized = match self.authorized_until(conn, deadline).await? {
@@ -146,7 +162,13 @@ impl Host {
                 _ => None,
             };
             match refused_token {
-                Some(token) if !retried && matches!(conn.credential, Credential::ServiceApp(_)) => {
+                Some(token)
+                    if !retried
+                        && matches!(
+                            conn.credential,
+                            Credential::ServiceApp(_) | Credential::WebApp(_)
+                        ) =>
+                {
                     self.forget_token(conn, &token).await;
                     retried = true;
                 }

@@ -32,7 +32,7 @@ pub struct NodeInfo {
 }
 
 /// Every node the component exports, in WIT order, and the package they belong to, such
-/// as `okta:management@0.4.0`.
+/// as `okta:management@0.5.0`.
 pub(crate) fn read_catalog(
     engine: &Engine,
     component: &Component,

@@ -17,7 +17,7 @@ use crate::egress::deadline::{Deadline, DeadlinePassed, Ticker, timeout_error};
 use crate::egress::governor::{Governance, Governor};
 use crate::egress::{OrgHooks, Route, TimeoutCaps};
 use crate::state::shared::{Fleet, SharedState};
-use crate::state::tokens::Tokens;
+use crate::state::tokens::{Redeemed, Tokens};
 use crate::telemetry::{self, OrgLabel};
 use crate::wit;
 use crate::wit::types::OktaError;
@@ -357,7 +357,7 @@ impl Host {
         &self.engine
     }
 
-    /// The WIT package the component's nodes belong to, such as `okta:management@0.4.0`.
+    /// The WIT package the component's nodes belong to, such as `okta:management@0.5.0`.
     pub fn package(&self) -> &str {
         &self.package
     }
@@ -578,29 +578,53 @@ impl Host {
         conn: &Connection,
         deadline: Deadline,
     ) -> Result<Result<Connection, OktaError>> {
-        let Credential::ServiceApp(app) = &conn.credential else {
-            return Ok(Ok(conn.clone()));
-        };
-        let mint = |app| {
+        let mint = |credential| {
             let conn = Connection {
-                credential: Credential::ServiceApp(app),
+                credential,
                 ..conn.clone()
             };
             async move { self.mint(&conn, deadline).await }
         };
-        let token = self.tokens.token(&conn.domain, app, deadline, mint).await?;
-        Ok(token.map(|token| Connection {
-            credential: Credential::AccessToken(token),
+        let Some(token) = self
+            .tokens
+            .token(&conn.domain, &conn.credential, deadline, false, mint)
+            .await
+        else {
+            return Ok(Ok(conn.clone()));
+        };
+        Ok(token?.map(|redeemed| Connection {
+            credential: Credential::AccessToken(redeemed.token),
             ..conn.clone()
         }))
     }
 
-    /// Mints a service app's token through the component, by the call's deadline.
-    async fn mint(
+    /// A web app's grant redeemed now through the host's store (`connection.get-token-grant`
+    /// by `call_json`): the access token and the refresh token the host keeps from now on,
+    /// which the host redeems next (an engine without a fleet store keeps it to reconnect
+    /// after a restart). `None` for any other credential.
+    pub(crate) async fn redeem_now(
         &self,
         conn: &Connection,
         deadline: Deadline,
-    ) -> Result<Result<wit::types::AccessToken, OktaError>> {
+    ) -> Option<Result<Result<Redeemed, OktaError>>> {
+        let Credential::WebApp(_) = &conn.credential else {
+            return None;
+        };
+        let mint = |credential| {
+            let conn = Connection {
+                credential,
+                ..conn.clone()
+            };
+            async move { self.mint(&conn, deadline).await }
+        };
+        self.tokens
+            .token(&conn.domain, &conn.credential, deadline, true, mint)
+            .await
+    }
+
+    /// Mints through the component, by the call's deadline: a service app's token, or a
+    /// web app's grant redeemed (with the refresh token that replaces it).
+    async fn mint(&self, conn: &Connection, deadline: Deadline) -> crate::state::tokens::Minted {
         let mut node = match self.node_until(conn, deadline).await {
             Ok(node) => node,
             Err(err) => match err.downcast_ref::<NoInstanceFree>() {
@@ -608,10 +632,29 @@ impl Host {
                 None => return Err(err),
             },
         };
-        let mint = node
-            .nodes
-            .okta_management_connection()
-            .call_get_access_token(&mut node.store, &node.conn);
+        let connection = node.nodes.okta_management_connection();
+        let mint = async {
+            match &conn.credential {
+                Credential::WebApp(_) => connection
+                    .call_get_token_grant(&mut node.store, &node.conn)
+                    .await
+                    .map(|granted| {
+                        granted.map(|grant| Redeemed {
+                            token: grant.access_token,
+                            refresh: grant.refresh_token,
+                        })
+                    }),
+                _ => connection
+                    .call_get_access_token(&mut node.store, &node.conn)
+                    .await
+                    .map(|minted| {
+                        minted.map(|token| Redeemed {
+                            token,
+                            refresh: None,
+                        })
+                    }),
+            }
+        };
         match tokio::time::timeout_at(deadline.stop_at().into(), mint).await {
             Ok(Ok(minted)) => {
                 if minted.is_ok() {
@@ -624,12 +667,13 @@ impl Host {
         }
     }
 
-    /// Forgets a service app's cached token if it is still `token` (Okta refused it), so
-    /// the next call mints another; a token another call has already replaced stays.
+    /// Forgets a service app's or web app's kept token if it is still `token` (Okta
+    /// refused it), so the next call mints another; a token another call has already
+    /// replaced stays.
     pub async fn forget_token(&self, conn: &Connection, token: &str) {
-        if let Credential::ServiceApp(app) = &conn.credential {
-            self.tokens.forget(&conn.domain, app, token).await;
-        }
+        self.tokens
+            .forget(&conn.domain, &conn.credential, token)
+            .await;
     }
 
     /// How spans and metrics name `domain`'s org.

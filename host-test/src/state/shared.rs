@@ -14,7 +14,8 @@
 //! - `{prefix}token:{digest}`: a token, sealed with AES-256-GCM under a key derived from
 //!   the seal key the engine gives (the key's name is the ciphertext's associated data,
 //!   so a sealed token read under another name does not open); `…:lock`, the mint's lock,
-//!   with an expiry; `{prefix}dpop:{digest}`: the app needs DPoP. The digest is an
+//!   with an expiry; `{prefix}refresh:{digest}`: the refresh token a web app redeems next,
+//!   sealed alike; `{prefix}dpop:{digest}`: the app needs DPoP. The digest is an
 //!   HMAC-SHA-256 of the org and the whole credential under a second derived key: no
 //!   credential and no token is stored in the clear, and a host without the seal key can
 //!   read nothing.
@@ -414,6 +415,22 @@ impl Fleet {
         format!("{}token:{}", self.prefix, tenant.hex())
     }
 
+    /// What `command` (a read of `key`) found, opened under `key`'s name: `Some(None)`
+    /// when there is nothing (or it does not open under this fleet's key), `None` when
+    /// tokens are not shared or Redis could not be asked.
+    async fn opened(
+        &self,
+        op: &'static str,
+        key: &str,
+        command: redis::Cmd,
+        left: Option<Duration>,
+    ) -> Option<Option<Vec<u8>>> {
+        let (sealer, _) = self.secrets.as_ref()?;
+        let mut redis = self.redis(op)?;
+        let sealed: Option<Vec<u8>> = self.run(op, left, command.query_async(&mut redis)).await?;
+        Some(sealed.and_then(|sealed| open(sealer, key, sealed)))
+    }
+
     /// The token kept for `tenant`: `Some(None)` when there is none (or it does not open
     /// under this fleet's key), `None` when Redis could not be asked.
     pub(crate) async fn token(
@@ -421,20 +438,11 @@ impl Fleet {
         tenant: &Tenant,
         left: Option<Duration>,
     ) -> Option<Option<AccessToken>> {
-        let (sealer, _) = self.secrets.as_ref()?;
         let key = self.token_key(tenant);
-        let mut redis = self.redis("token")?;
-        let sealed: Option<Vec<u8>> = self
-            .run(
-                "token",
-                left,
-                redis::cmd("HGET")
-                    .arg(&key)
-                    .arg("sealed")
-                    .query_async(&mut redis),
-            )
-            .await?;
-        Some(sealed.and_then(|sealed| open(sealer, &key, sealed)))
+        let mut read = redis::cmd("HGET");
+        read.arg(&key).arg("sealed");
+        let plain = self.opened("token", &key, read, left).await?;
+        Some(plain.and_then(|plain| crate::connection::token_from_json(&plain)))
     }
 
     /// What names a token without showing it: its digest under the fleet's naming key.
@@ -451,7 +459,8 @@ impl Fleet {
             return;
         };
         let key = self.token_key(tenant);
-        let Some(sealed) = seal(sealer, &self.random, &key, token) else {
+        let plain = crate::connection::token_json(token).to_string();
+        let Some(sealed) = seal(sealer, &self.random, &key, plain.as_bytes()) else {
             return;
         };
         let Some(mut redis) = self.redis("keep") else {
@@ -529,6 +538,51 @@ impl Fleet {
         self.delete_if(&key, holder).await;
     }
 
+    fn refresh_key(&self, tenant: &Tenant) -> String {
+        format!("{}refresh:{}", self.prefix, tenant.hex())
+    }
+
+    /// The refresh token a web app's last redemption gave, as any host kept it:
+    /// `Some(None)` when there is none, `None` when Redis could not be asked.
+    pub(crate) async fn refresh(
+        &self,
+        tenant: &Tenant,
+        left: Option<Duration>,
+    ) -> Option<Option<String>> {
+        let key = self.refresh_key(tenant);
+        let mut read = redis::cmd("GET");
+        read.arg(&key);
+        let plain = self.opened("refresh", &key, read, left).await?;
+        Some(plain.and_then(|plain| String::from_utf8(plain).ok()))
+    }
+
+    /// Keeps the refresh token a web app's redemption gave, sealed, for 90 days (Okta's
+    /// default refresh token lifetime is unlimited; a grant idle that long is re-authorized).
+    pub(crate) async fn keep_refresh(&self, tenant: &Tenant, refresh: &str) {
+        let Some((sealer, _)) = &self.secrets else {
+            return;
+        };
+        let key = self.refresh_key(tenant);
+        let Some(sealed) = seal(sealer, &self.random, &key, refresh.as_bytes()) else {
+            return;
+        };
+        let Some(mut redis) = self.redis("keep") else {
+            return;
+        };
+        let _: Option<()> = self
+            .run(
+                "keep",
+                None,
+                redis::cmd("SET")
+                    .arg(&key)
+                    .arg(sealed)
+                    .arg("EX")
+                    .arg(90 * 86_400)
+                    .query_async(&mut redis),
+            )
+            .await;
+    }
+
     /// Whether any host found that `tenant`'s app needs DPoP (`None`: Redis not asked).
     pub(crate) async fn needs_dpop(&self, tenant: &Tenant, left: Option<Duration>) -> Option<bool> {
         let key = format!("{}dpop:{}", self.prefix, tenant.hex());
@@ -562,18 +616,11 @@ impl Fleet {
     }
 }
 
-/// `token` sealed under `key`'s name: a random 96-bit nonce, then the ciphertext and tag.
-fn seal(
-    sealer: &LessSafeKey,
-    random: &SystemRandom,
-    name: &str,
-    token: &AccessToken,
-) -> Option<Vec<u8>> {
+/// `plain` sealed under `name`: a random 96-bit nonce, then the ciphertext and tag.
+fn seal(sealer: &LessSafeKey, random: &SystemRandom, name: &str, plain: &[u8]) -> Option<Vec<u8>> {
     let mut nonce = [0; aead::NONCE_LEN];
     random.fill(&mut nonce).ok()?;
-    let mut sealed = crate::connection::token_json(token)
-        .to_string()
-        .into_bytes();
+    let mut sealed = plain.to_vec();
     sealer
         .seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce),
@@ -586,8 +633,8 @@ fn seal(
     Some(out)
 }
 
-/// The token [`seal`] sealed under `name`; `None` when it does not open.
-fn open(sealer: &LessSafeKey, name: &str, mut sealed: Vec<u8>) -> Option<AccessToken> {
+/// What [`seal`] sealed under `name`; `None` when it does not open.
+fn open(sealer: &LessSafeKey, name: &str, mut sealed: Vec<u8>) -> Option<Vec<u8>> {
     if sealed.len() < aead::NONCE_LEN {
         return None;
     }
@@ -596,7 +643,7 @@ fn open(sealer: &LessSafeKey, name: &str, mut sealed: Vec<u8>) -> Option<AccessT
     let plain = sealer
         .open_in_place(nonce, Aad::from(name.as_bytes()), &mut body)
         .ok()?;
-    crate::connection::token_from_json(plain)
+    Some(plain.to_vec())
 }
 
 #[cfg(test)]
@@ -615,10 +662,18 @@ mod tests {
             scopes: vec!["okta.users.read".into()],
             dpop_key: Some("SENTINEL-JWK".into()),
         };
-        let sealed = seal(&sealer, &SystemRandom::new(), "okta:token:a", &token).unwrap();
+        let plain = crate::connection::token_json(&token).to_string();
+        let sealed = seal(
+            &sealer,
+            &SystemRandom::new(),
+            "okta:token:a",
+            plain.as_bytes(),
+        )
+        .unwrap();
         let text = String::from_utf8_lossy(&sealed);
         assert!(!text.contains("SENTINEL"), "sealed: {text}");
         let opened = open(&sealer, "okta:token:a", sealed.clone()).unwrap();
+        let opened = crate::connection::token_from_json(&opened).unwrap();
         assert_eq!(opened.token, token.token);
         assert_eq!(opened.dpop_key, token.dpop_key);
         assert!(open(&sealer, "okta:token:b", sealed.clone()).is_none());

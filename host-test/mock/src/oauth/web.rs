@@ -142,6 +142,8 @@ pub struct WebState {
     next_grant: u64,
     /// Refresh tokens issued so far.
     pub refresh_issued: u64,
+    /// Codes redeemed, and refresh tokens redeemed, so far.
+    pub redeemed: (u64, u64),
     /// Reuses of a rotated refresh token after its leeway.
     pub reuses_detected: u64,
 }
@@ -297,6 +299,7 @@ impl OAuth {
                     }
                 }
                 self.web.next_grant += 1;
+                self.web.redeemed.0 += 1;
                 (code.scopes, self.web.next_grant)
             }
             "refresh_token" => {
@@ -317,6 +320,7 @@ impl OAuth {
                 if let Some(used) = self.web.refresh.get_mut(token) {
                     used.rotated_at.get_or_insert(now);
                 }
+                self.web.redeemed.1 += 1;
                 (refresh.scopes, refresh.grant)
             }
             _ => {
