@@ -282,6 +282,9 @@ enum Command {
         /// Do not print each request.
         #[arg(long)]
         quiet: bool,
+        /// How many requests the log (`GET /mock/requests`) keeps, the newest.
+        #[arg(long, default_value_t = 10_000)]
+        log_capacity: usize,
         /// A service app, as JSON: '{"client-id":"0oa...","public-key":"@public.pem",
         /// "scopes":["okta.users.read"],"dpop":true}' (repeatable; `key` takes a public JWK
         /// instead of `public-key`).
@@ -689,6 +692,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             faults,
             latency_ms,
             quiet,
+            log_capacity,
             service_apps,
         } => {
             let service_apps = service_apps
@@ -727,6 +731,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 seed_users,
                 rate_limit_scale,
                 concurrency_limit,
+                log_capacity,
                 faults,
                 verbose: !quiet,
                 service_apps,

@@ -637,7 +637,7 @@ async fn gate(Extract(mock): Extract<Mock>, request: Request, next: Next) -> Res
             .run(Request::from_parts(parts, Body::from(bytes)))
             .await;
     }
-    let admission = mock.lock().traffic.admit(&method, &path, now);
+    let admission = mock.lock().traffic.admit(&host_name, &method, &path, now);
     if !admission.delay.is_zero() {
         tokio::time::sleep(admission.delay).await;
     }

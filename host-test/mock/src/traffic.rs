@@ -327,8 +327,8 @@ pub struct Traffic {
     received: u64,
     /// The fault switches, in the order they were set.
     pub faults: Vec<Fault>,
-    /// Each bucket's window.
-    windows: BTreeMap<&'static str, Window>,
+    /// Each org's bucket windows, by the org's host and the bucket.
+    windows: BTreeMap<(String, &'static str), Window>,
     /// The per-minute limits are Okta's times this; 0 turns rate limits off.
     scale: f64,
     /// The most requests in flight at once; 0 turns the limit off.
@@ -367,7 +367,7 @@ impl Traffic {
 
     /// Decides what happens to a request, and counts it in its bucket and as in flight.
     /// Every admitted request must be [`Traffic::finish`]ed.
-    pub fn admit(&mut self, method: &str, path: &str, now: SystemTime) -> Admission {
+    pub fn admit(&mut self, org: &str, method: &str, path: &str, now: SystemTime) -> Admission {
         self.in_flight += 1;
         self.arrived += 1;
         let mut delay = Duration::ZERO;
@@ -419,7 +419,13 @@ impl Traffic {
         } else {
             default
         };
-        let window = self.windows.entry(name).or_insert(Window {
+        // Okta's limits are the org's: each org (by the request's host) has its windows.
+        let org = org
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let window = self.windows.entry((org, name)).or_insert(Window {
             start: now,
             used: 0,
         });

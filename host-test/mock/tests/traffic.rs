@@ -1,5 +1,5 @@
 //! The served mock's traffic rules, driven from outside as an engine author would: Okta's
-//! rate-limit buckets and concurrency limit, the `/mock/faults` switches and the bounded
+//! rate-limit buckets (each org's own) and concurrency limit, the `/mock/faults` switches and the bounded
 //! request log.
 
 mod common;
@@ -53,6 +53,41 @@ async fn each_endpoint_family_has_its_own_bucket_with_okta_figures_scaled() {
     assert_eq!(header_u64(&ada, "x-rate-limit-limit"), 100);
     let groups = served.get("/api/v1/groups").await;
     assert_eq!(header_u64(&groups, "x-rate-limit-limit"), 25);
+}
+
+#[tokio::test]
+async fn each_org_has_its_own_windows() {
+    let served = Served::start(MockConfig {
+        seed: true,
+        rate_limit_scale: 0.05,
+        ..MockConfig::default()
+    })
+    .await;
+    let token = format!("SSWS {}", served.mock.token());
+    let logs = |org: &'static str| {
+        let headers = [("host", org), ("authorization", token.as_str())];
+        let served = &served;
+        async move {
+            served
+                .send_raw(Method::GET, "/api/v1/logs", &headers, Vec::new())
+                .await
+        }
+    };
+    for _ in 0..6 {
+        assert_eq!(logs("org-a.okta.com").await.status, StatusCode::OK);
+    }
+    assert_eq!(
+        logs("org-a.okta.com").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The same bucket of another org is untouched; the port does not make another org.
+    let other = logs("org-b.okta.com").await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_eq!(header_u64(&other, "x-rate-limit-remaining"), 5);
+    assert_eq!(
+        logs("ORG-A.okta.com:443").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test]
