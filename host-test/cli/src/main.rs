@@ -735,7 +735,6 @@ async fn run(command: Command) -> Result<(), Failure> {
                 faults,
                 verbose: !quiet,
                 service_apps,
-                ..MockConfig::default()
             })
             .await
             .context("starting the mock")?;
