@@ -1,0 +1,181 @@
+"""Okta's Management OpenAPI spec read as JSON Schema 2020-12: what `scripts/mock-spec` and
+`scripts/operations` both make of it.
+
+`Schemas.convert` turns an OpenAPI 3.0 schema into JSON Schema 2020-12 over the spec's
+`components.schemas` it reaches (`$defs`): `nullable` becomes a `null` type, a
+discriminator becomes one `if`/`then` per mapped value (the base split out as
+`<name>~base`, so validation does not go round), and descriptions, examples and the
+spec's own `x-` keywords are left out. A member a schema does not require may be null:
+Okta sends an unset optional member as null, and the SDKs generated from the spec read
+optional members as nullable.
+"""
+import yaml
+
+DEFAULT_SPEC = "../shared/okta-reference/management-openapi.yaml"
+METHODS = ("get", "post", "put", "patch", "delete")
+DROP = {"description", "example", "examples", "externalDocs", "title", "deprecated", "xml"}
+
+
+def load(path=DEFAULT_SPEC):
+    """The spec, parsed."""
+    with open(path) as text:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def target(ref):
+    """The component a `$ref` names: (kind, name)."""
+    parts = ref.split("/")
+    return parts[2], parts[3]
+
+
+class Schemas:
+    """The spec's component schemas, converted as they are reached.
+
+    `titled`: every property and every `oneOf`/`anyOf` case gets a `title` (the spec's, or
+    its name in words), as a form needs. `formats`: the `format` values kept (all when
+    None); a format outside them is left out.
+    """
+
+    def __init__(self, spec, titled=False, formats=None):
+        self.spec = spec
+        self.components = spec["components"]
+        self.schemas = self.components["schemas"]
+        self.titled = titled
+        self.formats = formats
+        self.reached = set()
+        # A discriminator's mapped schemas extend the base with `allOf`; they refer to the
+        # base without its dispatch, or validation would go round.
+        self.mapped_from = {}
+        for name, schema in self.schemas.items():
+            for ref in schema.get("discriminator", {}).get("mapping", {}).values():
+                self.mapped_from.setdefault(target(ref)[1], set()).add(name)
+
+    def resolve(self, node):
+        """A response, parameter or media object, through `$ref`s to `components`."""
+        while isinstance(node, dict) and "$ref" in node:
+            kind, name = target(node["$ref"])
+            node = self.components[kind][name]
+        return node
+
+    def convert(self, node, owner=None):
+        """One OpenAPI 3.0 schema as JSON Schema 2020-12; `owner` is the component it is in."""
+        if isinstance(node, list):
+            return [self.convert(item, owner) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            name = target(node["$ref"])[1]
+            if name in self.mapped_from.get(owner, ()):
+                name += "~base"
+            self.reached.add(name.removesuffix("~base"))
+            return {"$ref": f"#/$defs/{name}"}
+        choice = node.get("discriminator", {})
+        if ("oneOf" in node or "anyOf" in node) and choice.get("mapping"):
+            # A choice by a member: the mapped schema for its value, not "exactly one".
+            return self.cases(choice)
+        out = {}
+        for key, value in node.items():
+            if key in DROP or key.startswith("x-") or key in ("nullable", "discriminator"):
+                continue
+            if key == "format" and self.formats is not None and value not in self.formats:
+                continue
+            if key == "properties":
+                required = set(node.get("required", []))
+                out[key] = {
+                    k: self.member(k, v, owner, k in required) for k, v in value.items()
+                }
+            elif key in ("patternProperties", "$defs"):
+                out[key] = {k: self.convert(v, owner) for k, v in value.items()}
+            elif key in ("oneOf", "anyOf") and self.titled:
+                out[key] = [self.titled_case(case, owner) for case in value]
+            else:
+                out[key] = self.convert(value, owner)
+        return or_null(out) if node.get("nullable") else out
+
+    def member(self, name, schema, owner, required):
+        """A property's schema: nullable unless required, titled when asked."""
+        converted = self.convert(schema, owner)
+        if not required:
+            converted = or_null(converted)
+        if self.titled:
+            title = isinstance(schema, dict) and schema.get("title") or words(name)
+            converted = dict(converted, title=title)
+        return converted
+
+    def titled_case(self, case, owner):
+        """A `oneOf`/`anyOf` case with a title: its schema's name, or its type, in words."""
+        converted = self.convert(case, owner)
+        if "$ref" in case:
+            title = words(target(case["$ref"])[1])
+        else:
+            title = case.get("title") or words(str(case.get("type", "value")))
+        return dict(converted, title=title)
+
+    def cases(self, discriminator):
+        """The mapped schema by the discriminating member's value: one `if`/`then` each."""
+        member = discriminator["propertyName"]
+        mapping = discriminator["mapping"]
+        for ref in mapping.values():
+            self.reached.add(target(ref)[1])
+        return {
+            "type": "object",
+            "required": [member],
+            "properties": {member: {"enum": list(mapping)}},
+            "allOf": [
+                {
+                    "if": {"properties": {member: {"const": value}}},
+                    "then": {"$ref": f"#/$defs/{target(ref)[1]}"},
+                }
+                for value, ref in mapping.items()
+            ],
+        }
+
+    def dispatch(self, name, schema):
+        """A discriminated schema: its own members, then the mapped schema by the member."""
+        case = self.cases(schema["discriminator"])
+        return {"allOf": [{"$ref": f"#/$defs/{name}~base"}] + case["allOf"]}
+
+    def defs(self):
+        """Every component schema reached so far (and what they reach), converted."""
+        defs = {}
+        done = set()
+        while self.reached - done:
+            name = sorted(self.reached - done)[0]
+            done.add(name)
+            schema = self.schemas[name]
+            if "discriminator" in schema and schema["discriminator"].get("mapping"):
+                defs[name + "~base"] = self.convert(schema, name)
+                defs[name] = self.dispatch(name, schema)
+            else:
+                defs[name] = self.convert(schema, name)
+        return dict(sorted(defs.items()))
+
+
+def or_null(schema):
+    """The schema, or null."""
+    if isinstance(schema.get("type"), str):
+        schema = dict(schema, type=[schema["type"], "null"])
+        if "enum" in schema and None not in schema["enum"]:
+            schema["enum"] = schema["enum"] + [None]
+        return schema
+    if isinstance(schema.get("type"), list):
+        return schema if "null" in schema["type"] else dict(schema, type=schema["type"] + ["null"])
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def words(name):
+    """A camelCase or snake_case name in words: `groupId` → `Group id`."""
+    out = []
+    for i, c in enumerate(name.replace("_", " ").replace("-", " ")):
+        if c.isupper() and i > 0 and not name[i - 1].isupper() and name[i - 1] != " ":
+            out.append(" ")
+        out.append(c.lower() if i > 0 and c.isupper() and not _acronym(name, i) else c)
+    text = "".join(out).strip()
+    return text[:1].upper() + text[1:] if text else name
+
+
+def _acronym(name, i):
+    """Whether the capital at `i` belongs to a run of capitals (`URL`, `SAML`)."""
+    prev = i > 0 and name[i - 1].isupper()
+    nxt = i + 1 < len(name) and name[i + 1].isupper()
+    return prev or nxt
