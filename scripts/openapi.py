@@ -33,11 +33,12 @@ class Schemas:
 
     `titled`: every property and every `oneOf`/`anyOf` case gets a `title` (the spec's, or
     its name in words), as a form needs. `formats`: the `format` values kept (all when
-    None); a format outside them is left out.
+    None); a format outside them is left out. `prefix`: what each `$defs` key starts with.
     """
 
-    def __init__(self, spec, titled=False, formats=None):
+    def __init__(self, spec, titled=False, formats=None, prefix=""):
         self.spec = spec
+        self.prefix = prefix
         self.components = spec["components"]
         self.schemas = self.components["schemas"]
         self.titled = titled
@@ -57,18 +58,21 @@ class Schemas:
             node = self.components[kind][name]
         return node
 
-    def convert(self, node, owner=None):
-        """One OpenAPI 3.0 schema as JSON Schema 2020-12; `owner` is the component it is in."""
+    def convert(self, node, owner=None, extends=False):
+        """One OpenAPI 3.0 schema as JSON Schema 2020-12; `owner` is the component it is in,
+        `extends` whether the node is a member of an `allOf` (a schema extending another
+        takes a discriminated base's own members, not its dispatch)."""
         if isinstance(node, list):
-            return [self.convert(item, owner) for item in node]
+            return [self.convert(item, owner, extends) for item in node]
         if not isinstance(node, dict):
             return node
         if "$ref" in node:
             name = target(node["$ref"])[1]
-            if name in self.mapped_from.get(owner, ()):
+            dispatches = self.schemas.get(name, {}).get("discriminator", {}).get("mapping")
+            if name in self.mapped_from.get(owner, ()) or (extends and dispatches):
                 name += "~base"
             self.reached.add(name.removesuffix("~base"))
-            return {"$ref": f"#/$defs/{name}"}
+            return {"$ref": f"#/$defs/{self.prefix}{name}"}
         choice = node.get("discriminator", {})
         if ("oneOf" in node or "anyOf" in node) and choice.get("mapping"):
             # A choice by a member: the mapped schema for its value, not "exactly one".
@@ -87,7 +91,15 @@ class Schemas:
             elif key in ("patternProperties", "$defs"):
                 out[key] = {k: self.convert(v, owner) for k, v in value.items()}
             elif key in ("oneOf", "anyOf") and self.titled:
-                out[key] = [self.titled_case(case, owner) for case in value]
+                # What a form offers: any case that fits (the spec's cases overlap, and Okta
+                # takes a body that fits more than one).
+                out["anyOf"] = [self.titled_case(case, owner) for case in value]
+            elif key == "pattern" and self.titled and not fits(node.get("example"), value):
+                # The spec's own example wins over a pattern that refuses it: Okta takes
+                # its examples.
+                continue
+            elif key == "allOf":
+                out[key] = self.convert(value, owner, extends=True)
             else:
                 out[key] = self.convert(value, owner)
         return or_null(out) if node.get("nullable") else out
@@ -124,7 +136,7 @@ class Schemas:
             "allOf": [
                 {
                     "if": {"properties": {member: {"const": value}}},
-                    "then": {"$ref": f"#/$defs/{target(ref)[1]}"},
+                    "then": {"$ref": f"#/$defs/{self.prefix}{target(ref)[1]}"},
                 }
                 for value, ref in mapping.items()
             ],
@@ -133,7 +145,7 @@ class Schemas:
     def dispatch(self, name, schema):
         """A discriminated schema: its own members, then the mapped schema by the member."""
         case = self.cases(schema["discriminator"])
-        return {"allOf": [{"$ref": f"#/$defs/{name}~base"}] + case["allOf"]}
+        return {"allOf": [{"$ref": f"#/$defs/{self.prefix}{name}~base"}] + case["allOf"]}
 
     def defs(self):
         """Every component schema reached so far (and what they reach), converted."""
@@ -144,11 +156,21 @@ class Schemas:
             done.add(name)
             schema = self.schemas[name]
             if "discriminator" in schema and schema["discriminator"].get("mapping"):
-                defs[name + "~base"] = self.convert(schema, name)
-                defs[name] = self.dispatch(name, schema)
+                defs[self.prefix + name + "~base"] = self.convert(schema, name)
+                defs[self.prefix + name] = self.dispatch(name, schema)
             else:
-                defs[name] = self.convert(schema, name)
+                defs[self.prefix + name] = self.convert(schema, name)
         return dict(sorted(defs.items()))
+
+
+def fits(example, pattern):
+    """Whether an example (when it is text) matches a pattern."""
+    import re
+
+    try:
+        return not isinstance(example, str) or re.search(pattern, example) is not None
+    except re.error:
+        return True
 
 
 def or_null(schema):
