@@ -13,13 +13,18 @@ mod table {
     include!("src/catalog/table.rs");
 }
 
+/// The `operations` interface's table and catalog nodes.
+#[path = "build/operations.rs"]
+mod operations;
+
 #[allow(dead_code)]
 mod limits {
     include!("src/catalog/limits.rs");
 }
 
-/// The interfaces that are not nodes.
-const NOT_NODES: &[&str] = &["types", "catalog"];
+/// The interfaces that are not nodes as they stand: `operations` is one node per operation
+/// of Okta's spec (`build/operations.rs`).
+const NOT_NODES: &[&str] = &["types", "catalog", "operations"];
 
 fn main() {
     println!("cargo:rerun-if-changed=wit");
@@ -85,7 +90,55 @@ fn main() {
             row.id
         );
     }
-    let schema = schema_gen.finish(&version);
+    let mut schema = schema_gen.finish(&version);
+    let operations = operations::Operations::read();
+    let mut covered: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for node in &nodes {
+        for endpoint in &node.endpoints {
+            covered
+                .entry(endpoint.clone())
+                .or_default()
+                .push(node.id.clone());
+        }
+    }
+    let (operation_nodes, operation_defs) = operations.catalog(&covered);
+    schema["$defs"]
+        .as_object_mut()
+        .expect("$defs")
+        .extend(operation_defs);
+    schema["description"] = json!(format!(
+        "Every request, output and shared type of the Okta Management nodes, as call_json \
+         takes and returns them. The operations nodes and the okta.* definitions are from \
+         Okta's Management API {}.",
+        operations.version()
+    ));
+    nodes.extend(operation_nodes.into_iter().map(|op| {
+        Node {
+            id: op.id,
+            kind: "action",
+            label: op.label,
+            description: op.description,
+            category: op.category,
+            destructive: op.destructive,
+            idempotent: op.idempotent,
+            scopes: op.scopes,
+            endpoints: vec![op.endpoint],
+            input: Some(op.input),
+            output: op.output,
+            example: Some(op.example),
+            version: 0,
+            connection: Some("types.connection".into()),
+            fields: op
+                .picklists
+                .into_iter()
+                .map(|(pointer, picklist)| FieldNote {
+                    pointer,
+                    picklist: Some(picklist),
+                    engine_kept: false,
+                })
+                .collect(),
+        }
+    }));
     versions(&mut nodes, &schema);
     for (field, picklist) in table::PICKLIST_FIELDS {
         assert!(
@@ -108,6 +161,11 @@ fn main() {
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
     let deflated = miniz_oxide::deflate::compress_to_vec(catalog.as_bytes(), 10);
     std::fs::write(Path::new(&out).join("catalog.deflate"), deflated).expect("write the catalog");
+    std::fs::write(
+        Path::new(&out).join("operations.rs"),
+        operations.table_source(),
+    )
+    .expect("write the operation table");
 }
 
 /// Each node's version, from `src/catalog/versions.txt` (`<node> <version> <fingerprint>`):

@@ -52,16 +52,16 @@ mod bindings {
 /// The generated WIT types, by interface.
 pub(crate) mod wit {
     pub(crate) use crate::bindings::exports::okta::management::{
-        apps, catalog, connection, event_hooks, factors, groups, picklists, policies, raw, realms,
-        system_log, triggers, types, users,
+        apps, catalog, connection, event_hooks, factors, groups, operations, picklists, policies,
+        raw, realms, system_log, triggers, types, users,
     };
 }
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
     use crate::bindings::exports::okta::management::{
-        apps, catalog, connection, event_hooks, factors, groups, picklists, policies, raw, realms,
-        system_log, triggers, users,
+        apps, catalog, connection, event_hooks, factors, groups, operations, picklists, policies,
+        raw, realms, system_log, triggers, users,
     };
     use crate::client::Client;
     use crate::client::http::WasiHttp;
@@ -456,6 +456,15 @@ mod exports {
             request: realms::ListRealmsRequest,
         ) -> Result<realms::RealmPage, OktaError> {
             run(&conn, |c| crate::nodes::realms::list_realms(c, request))
+        }
+    }
+
+    impl operations::Guest for Nodes {
+        fn call(
+            conn: Connection,
+            request: operations::OperationRequest,
+        ) -> Result<String, OktaError> {
+            run(&conn, |c| crate::nodes::operations::call(c, request))
         }
     }
 

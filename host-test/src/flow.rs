@@ -44,7 +44,7 @@ pub fn var_value(text: &str) -> Value {
 /// A flow file.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Flow {
-    /// The WIT package the flow was written for, such as `okta:management@0.5.0`; a
+    /// The WIT package the flow was written for, such as `okta:management@0.6.0`; a
     /// component it is not compatible with refuses to run it.
     pub package: String,
     /// The flow's name.
@@ -445,7 +445,7 @@ mod tests {
 
     #[test]
     fn step_ids_are_unique_and_the_package_is_named() {
-        let text = r#"{"package": "okta:management@0.5.0", "name": "x", "steps": [{"id": "a", "node": "n"}, {"id": "a", "node": "n"}]}"#;
+        let text = r#"{"package": "okta:management@0.6.0", "name": "x", "steps": [{"id": "a", "node": "n"}, {"id": "a", "node": "n"}]}"#;
         assert!(Flow::parse(text).is_err());
         let unnamed = r#"{"name": "x", "steps": []}"#;
         let err = Flow::parse(unnamed).unwrap_err();
@@ -460,7 +460,7 @@ mod tests {
         }
         for wanted in [
             "okta:management@0.1.0",
-            "okta:management@0.5.0",
+            "okta:management@0.6.0",
             "okta:management@0.2.4",
             "okta:other@0.2.0",
             "okta:management@0.2",

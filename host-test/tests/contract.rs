@@ -376,7 +376,7 @@ async fn a_flow_names_its_package_and_another_version_is_refused() {
         .unwrap()
     };
     let current = env.host.package().to_string();
-    assert_eq!(current, "okta:management@0.5.0");
+    assert_eq!(current, "okta:management@0.6.0");
     let outputs = flow(&current)
         .run(&env.host, &env.conn, |_, _, _, _| {})
         .await

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 fn suspend_by_login() -> Flow {
     Flow::parse(
         &json!({
-            "package": "okta:management@0.5.0",
+            "package": "okta:management@0.6.0",
             "name": "suspend by login",
             "vars": {"login": "nobody@example.com"},
             "steps": [
@@ -83,7 +83,7 @@ async fn a_flow_is_bounded_in_steps_and_calls() {
         .collect();
     let flow = Flow::parse(
         &json!({
-            "package": "okta:management@0.5.0",
+            "package": "okta:management@0.6.0",
             "name": "too many",
             "vars": {"users": many},
             "steps": [
@@ -111,7 +111,7 @@ async fn a_flow_is_bounded_in_steps_and_calls() {
     let steps: Vec<Value> = (0..=okta_host::flow::MAX_STEPS)
         .map(|i| json!({"id": format!("s{i}"), "node": "connection.test-connection"}))
         .collect();
-    let text = json!({"package": "okta:management@0.5.0", "name": "long", "steps": steps});
+    let text = json!({"package": "okta:management@0.6.0", "name": "long", "steps": steps});
     let err = Flow::parse(&text.to_string()).unwrap_err();
     assert!(format!("{err:#}").contains("at most"), "{err:#}");
 }

@@ -411,6 +411,33 @@ impl<T: Transport> Client<T> {
             .map(|items| (items, next))
     }
 
+    /// Fetches a list as [`Client::list`] does, its items as one JSON array's text, each
+    /// item as Okta wrote it.
+    pub(crate) fn list_json(
+        &mut self,
+        spec: RequestSpec,
+        paging: &Paging,
+    ) -> Result<(String, Option<String>), OktaError> {
+        let (pages, next) = self.list_raw(spec, paging)?;
+        let mut out = Vec::with_capacity(pages.bodies.iter().map(Vec::len).sum::<usize>() + 2);
+        out.push(b'[');
+        for (i, (page, range)) in pages.items.into_iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(
+                pages
+                    .bodies
+                    .get(page)
+                    .and_then(|b| b.get(range))
+                    .unwrap_or_default(),
+            );
+        }
+        out.push(b']');
+        let text = String::from_utf8(out).map_err(|e| decode("a list page", e))?;
+        Ok((text, next))
+    }
+
     /// The paging loop, once for every item type: the pages' bodies, and where each item
     /// is (its page and its bytes there), so nothing is copied per item.
     fn list_raw(

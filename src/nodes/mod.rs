@@ -8,6 +8,7 @@ pub(crate) mod factors;
 pub(crate) mod groups;
 pub(crate) mod members;
 pub(crate) mod objects;
+pub(crate) mod operations;
 pub(crate) mod picklists;
 pub(crate) mod policies;
 pub(crate) mod raw;

@@ -84,7 +84,7 @@ const MAX_BODY: usize = 8 << 20;
 
 /// Checks extra headers: names are tokens, values hold no control character, and both are
 /// bounded.
-fn check_headers(headers: &[Pair]) -> Result<Vec<(String, String)>, OktaError> {
+pub(crate) fn check_headers(headers: &[Pair]) -> Result<Vec<(String, String)>, OktaError> {
     if headers.len() > MAX_HEADERS {
         return Err(invalid_input(format!(
             "headers holds more than {MAX_HEADERS} headers"
@@ -168,7 +168,7 @@ fn body(body: &RawBody) -> Result<Option<Body>, OktaError> {
 }
 
 /// A `multipart/form-data` body (RFC 7578), with a boundary that no part contains.
-fn multipart(parts: &[MultipartPart]) -> Result<Body, OktaError> {
+pub(crate) fn multipart(parts: &[MultipartPart]) -> Result<Body, OktaError> {
     use base64::Engine as _;
     let mut decoded = Vec::with_capacity(parts.len());
     for part in parts {

@@ -51,7 +51,7 @@ export interface Options {
 
 /** A running host. */
 export interface OktaNodes {
-  /** The WIT package the component implements, such as `okta:management@0.5.0`. */
+  /** The WIT package the component implements, such as `okta:management@0.6.0`. */
   readonly package: string;
   /** Every node id (`users.create-user`), in WIT order. */
   nodes(): string[];

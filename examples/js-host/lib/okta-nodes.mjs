@@ -178,7 +178,7 @@ export async function createOktaNodes({
   started = true;
 
   return {
-    /** The package the component implements, such as `okta:management@0.5.0`. */
+    /** The package the component implements, such as `okta:management@0.6.0`. */
     package: shapes.package,
 
     /** Every node id, in WIT order. */

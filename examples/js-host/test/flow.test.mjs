@@ -51,7 +51,7 @@ test('a value spliced into an expression stays one literal, as in the Rust host'
 
 test('a run of a flow is bounded in calls, before the step that would pass it', async () => {
   const flow = {
-    package: 'okta:management@0.5.0',
+    package: 'okta:management@0.6.0',
     name: 'too many',
     vars: { users: Array.from({ length: MAX_CALLS + 1 }, (_, i) => ({ id: `00u${i}` })) },
     steps: [
@@ -61,6 +61,6 @@ test('a run of a flow is bounded in calls, before the step that would pass it', 
   };
   const called = [];
   const call = async (node) => called.push(node) && { ok: {} };
-  await assert.rejects(runFlow(flow, { package: 'okta:management@0.5.0', call }), /at most 10000/);
+  await assert.rejects(runFlow(flow, { package: 'okta:management@0.6.0', call }), /at most 10000/);
   assert.deepEqual(called, ['connection.test-connection']);
 });

@@ -420,7 +420,7 @@ async fn a_flow_variable_is_a_value_and_never_adds_a_field() {
     std::fs::write(
         &flow,
         serde_json::json!({
-            "package": "okta:management@0.5.0",
+            "package": "okta:management@0.6.0",
             "name": "Variables",
             "steps": [
                 {

@@ -108,7 +108,7 @@ class Host:
 
     @property
     def package(self) -> str:
-        """The WIT package, such as ``okta:management@0.5.0``."""
+        """The WIT package, such as ``okta:management@0.6.0``."""
         return self._native.package
 
     def call(self, node: str, connection: dict[str, Any], request: Any = None) -> Any:

@@ -189,7 +189,7 @@ impl NativeHost {
         .map_err(host_error)
     }
 
-    /// The WIT package, such as `okta:management@0.5.0`.
+    /// The WIT package, such as `okta:management@0.6.0`.
     #[getter]
     fn package(&self) -> String {
         self.host.package().to_string()

@@ -30,9 +30,12 @@ pub enum Outcome {
 }
 
 /// The node of this id; an unknown id is a failure of the caller, not a node's error.
-fn known<'h>(host: &'h Host, node_id: &str) -> Result<&'h NodeInfo> {
-    host.find_node(node_id)
-        .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))
+async fn known<'h>(host: &'h Host, node_id: &str) -> Result<&'h NodeInfo> {
+    match host.knows(node_id).await {
+        true => host.find_node(node_id),
+        false => None,
+    }
+    .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))
 }
 
 /// The node that redeems a web app's grant, which `call_json` answers from the host's store.
@@ -49,7 +52,7 @@ impl Host {
         node_id: &str,
         input: &Value,
     ) -> Result<Outcome> {
-        let node = known(self, node_id)?;
+        let node = known(self, node_id).await?;
         let conn = match node.takes_connection {
             false => Connection::unused(),
             true => match Connection::from_json(conn) {
@@ -78,7 +81,7 @@ impl Host {
         node_id: &str,
         input: &Value,
     ) -> Result<Outcome> {
-        let node = known(self, node_id)?;
+        let node = known(self, node_id).await?;
         let (org, tenant) = match node.takes_connection {
             true => (self.org_label(&conn.domain), self.kept.tenant(conn).label()),
             false => ("none".to_string(), "none".to_string()),
@@ -86,7 +89,7 @@ impl Host {
         let call = telemetry::Call::begin(node_id, &org, &tenant);
         let mut sent = 0;
         let outcome = self
-            .call_node(conn, node, input, &mut sent)
+            .call_node(conn, node, node_id, input, &mut sent)
             .instrument(call.span())
             .await;
         call.end(match &outcome {
@@ -100,8 +103,33 @@ impl Host {
         outcome
     }
 
-    /// [`Host::call_json`] of a known node; `sent` counts the requests its instances sent.
+    /// [`Host::call_json`] of a known node (`node_id`, run by `node`); `sent` counts the
+    /// requests its instances sent.
     async fn call_node(
+        &self,
+        conn: &Connection,
+        node: &NodeInfo,
+        node_id: &str,
+        input: &Value,
+        sent: &mut u32,
+    ) -> Result<Outcome> {
+        if let Some(operation) = crate::catalog::operation_of(node_id) {
+            // `operations.call` takes the operation's id and its input as JSON text, and
+            // answers JSON text: the node's output is that JSON.
+            let request = json!({"operation-id": operation, "input": input.to_string()});
+            return Ok(match self.run_node(conn, node, &request, sent).await? {
+                Outcome::Ok(Value::String(text)) => Outcome::Ok(
+                    serde_json::from_str(&text)
+                        .with_context(|| format!("{node_id} answered text that is not JSON"))?,
+                ),
+                other => other,
+            });
+        }
+        self.run_node(conn, node, input, sent).await
+    }
+
+    /// Runs an exported function with its JSON request.
+    async fn run_node(
         &self,
         conn: &Connection,
         node: &NodeInfo,

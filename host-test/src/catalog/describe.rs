@@ -28,6 +28,8 @@ impl ComponentCatalog {
         catalog.json_places = catalog
             .nodes
             .iter()
+            // An operation's input is JSON as a whole: no string in it holds JSON.
+            .filter(|node| super::operation_of(&node.id).is_none())
             .filter_map(|node| {
                 let def = node.input_schema.as_deref()?;
                 let mut places = Vec::new();
@@ -102,12 +104,22 @@ impl ComponentCatalog {
         Value::Array(self.nodes.iter().map(node_json).collect())
     }
 
-    /// The README's node table, in Markdown (`okta-nodes list --markdown`).
+    /// The README's node table, in Markdown (`okta-nodes list --markdown`): the typed
+    /// nodes, then how many operations there are besides.
     pub fn markdown_table(&self) -> String {
         let mut out = String::from(
             "| node | kind | what it does | Okta endpoints | scopes |\n|---|---|---|---|---|\n",
         );
-        for node in &self.nodes {
+        let operations = self
+            .nodes
+            .iter()
+            .filter(|n| super::operation_of(&n.id).is_some())
+            .count();
+        for node in self
+            .nodes
+            .iter()
+            .filter(|n| super::operation_of(&n.id).is_none())
+        {
             let mut what = format!("{}.", first_sentence(&node.description));
             if node.destructive {
                 what.push_str(" **Destructive.**");
@@ -130,6 +142,12 @@ impl ComponentCatalog {
                 what.replace('|', "\\|"),
                 cell(&node.endpoints),
                 cell(&node.scopes),
+            );
+        }
+        if operations > 0 {
+            let _ = writeln!(
+                out,
+                "| `operations.<operationId>` | action | Every other operation of Okta's Management API, {operations} in all, by its `operationId` (`okta-nodes list` names each). | each its own | each its own |"
             );
         }
         out

@@ -16,6 +16,43 @@ const PACKAGE: &str = "okta:management/";
 /// The package's interfaces whose functions are not nodes: `catalog` describes the nodes.
 const NOT_NODES: &[&str] = &["catalog"];
 
+/// The interface whose one function runs every operation of Okta's spec by id, each a node
+/// `operations.<operationId>` of the component's own catalog.
+const OPERATIONS: &str = "operations";
+
+/// What the component exports: its typed nodes, and the function that runs each
+/// `operations.<operationId>` node.
+pub(crate) struct Exports {
+    /// Every typed node, in WIT order.
+    pub nodes: Vec<NodeInfo>,
+    /// `operations.call`, if the component has it.
+    pub operations: Option<NodeInfo>,
+    /// The package, such as `okta:management@0.6.0`.
+    pub package: String,
+}
+
+impl Exports {
+    /// The node of an id: a typed node, or an operation (`operations.<operationId>`) run
+    /// by `operations.call` (whether the component knows the operation is its own
+    /// catalog's to say).
+    pub(crate) fn find(&self, id: &str) -> Option<&NodeInfo> {
+        match id
+            .strip_prefix(OPERATIONS)
+            .and_then(|r| r.strip_prefix('.'))
+        {
+            Some(operation) if !operation.is_empty() => self.operations.as_ref(),
+            _ => self.nodes.iter().find(|n| n.id == id),
+        }
+    }
+}
+
+/// Whether a node id is an operation's (`operations.<operationId>`), and which.
+pub fn operation_of(id: &str) -> Option<&str> {
+    id.strip_prefix(OPERATIONS)?
+        .strip_prefix('.')
+        .filter(|op| !op.is_empty())
+}
+
 /// One node: an exported function.
 #[derive(Clone, Debug)]
 pub struct NodeInfo {
@@ -31,13 +68,11 @@ pub struct NodeInfo {
     pub(crate) func: ComponentFunc,
 }
 
-/// Every node the component exports, in WIT order, and the package they belong to, such
-/// as `okta:management@0.5.0`.
-pub(crate) fn read_catalog(
-    engine: &Engine,
-    component: &Component,
-) -> Result<(Vec<NodeInfo>, String)> {
+/// Every node the component exports, in WIT order, the function that runs its operations,
+/// and the package they belong to.
+pub(crate) fn read_catalog(engine: &Engine, component: &Component) -> Result<Exports> {
     let mut nodes = Vec::new();
+    let mut operations = None;
     let mut package = None;
     for (name, export) in component.component_type().exports(engine) {
         let Some(rest) = name.strip_prefix(PACKAGE) else {
@@ -63,18 +98,26 @@ pub(crate) fn read_catalog(
                 .ok_or_else(|| anyhow!("export {name}#{function} has no index"))?;
             let takes = |param: &str| func.params().any(|(name, _)| name == param);
             let (takes_connection, takes_request) = (takes("conn"), takes("request"));
-            nodes.push(NodeInfo {
+            let node = NodeInfo {
                 id: format!("{interface}.{function}"),
                 label: label(function),
                 takes_connection,
                 takes_request,
                 index,
                 func,
-            });
+            };
+            match (interface, function) {
+                (OPERATIONS, "call") => operations = Some(node),
+                _ => nodes.push(node),
+            }
         }
     }
     let package = package.ok_or_else(|| anyhow!("the component exports no {PACKAGE} node"))?;
-    Ok((nodes, package))
+    Ok(Exports {
+        nodes,
+        operations,
+        package,
+    })
 }
 
 /// `create-user` → `Create user`.
@@ -90,6 +133,18 @@ fn label(function: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_ids_are_the_operations_prefix_and_a_name() {
+        assert_eq!(
+            operation_of("operations.createGroupRule"),
+            Some("createGroupRule")
+        );
+        assert_eq!(operation_of("operations."), None);
+        assert_eq!(operation_of("operations"), None);
+        assert_eq!(operation_of("operationsx.a"), None);
+        assert_eq!(operation_of("users.get-user"), None);
+    }
 
     #[test]
     fn labels_read_as_words() {

@@ -10,7 +10,7 @@ use crate::bindings::exports::okta::management as exports;
 use crate::bindings::{OktaNodes, OktaNodesPre};
 use crate::calls::dynamic::Shapes;
 use crate::catalog::describe::ComponentCatalog;
-use crate::catalog::{NodeInfo, read_catalog};
+use crate::catalog::{Exports, NodeInfo, read_catalog};
 use crate::connection::{Connection, Credential};
 use crate::egress::connect::{Pool, PoolLimits};
 use crate::egress::deadline::{Deadline, DeadlinePassed, Ticker, timeout_error};
@@ -213,13 +213,12 @@ impl WasiHttpView for Ctx {
 pub struct Host {
     engine: Engine,
     pre: OktaNodesPre<Ctx>,
-    nodes: Vec<NodeInfo>,
+    exports: Exports,
     described: tokio::sync::OnceCell<ComponentCatalog>,
     pool: Arc<Pool>,
     slots: Arc<Semaphore>,
     pub(crate) kept: crate::engine::reuse::Kept,
     interfaces: Interfaces,
-    package: String,
     route: Option<Route>,
     config: HostConfig,
     pub(crate) tokens: Tokens,
@@ -325,7 +324,7 @@ impl Host {
         let interfaces = Interfaces::new(&instance_pre)?;
         let pre = OktaNodesPre::new(instance_pre)?;
         let route = config.route_to.as_deref().map(Route::parse).transpose()?;
-        let (nodes, package) = read_catalog(&engine, &component)?;
+        let exports = read_catalog(&engine, &component)?;
         let ticker = Ticker::start(&engine)?;
         let fleet = match &config.shared {
             SharedState::InProcess => None,
@@ -337,13 +336,12 @@ impl Host {
         Ok(Host {
             engine,
             pre,
-            nodes,
+            exports,
             described: tokio::sync::OnceCell::new(),
             pool: Arc::new(Pool::new(config.pool)),
             slots: Arc::new(Semaphore::new(config.max_instances as usize)),
             kept: crate::engine::reuse::Kept::new()?,
             interfaces,
-            package,
             route,
             config,
             tokens: Tokens::new(fleet)?,
@@ -357,9 +355,9 @@ impl Host {
         &self.engine
     }
 
-    /// The WIT package the component's nodes belong to, such as `okta:management@0.5.0`.
+    /// The WIT package the component's nodes belong to, such as `okta:management@0.6.0`.
     pub fn package(&self) -> &str {
-        &self.package
+        &self.exports.package
     }
 
     /// Whether `call_json` reuses instances, and how.
@@ -374,7 +372,7 @@ impl Host {
 
     /// The nodes the component exports.
     pub(crate) fn nodes(&self) -> &[NodeInfo] {
-        &self.nodes
+        &self.exports.nodes
     }
 
     /// The component's own catalog (`catalog.nodes()` and `catalog.schema()`), read once
@@ -700,6 +698,7 @@ impl Host {
         let nodes: serde_json::Map<String, Value> = self
             .nodes()
             .iter()
+            .chain(&self.exports.operations)
             .map(|node| {
                 let params: Vec<Value> = node
                     .func
@@ -721,9 +720,22 @@ impl Host {
         }))
     }
 
-    /// Looks a node up by id.
+    /// Whether the component has a node of this id: a typed node, or an operation its own
+    /// catalog lists (read once, at the first operation asked for).
+    pub async fn knows(&self, id: &str) -> bool {
+        match crate::catalog::operation_of(id) {
+            None => self.find_node(id).is_some(),
+            Some(_) => {
+                self.find_node(id).is_some()
+                    && self.describe().await.is_ok_and(|c| c.node(id).is_some())
+            }
+        }
+    }
+
+    /// Looks a node up by id: a typed node, or an operation's (`operations.<operationId>`),
+    /// which `operations.call` runs.
     pub fn find_node(&self, id: &str) -> Option<&NodeInfo> {
-        self.nodes().iter().find(|n| n.id == id)
+        self.exports.find(id)
     }
 }
 
