@@ -28,6 +28,7 @@ const NOT_NODES: &[&str] = &["types", "catalog", "operations"];
 
 fn main() {
     println!("cargo:rerun-if-changed=wit");
+    println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=src/catalog/table.rs");
     println!("cargo:rerun-if-changed=src/catalog/limits.rs");
     let mut resolve = Resolve::default();

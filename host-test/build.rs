@@ -21,6 +21,7 @@ fn main() {
         "src",
         "wit",
         "build.rs",
+        "build",
         "Cargo.toml",
         "Cargo.lock",
         ".cargo/config.toml",

@@ -148,7 +148,8 @@ class Schemas:
         return {"allOf": [{"$ref": f"#/$defs/{self.prefix}{name}~base"}] + case["allOf"]}
 
     def defs(self):
-        """Every component schema reached so far (and what they reach), converted."""
+        """Every component schema reached so far (and what they reach), converted; titled
+        throughout when the schemas are."""
         defs = {}
         done = set()
         while self.reached - done:
@@ -160,7 +161,32 @@ class Schemas:
                 defs[self.prefix + name] = self.dispatch(name, schema)
             else:
                 defs[self.prefix + name] = self.convert(schema, name)
+        if self.titled:
+            for name, schema in defs.items():
+                entitle(schema, words(name.removeprefix(self.prefix).removesuffix("~base")))
         return dict(sorted(defs.items()))
+
+
+def entitle(node, title):
+    """Gives a schema, each of its properties and each `anyOf`/`oneOf` case a title where
+    it has none (a case that is a `$ref` is titled by its definition): what a form shows."""
+    if not isinstance(node, dict):
+        return node
+    if "title" not in node:
+        node["title"] = title
+    for name, member in node.get("properties", {}).items():
+        entitle(member, words(name))
+    for key in ("anyOf", "oneOf"):
+        for case in node.get(key, []):
+            if isinstance(case, dict) and "$ref" not in case:
+                entitle(case, "None" if case.get("type") == "null" else node["title"])
+    if isinstance(node.get("items"), dict) and "$ref" not in node["items"]:
+        entitle(node["items"], node["title"])
+    for case in node.get("allOf", []):
+        if isinstance(case, dict):
+            for name, member in case.get("properties", {}).items():
+                entitle(member, words(name))
+    return node
 
 
 def fits(example, pattern):

@@ -65,36 +65,46 @@ pub(crate) fn tenant_label(digest: &[u8]) -> String {
     format!("t-{}", hex(&digest[..4]))
 }
 
+use std::collections::HashMap;
+
 /// The paths the component calls, by Okta's templates (from the spec's operations).
 const TEMPLATES: &str = include_str!("../../src/catalog/okta-scopes.txt");
 
+/// Okta's templates by method and segment count, the most literal first, read once.
+static ROUTES: std::sync::LazyLock<HashMap<(&'static str, usize), Vec<&'static str>>> =
+    std::sync::LazyLock::new(|| {
+        let mut routes: HashMap<(&str, usize), Vec<&str>> = HashMap::new();
+        for line in TEMPLATES.lines().filter(|line| !line.starts_with('#')) {
+            let mut cells = line.split(' ');
+            if let (Some(method), Some(template)) = (cells.next(), cells.next()) {
+                let segments = template.split('/').count();
+                routes.entry((method, segments)).or_default().push(template);
+            }
+        }
+        let literal = |t: &&str| t.split('/').filter(|s| !s.starts_with('{')).count();
+        for templates in routes.values_mut() {
+            templates.sort_by_key(|t| std::cmp::Reverse(literal(t)));
+        }
+        routes
+    });
+
 /// Okta's path template for a request (`/api/v1/users/{id}`), or `other` for a path the
-/// nodes' operations do not name. A literal segment wins over a parameter.
+/// spec's operations do not name. A literal segment wins over a parameter.
 pub fn route_of(method: &str, path: &str) -> &'static str {
     if path == "/oauth2/v1/token" {
         return "/oauth2/v1/token";
     }
     let fits = |template: &str| {
-        let (mut t, mut p) = (template.split('/'), path.split('/'));
-        loop {
-            match (t.next(), p.next()) {
-                (None, None) => return true,
-                (Some(want), Some(got)) if want.starts_with('{') && !got.is_empty() => {}
-                (Some(want), Some(got)) if want == got => {}
-                _ => return false,
-            }
-        }
+        template
+            .split('/')
+            .zip(path.split('/'))
+            .all(|(want, got)| want == got || (want.starts_with('{') && !got.is_empty()))
     };
-    TEMPLATES
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| {
-            let mut cells = line.split(' ');
-            Some((cells.next()?, cells.next()?))
-        })
-        .filter(|(m, template)| *m == method && fits(template))
-        .max_by_key(|(_, template)| template.split('/').filter(|s| !s.starts_with('{')).count())
-        .map_or("other", |(_, template)| template)
+    ROUTES
+        .get(&(method, path.split('/').count()))
+        .and_then(|templates| templates.iter().find(|t| fits(t)))
+        .copied()
+        .unwrap_or("other")
 }
 
 /// The exchanges of one call, which the outbound hook and its sends share: how many there
@@ -436,7 +446,12 @@ mod tests {
             route_of("POST", "/api/v1/users/00u1/lifecycle/activate"),
             "/api/v1/users/{id}/lifecycle/activate"
         );
-        assert_eq!(route_of("GET", "/api/v1/zones"), "other");
+        assert_eq!(route_of("GET", "/api/v1/zones"), "/api/v1/zones");
+        assert_eq!(
+            route_of("GET", "/api/v1/groups/rules"),
+            "/api/v1/groups/rules"
+        );
+        assert_eq!(route_of("GET", "/api/v1/nothing/here"), "other");
         assert_eq!(route_of("POST", "/oauth2/v1/token"), "/oauth2/v1/token");
     }
 

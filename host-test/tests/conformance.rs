@@ -325,7 +325,14 @@ async fn the_schema_and_the_component_agree_on_every_generated_input() {
     let catalog = env.host.describe().await.unwrap().clone();
     let mut disagreements = Vec::new();
     let mut counted = 0;
-    for node in &catalog.nodes {
+    // The operations' nodes check their parameters and the body's top level before
+    // anything is sent, and leave a body's nested members to Okta: tests/operations.rs
+    // holds them to the spec.
+    for node in catalog
+        .nodes
+        .iter()
+        .filter(|n| okta_host::catalog::operation_of(&n.id).is_none())
+    {
         let (Some(def_name), Some(example)) = (&node.input_schema, &node.example) else {
             continue;
         };

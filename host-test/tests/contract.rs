@@ -385,7 +385,7 @@ async fn a_flow_names_its_package_and_another_version_is_refused() {
         outputs["me"]["principal-login"].as_str(),
         AuthMode::from_env().principal_login()
     );
-    for old in ["okta:management@0.4.0", "okta:management@0.6.0"] {
+    for old in ["okta:management@0.4.0", "okta:management@0.5.0"] {
         let err = flow(old)
             .run(&env.host, &env.conn, |_, _, _, _| {})
             .await
@@ -450,7 +450,7 @@ fn the_wit_in_the_component_is_the_wit_in_the_repository() {
         "the same package and version"
     );
     let (built, written) = (interfaces(resolve, built), interfaces(&source, written));
-    assert_eq!(built.len(), 14, "every interface of the world");
+    assert_eq!(built.len(), 15, "every interface of the world");
     assert_eq!(built, written);
     let wit_parser::decoding::DecodedWasm::Component(_, world) = decoded else {
         panic!("the file is a component");
@@ -460,5 +460,5 @@ fn the_wit_in_the_component_is_the_wit_in_the_repository() {
         .keys()
         .map(|key| resolve.name_world_key(key))
         .collect();
-    assert_eq!(exports.len(), 14, "{exports:?}");
+    assert_eq!(exports.len(), 15, "{exports:?}");
 }

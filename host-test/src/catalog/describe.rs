@@ -91,12 +91,33 @@ impl ComponentCatalog {
         self.schema["$defs"].get(name)
     }
 
-    /// A schema that validates one `$defs` entry: the whole document with a `$ref` at its
-    /// root, so that shared types resolve.
+    /// A schema that validates one `$defs` entry: the document with a `$ref` at its root
+    /// and the definitions that entry reaches, so that shared types resolve (and no
+    /// validator compiles the whole catalog for one node).
     pub fn schema_of(&self, def: &str) -> Value {
-        let mut root = self.schema.clone();
-        root["$ref"] = json!(format!("#/$defs/{def}"));
-        root
+        let mut reached = std::collections::BTreeMap::new();
+        let mut todo = vec![def.to_string()];
+        while let Some(name) = todo.pop() {
+            if reached.contains_key(&name) {
+                continue;
+            }
+            let Some(schema) = self.def(&name) else {
+                continue;
+            };
+            refs(schema, &mut todo);
+            reached.insert(name, schema.clone());
+        }
+        let mut root: serde_json::Map<String, Value> = self
+            .schema
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(key, _)| *key != "$defs")
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        root.insert("$defs".into(), json!(reached));
+        root.insert("$ref".into(), json!(format!("#/$defs/{def}")));
+        Value::Object(root)
     }
 
     /// Every node as JSON, with the WIT field names (`okta-nodes list --json`).
@@ -365,6 +386,24 @@ fn kind(kind: NodeKind) -> &'static str {
         NodeKind::Action => "action",
         NodeKind::Trigger => "trigger",
         NodeKind::Picklist => "picklist",
+    }
+}
+
+/// Every `$defs` entry a schema refers to, added to `out`.
+fn refs(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(members) => {
+            if let Some(name) = members
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                out.push(name.to_string());
+            }
+            members.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
     }
 }
 
