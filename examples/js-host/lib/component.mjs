@@ -10,6 +10,9 @@ import { camel, ShapeError, toJs, toJson } from './shapes.mjs';
 
 const gen = new URL('../gen/', import.meta.url);
 
+/** What an operation's node id starts with: `operations.<operationId>`. */
+export const OPERATION = 'operations.';
+
 // The component sees no environment variables or arguments of the process: a token in
 // the environment stays out of its reach.
 cli._setEnv({});
@@ -47,6 +50,7 @@ function isEmpty(input) {
  */
 export async function loadComponent({ shapes, route, caps }) {
   const { types, nodes } = shapes;
+  const operations = new Set(shapes.operations ?? []);
   let org = null;
   const imports = {
     'wasi:cli/environment': cli.environment,
@@ -97,6 +101,13 @@ export async function loadComponent({ shapes, route, caps }) {
   }
 
   function callNow({ node, conn, input }) {
+    // An operation's node runs through `operations.call`: its input as JSON text in, JSON
+    // text out, as the Rust host's call_json does it.
+    if (operations.has(node)) {
+      const request = { 'operation-id': node.slice(OPERATION.length), input: JSON.stringify(input ?? {}) };
+      const reply = callNow({ node: 'operations.call', conn, input: request });
+      return 'ok' in reply ? { ok: JSON.parse(reply.ok) } : reply;
+    }
     const shape = nodes[node];
     if (!shape) return { fail: `no node \`${node}\`; the catalog lists them all` };
     const [ok, err] = types[shape.result].result;
@@ -146,7 +157,7 @@ export async function loadComponent({ shapes, route, caps }) {
     async call(message) {
       // Where the org resolves is checked before the call, as the Rust host checks it
       // before it connects; a route to a mock goes where it was told.
-      const shape = nodes[message.node];
+      const shape = nodes[operations.has(message.node) ? 'operations.call' : message.node];
       if (!route && shape?.params.some(([name]) => name === 'conn')) {
         const refused = await orgRefusal(orgOf(message.conn));
         if (refused) return { err: nodeError('transport', refused), instantiated: null };

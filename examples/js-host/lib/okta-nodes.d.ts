@@ -53,7 +53,7 @@ export interface Options {
 export interface OktaNodes {
   /** The WIT package the component implements, such as `okta:management@0.6.0`. */
   readonly package: string;
-  /** Every node id (`users.create-user`), in WIT order. */
+  /** Every node id: the typed nodes (`users.create-user`) in WIT order, then each operation's (`operations.createGroupRule`). */
   nodes(): string[];
   /** Calls a node; rejects only for a failure of the host (an unknown node, a trap). */
   callNode(id: string, conn: Connection | null, input?: Json): Promise<Outcome>;

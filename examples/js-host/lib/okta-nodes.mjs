@@ -67,6 +67,7 @@ export async function createOktaNodes({
     if (error.code === 'ENOENT') throw new Error('gen/ is not built: run `npm run build` first');
     throw error;
   }
+  const operations = new Set(shapes.operations ?? []);
   const caps = {
     connectMs: timeouts.connectMs ?? DEFAULTS.connectMs,
     firstByteMs: timeouts.firstByteMs ?? DEFAULTS.firstByteMs,
@@ -181,8 +182,8 @@ export async function createOktaNodes({
     /** The package the component implements, such as `okta:management@0.6.0`. */
     package: shapes.package,
 
-    /** Every node id, in WIT order. */
-    nodes: () => Object.keys(shapes.nodes),
+    /** Every node id: the typed nodes in WIT order, then each operation's. */
+    nodes: () => [...Object.keys(shapes.nodes).filter((id) => id !== 'operations.call'), ...operations],
 
     /**
      * Calls a node: `{ok: output}` or `{err: okta-error}`, both plain JSON (WIT names;
@@ -191,7 +192,8 @@ export async function createOktaNodes({
      */
     async callNode(id, conn, input) {
       if (closing) throw new Error('the host is closed');
-      if (!(id in shapes.nodes)) throw new Error(`no node \`${id}\`; the catalog lists them all`);
+      const known = operations.has(id) || (id in shapes.nodes && id !== 'operations.call');
+      if (!known) throw new Error(`no node \`${id}\`; the catalog lists them all`);
       const tenant = tenantOf(conn);
       const slot = await acquire(tenant);
       if (tenant !== null) slot.tenant = tenant;

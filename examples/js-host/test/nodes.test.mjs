@@ -95,6 +95,24 @@ describe('a node of every family', () => {
 });
 
 describe('errors', () => {
+  test('operations by operationId: the same JSON as call_json', async () => {
+    assert.ok(okta.nodes().includes('operations.createGroup'));
+    assert.ok(!okta.nodes().includes('operations.call'));
+    const { ok: created } = await call('operations.createGroup', { body: { profile: { name: 'By operation' } } });
+    assert.equal(created.status, 200);
+    assert.equal(created.body.profile.name, 'By operation');
+    const { ok: got } = await call('operations.getGroup', { groupId: created.body.id });
+    assert.equal(got.body.id, created.body.id);
+    const { ok: page } = await call('operations.listGroups', { page: { limit: 1 } });
+    assert.equal(page.body.length, 1);
+    assert.match(page['next-cursor'], /^\/api\/v1\/groups\?/);
+    const { err } = await call('operations.getGroup', { groupId: created.body.id, nope: 1 });
+    assert.equal(err.kind, 'invalid-input');
+    assert.match(err.message, /`nope`/);
+    await assert.rejects(okta.callNode('operations.noSuchOperation', conn, {}), /no node/);
+    await assert.rejects(okta.callNode('operations.call', conn, {}), /no node/);
+  });
+
   test('a typed not-found, as plain JSON', async () => {
     const { err } = await call('users.get-user', { 'user-id': 'nobody@example.com' });
     assert.equal(err.kind, 'not-found');

@@ -228,11 +228,203 @@ pub async fn lifecycle(
 
 /// `GET /api/v1/groups/{groupId}/apps`: the mock assigns apps to users only, so a group the
 /// org has gets an empty list.
-pub async fn of_group(Extract(mock): Extract<Mock>, Path(id): Path<String>) -> Reply {
-    if !mock.lock().groups.contains_key(&id) {
+pub async fn of_group(Extract(mock): Extract<Mock>, Path(id): Path<String>, call: Call) -> Reply {
+    let state = mock.lock();
+    if !state.groups.contains_key(&id) {
         return Err(MockError::not_found(&id, "UserGroup"));
     }
-    Ok(page::json(json!([])))
+    let apps: Vec<Value> = state
+        .app_groups
+        .keys()
+        .filter(|(_, group)| *group == id)
+        .filter_map(|(app, _)| state.apps.get(app))
+        .map(|app| app_json(app, &call.base))
+        .collect();
+    Ok(page::json(json!(apps)))
+}
+
+/// A group's assignment to an app, as Okta returns it (an ApplicationGroupAssignment).
+fn group_assignment_json(app: &str, group: &str, assignment: &Value, base: &str) -> Value {
+    let mut json = assignment.clone();
+    json["id"] = group.into();
+    json["_links"] = json!({
+        "self": { "href": format!("{base}/api/v1/apps/{app}/groups/{group}") },
+        "app": { "href": format!("{base}/api/v1/apps/{app}") },
+        "group": { "href": format!("{base}/api/v1/groups/{group}") },
+    });
+    json
+}
+
+/// The app and group of a request, or Okta's 404 for either.
+fn app_and_group(state: &State, app: &str, group: &str) -> Result<(), MockError> {
+    find_app(state, app)?;
+    if !state.groups.contains_key(group) {
+        return Err(MockError::not_found(group, "UserGroup"));
+    }
+    Ok(())
+}
+
+/// `GET /api/v1/apps/{appId}/groups`: the groups assigned, by priority; `q` matches the
+/// start of a group's name.
+pub async fn groups_of(Extract(mock): Extract<Mock>, Path(app): Path<String>, call: Call) -> Reply {
+    let state = mock.lock();
+    find_app(&state, &app)?;
+    let q = call.param("q").unwrap_or_default().to_lowercase();
+    let mut assigned: Vec<(&String, &Value)> = state
+        .app_groups
+        .iter()
+        .filter(|((a, _), _)| *a == app)
+        .map(|((_, group), assignment)| (group, assignment))
+        .filter(|(group, _)| {
+            state.groups.get(*group).is_some_and(|g| {
+                g.profile
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.to_lowercase().starts_with(&q))
+            })
+        })
+        .collect();
+    assigned.sort_by_key(|(group, a)| {
+        (
+            a["priority"].as_i64().unwrap_or(i64::MAX),
+            group.to_string(),
+        )
+    });
+    let items = assigned
+        .into_iter()
+        .map(|(group, a)| group_assignment_json(&app, group, a, &call.base))
+        .collect();
+    Ok(page::reply(&call, items, None))
+}
+
+/// `GET /api/v1/apps/{appId}/groups/{groupId}`.
+pub async fn group_assignment(
+    Extract(mock): Extract<Mock>,
+    Path((app, group)): Path<(String, String)>,
+    call: Call,
+) -> Reply {
+    let state = mock.lock();
+    app_and_group(&state, &app, &group)?;
+    let assignment = state
+        .app_groups
+        .get(&(app.clone(), group.clone()))
+        .ok_or_else(|| MockError::not_found(&group, "AppGroupAssignment"))?;
+    Ok(page::json(group_assignment_json(
+        &app, &group, assignment, &call.base,
+    )))
+}
+
+/// `PUT /api/v1/apps/{appId}/groups/{groupId}`: the group assigned (or its assignment
+/// replaced), with an optional priority and profile.
+pub async fn assign_group(
+    Extract(mock): Extract<Mock>,
+    Path((app, group)): Path<(String, String)>,
+    call: Call,
+) -> Reply {
+    let body = if call.body().is_empty() {
+        json!({})
+    } else {
+        call.json()?
+    };
+    let mut state = mock.lock();
+    app_and_group(&state, &app, &group)?;
+    if body
+        .get("priority")
+        .is_some_and(|p| !p.is_null() && !p.is_i64())
+    {
+        return Err(MockError::validation(
+            "ApplicationGroupAssignment",
+            "priority: must be a whole number",
+        ));
+    }
+    let assignment = json!({
+        "priority": body.get("priority").filter(|p| !p.is_null()).cloned().unwrap_or(json!(0)),
+        "profile": body.get("profile").filter(|p| p.is_object()).cloned().unwrap_or(json!({})),
+        "lastUpdated": timestamp(SystemTime::now()),
+    });
+    state
+        .app_groups
+        .insert((app.clone(), group.clone()), assignment.clone());
+    Ok(page::json(group_assignment_json(
+        &app,
+        &group,
+        &assignment,
+        &call.base,
+    )))
+}
+
+/// `PATCH /api/v1/apps/{appId}/groups/{groupId}`: JSON Patch operations on the
+/// assignment's `/priority` and `/profile/...`.
+pub async fn update_group_assignment(
+    Extract(mock): Extract<Mock>,
+    Path((app, group)): Path<(String, String)>,
+    call: Call,
+) -> Reply {
+    let operations = call.json()?;
+    let mut state = mock.lock();
+    app_and_group(&state, &app, &group)?;
+    let assignment = state
+        .app_groups
+        .get_mut(&(app.clone(), group.clone()))
+        .ok_or_else(|| MockError::not_found(&group, "AppGroupAssignment"))?;
+    let invalid = |why: &str| MockError::validation("ApplicationGroupAssignment", why.to_string());
+    for operation in operations
+        .as_array()
+        .ok_or_else(|| invalid("the body is a list of JSON Patch operations"))?
+    {
+        let path = operation["path"].as_str().unwrap_or_default();
+        let pointer = path.strip_prefix('/').unwrap_or_default();
+        let (head, rest) = pointer.split_once('/').unwrap_or((pointer, ""));
+        let target = match (head, rest) {
+            ("priority", "") => assignment.get_mut("priority"),
+            ("profile", name) if !name.is_empty() && !name.contains('/') => {
+                let profile = assignment["profile"].as_object_mut();
+                match operation["op"].as_str() {
+                    Some("remove") => {
+                        profile.map(|p| p.remove(name));
+                        continue;
+                    }
+                    _ => profile.map(|p| p.entry(name.to_string()).or_insert(Value::Null)),
+                }
+            }
+            _ => {
+                return Err(invalid(&format!(
+                    "path {path}: only /priority and /profile/<name> can change"
+                )));
+            }
+        };
+        match (operation["op"].as_str(), target) {
+            (Some("add" | "replace"), Some(slot)) => *slot = operation["value"].clone(),
+            _ => {
+                return Err(invalid(&format!(
+                    "op {}: add, replace or remove",
+                    operation["op"]
+                )));
+            }
+        }
+    }
+    assignment["lastUpdated"] = timestamp(SystemTime::now()).into();
+    let assignment = assignment.clone();
+    Ok(page::json(group_assignment_json(
+        &app,
+        &group,
+        &assignment,
+        &call.base,
+    )))
+}
+
+/// `DELETE /api/v1/apps/{appId}/groups/{groupId}`.
+pub async fn unassign_group(
+    Extract(mock): Extract<Mock>,
+    Path((app, group)): Path<(String, String)>,
+) -> Reply {
+    let mut state = mock.lock();
+    app_and_group(&state, &app, &group)?;
+    state
+        .app_groups
+        .remove(&(app, group.clone()))
+        .ok_or_else(|| MockError::not_found(&group, "AppGroupAssignment"))?;
+    Ok(page::no_content())
 }
 
 /// An assignment as Okta returns it (an AppUser).

@@ -13,6 +13,7 @@
 mod admin;
 mod apps;
 mod errors;
+mod expression;
 mod factors;
 pub mod filter;
 mod groups;
@@ -22,6 +23,9 @@ pub mod oauth;
 pub mod operations;
 mod page;
 mod policies;
+mod roles;
+mod rules;
+mod schemas;
 pub mod state;
 pub mod traffic;
 mod types;
@@ -37,7 +41,7 @@ use axum::extract::{FromRequest, Request, State as Extract};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{any, delete, get, post, put};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -465,6 +469,57 @@ fn router(shared: Mock) -> Router {
         )
         .route("/api/v1/groups/{id}/users", get(groups::members))
         .route("/api/v1/groups/{id}/apps", get(apps::of_group))
+        .route(
+            "/api/v1/groups/{id}/roles",
+            get(roles::of_group).post(roles::assign_to_group),
+        )
+        .route(
+            "/api/v1/groups/{id}/roles/{role}",
+            get(roles::group_role).delete(roles::unassign_from_group),
+        )
+        .route("/api/v1/groups/rules", get(rules::list).post(rules::create))
+        .route(
+            "/api/v1/groups/rules/{id}",
+            get(rules::get).put(rules::replace).delete(rules::delete),
+        )
+        .route(
+            "/api/v1/groups/rules/{id}/lifecycle/{action}",
+            post(rules::lifecycle),
+        )
+        .route(
+            "/api/v1/users/{id}/roles",
+            get(roles::of_user).post(roles::assign_to_user),
+        )
+        .route(
+            "/api/v1/users/{id}/roles/{role}",
+            get(roles::user_role).delete(roles::unassign_from_user),
+        )
+        .route("/api/v1/iam/assignees/users", get(roles::assignees))
+        // A literal path of another tag, which the template below would take.
+        .route(
+            "/api/v1/meta/schemas/user/linkedObjects",
+            any(unknown_route),
+        )
+        .route(
+            "/api/v1/meta/schemas/user/{id}",
+            get(schemas::user).post(schemas::update_user),
+        )
+        .route(
+            "/api/v1/meta/schemas/apps/{id}/default",
+            get(schemas::app).post(schemas::update_app),
+        )
+        .route(
+            "/api/v1/meta/schemas/group/default",
+            get(schemas::group).post(schemas::update_group),
+        )
+        .route("/api/v1/apps/{id}/groups", get(apps::groups_of))
+        .route(
+            "/api/v1/apps/{id}/groups/{group}",
+            get(apps::group_assignment)
+                .put(apps::assign_group)
+                .patch(apps::update_group_assignment)
+                .delete(apps::unassign_group),
+        )
         .route(
             "/api/v1/groups/{id}/users/{user}",
             put(groups::add_member).delete(groups::remove_member),

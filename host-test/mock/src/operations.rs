@@ -65,6 +65,8 @@ const NO_YUBIKEY: &str = "the org has no YubiKey OTP tokens: seeds are uploaded 
 const NO_PUSH: &str = "push and call factors run no transactions in the mock";
 const NO_RULES: &str = "the mock's policies carry no rules";
 const NO_MAPPINGS: &str = "the mock maps no resources to policies";
+const NO_GOVERNANCE: &str = "the mock's role assignments carry no governance grants";
+const NO_LOG_STREAMS: &str = "the org streams no logs";
 
 /// Every operation of the covered tags, by `operationId`.
 pub const OPERATIONS: &[(&str, Scope)] = &[
@@ -209,7 +211,59 @@ pub const OPERATIONS: &[(&str, Scope)] = &[
     ("unlockUser", SERVED),
     ("unsuspendUser", SERVED),
     ("revokeUserSessions", SERVED),
+    ("listGroupRules", SERVED),
+    ("createGroupRule", SERVED),
+    ("getGroupRule", SERVED),
+    ("replaceGroupRule", SERVED),
+    ("deleteGroupRule", SERVED),
+    ("activateGroupRule", SERVED),
+    ("deactivateGroupRule", SERVED),
+    ("listAssignedRolesForUser", SERVED),
+    ("assignRoleToUser", SERVED),
+    ("getUserAssignedRole", SERVED),
+    ("unassignRoleFromUser", SERVED),
+    ("listUsersWithRoleAssignments", SERVED),
+    (
+        "getUserAssignedRoleGovernance",
+        outside(Answer::NotFound, NO_GOVERNANCE),
+    ),
+    (
+        "getRoleAssignmentGovernanceGrant",
+        outside(Answer::NotFound, NO_GOVERNANCE),
+    ),
+    (
+        "getRoleAssignmentGovernanceGrantResources",
+        outside(Answer::NotFound, NO_GOVERNANCE),
+    ),
+    ("listGroupAssignedRoles", SERVED),
+    ("assignRoleToGroup", SERVED),
+    ("getGroupAssignedRole", SERVED),
+    ("unassignRoleFromGroup", SERVED),
+    ("getUserSchema", SERVED),
+    ("updateUserProfile", SERVED),
+    ("getApplicationUserSchema", SERVED),
+    ("updateApplicationUserProfile", SERVED),
+    ("getGroupSchema", SERVED),
+    ("updateGroupSchema", SERVED),
+    (
+        "listLogStreamSchemas",
+        outside(Answer::Empty, NO_LOG_STREAMS),
+    ),
+    (
+        "getLogStreamSchema",
+        outside(Answer::NotFound, NO_LOG_STREAMS),
+    ),
+    ("listApplicationGroupAssignments", SERVED),
+    ("getApplicationGroupAssignment", SERVED),
+    ("assignGroupToApplication", SERVED),
+    ("updateGroupAssignmentToApplication", SERVED),
+    ("unassignApplicationFromGroup", SERVED),
 ];
+
+/// The operations of every other tag (`spec/elsewhere.tsv`, from `scripts/mock-spec`):
+/// outside the mock's model, each answered as an org without the feature answers, 401
+/// `E0000015`.
+pub const ELSEWHERE: &str = include_str!("../spec/elsewhere.tsv");
 
 /// The spec's operations: `operationId`, tag, method, path template, declared statuses.
 pub const SPEC: &str = include_str!("../spec/operations.tsv");
@@ -231,7 +285,18 @@ pub struct SpecOperation<'a> {
 
 /// The operations of [`SPEC`].
 pub fn spec() -> impl Iterator<Item = SpecOperation<'static>> {
-    SPEC.lines()
+    operations_of(SPEC)
+}
+
+/// The operations of [`ELSEWHERE`].
+pub fn elsewhere() -> impl Iterator<Item = SpecOperation<'static>> {
+    operations_of(ELSEWHERE)
+}
+
+/// The operations a table of the spec lists.
+fn operations_of(table: &'static str) -> impl Iterator<Item = SpecOperation<'static>> {
+    table
+        .lines()
         .filter(|line| !line.starts_with('#') && !line.is_empty())
         .filter_map(|line| {
             let mut cells = line.split('\t');
@@ -279,12 +344,25 @@ pub fn find(method: &str, path: &str) -> Option<SpecOperation<'static>> {
 }
 
 /// The answer for a request no route serves, when it names an operation outside the mock's
-/// model.
+/// model: one of a covered tag by the table, any other by [`ELSEWHERE`]. The most literal
+/// template wins across both (`/meta/schemas/user/linkedObjects` over
+/// `/meta/schemas/user/{schemaId}`).
 pub fn answer_outside(method: &str, path: &str) -> Option<Response> {
-    let operation = find(method, path)?;
-    match scope(operation.id)? {
-        Scope::Outside { answer, .. } => Some(answer.respond(path)),
-        Scope::Served => None,
+    let literal = |op: &SpecOperation| op.path.split('/').filter(|s| !s.starts_with('{')).count();
+    let covered = find(method, path);
+    let other = elsewhere()
+        .filter(|op| op.method == method && matches(op.path, path))
+        .max_by_key(literal);
+    match (covered, other) {
+        (Some(op), Some(other)) if literal(&other) > literal(&op) => {
+            Some(Answer::NotEnabled.respond(path))
+        }
+        (Some(op), _) => match scope(op.id)? {
+            Scope::Outside { answer, .. } => Some(answer.respond(path)),
+            Scope::Served => None,
+        },
+        (None, Some(_)) => Some(Answer::NotEnabled.respond(path)),
+        (None, None) => None,
     }
 }
 

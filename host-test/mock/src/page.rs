@@ -15,6 +15,16 @@ pub fn json(body: Value) -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
+/// 201 with a JSON body.
+pub fn created(body: Value) -> Response {
+    (StatusCode::CREATED, axum::Json(body)).into_response()
+}
+
+/// 202 with no body.
+pub fn accepted() -> Response {
+    StatusCode::ACCEPTED.into_response()
+}
+
 /// 204.
 pub fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()

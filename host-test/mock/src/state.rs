@@ -2,6 +2,7 @@
 //! log and the fault switches. Plain data and rules; HTTP lives in the route modules.
 
 use super::errors::MockError;
+use super::expression::Expression;
 use super::filter;
 use super::traffic::{DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY, Traffic};
 use crate::oauth::OAuth;
@@ -451,6 +452,75 @@ pub struct Delivery {
     pub body: Value,
 }
 
+/// An admin role assigned to a user or a group.
+#[derive(Clone, Debug)]
+pub struct MockRole {
+    /// The assignment's id.
+    pub id: String,
+    /// `USER` or `GROUP`.
+    pub assignment_type: &'static str,
+    /// The user's or group's id.
+    pub assignee: String,
+    /// The standard role, such as `USER_ADMIN`.
+    pub role_type: String,
+    /// When it was assigned.
+    pub created: SystemTime,
+}
+
+impl MockRole {
+    /// The assignment as Okta returns it (the spec's `StandardRole`).
+    pub fn to_json(&self, base: &str) -> Value {
+        let when = timestamp(self.created);
+        let (collection, label) = match self.assignment_type {
+            "GROUP" => ("groups", "group"),
+            _ => ("users", "user"),
+        };
+        json!({
+            "id": self.id,
+            "label": role_label(&self.role_type),
+            "type": self.role_type,
+            "status": "ACTIVE",
+            "created": when,
+            "lastUpdated": when,
+            "assignmentType": self.assignment_type,
+            "_links": {
+                "assignee": { "href": format!("{base}/api/v1/{collection}/{}", self.assignee) },
+                label: { "href": format!("{base}/api/v1/{collection}/{}", self.assignee) },
+            },
+        })
+    }
+}
+
+/// The standard roles an admin can be given, and their labels in the Admin Console.
+pub const STANDARD_ROLES: &[(&str, &str)] = &[
+    (
+        "ACCESS_CERTIFICATIONS_ADMIN",
+        "Access Certifications Administrator",
+    ),
+    ("ACCESS_REQUESTS_ADMIN", "Access Requests Administrator"),
+    (
+        "API_ACCESS_MANAGEMENT_ADMIN",
+        "API Access Management Administrator",
+    ),
+    ("APP_ADMIN", "Application Administrator"),
+    ("GROUP_MEMBERSHIP_ADMIN", "Group Membership Administrator"),
+    ("HELP_DESK_ADMIN", "Help Desk Administrator"),
+    ("ORG_ADMIN", "Organizational Administrator"),
+    ("READ_ONLY_ADMIN", "Read-only Administrator"),
+    ("REPORT_ADMIN", "Report Administrator"),
+    ("SUPER_ADMIN", "Super Administrator"),
+    ("USER_ADMIN", "Group Administrator"),
+    ("WORKFLOWS_ADMIN", "Workflows Administrator"),
+];
+
+/// A standard role's label.
+fn role_label(role: &str) -> &'static str {
+    STANDARD_ROLES
+        .iter()
+        .find(|(r, _)| *r == role)
+        .map_or("Custom role", |(_, label)| label)
+}
+
 /// A user type.
 #[derive(Clone, Debug)]
 pub struct MockUserType {
@@ -536,6 +606,14 @@ pub struct State {
     pub realms: Vec<Value>,
     /// User types by id.
     pub user_types: BTreeMap<String, MockUserType>,
+    /// Group rules, as Okta writes them.
+    pub group_rules: Vec<Value>,
+    /// Admin role assignments to users and groups.
+    pub roles: Vec<MockRole>,
+    /// Custom profile attributes by schema: `user:<schemaId>`, `app:<appId>`, `group`.
+    pub schemas: BTreeMap<String, Map<String, Value>>,
+    /// Group assignments to apps by (app id, group id), as Okta writes them.
+    pub app_groups: BTreeMap<(String, String), Value>,
     /// Rate limits, fault switches and the request log.
     pub traffic: Traffic,
     /// Service apps, the tokens issued to them, and the mock's clock.
@@ -604,6 +682,10 @@ impl State {
             policies: Vec::new(),
             realms: Vec::new(),
             user_types: BTreeMap::new(),
+            group_rules: Vec::new(),
+            roles: Vec::new(),
+            schemas: BTreeMap::new(),
+            app_groups: BTreeMap::new(),
             traffic: Traffic::new(1.0, DEFAULT_CONCURRENCY, DEFAULT_LOG_CAPACITY),
             oauth: OAuth::default(),
             search_lags: VecDeque::new(),
@@ -1145,7 +1227,53 @@ impl State {
         if !everyone.is_empty() {
             self.add_member(&everyone, &id);
         }
+        self.apply_group_rules(Some(&id));
         id
+    }
+
+    /// Adds users to the groups of every active group rule whose condition they meet: one
+    /// user (created, or whose profile changed), or every user (a rule activated). Okta
+    /// evaluates rules a moment later; the mock at once.
+    pub fn apply_group_rules(&mut self, only: Option<&str>) {
+        let rules: Vec<(Expression, Vec<String>, Vec<String>)> = self
+            .group_rules
+            .iter()
+            .filter(|rule| rule["status"] == "ACTIVE")
+            .filter_map(|rule| {
+                let condition = rule["conditions"]["expression"]["value"].as_str()?;
+                let strings = |v: &Value| -> Vec<String> {
+                    v.as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|g| g.as_str().map(str::to_string))
+                        .collect()
+                };
+                Some((
+                    Expression::parse(condition).ok()?,
+                    strings(&rule["actions"]["assignUserToGroups"]["groupIds"]),
+                    strings(&rule["conditions"]["people"]["users"]["exclude"]),
+                ))
+            })
+            .collect();
+        let users: Vec<String> = match only {
+            Some(id) => vec![id.to_string()],
+            None => self.users.keys().cloned().collect(),
+        };
+        for (condition, groups, excluded) in &rules {
+            for user in &users {
+                let meets = self.users.get(user).is_some_and(|u| {
+                    u.status != Status::Deprovisioned && condition.matches(&u.profile)
+                });
+                if !meets || excluded.contains(user) {
+                    continue;
+                }
+                for group in groups {
+                    if self.groups.contains_key(group) {
+                        self.add_member(group, user);
+                    }
+                }
+            }
+        }
     }
 
     /// Replaces a user's profile, keeping the login index.
@@ -1157,6 +1285,7 @@ impl State {
         self.logins.remove(&user.login().to_lowercase());
         user.profile = profile;
         self.logins.insert(user.login().to_lowercase(), id.into());
+        self.apply_group_rules(Some(id));
         Ok(())
     }
 

@@ -1155,6 +1155,370 @@ async fn every_operation_answers_by_the_spec() {
     .await;
     call(s, c, "deleteRealm", 204, M::DELETE, &r, None).await;
 
+    // Group rules.
+    let eng = demo::ENGINEERING;
+    let rule_body = |name: &str| {
+        json!({
+            "type": "group_rule",
+            "name": name,
+            "conditions": { "expression": { "type": "urn:okta:expression:1.0", "value": "user.department == \"Engineering\"" } },
+            "actions": { "assignUserToGroups": { "groupIds": [eng] } },
+        })
+    };
+    let rule = call(
+        s,
+        c,
+        "createGroupRule",
+        200,
+        M::POST,
+        "/api/v1/groups/rules",
+        Some(rule_body("Engineers")),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "createGroupRule",
+        400,
+        M::POST,
+        "/api/v1/groups/rules",
+        Some(json!({"name": "No condition"})),
+    )
+    .await;
+    let gr = format!("/api/v1/groups/rules/{}", id_of(&rule));
+    call(
+        s,
+        c,
+        "listGroupRules",
+        200,
+        M::GET,
+        "/api/v1/groups/rules?expand=groupIdToGroupNameMap",
+        None,
+    )
+    .await;
+    call(s, c, "getGroupRule", 200, M::GET, &gr, None).await;
+    call(
+        s,
+        c,
+        "getGroupRule",
+        404,
+        M::GET,
+        "/api/v1/groups/rules/0prnothing",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "replaceGroupRule",
+        200,
+        M::PUT,
+        &gr,
+        Some(rule_body("All engineers")),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "activateGroupRule",
+        204,
+        M::POST,
+        &format!("{gr}/lifecycle/activate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "replaceGroupRule",
+        400,
+        M::PUT,
+        &gr,
+        Some(rule_body("Active")),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "deactivateGroupRule",
+        204,
+        M::POST,
+        &format!("{gr}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "deleteGroupRule",
+        202,
+        M::DELETE,
+        &format!("{gr}?removeUsers=false"),
+        None,
+    )
+    .await;
+
+    // Admin roles, of users and of groups.
+    let roles = format!("/api/v1/users/{}/roles", demo::ADA);
+    let role = call(
+        s,
+        c,
+        "assignRoleToUser",
+        201,
+        M::POST,
+        &roles,
+        Some(json!({"type": "HELP_DESK_ADMIN"})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "assignRoleToUser",
+        409,
+        M::POST,
+        &roles,
+        Some(json!({"type": "HELP_DESK_ADMIN"})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "assignRoleToUser",
+        400,
+        M::POST,
+        &roles,
+        Some(json!({"type": "NOT_A_ROLE"})),
+    )
+    .await;
+    call(s, c, "listAssignedRolesForUser", 200, M::GET, &roles, None).await;
+    let ur = format!("{roles}/{}", id_of(&role));
+    call(s, c, "getUserAssignedRole", 200, M::GET, &ur, None).await;
+    call(
+        s,
+        c,
+        "listUsersWithRoleAssignments",
+        200,
+        M::GET,
+        "/api/v1/iam/assignees/users",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getUserAssignedRoleGovernance",
+        404,
+        M::GET,
+        &format!("{ur}/governance"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getRoleAssignmentGovernanceGrant",
+        404,
+        M::GET,
+        &format!("{ur}/governance/gr1"),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getRoleAssignmentGovernanceGrantResources",
+        404,
+        M::GET,
+        &format!("{ur}/governance/gr1/resources"),
+        None,
+    )
+    .await;
+    call(s, c, "unassignRoleFromUser", 204, M::DELETE, &ur, None).await;
+    call(s, c, "getUserAssignedRole", 404, M::GET, &ur, None).await;
+    let group_roles = format!("/api/v1/groups/{eng}/roles");
+    let grole = call(
+        s,
+        c,
+        "assignRoleToGroup",
+        201,
+        M::POST,
+        &group_roles,
+        Some(json!({"type": "READ_ONLY_ADMIN"})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listGroupAssignedRoles",
+        200,
+        M::GET,
+        &group_roles,
+        None,
+    )
+    .await;
+    let gro = format!("{group_roles}/{}", id_of(&grole));
+    call(s, c, "getGroupAssignedRole", 200, M::GET, &gro, None).await;
+    call(s, c, "unassignRoleFromGroup", 204, M::DELETE, &gro, None).await;
+    call(s, c, "unassignRoleFromGroup", 404, M::DELETE, &gro, None).await;
+
+    // Profile schemas.
+    let attribute = json!({"definitions": {"custom": {"properties": {"costCode": {"title": "Cost code", "type": "string"}}}}});
+    call(
+        s,
+        c,
+        "getUserSchema",
+        200,
+        M::GET,
+        "/api/v1/meta/schemas/user/default",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getUserSchema",
+        404,
+        M::GET,
+        "/api/v1/meta/schemas/user/oscnothing",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "updateUserProfile",
+        200,
+        M::POST,
+        "/api/v1/meta/schemas/user/default",
+        Some(attribute.clone()),
+    )
+    .await;
+    call(s, c, "updateUserProfile", 400, M::POST, "/api/v1/meta/schemas/user/default", Some(json!({"definitions": {"custom": {"properties": {"login": {"title": "Login", "type": "string"}}}}}))).await;
+    let app_schema = format!("/api/v1/meta/schemas/apps/{}/default", demo::SLACK);
+    call(
+        s,
+        c,
+        "getApplicationUserSchema",
+        200,
+        M::GET,
+        &app_schema,
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "updateApplicationUserProfile",
+        200,
+        M::POST,
+        &app_schema,
+        Some(attribute.clone()),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getGroupSchema",
+        200,
+        M::GET,
+        "/api/v1/meta/schemas/group/default",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "updateGroupSchema",
+        200,
+        M::POST,
+        "/api/v1/meta/schemas/group/default",
+        Some(attribute),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listLogStreamSchemas",
+        200,
+        M::GET,
+        "/api/v1/meta/schemas/logStream",
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getLogStreamSchema",
+        404,
+        M::GET,
+        "/api/v1/meta/schemas/logStream/aws_eventbridge",
+        None,
+    )
+    .await;
+
+    // Groups assigned to apps.
+    let ag = format!("/api/v1/apps/{}/groups/{eng}", demo::SLACK);
+    call(
+        s,
+        c,
+        "assignGroupToApplication",
+        200,
+        M::PUT,
+        &ag,
+        Some(json!({"priority": 1, "profile": {}})),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "listApplicationGroupAssignments",
+        200,
+        M::GET,
+        &format!("/api/v1/apps/{}/groups", demo::SLACK),
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getApplicationGroupAssignment",
+        200,
+        M::GET,
+        &ag,
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "updateGroupAssignmentToApplication",
+        200,
+        M::PATCH,
+        &ag,
+        Some(json!([{"op": "replace", "path": "/priority", "value": 2}])),
+    )
+    .await;
+    call(
+        s,
+        c,
+        "unassignApplicationFromGroup",
+        204,
+        M::DELETE,
+        &ag,
+        None,
+    )
+    .await;
+    call(
+        s,
+        c,
+        "getApplicationGroupAssignment",
+        404,
+        M::GET,
+        &ag,
+        None,
+    )
+    .await;
+
     let unanswered: Vec<_> = OPERATIONS
         .iter()
         .map(|(id, _)| *id)
@@ -1355,6 +1719,33 @@ async fn the_spec_s_request_examples_are_answered_as_okta_would() {
                 )
             }
             "createRealm" => (Method::POST, "/api/v1/realms".into()),
+            "createGroupRule" => (Method::POST, "/api/v1/groups/rules".into()),
+            "replaceGroupRule" => {
+                let created = served
+                    .post(
+                        "/api/v1/groups/rules",
+                        json!({
+                            "name": "Example",
+                            "conditions": { "expression": { "value": "user.title == \"x\"" } },
+                            "actions": { "assignUserToGroups": { "groupIds": [demo::ENGINEERING] } },
+                        }),
+                    )
+                    .await;
+                (
+                    Method::PUT,
+                    format!("/api/v1/groups/rules/{}", id_of(&created)),
+                )
+            }
+            "assignGroupToApplication" => (
+                Method::PUT,
+                format!("/api/v1/apps/{}/groups/{}", demo::SLACK, demo::ENGINEERING),
+            ),
+            "updateUserProfile" => (Method::POST, "/api/v1/meta/schemas/user/default".into()),
+            "updateApplicationUserProfile" => (
+                Method::POST,
+                format!("/api/v1/meta/schemas/apps/{}/default", demo::SLACK),
+            ),
+            "updateGroupSchema" => (Method::POST, "/api/v1/meta/schemas/group/default".into()),
             "replaceRealm" => {
                 let realm = served.mock.state().realms[1]["id"]
                     .as_str()
@@ -1408,4 +1799,37 @@ async fn the_spec_s_request_examples_are_answered_as_okta_would() {
         c.failures.len(),
         c.failures.join("\n\n")
     );
+}
+
+/// Every operation of the tags the mock does not cover answers as an org without the
+/// feature does (401 `E0000015`), never "no route".
+#[tokio::test]
+async fn every_other_operation_answers_as_an_org_without_the_feature() {
+    let served = Served::seeded().await;
+    let others: Vec<_> = operations::elsewhere().collect();
+    assert!(others.len() >= 500, "{} operations elsewhere", others.len());
+    let mut off = Vec::new();
+    for op in &others {
+        let path: String = op
+            .path
+            .split('/')
+            .map(|segment| match segment.starts_with('{') {
+                true => "x1",
+                false => segment,
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let method = Method::from_bytes(op.method.as_bytes()).unwrap();
+        let answer = served.send(method, &path, None).await;
+        if answer.status != 401 || answer.json["errorCode"] != "E0000015" {
+            off.push(format!("{} {} {path}: {}", op.id, op.method, answer.status));
+        }
+    }
+    assert!(
+        off.is_empty(),
+        "{} answered otherwise:\n{}",
+        off.len(),
+        off.join("\n")
+    );
+    assert!(served.mock.unmatched().is_empty());
 }

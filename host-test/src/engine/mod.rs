@@ -692,6 +692,9 @@ impl Host {
     /// {"params": [["conn", 4], ["request", 9]], "result": 12, "json": []}}}`; the numbers
     /// index `types` ([`Shapes`]), and `json` lists the request's places whose string holds
     /// JSON ([`ComponentCatalog::json_places`](crate::ComponentCatalog::json_places)).
+    /// `nodes` has `operations.call` too, and `operations` lists every
+    /// `operations.<operationId>` node it runs: the node's input, as JSON text, is the
+    /// `input` of its `operation-request`, and its output the JSON text it returns.
     pub async fn shapes(&self) -> Result<Value> {
         let described = self.describe().await?;
         let mut shapes = Shapes::default();
@@ -713,10 +716,17 @@ impl Host {
                 )
             })
             .collect();
+        let operations: Vec<&str> = described
+            .nodes
+            .iter()
+            .map(|n| n.id.as_str())
+            .filter(|id| crate::catalog::operation_of(id).is_some())
+            .collect();
         Ok(json!({
             "package": self.package(),
             "types": shapes.into_types(),
             "nodes": nodes,
+            "operations": operations,
         }))
     }
 
