@@ -41,6 +41,8 @@ const DEMO_FLOWS: &[&str] = &[
     include_str!("../../../examples/flows/user-lifecycle.json"),
     include_str!("../../../examples/flows/onboarding.json"),
     include_str!("../../../examples/flows/offboarding.json"),
+    include_str!("../../../examples/flows/rule-onboarding.json"),
+    include_str!("../../../examples/flows/admin-role.json"),
 ];
 /// The org name the demo gives the mock.
 const DEMO_DOMAIN: &str = "dev-000000.okta.com";
@@ -291,7 +293,8 @@ enum Command {
         #[arg(long = "service-app", value_name = "JSON")]
         service_apps: Vec<String>,
     },
-    /// Start the mock and run the example flows (user lifecycle, onboarding, offboarding)
+    /// Start the mock and run the example flows (user lifecycle, onboarding, offboarding,
+    /// onboarding by group rule, an admin role granted and revoked)
     /// through the component.
     Demo {
         /// Run this flow file instead.

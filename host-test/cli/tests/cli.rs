@@ -260,6 +260,28 @@ async fn demo_runs_the_user_lifecycle_flow() {
         text.contains("application.user_membership.remove"),
         "the offboarding audit trail: {text}"
     );
+    // Okta's operations by operationId: a group rule fills a group, an admin role is
+    // granted and revoked.
+    for node in [
+        "operations.addGroup",
+        "operations.createGroupRule",
+        "operations.activateGroupRule",
+        "operations.assignRoleToUser",
+        "operations.unassignRoleFromUser",
+    ] {
+        assert!(
+            text.contains(&format!("{node}  ok")),
+            "{node} did not run: {text}"
+        );
+    }
+    assert!(
+        text.contains("items[].profile.login=[lise.meitner@example.com]"),
+        "the group rule put the new hire in the group: {text}"
+    );
+    assert!(
+        text.contains("body[].type=[HELP_DESK_ADMIN]") && text.contains("body=0 items"),
+        "the role was held, then revoked: {text}"
+    );
 }
 
 #[tokio::test]
