@@ -136,11 +136,18 @@ fn main() {
                     pointer,
                     picklist: Some(picklist),
                     engine_kept: false,
+                    fields_from: None,
                 })
                 .collect(),
         }
     }));
     versions(&mut nodes, &schema);
+    for (field, node) in table::FIELDS_FROM {
+        assert!(
+            ids.contains(node),
+            "src/catalog/table.rs: {field}'s fields are from {node}, which is not a node"
+        );
+    }
     for (field, picklist) in table::PICKLIST_FIELDS {
         assert!(
             ids.contains(picklist),
@@ -329,6 +336,7 @@ struct FieldNote {
     pointer: String,
     picklist: Option<&'static str>,
     engine_kept: bool,
+    fields_from: Option<&'static str>,
 }
 
 /// The node table as JSON: the records of `catalog.nodes`, keyed by WIT field name.
@@ -355,6 +363,7 @@ fn nodes_json(nodes: &[Node]) -> Value {
                     "pointer": f.pointer,
                     "picklist": f.picklist,
                     "engine-kept": f.engine_kept,
+                    "fields-from": f.fields_from,
                 })).collect::<Vec<_>>(),
             })
         })
@@ -480,11 +489,16 @@ impl<'a> Schema<'a> {
                 .map(|(_, picklist)| *picklist);
             let engine_kept =
                 table::ENGINE_KEPT.contains(&format!("{name}.{}", field.name).as_str());
-            if picklist.is_some() || engine_kept {
+            let fields_from = table::FIELDS_FROM
+                .iter()
+                .find(|(f, _)| *f == format!("{name}.{}", field.name))
+                .map(|(_, node)| *node);
+            if picklist.is_some() || engine_kept || fields_from.is_some() {
                 out.push(FieldNote {
                     pointer: at.clone(),
                     picklist,
                     engine_kept,
+                    fields_from,
                 });
             }
             let mut inner = field.ty;
@@ -785,6 +799,7 @@ impl<'a> Schema<'a> {
             .chain(table::ACCEPTS.iter().map(|(p, _)| p))
             .chain(table::JSON_FIELDS.iter().map(|(p, _)| p))
             .chain(table::ENGINE_KEPT)
+            .chain(table::FIELDS_FROM.iter().map(|(f, _)| f))
             .chain(table::NOT_BLANK_FIELDS.iter().filter(|f| f.contains('.')))
             .chain(table::NOT_EMPTY_FIELDS)
             .chain(table::NOT_EMPTY_LISTS)

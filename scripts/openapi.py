@@ -164,6 +164,7 @@ class Schemas:
         if self.titled:
             for name, schema in defs.items():
                 entitle(schema, words(name.removeprefix(self.prefix).removesuffix("~base")))
+                typed(schema)
         return dict(sorted(defs.items()))
 
 
@@ -186,6 +187,72 @@ def entitle(node, title):
         if isinstance(case, dict):
             for name, member in case.get("properties", {}).items():
                 entitle(member, words(name))
+    return node
+
+
+# The type each keyword applies to, for a schema that leaves its type out.
+IMPLIED = {
+    "properties": "object", "required": "object", "additionalProperties": "object",
+    "patternProperties": "object", "minProperties": "object", "maxProperties": "object",
+    "items": "array", "uniqueItems": "array", "minItems": "array", "maxItems": "array",
+    "minimum": "number", "maximum": "number", "exclusiveMinimum": "number",
+    "exclusiveMaximum": "number", "multipleOf": "number",
+    "minLength": "string", "maxLength": "string", "pattern": "string", "format": "string",
+}
+
+
+# Keywords whose value maps names to schemas, and keywords whose value is data.
+MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+VALUES = ("enum", "const", "default", "examples", "required", "title", "description")
+
+
+def typed(node):
+    """States what a schema's keywords imply and the spec leaves out, as a strict validator
+    (Ajv's strict mode) asks: the type of a schema whose keywords apply to one type only,
+    and a property for each required member (one an `allOf` sibling defines). A pattern a
+    JavaScript validator cannot compile (an inline flag, `(?i)`) is left out."""
+    if isinstance(node, list):
+        for item in node:
+            typed(item)
+        return node
+    if not isinstance(node, dict):
+        return node
+    for key, value in node.items():
+        if key not in MAPS and key not in VALUES:
+            typed(value)
+    for key in MAPS:
+        if isinstance(node.get(key), dict):
+            for value in node[key].values():
+                typed(value)
+    if "$ref" in node:
+        return node
+    if isinstance(node.get("pattern"), str) and "(?" in node["pattern"].replace("(?:", ""):
+        del node["pattern"]
+    declared = node.get("type")
+    declared = set(declared) if isinstance(declared, list) else {declared} if declared else None
+    if declared is not None:
+        # A keyword of another type than the one declared (the spec's `maximum` on a string)
+        # says nothing the validator could check: it is left out.
+        fits_type = lambda kind: kind in declared or (kind == "number" and "integer" in declared)
+        for key in [k for k in node if k in IMPLIED and not fits_type(IMPLIED[k])]:
+            del node[key]
+    kinds = {IMPLIED[key] for key in node if key in IMPLIED}
+    if declared is None and len(kinds) == 1:
+        node["type"] = kinds.pop()
+    own = node.get("type")
+    if own is not None and "null" not in (own if isinstance(own, list) else [own]):
+        # Its cases are of its type: a case's own `null` would contradict it.
+        for key in ("anyOf", "oneOf"):
+            for case in node.get(key, []):
+                if isinstance(case, dict) and isinstance(case.get("type"), list):
+                    case["type"] = [t for t in case["type"] if t != "null"] or case["type"]
+                    if len(case["type"]) == 1:
+                        case["type"] = case["type"][0]
+    if isinstance(node.get("required"), list):
+        members = node.setdefault("properties", {})
+        for name in node["required"]:
+            if name not in members:
+                members[name] = {"title": words(name)}
     return node
 
 

@@ -570,6 +570,22 @@ mod exports {
                 crate::nodes::picklists::select_user_type(c, request)
             })
         }
+        fn user_profile_fields(
+            conn: Connection,
+            request: picklists::UserProfileFieldsRequest,
+        ) -> Result<picklists::ProfileFields, OktaError> {
+            run(&conn, |c| {
+                crate::nodes::schemas::user_profile_fields(c, request)
+            })
+        }
+        fn app_user_profile_fields(
+            conn: Connection,
+            request: picklists::AppProfileFieldsRequest,
+        ) -> Result<picklists::ProfileFields, OktaError> {
+            run(&conn, |c| {
+                crate::nodes::schemas::app_user_profile_fields(c, request)
+            })
+        }
     }
 
     crate::bindings::export!(Nodes with_types_in crate::bindings);

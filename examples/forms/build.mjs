@@ -20,7 +20,7 @@ execFileSync('cargo', cargo, { cwd: root, stdio: 'inherit' });
 const cli = join(root, 'target', profile, 'okta-nodes');
 
 await mkdir(gen, { recursive: true });
-const list = (flag) => JSON.parse(execFileSync(cli, ['list', flag], { encoding: 'utf8' }));
+const list = (flag) => JSON.parse(execFileSync(cli, ['list', flag], { encoding: 'utf8', maxBuffer: 64 << 20 }));
 const catalog = { nodes: list('--json'), schema: list('--schema') };
 await writeFile(join(gen, 'catalog.json'), JSON.stringify(catalog));
 await writeFile(join(gen, 'okta-nodes-cli.txt'), cli);

@@ -55,7 +55,7 @@ await writeFile(declarations, text.replace(/'(wasi:[a-z-]+\/[a-z-]+)@[0-9.]+'/g,
 filesystem._setPreopens({ [join(root, 'wit')]: join(root, 'wit') });
 await write(await generateHostTypes(join(root, 'wit'), { name: 'okta', outDir: `${gen}/types/` }));
 
-const shapes = execFileSync(cli, ['list', '--shapes'], { encoding: 'utf8' });
+const shapes = execFileSync(cli, ['list', '--shapes'], { encoding: 'utf8', maxBuffer: 64 << 20 });
 await writeFile(join(gen, 'shapes.json'), shapes);
 await writeFile(join(gen, 'okta-nodes-cli.txt'), cli);
 

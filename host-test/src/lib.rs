@@ -56,7 +56,7 @@ pub mod bindings {
 /// The WIT types, by interface.
 pub mod wit {
     pub use crate::bindings::exports::okta::management::{
-        apps, catalog, connection, event_hooks, factors, groups, picklists, policies, raw, realms,
-        system_log, triggers, types, users,
+        apps, catalog, connection, event_hooks, factors, groups, operations, picklists, policies,
+        raw, realms, system_log, triggers, types, users,
     };
 }

@@ -379,3 +379,43 @@ fn the_spec_check_finds_a_request_that_is_not_the_operation_s() {
         assert!(!check(op, &input, &wrong).is_empty(), "{wrong:?}");
     }
 }
+
+#[tokio::test]
+async fn operations_call_takes_the_id_and_the_input_as_json_text() {
+    let env = common::Env::seeded().await;
+    let mut node = env.node().await;
+    let answer = node
+        .nodes
+        .okta_management_operations()
+        .call_call(
+            &mut node.store,
+            &node.conn,
+            &okta_host::wit::operations::OperationRequest {
+                operation_id: "getGroup".into(),
+                input: json!({"groupId": okta_mock::state::demo::ENGINEERING}).to_string(),
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let answer: Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["status"], 200);
+    assert_eq!(answer["body"]["profile"]["name"], "Engineering");
+    let mut node = env.node().await;
+    let unknown = node
+        .nodes
+        .okta_management_operations()
+        .call_call(
+            &mut node.store,
+            &node.conn,
+            &okta_host::wit::operations::OperationRequest {
+                operation_id: "noSuchOperation".into(),
+                input: "{}".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(unknown.kind, okta_host::wit::types::ErrorKind::InvalidInput);
+    assert!(unknown.message.contains("2026.06.3"), "{}", unknown.message);
+}

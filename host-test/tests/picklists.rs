@@ -270,3 +270,140 @@ async fn a_bad_picklist_request_is_refused_before_anything_is_sent() {
     }
     assert_eq!(env.requests(), 0);
 }
+
+#[tokio::test]
+async fn user_profile_fields_give_the_org_s_own_attributes_as_a_schema() {
+    let env = Env::seeded().await;
+    // An admin adds a custom attribute, with Okta's own operation.
+    let added = env
+        .host
+        .call_json(
+            &env.conn,
+            "operations.updateUserProfile",
+            &json!({"schemaId": "default", "body": {"definitions": {"custom": {"properties": {
+                "costCode": {"title": "Cost code", "type": "string", "enum": ["R1", "R2"], "required": true},
+                "level": {"title": "Level", "type": "integer", "minimum": 1, "maximum": 9},
+            }}}}}),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(added, okta_host::Outcome::Ok(_)), "{added:?}");
+    let fields = call!(
+        env,
+        okta_management_picklists,
+        call_user_profile_fields,
+        &UserProfileFieldsRequest { type_id: None }
+    )
+    .unwrap();
+    assert_eq!(fields.custom, ["costCode", "level"]);
+    let schema: serde_json::Value = serde_json::from_str(&fields.schema).unwrap();
+    let properties = &schema["properties"];
+    assert_eq!(properties["costCode"]["title"], "Cost code");
+    assert_eq!(properties["costCode"]["enum"], json!(["R1", "R2", null]));
+    assert_eq!(properties["level"]["maximum"], 9);
+    assert_eq!(properties["login"]["title"], "Username");
+    let required = schema["required"].as_array().unwrap();
+    assert!(required.contains(&json!("costCode")) && required.contains(&json!("login")));
+    // The schema is one a standard validator compiles, and it takes a profile with the
+    // custom attributes a create-user sends in `profile-extra`.
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let profile = json!({"login": "a@example.com", "email": "a@example.com", "firstName": "A",
+                         "lastName": "B", "costCode": "R1", "level": 3});
+    assert!(validator.is_valid(&profile));
+    assert!(!validator.is_valid(&json!({"login": "a@example.com", "costCode": "R9"})));
+    let created = env
+        .host
+        .call_json(
+            &env.conn,
+            "users.create-user",
+            &json!({"profile": {"login": "cc@example.com", "email": "cc@example.com",
+                                "first-name": "C", "last-name": "C"},
+                    "profile-extra": {"costCode": "R1", "level": 3}}),
+        )
+        .await
+        .unwrap();
+    let okta_host::Outcome::Ok(user) = created else {
+        panic!("{created:?}");
+    };
+    let stored = env.mock.state().users[user["id"].as_str().unwrap()]
+        .profile
+        .clone();
+    assert_eq!(stored["costCode"], "R1");
+    // A user type's profile: the type's own schema, by its link.
+    let contractor = call!(
+        env,
+        okta_management_users,
+        call_list_user_types,
+        okta_host::wit::users::ListUserTypesRequest { include_raw: None }
+    )
+    .unwrap()
+    .into_iter()
+    .find(|t| t.name == "contractor")
+    .unwrap();
+    let theirs = call!(
+        env,
+        okta_management_picklists,
+        call_user_profile_fields,
+        &UserProfileFieldsRequest {
+            type_id: Some(contractor.id)
+        }
+    )
+    .unwrap();
+    assert!(
+        theirs.custom.is_empty(),
+        "the contractor type has its own schema"
+    );
+    let missing = call!(
+        env,
+        okta_management_picklists,
+        call_user_profile_fields,
+        &UserProfileFieldsRequest {
+            type_id: Some("otynothing".into())
+        }
+    )
+    .unwrap_err();
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn app_user_profile_fields_give_the_app_s_attributes() {
+    let env = Env::seeded().await;
+    let slack = okta_mock::state::demo::SLACK;
+    env.host
+        .call_json(
+            &env.conn,
+            "operations.updateApplicationUserProfile",
+            &json!({"appId": slack, "body": {"definitions": {"custom": {"properties": {
+                "team": {"title": "Team", "type": "string", "oneOf": [
+                    {"const": "eng", "title": "Engineering"}, {"const": "ops", "title": "Operations"}]},
+            }}}}}),
+        )
+        .await
+        .unwrap();
+    let fields = call!(
+        env,
+        okta_management_picklists,
+        call_app_user_profile_fields,
+        &AppProfileFieldsRequest {
+            app_id: slack.into()
+        }
+    )
+    .unwrap();
+    assert_eq!(fields.custom, ["team"]);
+    let schema: serde_json::Value = serde_json::from_str(&fields.schema).unwrap();
+    assert_eq!(
+        schema["properties"]["team"]["oneOf"][0]["title"],
+        "Engineering"
+    );
+    assert_eq!(schema["properties"]["userName"]["title"], "Username");
+    let missing = call!(
+        env,
+        okta_management_picklists,
+        call_app_user_profile_fields,
+        &AppProfileFieldsRequest {
+            app_id: "0oanothing".into()
+        }
+    )
+    .unwrap_err();
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+}

@@ -306,6 +306,17 @@ fn sample_inputs() -> Vec<(&'static str, &'static str, Value)> {
             json!({"user-id": ada}),
         ),
         ("pick-type", "picklists.select-user-type", json!({})),
+        ("profile-fields", "picklists.user-profile-fields", json!({})),
+        (
+            "app-profile-fields",
+            "picklists.app-user-profile-fields",
+            json!({"app-id": okta_mock::state::demo::SLACK}),
+        ),
+        (
+            "operation",
+            "operations.getUser",
+            json!({"id": "ada.lovelace@example.com"}),
+        ),
         (
             "delete",
             "users.delete-user",

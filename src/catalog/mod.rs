@@ -83,6 +83,7 @@ pub(crate) fn nodes() -> Vec<NodeInfo> {
                     pointer: text(field, "pointer").unwrap_or_default(),
                     picklist: text(field, "picklist"),
                     engine_kept: field["engine-kept"].as_bool().unwrap_or(false),
+                    fields_from: text(field, "fields-from"),
                 })
                 .collect(),
         })

@@ -740,6 +740,25 @@ pub const ROWS: &[Row] = &[
         &["GET /api/v1/meta/types/user"],
         r#"{}"#,
     ),
+    row(
+        "picklists.user-profile-fields",
+        false,
+        true,
+        &["okta.schemas.read", "okta.userTypes.read"],
+        &[
+            "GET /api/v1/meta/schemas/user/{schemaId}",
+            "GET /api/v1/meta/types/user/{typeId}",
+        ],
+        r#"{}"#,
+    ),
+    row(
+        "picklists.app-user-profile-fields",
+        false,
+        true,
+        &["okta.schemas.read"],
+        &["GET /api/v1/meta/schemas/apps/{appId}/default"],
+        r#"{"app-id": "0oa1ero7vZFVEIYLW00H"}"#,
+    ),
 ];
 
 /// Fields that hold a secret, as `<interface>.<type>.<field or case>`: a form masks them,
@@ -934,6 +953,28 @@ pub const PICKLIST_FIELDS: &[(&str, &str)] = &[
     ("realm-id", "picklists.select-realm"),
     ("type-id", "picklists.select-user-type"),
     ("factor-id", "picklists.select-user-factor"),
+];
+
+/// Fields whose object's shape is the org's own, as `<interface>.<type>.<field>`, and the
+/// node whose output's `schema` describes it: a form renders the org's attributes as typed
+/// fields.
+pub const FIELDS_FROM: &[(&str, &str)] = &[
+    (
+        "users.create-user-request.profile-extra",
+        "picklists.user-profile-fields",
+    ),
+    (
+        "users.update-user-request.profile-extra",
+        "picklists.user-profile-fields",
+    ),
+    (
+        "apps.assign-user-to-app-request.profile",
+        "picklists.app-user-profile-fields",
+    ),
+    (
+        "apps.update-app-user-assignment-request.profile",
+        "picklists.app-user-profile-fields",
+    ),
 ];
 
 /// Fields an engine keeps from a node's last output and passes back, as

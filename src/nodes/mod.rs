@@ -13,6 +13,7 @@ pub(crate) mod picklists;
 pub(crate) mod policies;
 pub(crate) mod raw;
 pub(crate) mod realms;
+pub(crate) mod schemas;
 pub(crate) mod system_log;
 pub(crate) mod triggers;
 pub(crate) mod users;

@@ -96,9 +96,9 @@ describe('a node of every family', () => {
 
 describe('errors', () => {
   test('operations by operationId: the same JSON as call_json', async () => {
-    assert.ok(okta.nodes().includes('operations.createGroup'));
+    assert.ok(okta.nodes().includes('operations.addGroup'));
     assert.ok(!okta.nodes().includes('operations.call'));
-    const { ok: created } = await call('operations.createGroup', { body: { profile: { name: 'By operation' } } });
+    const { ok: created } = await call('operations.addGroup', { body: { profile: { name: 'By operation' } } });
     assert.equal(created.status, 200);
     assert.equal(created.body.profile.name, 'By operation');
     const { ok: got } = await call('operations.getGroup', { groupId: created.body.id });

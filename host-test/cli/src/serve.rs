@@ -136,7 +136,8 @@ async fn call_node(
             "draining: not taking calls",
         );
     }
-    let Some(info) = service.host.find_node(&node) else {
+    let known = service.host.knows(&node).await;
+    let Some(info) = service.host.find_node(&node).filter(|_| known) else {
         return refusal(
             StatusCode::NOT_FOUND,
             format!("no node `{node}`; GET /v1/nodes lists them"),

@@ -151,7 +151,9 @@ def stub(nodes: list[dict[str, Any]], schema: dict[str, Any]) -> str:
     writer = Writer(schema)
     connection = writer.ref("types.connection")
     overloads_sync, overloads_async = [], []
-    for node in nodes:
+    # An operation's node (`operations.<operationId>`) takes JSON as Okta's spec shapes it:
+    # the catch-all overload types it.
+    for node in (n for n in nodes if not n["id"].startswith("operations.")):
         request = writer.ref(node["input-schema"]) if node.get("input-schema") else "None"
         request_arg = f"request: {request}" if request != "None" else "request: None = ..."
         literal = f"Literal[{json.dumps(node['id'])}]"

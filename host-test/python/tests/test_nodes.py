@@ -18,6 +18,16 @@ def test_users_groups_and_apps(host, conn):
     assert slack["items"][0]["label"] == "Slack"
 
 
+def test_an_operation_by_its_operation_id(host, conn):
+    ada = host.call("operations.getUser", conn, {"id": ADA})
+    assert ada["status"] == 200 and ada["body"]["profile"]["login"] == ADA
+    page = host.call("operations.listGroups", conn, {"page": {"limit": 1}})
+    assert len(page["body"]) == 1 and page["next-cursor"].startswith("/api/v1/groups?")
+    with pytest.raises(OktaError) as refused:
+        host.call("operations.getUser", conn, {"id": ADA, "nope": 1})
+    assert refused.value.kind == "invalid-input" and "`nope`" in refused.value.message
+
+
 def test_a_write_and_its_read(host, conn):
     created = host.call(
         "groups.create-group",
@@ -57,7 +67,8 @@ def test_a_trigger_without_a_connection(host):
 
 def test_the_catalog(host):
     nodes = host.nodes()
-    assert len(nodes) == 69
+    operations = [n for n in nodes if n["id"].startswith("operations.")]
+    assert (len(nodes) - len(operations), len(operations)) == (71, 729)
     ids = {n["id"] for n in nodes}
     assert "users.create-user" in ids
     schema = host.schema()

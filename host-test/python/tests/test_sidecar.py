@@ -124,7 +124,9 @@ def test_the_service_refuses_what_is_not_a_call(sidecar, mock):
     assert sidecar.request("GET", "/v1/nodes", secret=None)[0] == 401
     assert sidecar.request("GET", "/v1/nodes", secret="wrong")[0] == 401
     status, _, nodes = sidecar.request("GET", "/v1/nodes")
-    assert status == 200 and len(nodes) == 69
+    assert status == 200 and len(nodes) == 71 + 729
+    status, _, error = sidecar.call("operations.noSuchOperation", mock.connection(), {})
+    assert status == 404 and "no node" in error["error"]
     status, _, error = sidecar.call("users.nope", mock.connection(), {})
     assert status == 404 and "no node" in error["error"]
     assert sidecar.request("POST", "/v1/nodes/users.get-user", b"[1]")[0] == 400

@@ -251,6 +251,9 @@ impl ComponentCatalog {
                 if note.engine_kept {
                     notes.push("kept by the engine from the last output".into());
                 }
+                if let Some(node) = &note.fields_from {
+                    notes.push(format!("the org's attributes from {node}"));
+                }
             }
             let notes = if notes.is_empty() {
                 String::new()
@@ -428,6 +431,7 @@ pub fn node_json(node: &NodeInfo) -> Value {
             "pointer": f.pointer,
             "picklist": f.picklist,
             "engine-kept": f.engine_kept,
+            "fields-from": f.fields_from,
         })).collect::<Vec<_>>(),
     })
 }
