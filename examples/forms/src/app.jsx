@@ -23,6 +23,22 @@ async function call(node, input) {
   return answer.json();
 }
 
+/** The defs a def reaches through `$ref`s, itself included: a form's schema carries only
+ * these, so the validator compiles what the node uses, not the whole catalog. */
+function reached(name, out = {}) {
+  if (name in out || !defs[name]) return out;
+  out[name] = defs[name];
+  const walk = (node) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      if (typeof node.$ref === 'string') reached(node.$ref.replace('#/$defs/', ''), out);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(defs[name]);
+  return out;
+}
+
 /** The schema of a def's property along `steps`, through refs and nullable choices. */
 function propertyAt(schema, steps) {
   let at = schema;
@@ -105,7 +121,7 @@ function NodeForm({ node }) {
     () =>
       node['input-schema'] && {
         $schema: catalog.schema.$schema,
-        $defs: defs,
+        $defs: reached(node['input-schema']),
         $ref: `#/$defs/${node['input-schema']}`,
       },
     [node],

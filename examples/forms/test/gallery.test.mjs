@@ -56,7 +56,7 @@ function secrets(schema, seen = new Set(), out = new Set()) {
 /** The operations whose forms are rendered: one or more of each tag the mock serves. */
 const OPERATIONS = new Set([
   'operations.createGroupRule', 'operations.listGroupRules', 'operations.assignRoleToUser',
-  'operations.assignRoleToGroup', 'operations.updateUserProfile', 'operations.getUserSchema',
+  'operations.assignRoleToGroup', 'operations.activateGroupRule', 'operations.getUserSchema',
   'operations.assignGroupToApplication', 'operations.updateGroupAssignmentToApplication',
   'operations.createApplication', 'operations.createUser', 'operations.uploadApplicationLogo',
   'operations.createNetworkZone',
