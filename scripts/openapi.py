@@ -4,7 +4,7 @@
 `Schemas.convert` turns an OpenAPI 3.0 schema into JSON Schema 2020-12 over the spec's
 `components.schemas` it reaches (`$defs`): `nullable` becomes a `null` type, a
 discriminator becomes one `if`/`then` per mapped value (the base split out as
-`<name>~base`, so validation does not go round), and descriptions, examples and the
+`<name>~base` or `<name>.base`, so validation does not go round), and descriptions, examples and the
 spec's own `x-` keywords are left out. A member a schema does not require may be null:
 Okta sends an unset optional member as null, and the SDKs generated from the spec read
 optional members as nullable.
@@ -36,9 +36,10 @@ class Schemas:
     None); a format outside them is left out. `prefix`: what each `$defs` key starts with.
     """
 
-    def __init__(self, spec, titled=False, formats=None, prefix=""):
+    def __init__(self, spec, titled=False, formats=None, prefix="", base="~base"):
         self.spec = spec
         self.prefix = prefix
+        self.base = base
         self.components = spec["components"]
         self.schemas = self.components["schemas"]
         self.titled = titled
@@ -70,8 +71,8 @@ class Schemas:
             name = target(node["$ref"])[1]
             dispatches = self.schemas.get(name, {}).get("discriminator", {}).get("mapping")
             if name in self.mapped_from.get(owner, ()) or (extends and dispatches):
-                name += "~base"
-            self.reached.add(name.removesuffix("~base"))
+                name += self.base
+            self.reached.add(name.removesuffix(self.base))
             return {"$ref": f"#/$defs/{self.prefix}{name}"}
         choice = node.get("discriminator", {})
         if ("oneOf" in node or "anyOf" in node) and choice.get("mapping"):
@@ -145,7 +146,7 @@ class Schemas:
     def dispatch(self, name, schema):
         """A discriminated schema: its own members, then the mapped schema by the member."""
         case = self.cases(schema["discriminator"])
-        return {"allOf": [{"$ref": f"#/$defs/{self.prefix}{name}~base"}] + case["allOf"]}
+        return {"allOf": [{"$ref": f"#/$defs/{self.prefix}{name}{self.base}"}] + case["allOf"]}
 
     def defs(self):
         """Every component schema reached so far (and what they reach), converted; titled
@@ -157,13 +158,13 @@ class Schemas:
             done.add(name)
             schema = self.schemas[name]
             if "discriminator" in schema and schema["discriminator"].get("mapping"):
-                defs[self.prefix + name + "~base"] = self.convert(schema, name)
+                defs[self.prefix + name + self.base] = self.convert(schema, name)
                 defs[self.prefix + name] = self.dispatch(name, schema)
             else:
                 defs[self.prefix + name] = self.convert(schema, name)
         if self.titled:
             for name, schema in defs.items():
-                entitle(schema, words(name.removeprefix(self.prefix).removesuffix("~base")))
+                entitle(schema, words(name.removeprefix(self.prefix).removesuffix(self.base)))
                 typed(schema)
         return dict(sorted(defs.items()))
 
@@ -228,6 +229,10 @@ def typed(node):
         return node
     if isinstance(node.get("pattern"), str) and "(?" in node["pattern"].replace("(?:", ""):
         del node["pattern"]
+    if "default" in node and not default_fits(node):
+        # The spec's `created` defaults to "Assigned": a default its own schema refuses
+        # would put a wrong value in a form.
+        del node["default"]
     declared = node.get("type")
     declared = set(declared) if isinstance(declared, list) else {declared} if declared else None
     if declared is not None:
@@ -254,6 +259,26 @@ def typed(node):
             if name not in members:
                 members[name] = {"title": words(name)}
     return node
+
+
+def default_fits(node):
+    """Whether a schema's default is a value of its own type, enum and date-time format."""
+    import re
+
+    value = node["default"]
+    kinds = node.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
+    python = {"string": str, "boolean": bool, "integer": int, "number": (int, float),
+              "object": dict, "array": list, "null": type(None)}
+    if kinds and not any(isinstance(value, python[k]) and not (k in ("integer", "number") and
+                                                              isinstance(value, bool))
+                         for k in kinds if k in python):
+        return False
+    if "enum" in node and value not in node["enum"]:
+        return False
+    if node.get("format") == "date-time" and isinstance(value, str):
+        return re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", value) is not None
+    return True
 
 
 def fits(example, pattern):
