@@ -135,7 +135,7 @@ fn check(op: &Value, input: &Value, seen: &Seen) -> Vec<String> {
             for item in items {
                 if !values
                     .iter()
-                    .any(|v| v.as_str() == Some(item) || v.to_string() == item)
+                    .any(|v| v.as_str() == Some(item) || v.as_i64().is_some_and(|n| item.parse() == Ok(n)))
                 {
                     wrong.push(format!("query {name}={item} is not one of {values:?}"));
                 }
