@@ -106,8 +106,12 @@ class Schemas:
         return or_null(out) if node.get("nullable") else out
 
     def member(self, name, schema, owner, required):
-        """A property's schema: nullable unless required, titled when asked."""
+        """A property's schema: nullable unless required, titled when asked; titled, a
+        secret (one the spec marks `writeOnly`, or named as one) is `format: password` and
+        `writeOnly`, so a form masks it."""
         converted = self.convert(schema, owner)
+        if self.titled and secret(name, converted):
+            converted = dict(converted, format="password", writeOnly=True)
         if not required:
             converted = or_null(converted)
         if self.titled:
@@ -289,6 +293,22 @@ def fits(example, pattern):
         return not isinstance(example, str) or re.search(pattern, example) is not None
     except re.error:
         return True
+
+
+# Members that hold a secret wherever the spec has them.
+SECRET_NAMES = {
+    "password", "client_secret", "clientSecret", "secret", "sharedSecret", "privateKey",
+    "private_key", "passCode", "answer", "apiToken", "token", "securityAnswer",
+    "refresh_token", "access_token", "authorization",
+}
+
+
+def secret(name, schema):
+    """Whether a property holds a secret: a string the spec marks `writeOnly` or that has
+    a secret's name."""
+    if schema.get("type") not in ("string", ["string", "null"]):
+        return False
+    return schema.get("writeOnly") is True or name in SECRET_NAMES
 
 
 def or_null(schema):

@@ -133,10 +133,9 @@ fn check(op: &Value, input: &Value, seen: &Seen) -> Vec<String> {
                 _ => vec![value.as_str()],
             };
             for item in items {
-                if !values
-                    .iter()
-                    .any(|v| v.as_str() == Some(item) || v.as_i64().is_some_and(|n| item.parse() == Ok(n)))
-                {
+                if !values.iter().any(|v| {
+                    v.as_str() == Some(item) || v.as_i64().is_some_and(|n| item.parse() == Ok(n))
+                }) {
                     wrong.push(format!("query {name}={item} is not one of {values:?}"));
                 }
             }
@@ -418,4 +417,18 @@ async fn operations_call_takes_the_id_and_the_input_as_json_text() {
         .unwrap_err();
     assert_eq!(unknown.kind, okta_host::wit::types::ErrorKind::InvalidInput);
     assert!(unknown.message.contains("2026.06.3"), "{}", unknown.message);
+}
+
+#[tokio::test]
+async fn an_operation_s_secrets_are_masked_in_its_schema() {
+    let host = Host::new(HostConfig::default()).unwrap();
+    let catalog = host.describe().await.unwrap();
+    for (def, member) in [
+        ("okta.PasswordCredential", "value"),
+        ("okta.RecoveryQuestionCredential", "answer"),
+    ] {
+        let property = &catalog.def(def).unwrap()["properties"][member];
+        assert_eq!(property["format"], "password", "{def}.{member}");
+        assert_eq!(property["writeOnly"], true, "{def}.{member}");
+    }
 }
