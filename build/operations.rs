@@ -279,6 +279,10 @@ fn param_schema(p: &Value) -> Value {
             );
             scalar.insert("not".into(), json!({"enum": [".", ".."]}));
         }
+        if p["in"] == "header" {
+            // A header's value holds no control character.
+            scalar.insert("pattern".into(), json!("^[^\\u0000-\\u001f\\u007f]*$"));
+        }
         if let Some(format) = p["format"].as_str() {
             scalar.insert("format".into(), json!(format));
         }

@@ -223,6 +223,15 @@ impl Param {
                 self.bounded(n.as_f64().unwrap_or_default())?;
                 n.to_string()
             }
+            // JSON Schema's integer: a number without a fraction (`5.0`), within i64.
+            (Kind::Integer, Value::Number(n))
+                if n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e18) =>
+            {
+                let whole = n.as_f64().unwrap_or_default();
+                self.bounded(whole)?;
+                (whole as i64).to_string()
+            }
             (Kind::Boolean, Value::Bool(b)) => b.to_string(),
             (kind, _) => {
                 return Err(invalid_input(format!(
@@ -237,7 +246,7 @@ impl Param {
             }
         };
         self.listed(&text)?;
-        if self.at != At::Path && text.chars().any(char::is_control) {
+        if self.at == At::Header && text.chars().any(char::is_control) {
             return Err(invalid_input(format!("{name} holds a control character")));
         }
         Ok(text)
@@ -483,6 +492,19 @@ mod tests {
         assert!(refused("listAgentPools", r#"{"poolType": "XX"}"#).contains("one of AD"));
         assert!(build("listAgentPools", r#"{"poolType": "LDAP"}"#).is_ok());
         assert!(refused("listGroups", "[]").contains("object"));
+        // An integer without a fraction is one, as JSON Schema has it; with one it is not.
+        let (spec, _) = build("listAgentPools", r#"{"limitPerPoolType": 5.0}"#).unwrap();
+        assert_eq!(spec.query_value("limitPerPoolType"), Some("5"));
+        assert!(refused("listAgentPools", r#"{"limitPerPoolType": 5.5}"#).contains("whole"));
+        // A query value is encoded whatever it holds; a header's holds no control character.
+        assert!(build("listGroups", r#"{"q": "a\nb"}"#).is_ok());
+        assert!(
+            refused(
+                "updateUser",
+                r#"{"id": "1", "If-Match": "a\nb", "body": {}}"#
+            )
+            .contains("control")
+        );
         assert!(refused("listGroups", "{").contains("not JSON"));
         let (spec, _) = build("listGroups", r#"{"q": "a&b=c", "sortOrder": null}"#).unwrap();
         assert_eq!(spec.query_value("q"), Some("a&b=c"));
