@@ -2,7 +2,17 @@
 //! `component` profile, in its own target directory, and hands its path to the crate as
 //! `OKTA_COMPONENT_WASM`.
 //!
+//! Then compiles it with Cranelift for the machine the build runs on, with the host's own
+//! compile settings (`src/engine/compiled.rs`), and hands that code's path to the crate as
+//! `OKTA_COMPONENT_CWASM` and the engine's compatibility digest as
+//! `OKTA_COMPONENT_COMPATIBILITY`: a host whose engine has the same digest loads that code
+//! in milliseconds instead of compiling. A cross-compiled host gets no code (its engine is
+//! not this machine's) and compiles at its first start, as before.
+//!
 //! A fresh machine may have the toolchain without the target: it is added with rustup.
+
+#[path = "src/engine/compiled.rs"]
+mod compiled;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -32,6 +42,7 @@ fn main() {
 
     if let Ok(path) = env::var("OKTA_COMPONENT_WASM_OVERRIDE") {
         println!("cargo:rustc-env=OKTA_COMPONENT_WASM={path}");
+        precompile(&std::fs::read(&path).expect("read the component to embed"));
         return;
     }
 
@@ -87,8 +98,31 @@ fn main() {
     );
     let shipped = target_dir.join("okta_management.wasm");
     let bytes = std::fs::read(&wasm).expect("read the component");
-    std::fs::write(&shipped, without_names(&bytes)).expect("write the component");
+    let shipped_bytes = without_names(&bytes);
+    std::fs::write(&shipped, &shipped_bytes).expect("write the component");
     println!("cargo:rustc-env=OKTA_COMPONENT_WASM={}", shipped.display());
+    precompile(&shipped_bytes);
+}
+
+/// Compiles the component for this machine with the host's settings and writes the code
+/// to `$OUT_DIR`; nothing (an empty file, digest 0) when the host is built for another
+/// machine.
+fn precompile(wasm: &[u8]) {
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let cwasm = out.join("okta_management.cwasm");
+    let native = env::var("TARGET").ok() == env::var("HOST").ok();
+    let (code, digest) = if native {
+        let engine = wasmtime::Engine::new(&compiled::config()).expect("a Cranelift engine");
+        let code = engine
+            .precompile_component(wasm)
+            .expect("Cranelift compiles the component");
+        (code, compiled::compatibility(&engine))
+    } else {
+        (Vec::new(), 0)
+    };
+    std::fs::write(&cwasm, code).expect("write the compiled component");
+    println!("cargo:rustc-env=OKTA_COMPONENT_CWASM={}", cwasm.display());
+    println!("cargo:rustc-env=OKTA_COMPONENT_COMPATIBILITY={digest}");
 }
 
 /// The component without its `component-name` section: names for debuggers (about 20 KB),

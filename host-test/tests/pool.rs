@@ -173,11 +173,53 @@ async fn a_wait_that_runs_out_is_a_typed_error_and_nothing_is_sent() {
     assert!(matches!(outcome, okta_host::Outcome::Ok(_)));
 }
 
+/// The embedded component's file in `dir`: a component the host is given by path is
+/// compiled (or read from the cache), never the build's code.
+fn component_file(dir: &std::path::Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join("okta_management.wasm");
+    std::fs::write(&path, okta_host::COMPONENT).unwrap();
+    path
+}
+
+/// The embedded component starts from the code compiled when the crate was built: nothing
+/// is compiled and the cache is neither read nor written. A component given by path, the
+/// same bytes, is not that code: it is compiled and cached.
+#[test]
+fn the_embedded_component_starts_from_its_build_time_code() {
+    let root = std::env::temp_dir().join(format!("okta-built-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("cache");
+    let config = HostConfig {
+        cache_dir: Some(dir.clone()),
+        max_instances: 1,
+        ..HostConfig::default()
+    };
+    let host = okta_host::Host::new(config.clone()).unwrap();
+    assert!(host.compiled_at_build());
+    assert!(host.find_node("users.get-user").is_some());
+    assert!(!dir.exists(), "nothing was cached");
+    let given = okta_host::Host::new(HostConfig {
+        component: Some(component_file(&root)),
+        ..config
+    })
+    .unwrap();
+    assert!(!given.compiled_at_build());
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "it was compiled"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 #[test]
 fn a_missing_cache_directory_is_made_so_the_next_start_skips_the_compile() {
-    let dir = std::env::temp_dir().join(format!("okta-cache-{}/a/b", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let root = std::env::temp_dir().join(format!("okta-cache-{}", std::process::id()));
+    let dir = root.join("a/b");
+    let _ = std::fs::remove_dir_all(&root);
     let config = HostConfig {
+        component: Some(component_file(&root)),
         cache_dir: Some(dir.clone()),
         max_instances: 1,
         ..HostConfig::default()
@@ -189,7 +231,7 @@ fn a_missing_cache_directory_is_made_so_the_next_start_skips_the_compile() {
         .filter(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
         .collect();
     assert_eq!(cached.len(), 1, "the compiled component is cached");
-    let _ = std::fs::remove_dir_all(dir.parent().unwrap().parent().unwrap());
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 /// A `.cwasm` is native code: one planted where someone other than the host's user could
@@ -200,9 +242,11 @@ fn a_missing_cache_directory_is_made_so_the_next_start_skips_the_compile() {
 #[cfg(unix)]
 fn a_planted_compiled_component_is_refused() {
     use std::os::unix::fs::PermissionsExt as _;
-    let dir = std::env::temp_dir().join(format!("okta-plant-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let root = std::env::temp_dir().join(format!("okta-plant-{}", std::process::id()));
+    let dir = root.join("cache");
+    let _ = std::fs::remove_dir_all(&root);
     let config = HostConfig {
+        component: Some(component_file(&root)),
         cache_dir: Some(dir.clone()),
         max_instances: 1,
         ..HostConfig::default()
@@ -262,7 +306,7 @@ fn a_planted_compiled_component_is_refused() {
         okta_host::Host::new(config).is_err(),
         "a private cache is trusted, so the planted component was loaded"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 /// An env whose host reuses instances per tenant.

@@ -1,8 +1,10 @@
 //! The embedding: one engine with the pooling allocator and epoch interruption, the
-//! component compiled once (and cached as `.cwasm`), an `InstancePre`, and a fresh `Store`
-//! per call, armed with the call's deadline.
+//! component's code (compiled at build time for the embedded component, otherwise compiled
+//! once and cached as `.cwasm`), an `InstancePre`, and a fresh `Store` per call, armed with
+//! the call's deadline.
 
 mod cache;
+mod compiled;
 pub(crate) mod reuse;
 pub(crate) mod tenant;
 
@@ -30,7 +32,7 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wasmtime::component::{Component, InstancePre, Linker, ResourceTable};
 use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimits,
+    Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimits,
     StoreLimitsBuilder,
 };
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -39,6 +41,15 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 /// The component this crate was built with, embedded: a binary that links the crate
 /// runs wherever it is copied, with no file beside it.
 pub static COMPONENT: &[u8] = include_bytes!(env!("OKTA_COMPONENT_WASM"));
+
+/// [`COMPONENT`] compiled at build time for the machine that built the crate, with the
+/// host's compile settings; empty when the crate was built for another machine.
+static COMPILED: &[u8] = include_bytes!(env!("OKTA_COMPONENT_CWASM"));
+
+/// The compatibility digest ([`compiled::compatibility`]) of the engine that made
+/// [`COMPILED`]: a host whose engine has another (another CPU, another configuration) does
+/// not load it.
+const COMPILED_FOR: &str = env!("OKTA_COMPONENT_COMPATIBILITY");
 
 /// How the host loads and runs the component.
 #[derive(Clone, Debug)]
@@ -57,7 +68,9 @@ pub struct HostConfig {
     pub max_instances: u32,
     /// The most linear memory one instance may use, in bytes.
     pub max_memory: usize,
-    /// Where compiled components are cached; `None`: the user's cache directory
+    /// Where compiled components are cached: a component given by path, or the embedded
+    /// one on a machine its build-time code does not fit (see [`Host::compiled_at_build`]);
+    /// `None`: the user's cache directory
     /// (`$XDG_CACHE_HOME/okta-nodes` or `~/.cache/okta-nodes`, made private to the user).
     /// A cached file is loaded only from a directory and a file the host's user owns and no
     /// one else may write; otherwise the host compiles, and warns on stderr.
@@ -223,6 +236,7 @@ pub struct Host {
     config: HostConfig,
     pub(crate) tokens: Tokens,
     governor: Option<Arc<Governor>>,
+    from_build: bool,
     _ticker: Ticker,
 }
 
@@ -301,21 +315,26 @@ impl Node {
 }
 
 impl Host {
-    /// Loads the component (from the `.cwasm` cache when it is current) and links WASI and
+    /// Loads the component (the embedded one's build-time code when it fits this engine,
+    /// else from the `.cwasm` cache when it is current, else compiled) and links WASI and
     /// wasi-http.
     pub fn new(config: HostConfig) -> Result<Self> {
         let engine = engine(&config)?;
-        let read;
-        let wasm = match &config.component {
-            None => COMPONENT,
-            Some(path) => {
-                read = std::fs::read(path)
+        let precompiled = config
+            .component
+            .is_none()
+            .then(|| embedded(&engine))
+            .flatten();
+        let from_build = precompiled.is_some();
+        let component = match (&config.component, precompiled) {
+            (_, Some(component)) => component,
+            (None, None) => cache::load_component(&engine, COMPONENT, config.cache_dir.as_deref())?,
+            (Some(path), None) => {
+                let wasm = std::fs::read(path)
                     .with_context(|| format!("reading the component at {}", path.display()))?;
-                &read[..]
+                cache::load_component(&engine, &wasm, config.cache_dir.as_deref())?
             }
         };
-        let component =
-            crate::engine::cache::load_component(&engine, wasm, config.cache_dir.as_deref())?;
         check_imports(&engine, &component)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -346,8 +365,17 @@ impl Host {
             config,
             tokens: Tokens::new(fleet)?,
             governor,
+            from_build,
             _ticker: ticker,
         })
+    }
+
+    /// Whether the host runs the code compiled for the embedded component when the crate
+    /// was built (no compile, no cache read); `false` for a component file, on a machine
+    /// whose engine differs from the builder's (another CPU), or for a cross-compiled
+    /// build.
+    pub fn compiled_at_build(&self) -> bool {
+        self.from_build
     }
 
     /// The engine.
@@ -758,9 +786,8 @@ const MEMORY_KEEP_RESIDENT: usize = 1 << 20;
 /// The same for a freed instance's tables.
 const TABLE_KEEP_RESIDENT: usize = 64 << 10;
 
-/// The engine: component model, pooling allocator (slots reset in place, see
-/// [`MEMORY_KEEP_RESIDENT`]), epoch interruption (for deadlines), no component-model
-/// concurrency.
+/// The engine: the compile settings the embedded code was made with ([`compiled::config`])
+/// and the pooling allocator (slots reset in place, see [`MEMORY_KEEP_RESIDENT`]).
 fn engine(config: &HostConfig) -> Result<Engine> {
     let mut pool = PoolingAllocationConfig::default();
     pool.total_component_instances(config.max_instances)
@@ -772,12 +799,21 @@ fn engine(config: &HostConfig) -> Result<Engine> {
         .linear_memory_keep_resident(MEMORY_KEEP_RESIDENT)
         .table_keep_resident(TABLE_KEEP_RESIDENT)
         .pagemap_scan(wasmtime::Enabled::Auto);
-    let mut wasm = Config::new();
-    wasm.wasm_component_model(true)
-        .concurrency_support(false)
-        .epoch_interruption(true)
-        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    let mut wasm = compiled::config();
+    wasm.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Ok(Engine::new(&wasm)?)
+}
+
+/// The embedded component's code, when it was compiled for an engine like `engine`.
+fn embedded(engine: &Engine) -> Option<Component> {
+    let made_for: u64 = COMPILED_FOR.parse().ok()?;
+    if COMPILED.is_empty() || made_for != compiled::compatibility(engine) {
+        return None;
+    }
+    // SAFETY: the code was made by this crate's build script with `precompile_component`
+    // for an engine whose compatibility digest is this one's, and is part of the binary
+    // itself; wasmtime checks its header and settings again before loading it.
+    unsafe { Component::deserialize(engine, COMPILED) }.ok()
 }
 
 /// Refuses a component that imports more than an HTTP client needs.
@@ -801,6 +837,15 @@ fn check_imports(engine: &Engine, component: &Component) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_time_code_is_loaded_only_by_an_engine_like_the_builders() {
+        let same = Engine::new(&compiled::config()).unwrap();
+        assert!(embedded(&same).is_some());
+        let mut other = compiled::config();
+        other.epoch_interruption(false);
+        assert!(embedded(&Engine::new(&other).unwrap()).is_none());
+    }
 
     #[test]
     fn connection_debug_hides_the_token() {
