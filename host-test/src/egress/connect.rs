@@ -14,7 +14,7 @@ use http_body::{Body, Frame, SizeHint};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::client::conn::http1::SendRequest;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
@@ -169,7 +169,7 @@ async fn connect(to: &Destination) -> Result<Box<dyn Stream>, Error> {
 /// and skips the TCP and TLS handshakes. A connection goes back only after its response
 /// was read to the end and the connection is ready for another request.
 pub struct Pool {
-    idle: Mutex<HashMap<String, Vec<Idle>>>,
+    idle: Mutex<HashMap<String, VecDeque<Idle>>>,
     limits: PoolLimits,
 }
 
@@ -208,10 +208,10 @@ impl Pool {
 
     /// The idle connections kept now, over every destination.
     pub fn idle(&self) -> usize {
-        self.lock().values().map(Vec::len).sum()
+        self.lock().values().map(VecDeque::len).sum()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Idle>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Idle>>> {
         // A panic while the lock was held leaves only connections behind: keep going.
         self.idle.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -220,7 +220,7 @@ impl Pool {
     fn take(&self, key: &str) -> Option<SendRequest<WasiBody>> {
         let mut idle = self.lock();
         let list = idle.get_mut(key)?;
-        while let Some(Idle { sender, since }) = list.pop() {
+        while let Some(Idle { sender, since }) = list.pop_back() {
             if since.elapsed() < self.limits.idle_timeout && sender.is_ready() {
                 return Some(sender);
             }
@@ -232,9 +232,17 @@ impl Pool {
     fn put(&self, key: String, sender: SendRequest<WasiBody>) {
         let mut idle = self.lock();
         let list = idle.entry(key).or_default();
-        list.retain(|i| i.since.elapsed() < self.limits.idle_timeout && !i.sender.is_closed());
+        // Kept in the order they were put back: the expired are at the front, so putting
+        // one back costs what it removes, not the whole list (thousands, under load). A
+        // closed one further in is dropped when `take` reaches it.
+        while list
+            .front()
+            .is_some_and(|i| i.since.elapsed() >= self.limits.idle_timeout || i.sender.is_closed())
+        {
+            list.pop_front();
+        }
         if list.len() < self.limits.max_idle_per_org {
-            list.push(Idle {
+            list.push_back(Idle {
                 sender,
                 since: Instant::now(),
             });
