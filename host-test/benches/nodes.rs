@@ -2,7 +2,8 @@
 //! fresh instance per call, a reused instance, and the native reqwest client (keep-alive)
 //! as the baseline; 8 concurrent streams; a 10,000-user listing against the mock and
 //! against a replay that serves the same pages from memory (so the client is what is
-//! measured); instantiation; `Host::new` cold and warm; RSS with 1,000 live instances.
+//! measured); instantiation; `Host::new` with the build-time code, compiling, and cached;
+//! RSS with 1,000 live instances.
 //!
 //! `cargo okta-bench` (`cargo bench -p okta-host --bench nodes`); `BENCH_QUICK=1` for a
 //! short run. Release build; the mock in process, its rate limits and request log off.
@@ -292,20 +293,31 @@ async fn main() {
     println!("# okta-host benchmark, {}", machine());
     println!("release build; mock in process, rate limits and request log off\n");
 
-    // Host::new: cold (compiles) and warm (the cached .cwasm).
+    // Host::new with an empty cache: the embedded component (its build-time code); the same
+    // component by path, cold (compiled) and warm (the cached .cwasm).
     let cache = std::env::temp_dir().join(format!("okta-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&cache);
     std::fs::create_dir_all(&cache).unwrap();
+    let file = cache.join("okta_management.wasm");
+    std::fs::write(&file, okta_host::COMPONENT).unwrap();
     let config = HostConfig {
         route_to: Some(mock.url()),
-        cache_dir: Some(cache.clone()),
+        cache_dir: Some(cache.join("cache")),
         ..HostConfig::default()
     };
     let started = Instant::now();
-    drop(Host::new(config.clone()).unwrap());
+    let host = Host::new(config.clone()).unwrap();
+    let embedded = started.elapsed();
+    assert!(host.compiled_at_build());
+    let by_path = HostConfig {
+        component: Some(file),
+        ..config
+    };
+    let started = Instant::now();
+    drop(Host::new(by_path.clone()).unwrap());
     let cold = started.elapsed();
     let started = Instant::now();
-    let host = Host::new(config).unwrap();
+    drop(Host::new(by_path).unwrap());
     let warm = started.elapsed();
     let _ = std::fs::remove_dir_all(&cache);
 
@@ -504,7 +516,11 @@ async fn main() {
         us(instantiate_raw.p99)
     );
     println!(
-        "| `Host::new` cold / warm | | {} / {} | |",
+        "| `Host::new`, embedded component (build-time code), empty cache | | {} | |",
+        ms(embedded)
+    );
+    println!(
+        "| `Host::new`, the component by path: compiled / cached | | {} / {} | |",
         ms(cold),
         ms(warm)
     );

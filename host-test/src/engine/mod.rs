@@ -393,6 +393,11 @@ impl Host {
         self.config.reuse
     }
 
+    /// The instances alive now: running a call, waiting on the network, or kept for reuse.
+    pub fn instances_in_use(&self) -> usize {
+        (self.config.max_instances as usize).saturating_sub(self.slots.available_permits())
+    }
+
     /// The instances kept for reuse now.
     pub fn kept_instances(&self) -> usize {
         self.kept.len()
