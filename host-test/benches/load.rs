@@ -284,7 +284,7 @@ fn plot(path: &str, rows: &[(u64, usize, Run, Run)]) -> Result<(), Box<dyn std::
             .iter()
             .flat_map(|r| [figure(&r.2), figure(&r.3)])
             .fold(0.0, f64::max)
-            * 1.1;
+            * 1.4;
         let mut chart = ChartBuilder::on(area)
             .caption(label, ("sans-serif", 18))
             .margin(12)
@@ -318,6 +318,7 @@ fn plot(path: &str, rows: &[(u64, usize, Run, Run)]) -> Result<(), Box<dyn std::
         }
         chart
             .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
             .draw()?;
