@@ -5,9 +5,9 @@
 //! its client secret; or a token minted earlier. Each attempt of a request gets its authorization here, with a fresh DPoP proof
 //! and the server's latest nonce; the client only asks.
 
-use crate::client::connection::Secret;
 use crate::client::error::{challenge_param, decode, invalid_input, oauth_error};
 use crate::client::jose::{self, EcKey, SigningKey, htu};
+use crate::client::secret::Secret;
 use crate::client::spec::{Method, RequestSpec, Response, Retry};
 use crate::client::{Client, Transport, encode};
 use crate::wit::types::{self as wit, Auth, DpopMode, OktaError, TokenType};

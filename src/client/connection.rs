@@ -4,34 +4,11 @@ use crate::client::auth::Credential;
 use crate::client::error::invalid_input;
 use crate::client::retry::Policy;
 use crate::wit::types::{self as wit, OktaError, Options};
-use std::fmt;
 use std::time::Duration;
 
 use crate::catalog::limits::{
     Bounds, DEADLINE_MS, MAX_RATE_LIMIT_WAIT_MS, MAX_RESPONSE_BYTES, MAX_RETRIES, TIMEOUT_MS,
 };
-
-/// A credential. Its `Debug` never shows the value.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub(crate) fn new(value: String) -> Self {
-        Secret(value)
-    }
-
-    /// The value, for the `Authorization` header only.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
 
 /// A checked connection, ready to send requests with.
 #[derive(Clone, Debug)]

@@ -12,13 +12,15 @@ pub(crate) mod http;
 pub(crate) mod jose;
 pub(crate) mod paging;
 pub(crate) mod retry;
+pub(crate) mod secret;
 pub(crate) mod spec;
 
 use crate::client::auth::Session;
-use crate::client::connection::{Connection, Secret};
+use crate::client::connection::Connection;
 use crate::client::error::{decode, failure};
 use crate::client::paging::{Paging, Raw};
 use crate::client::retry::Next;
+use crate::client::secret::Secret;
 use crate::client::spec::{Method, RequestSpec, Response, Retry};
 use crate::wit::types::{ErrorKind, OktaError};
 use std::ops::Range;
