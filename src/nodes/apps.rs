@@ -5,12 +5,12 @@ use crate::client::error::invalid_input;
 use crate::client::paging;
 use crate::client::spec::{RequestSpec, Retry};
 use crate::client::{Client, Transport};
-use crate::nodes::objects::{self, parse, text};
+use crate::nodes::objects::{self, app, parse, text};
 use crate::nodes::users::{self, user_ref};
 use crate::wit::apps::{
-    App, AppPage, AppStatus, AppUser, AppUserPage, AssignUserToAppRequest, AssignmentResult,
-    AssignmentScope, GetAppRequest, GetAppUserAssignmentRequest, ListAppUsersRequest,
-    ListAppsRequest, RemoveUserFromAppRequest, Unassignment, UpdateAppUserAssignmentRequest,
+    App, AppPage, AppUser, AppUserPage, AssignUserToAppRequest, AssignmentResult, AssignmentScope,
+    GetAppRequest, GetAppUserAssignmentRequest, ListAppUsersRequest, ListAppsRequest,
+    RemoveUserFromAppRequest, Unassignment, UpdateAppUserAssignmentRequest,
 };
 use crate::wit::types::OktaError;
 use serde_json::{Map, Value, json};
@@ -20,26 +20,6 @@ const APPS: &str = "/api/v1/apps";
 /// `/api/v1/apps/{appId}`, checked.
 fn app_path(app_id: &str) -> Result<String, OktaError> {
     Ok(format!("{APPS}/{}", encode::segment("app-id", app_id)?))
-}
-
-/// Parses an app.
-pub(crate) fn app(raw: &[u8]) -> Result<App, OktaError> {
-    let object = parse(raw, "an app")?;
-    Ok(App {
-        id: objects::required(&object, "id", "an app")?,
-        name: text(&object, "name").unwrap_or_default(),
-        label: text(&object, "label").unwrap_or_default(),
-        status: match object.get("status").and_then(Value::as_str) {
-            Some("ACTIVE") => AppStatus::Active,
-            Some("INACTIVE") => AppStatus::Inactive,
-            Some("DELETED") => AppStatus::Deleted,
-            _ => AppStatus::Unknown,
-        },
-        sign_on_mode: text(&object, "signOnMode"),
-        created: text(&object, "created"),
-        last_updated: text(&object, "lastUpdated"),
-        raw: Some(objects::raw_text(raw)),
-    })
 }
 
 /// Parses a user's assignment to an app.
@@ -240,6 +220,7 @@ pub(crate) fn remove_user_from_app<T: Transport>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wit::apps::AppStatus;
 
     fn assign() -> AssignUserToAppRequest {
         AssignUserToAppRequest {

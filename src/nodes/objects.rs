@@ -1,11 +1,12 @@
 //! Okta's JSON objects ↔ the shared records of the `types` interface: users, groups, app
-//! links and user types.
+//! links and user types; and apps, which the `users` and `apps` nodes both list.
 //!
 //! Every parser keeps the object's raw JSON, so nothing Okta sends is lost.
 
 use crate::client::error::{decode, invalid_input};
 use crate::client::paging::Raw;
 use crate::nodes::members::{self, Fill, Member, One, Stop};
+use crate::wit::apps::{App, AppStatus};
 use crate::wit::types::{
     AppLink, AuthProvider, Group, GroupType, LifecycleStatus, OktaError, ProviderType, User,
     UserProfile, UserStatus, UserType,
@@ -615,6 +616,26 @@ pub(crate) fn user_type(raw: &[u8]) -> Result<UserType, OktaError> {
         display_name: text(&object, "displayName").unwrap_or_default(),
         description: text(&object, "description"),
         is_default: flag(&object, "default"),
+        created: text(&object, "created"),
+        last_updated: text(&object, "lastUpdated"),
+        raw: Some(raw_text(raw)),
+    })
+}
+
+/// Parses an app.
+pub(crate) fn app(raw: &[u8]) -> Result<App, OktaError> {
+    let object = parse(raw, "an app")?;
+    Ok(App {
+        id: required(&object, "id", "an app")?,
+        name: text(&object, "name").unwrap_or_default(),
+        label: text(&object, "label").unwrap_or_default(),
+        status: match object.get("status").and_then(Value::as_str) {
+            Some("ACTIVE") => AppStatus::Active,
+            Some("INACTIVE") => AppStatus::Inactive,
+            Some("DELETED") => AppStatus::Deleted,
+            _ => AppStatus::Unknown,
+        },
+        sign_on_mode: text(&object, "signOnMode"),
         created: text(&object, "created"),
         last_updated: text(&object, "lastUpdated"),
         raw: Some(raw_text(raw)),

@@ -913,11 +913,8 @@ pub(crate) fn list_user_apps<T: Transport>(
         UserAppsView::Apps => {
             let paging = paging::plan(req.page.as_ref(), req.include_raw)?;
             let id = resolve_id(client, &user)?;
-            let (apps, next_cursor) = client.list(
-                build_user_app_records(&id),
-                &paging,
-                crate::nodes::apps::app,
-            )?;
+            let (apps, next_cursor) =
+                client.list(build_user_app_records(&id), &paging, objects::app)?;
             Ok(UserApps {
                 links: Vec::new(),
                 apps,
