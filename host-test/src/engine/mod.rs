@@ -320,19 +320,19 @@ impl Host {
     /// wasi-http.
     pub fn new(config: HostConfig) -> Result<Self> {
         let engine = engine(&config)?;
-        let precompiled = config
-            .component
-            .is_none()
-            .then(|| embedded(&engine))
-            .flatten();
-        let from_build = precompiled.is_some();
-        let component = match (&config.component, precompiled) {
-            (_, Some(component)) => component,
-            (None, None) => cache::load_component(&engine, COMPONENT, config.cache_dir.as_deref())?,
-            (Some(path), None) => {
+        let (component, from_build) = match &config.component {
+            None => match embedded(&engine) {
+                Some(component) => (component, true),
+                None => {
+                    let cache_dir = config.cache_dir.as_deref();
+                    (cache::load_component(&engine, COMPONENT, cache_dir)?, false)
+                }
+            },
+            Some(path) => {
                 let wasm = std::fs::read(path)
                     .with_context(|| format!("reading the component at {}", path.display()))?;
-                cache::load_component(&engine, &wasm, config.cache_dir.as_deref())?
+                let cache_dir = config.cache_dir.as_deref();
+                (cache::load_component(&engine, &wasm, cache_dir)?, false)
             }
         };
         check_imports(&engine, &component)?;
