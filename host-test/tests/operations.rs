@@ -432,3 +432,44 @@ async fn an_operation_s_secrets_are_masked_in_its_schema() {
         assert_eq!(property["writeOnly"], true, "{def}.{member}");
     }
 }
+
+/// Okta's own answers through an operation node, as through a typed one: a missing user is
+/// `not-found` with Okta's code after one request; a 503 to a read is met by one more
+/// request, and to `deleteUser` (whose second call would delete for good) by none.
+#[tokio::test]
+async fn an_operation_meets_okta_s_errors_as_every_node_does() {
+    let env = common::Env::start().await;
+    let admin = env.mock.state().user_id("admin@example.com").unwrap();
+    let call = |id: &'static str, input: Value| {
+        let env = &env;
+        async move { env.host.call_json(&env.conn, id, &input).await.unwrap() }
+    };
+    let before = env.requests();
+    let Outcome::Err(missing) = call("operations.getUser", json!({"id": "00unobody"})).await else {
+        panic!("a missing user is an error")
+    };
+    assert_eq!(missing["kind"], "not-found", "{missing}");
+    assert_eq!(missing["error-code"], "E0000007", "{missing}");
+    assert_eq!(env.requests(), before + 1);
+
+    let unavailable = |method: &str| {
+        let fault = json!({"effect": "fail", "status": 503, "method": method,
+            "path-prefix": format!("/api/v1/users/{admin}"), "count": 1});
+        env.mock
+            .add_fault(okta_mock::Fault::from_json(&fault).unwrap());
+    };
+    unavailable("GET");
+    let before = env.requests();
+    let read = call("operations.getUser", json!({"id": admin})).await;
+    assert!(matches!(read, Outcome::Ok(_)), "{read:?}");
+    assert_eq!(env.requests(), before + 2, "the read is sent again");
+
+    unavailable("DELETE");
+    let before = env.requests();
+    let Outcome::Err(refused) = call("operations.deleteUser", json!({"id": admin})).await else {
+        panic!("the 503 is the node's error")
+    };
+    assert_eq!(refused["kind"], "server", "{refused}");
+    assert_eq!(env.requests(), before + 1, "deleteUser is never sent twice");
+    assert!(env.mock.state().user_id("admin@example.com").is_ok());
+}
