@@ -31,11 +31,9 @@ pub enum Outcome {
 
 /// The node of this id; an unknown id is a failure of the caller, not a node's error.
 async fn known<'h>(host: &'h Host, node_id: &str) -> Result<&'h NodeInfo> {
-    match host.knows(node_id).await {
-        true => host.find_node(node_id),
-        false => None,
-    }
-    .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))
+    host.listed(node_id)
+        .await
+        .ok_or_else(|| anyhow!("no node `{node_id}`; `okta-nodes list` shows them all"))
 }
 
 /// The node that redeems a web app's grant, which `call_json` answers from the host's store.

@@ -766,12 +766,20 @@ impl Host {
     /// Whether the component has a node of this id: a typed node, or an operation its own
     /// catalog lists (read once, at the first operation asked for).
     pub async fn knows(&self, id: &str) -> bool {
+        self.listed(id).await.is_some()
+    }
+
+    /// The node of this id, if the component has it: [`Host::find_node`], and for an
+    /// operation also in the component's own catalog.
+    pub(crate) async fn listed(&self, id: &str) -> Option<&NodeInfo> {
+        let node = self.find_node(id)?;
         match crate::catalog::operation_of(id) {
-            None => self.find_node(id).is_some(),
-            Some(_) => {
-                self.find_node(id).is_some()
-                    && self.describe().await.is_ok_and(|c| c.node(id).is_some())
-            }
+            None => Some(node),
+            Some(_) => self
+                .describe()
+                .await
+                .is_ok_and(|c| c.node(id).is_some())
+                .then_some(node),
         }
     }
 
