@@ -63,8 +63,9 @@ async fn record(
     response
 }
 
-/// A server that records every request and answers what it is told to.
-async fn server() -> (Arc<Server>, String) {
+/// A server that records every request and answers what it is told to, a host routed to
+/// it, and a connection to call with.
+async fn server() -> (Arc<Server>, Host, Connection) {
     let server = Arc::new(Server::default());
     let app = axum::Router::new()
         .fallback(record)
@@ -72,7 +73,12 @@ async fn server() -> (Arc<Server>, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    (server, url)
+    let host = Host::new(HostConfig {
+        route_to: Some(url),
+        ..HostConfig::default()
+    })
+    .unwrap();
+    (server, host, Connection::api_token(ORG, "00example-token"))
 }
 
 /// Why a request is not the operation's, by the spec (empty when it is).
@@ -229,13 +235,7 @@ fn answer(op: &Value) -> (u16, String, &'static str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_sends_what_the_spec_says_from_its_own_example() {
-    let (server, url) = server().await;
-    let host = Host::new(HostConfig {
-        route_to: Some(url),
-        ..HostConfig::default()
-    })
-    .unwrap();
-    let conn = Connection::api_token(ORG, "00example-token");
+    let (server, host, conn) = server().await;
     let catalog = host.describe().await.unwrap();
     let spec = spec();
     let mut wrong = Vec::new();
@@ -284,13 +284,7 @@ async fn every_operation_sends_what_the_spec_says_from_its_own_example() {
 
 #[tokio::test]
 async fn an_operation_s_input_is_refused_before_anything_is_sent() {
-    let (server, url) = server().await;
-    let host = Host::new(HostConfig {
-        route_to: Some(url),
-        ..HostConfig::default()
-    })
-    .unwrap();
-    let conn = Connection::api_token(ORG, "00example-token");
+    let (server, host, conn) = server().await;
     for (id, input, says) in [
         ("operations.getGroup", json!({}), "groupId is required"),
         (
