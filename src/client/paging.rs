@@ -8,6 +8,7 @@ use crate::client::encode;
 use crate::client::error::invalid_input;
 use crate::client::spec::{RequestSpec, Response, Target, path_of};
 use crate::wit::types::{OktaError, PageRequest};
+use serde_json::Value;
 use std::borrow::Cow;
 
 /// The default `max-items` for `fetch-all`: an output small enough for an engine to store.
@@ -60,6 +61,45 @@ pub(crate) fn everything(include_raw: Option<bool>) -> Paging {
         max_items: MAX_ITEMS as usize,
         include_raw: include_raw.unwrap_or(false),
     }
+}
+
+/// A `page-request` given as JSON (an operation's `page`), as every typed list takes it:
+/// `limit`, `after`, `fetch-all`, `max-items`, each optional.
+pub(crate) fn from_json(value: Option<&Value>) -> Result<Option<PageRequest>, OktaError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let Value::Object(page) = value else {
+        return Err(invalid_input("page must be an object"));
+    };
+    if let Some(key) = page
+        .keys()
+        .find(|k| !["limit", "after", "fetch-all", "max-items"].contains(&k.as_str()))
+    {
+        return Err(invalid_input(format!("page takes no `{key}`")));
+    }
+    let number = |key: &str| match page.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| invalid_input(format!("page.{key} must be a whole number"))),
+    };
+    Ok(Some(PageRequest {
+        limit: number("limit")?,
+        after: match page.get("after") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err(invalid_input("page.after must be a string")),
+        },
+        fetch_all: match page.get("fetch-all") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => return Err(invalid_input("page.fetch-all must be true or false")),
+        },
+        max_items: number("max-items")?,
+    }))
 }
 
 /// Checks a page request before anything is sent. A list leaves `raw` out unless

@@ -10,7 +10,7 @@ use crate::client::{Client, Transport, encode};
 use crate::nodes::raw::{check_headers, multipart};
 use crate::wit::operations::OperationRequest;
 use crate::wit::raw::MultipartPart;
-use crate::wit::types::{OktaError, PageRequest};
+use crate::wit::types::OktaError;
 use serde_json::{Map, Value};
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
@@ -198,7 +198,10 @@ impl Operation {
             _ => None,
         };
         let paging = match self.pages {
-            true => Some(paging::plan(page(given("page"))?.as_ref(), Some(true))?),
+            true => Some(paging::plan(
+                paging::from_json(given("page"))?.as_ref(),
+                Some(true),
+            )?),
             false => None,
         };
         Ok((spec, paging))
@@ -366,44 +369,6 @@ fn part(value: &Value) -> Result<MultipartPart, OktaError> {
         content_type: text("content-type", false)?,
         data_base64: text("data-base64", true)?.unwrap_or_default(),
     })
-}
-
-/// The input's `page`, as every typed list takes it.
-fn page(value: Option<&Value>) -> Result<Option<PageRequest>, OktaError> {
-    let Some(value) = value else {
-        return Ok(None);
-    };
-    let Value::Object(page) = value else {
-        return Err(invalid_input("page must be an object"));
-    };
-    if let Some(key) = page
-        .keys()
-        .find(|k| !["limit", "after", "fetch-all", "max-items"].contains(&k.as_str()))
-    {
-        return Err(invalid_input(format!("page takes no `{key}`")));
-    }
-    let number = |key: &str| match page.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .map(Some)
-            .ok_or_else(|| invalid_input(format!("page.{key} must be a whole number"))),
-    };
-    Ok(Some(PageRequest {
-        limit: number("limit")?,
-        after: match page.get("after") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => return Err(invalid_input("page.after must be a string")),
-        },
-        fetch_all: match page.get("fetch-all") {
-            None | Some(Value::Null) => None,
-            Some(Value::Bool(b)) => Some(*b),
-            Some(_) => return Err(invalid_input("page.fetch-all must be true or false")),
-        },
-        max_items: number("max-items")?,
-    }))
 }
 
 /// `operations.call`.
